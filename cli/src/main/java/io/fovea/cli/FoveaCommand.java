@@ -1,0 +1,38 @@
+package io.fovea.cli;
+
+import io.fovea.cli.broker.BrokerCommand;
+import io.fovea.cli.consume.ConsumeCommand;
+import io.fovea.cli.demo.DemoCommand;
+import io.fovea.cli.produce.ProduceCommand;
+import io.fovea.core.dataset.DatasetException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code bin/fovea} launcher. */
+@Command(name = "fovea", mixinStandardHelpOptions = true, version = "Fovea 0.1.0",
+        description = "Kafka-native streaming image classifier.",
+        subcommands = {DemoCommand.class, BrokerCommand.class, ProduceCommand.class, ConsumeCommand.class})
+public final class FoveaCommand implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Fovea's error handling: user errors print one clear line, not a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new FoveaCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof DatasetException || e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("fovea " + commandLine.getCommandName() + ": " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+}

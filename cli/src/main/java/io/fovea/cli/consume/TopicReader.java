@@ -1,0 +1,91 @@
+package io.fovea.cli.consume;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads a whole topic from the beginning, as raw bytes, with read_committed isolation so that
+ * records of aborted transactions are never shown. Uses no consumer group: reading changes
+ * nothing on the broker, like {@code kcat -C}.
+ */
+public final class TopicReader implements AutoCloseable {
+    private static final Duration POLL = Duration.ofMillis(250);
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String topic;
+
+    public TopicReader(String bootstrapServers, String topic) {
+        this.topic = topic;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.CLIENT_ID_CONFIG, "fovea-consume"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * Hands each record to {@code sink} until {@code limit} were read, or, unless following,
+     * the end the topic had when reading started, or {@code stop} says so.
+     *
+     * @param waitForTopic how long to wait for a topic that does not exist yet
+     * @return how many records were read
+     */
+    public long read(long limit, boolean follow, Duration waitForTopic, BooleanSupplier stop,
+                     Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+        List<TopicPartition> partitions = awaitPartitions(waitForTopic);
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        long count = 0;
+        while (count < limit && !stop.getAsBoolean() && (follow || !reached(end))) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                sink.accept(record);
+                if (++count >= limit) {
+                    break;
+                }
+            }
+        }
+        return count;
+    }
+
+    private boolean reached(Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+
+    private List<TopicPartition> awaitPartitions(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic);
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topic " + topic + " does not exist");
+            }
+            sleep(POLL);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

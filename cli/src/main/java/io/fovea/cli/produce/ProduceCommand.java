@@ -1,0 +1,55 @@
+package io.fovea.cli.produce;
+
+import io.fovea.cli.Progress;
+import io.fovea.core.dataset.Dataset;
+import io.fovea.schemas.TopicCreator;
+import io.fovea.schemas.Topics;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "produce", mixinStandardHelpOptions = true,
+        description = {"Produces labelled ImageEvents from CIFAR-10 batches or an image folder.",
+                "An image folder has one sub-folder per class; its name is the label."})
+public final class ProduceCommand implements Callable<Integer> {
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(names = "--data", required = true, paramLabel = "PATH",
+            description = "A CIFAR-10 .bin file, a folder of them, or a folder of class sub-folders of PNG/JPEG files.")
+    Path data;
+
+    @Option(names = "--topic", defaultValue = Topics.IMAGES, description = "Topic to write (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Produce at most N images (default: all).")
+    long limit = Long.MAX_VALUE;
+
+    @Option(names = "--rate", paramLabel = "N", description = "At most N images a second (default: as fast as possible).")
+    double rate;
+
+    @Option(names = "--partitions", defaultValue = "4",
+            description = "Partitions if the topic must be created (default: ${DEFAULT-VALUE}); also the most stream-app instances that can share the work.")
+    int partitions;
+
+    @Option(names = "--run-id", paramLabel = "ID",
+            description = "Prefix of the event ids, which are ID/origin (default: a new random one per run).")
+    String runId = UUID.randomUUID().toString().substring(0, 8);
+
+    @Override
+    public Integer call() {
+        Dataset dataset = Dataset.open(data);
+        long total = Math.min(limit, dataset.size());
+        TopicCreator.ensure(bootstrap, topic, partitions, false);
+        long sent;
+        try (ImageEventProducer producer = new ImageEventProducer(bootstrap, topic);
+             ProgressBar bar = Progress.bar("produce", total, "img")) {
+            sent = producer.produce(dataset, total, rate, runId, bar::stepTo);
+        }
+        System.out.printf("Produced %d images from %s to %s (event ids %s/...)%n", sent, data, topic, runId);
+        return 0;
+    }
+}

@@ -1,0 +1,16 @@
+package io.fovea.schemas;
+
+/** Default topic names. Every topic can be renamed in configuration; these are what tests and docs use. */
+public final class Topics {
+    /** {@link io.fovea.avro.ImageEvent}s to classify; key = event id. */
+    public static final String IMAGES = "fovea.images";
+    /** {@link io.fovea.avro.Prediction}s; key = event id. */
+    public static final String PREDICTIONS = "fovea.predictions";
+    /** {@link io.fovea.avro.DeadLetter}s for input that could not be classified; key = original key. */
+    public static final String DEAD_LETTERS = "fovea.images.dlq";
+    /** {@link io.fovea.avro.ModelRelease}s, compacted; key = model name, or name@version for PUBLISHED. */
+    public static final String MODEL_RELEASES = "fovea.model-releases";
+
+    private Topics() {
+    }
+}

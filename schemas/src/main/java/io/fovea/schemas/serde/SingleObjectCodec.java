@@ -1,0 +1,131 @@
+package io.fovea.schemas.serde;
+
+import io.fovea.avro.DeadLetterReason;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Encodes and decodes one record type in Avro single-object encoding, with errors that say
+ * exactly what arrived. Thread-safe: readers and writers are stateless once built.
+ *
+ * <p>We do not use Avro's {@code BinaryMessageDecoder} because its errors do not distinguish
+ * truncation from garbage, nor name the bytes that arrived, and it accepts trailing bytes.
+ */
+public final class SingleObjectCodec<T extends SpecificRecord> {
+    private final Class<T> type;
+    private final Schema schema;
+    private final long fingerprint;
+    private final byte[] header;
+    private final SpecificDatumWriter<T> writer;
+    private final SpecificDatumReader<T> reader;
+
+    public SingleObjectCodec(Class<T> type, Schema schema) {
+        this.type = type;
+        this.schema = schema;
+        this.fingerprint = SingleObjectEncoding.fingerprint(schema);
+        this.header = SingleObjectEncoding.header(schema);
+        this.writer = new SpecificDatumWriter<>(schema);
+        this.reader = new SpecificDatumReader<>(schema);
+    }
+
+    public Schema schema() {
+        return schema;
+    }
+
+    public long fingerprint() {
+        return fingerprint;
+    }
+
+    public Class<T> type() {
+        return type;
+    }
+
+    public byte[] encode(T record) {
+        if (record == null) {
+            throw new IllegalArgumentException("cannot encode a null " + type.getSimpleName());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.writeBytes(header);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            writer.write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen on a byte array stream
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Decodes one record.
+     *
+     * @throws UndecodableRecordException naming the reason and the bytes received
+     */
+    public T decode(byte[] data) {
+        checkHeader(data);
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(
+                data, SingleObjectEncoding.HEADER_LENGTH, data.length - SingleObjectEncoding.HEADER_LENGTH, null);
+        T record;
+        try {
+            record = reader.read(null, decoder);
+        } catch (EOFException e) {
+            throw new UndecodableRecordException(DeadLetterReason.TRUNCATED,
+                    name() + " body ends early: " + data.length + " bytes in all", e);
+        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+            throw new UndecodableRecordException(DeadLetterReason.MALFORMED_AVRO,
+                    name() + " body is not valid Avro binary for its schema: " + e, e);
+        }
+        try {
+            if (!decoder.isEnd()) {
+                throw new UndecodableRecordException(DeadLetterReason.MALFORMED_AVRO,
+                        name() + " has bytes left after the record: " + data.length + " bytes in all");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen on a byte array
+        }
+        return record;
+    }
+
+    private void checkHeader(byte[] data) {
+        if (data == null) {
+            throw new UndecodableRecordException(DeadLetterReason.NULL_VALUE,
+                    "expected a single-object encoded " + name() + ", got null");
+        }
+        boolean magicOk = (data.length < 1 || data[0] == SingleObjectEncoding.MAGIC_0)
+                && (data.length < 2 || data[1] == SingleObjectEncoding.MAGIC_1);
+        if (!magicOk || data.length == 0) {
+            throw new UndecodableRecordException(DeadLetterReason.NOT_SINGLE_OBJECT_AVRO,
+                    "expected Avro single-object encoding (C3 01 + 8-byte fingerprint) for " + name()
+                            + ", got " + data.length + " bytes starting " + SingleObjectEncoding.leadingHex(data, 8));
+        }
+        if (data.length < SingleObjectEncoding.HEADER_LENGTH) {
+            throw new UndecodableRecordException(DeadLetterReason.TRUNCATED,
+                    "single-object header needs 10 bytes, got " + data.length + ": "
+                            + SingleObjectEncoding.leadingHex(data, 10));
+        }
+        long got = SingleObjectEncoding.readFingerprint(data);
+        if (got != fingerprint) {
+            String what = FoveaRecords.nameOf(got)
+                    .map(other -> "that is the fingerprint of " + other + ", not " + name())
+                    .orElse("no Fovea schema has it");
+            throw new UndecodableRecordException(DeadLetterReason.UNKNOWN_SCHEMA_FINGERPRINT,
+                    "unknown schema fingerprint " + SingleObjectEncoding.wireHex(got) + " (" + what + "); "
+                            + name() + " expects " + SingleObjectEncoding.wireHex(fingerprint));
+        }
+    }
+
+    private String name() {
+        return schema.getName();
+    }
+}
