@@ -26,7 +26,7 @@ public final class KafkaTestClients {
     }
 
     public static void createTopic(String topic, int partitions) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers()))) {
+        try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -34,6 +34,32 @@ public final class KafkaTestClients {
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create topic " + topic, e.getCause());
         }
+    }
+
+    public static Set<String> topicNames() {
+        try (Admin admin = admin()) {
+            return admin.listTopics().names().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    public static int partitionCount(String topic) {
+        try (Admin admin = admin()) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static Admin admin() {
+        return Admin.create(Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers()));
     }
 
     /** Reads, with read_committed isolation, until {@code expected} records arrived or the timeout passed. */

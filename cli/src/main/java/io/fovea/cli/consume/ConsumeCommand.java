@@ -1,11 +1,14 @@
 package io.fovea.cli.consume;
 
 import io.fovea.schemas.Topics;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "consume", mixinStandardHelpOptions = true,
         description = {"Prints the records of a Fovea topic, one a line.",
@@ -32,20 +35,25 @@ public final class ConsumeCommand implements Callable<Integer> {
             description = "How long to wait for the topic to exist (default: ${DEFAULT-VALUE}).")
     long waitSeconds;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        RecordPrinter printer = new RecordPrinter(System.out, json, Long.MAX_VALUE);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        RecordPrinter printer = new RecordPrinter(out, json, Long.MAX_VALUE);
         AtomicBoolean stop = new AtomicBoolean();
         Thread summaryOnExit = new Thread(() -> {
             stop.set(true);
-            printer.printSummary(System.err);
+            printer.printSummary(err);
         });
         Runtime.getRuntime().addShutdownHook(summaryOnExit);
         try (TopicReader reader = new TopicReader(bootstrap, topic)) {
             reader.read(limit, follow, Duration.ofSeconds(waitSeconds), stop::get, printer::print);
         }
         Runtime.getRuntime().removeShutdownHook(summaryOnExit);
-        printer.printSummary(System.err);
+        printer.printSummary(err);
         return 0;
     }
 }

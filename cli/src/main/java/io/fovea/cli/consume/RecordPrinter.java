@@ -7,7 +7,7 @@ import io.fovea.avro.Prediction;
 import io.fovea.core.events.ImageEvents;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.schemas.serde.UndecodableRecordException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
@@ -21,7 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * as such and counted; it never stops the reading.
  */
 public final class RecordPrinter {
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean json;
     private final long maxLines;
     private long lines;
@@ -31,7 +31,7 @@ public final class RecordPrinter {
             new EnumMap<>(io.fovea.avro.DeadLetterReason.class);
 
     /** @param maxLines print at most this many records; later ones are still counted */
-    public RecordPrinter(PrintStream out, boolean json, long maxLines) {
+    public RecordPrinter(PrintWriter out, boolean json, long maxLines) {
         this.out = out;
         this.json = json;
         this.maxLines = maxLines;
@@ -52,6 +52,7 @@ public final class RecordPrinter {
         String line = json ? value.toString() : describe(value);
         if (lines++ < maxLines) {
             out.println(line);
+            out.flush();
         }
     }
 
@@ -115,7 +116,8 @@ public final class RecordPrinter {
     }
 
     /** A closing summary: counts by record type, dead letters by reason, accuracy per model. */
-    public void printSummary(PrintStream to) {
+    public void printSummary(PrintWriter to) {
+        to.flush();
         to.println("Read: " + (countsByType.isEmpty() ? "nothing" : countsByType));
         if (!deadLettersByReason.isEmpty()) {
             to.println("Dead letters by reason: " + deadLettersByReason);
@@ -124,5 +126,6 @@ public final class RecordPrinter {
             to.printf("Accuracy: %.3f over %d labelled predictions; by model: %s%n",
                     accuracy.accuracy(), accuracy.total(), accuracy.byModel());
         }
+        to.flush();
     }
 }

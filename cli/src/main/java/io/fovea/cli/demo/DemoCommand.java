@@ -8,13 +8,15 @@ import io.fovea.cli.produce.ImageEventProducer;
 import io.fovea.core.dataset.Dataset;
 import io.fovea.schemas.TopicCreator;
 import io.fovea.schemas.Topics;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The product end to end on one machine with nothing else running. For now: an in-process
@@ -35,13 +37,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--show", defaultValue = "5", paramLabel = "N", description = "Print the first N records read back (default: ${DEFAULT-VALUE}).")
     int show;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         Path foveaHome = Path.of(System.getProperty("fovea.home", "."));
         Path testBatch = CifarLocator.testBatch(data, System.getenv(CifarLocator.ENV), foveaHome);
         Dataset dataset = Dataset.open(testBatch);
         long total = Math.min(limit, dataset.size());
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         try (LocalKafkaBroker broker = LocalKafkaBroker.startTemporary()) {
             out.println("Kafka started at " + broker.bootstrapServers() + " (in-process, data in " + broker.dataDir() + ")");
             TopicCreator.ensure(broker.bootstrapServers(), Topics.IMAGES, 4, false);
@@ -54,6 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             double produceSeconds = (System.nanoTime() - start) / 1e9;
 
+            out.flush();
             out.println("First " + show + " records read back from " + Topics.IMAGES + ":");
             RecordPrinter printer = new RecordPrinter(out, false, show);
             start = System.nanoTime();
@@ -70,8 +76,10 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("%-28s %10.0f%n", "read rate (images/s)", read / readSeconds);
             if (images != produced || read != produced) {
                 out.println("MISMATCH: read back " + read + " records, " + images + " image events, for " + produced + " produced");
+                out.flush();
                 return 1;
             }
+            out.flush();
             return 0;
         }
     }

@@ -9,7 +9,9 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "produce", mixinStandardHelpOptions = true,
         description = {"Produces labelled ImageEvents from CIFAR-10 batches or an image folder.",
@@ -39,6 +41,9 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "Prefix of the event ids, which are ID/origin (default: a new random one per run).")
     String runId = UUID.randomUUID().toString().substring(0, 8);
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         Dataset dataset = Dataset.open(data);
@@ -49,7 +54,8 @@ public final class ProduceCommand implements Callable<Integer> {
              ProgressBar bar = Progress.bar("produce", total, "img")) {
             sent = producer.produce(dataset, total, rate, runId, bar::stepTo);
         }
-        System.out.printf("Produced %d images from %s to %s (event ids %s/...)%n", sent, data, topic, runId);
+        spec.commandLine().getOut().printf("Produced %d images from %s to %s (event ids %s/...)%n", sent, data, topic, runId);
+        spec.commandLine().getOut().flush();
         return 0;
     }
 }
