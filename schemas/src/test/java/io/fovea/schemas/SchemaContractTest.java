@@ -1,0 +1,45 @@
+package io.fovea.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.fovea.avro.ImageEvent;
+import io.fovea.avro.PixelFormat;
+import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.schemas.serde.SingleObjectEncoding;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The wire contract other languages rely on. A change that fails here changes the fingerprint
+ * every non-Java producer and consumer has been given: make it a new schema version on purpose
+ * (README, "Evolving the schemas"), never by accident.
+ */
+class SchemaContractTest {
+
+    @Test
+    void fingerprintsOnTheWireAreStable() {
+        assertEquals("6C 17 5D 13 73 5D 50 9E", SingleObjectEncoding.wireHex(FoveaRecords.IMAGE_EVENT.fingerprint()));
+        assertEquals("13 EA D7 E1 C6 C7 2C D6", SingleObjectEncoding.wireHex(FoveaRecords.PREDICTION.fingerprint()));
+        assertEquals("99 32 3B DB 2E 0D 51 BD", SingleObjectEncoding.wireHex(FoveaRecords.DEAD_LETTER.fingerprint()));
+        assertEquals("99 BA 5F C5 67 41 DC 15", SingleObjectEncoding.wireHex(FoveaRecords.MODEL_RELEASE.fingerprint()));
+    }
+
+    /** The worked example of the README, byte for byte, in both directions. */
+    @Test
+    void readmeWorkedExampleEncodesAndDecodesExactly() {
+        byte[] readme = HexFormat.ofDelimiter(" ").parseHex(
+                "C3 01 6C 17 5D 13 73 5D 50 9E 08 65 78 2D 31 80 A0 AB FE F9 62 04 02 06 00 0C FF 00 00 00 FF 00 02 02 00");
+        ImageEvent example = ImageEvent.newBuilder()
+                .setId("ex-1").setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
+                .setWidth(2).setHeight(1).setChannels(3).setPixelFormat(PixelFormat.RGB8_HWC)
+                .setPixels(ByteBuffer.wrap(new byte[] {(byte) 255, 0, 0, 0, (byte) 255, 0}))
+                .setLabel(1).setAttributes(Map.of())
+                .build();
+        assertArrayEquals(readme, FoveaRecords.IMAGE_EVENT.encode(example));
+        assertEquals(example, FoveaRecords.IMAGE_EVENT.decode(readme));
+    }
+}
