@@ -1,0 +1,46 @@
+package io.fovea.core.bundle;
+
+import io.fovea.core.preprocess.Preprocessing;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a model bundle is: {@code manifest.json} beside the model file. Everything the stream app
+ * needs to serve the model, and everything a person needs to trust it.
+ *
+ * @param architecture e.g. {@code vgg16} (plain, ImageNet-compatible) or {@code vgg16-bn}
+ * @param weights      where the backbone started: {@code imagenet}, {@code none} or {@code file:NAME}
+ * @param modelFile    file name of the DL4J ComputationGraph, relative to the bundle folder
+ * @param sha256       SHA-256 (lower-case hex) of the model file; checked before every load
+ * @param training     the settings the trainer ran with
+ * @param data         what it was trained on: source, sizes, content fingerprint
+ * @param metrics      evaluation results, e.g. {@code test_accuracy}
+ * @param codeVersion  Fovea version and commit that made it
+ */
+public record BundleManifest(
+        String name,
+        int version,
+        Instant createdAt,
+        String architecture,
+        String weights,
+        List<String> labels,
+        Preprocessing preprocessing,
+        String modelFile,
+        String sha256,
+        Map<String, Object> training,
+        Map<String, Object> data,
+        Map<String, Double> metrics,
+        String codeVersion) {
+
+    public static final String FILE_NAME = "manifest.json";
+
+    public int inputSize() {
+        return preprocessing.inputSize();
+    }
+
+    public BundleManifest withVersion(int newVersion) {
+        return new BundleManifest(name, newVersion, createdAt, architecture, weights, labels, preprocessing, modelFile,
+                sha256, training, data, metrics, codeVersion);
+    }
+}

@@ -1,0 +1,34 @@
+package io.fovea.core.store;
+
+import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.bundle.ModelBundle;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Where versioned model bundles live. Versions count from 1 per model and are never reused nor
+ * overwritten. A directory on any shared file system today; an object store can implement the
+ * same interface.
+ */
+public interface ModelStore {
+
+    /** Model names, sorted. */
+    List<String> models();
+
+    /** Published versions of a model, ascending; empty when it has none. */
+    List<Integer> versions(String model);
+
+    BundleManifest manifest(String model, int version);
+
+    /** Loads a version, verifying its checksum first. */
+    ModelBundle load(String model, int version);
+
+    /** Where a version lives, as written into ModelRelease events. */
+    URI uri(String model, int version);
+
+    /**
+     * Starts writing the next version of a model. Nothing is visible to readers until
+     * {@link StagedBundle#commit()}; closing without committing removes what was written.
+     */
+    StagedBundle stage(String model);
+}

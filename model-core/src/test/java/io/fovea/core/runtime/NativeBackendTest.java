@@ -1,0 +1,16 @@
+package io.fovea.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class NativeBackendTest {
+    @Test
+    void choosesTheWidestOneDnnBuildTheCpuRuns() {
+        assertEquals("-onednn-avx512", NativeBackend.extensionFor(Set.of("avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq")));
+        assertEquals("-onednn-avx2", NativeBackend.extensionFor(Set.of("avx2", "fma", "avx512f")));
+        assertEquals("-onednn", NativeBackend.extensionFor(Set.of("sse4_2", "avx")));
+        assertEquals("-onednn", NativeBackend.extensionFor(Set.of()));
+    }
+}
