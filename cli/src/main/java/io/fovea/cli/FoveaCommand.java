@@ -5,16 +5,21 @@ import io.fovea.cli.consume.ConsumeCommand;
 import io.fovea.cli.demo.DemoCommand;
 import io.fovea.cli.produce.ProduceCommand;
 import io.fovea.core.dataset.DatasetException;
+import io.fovea.core.runtime.NativeBackend;
+import io.fovea.trainer.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code bin/fovea} launcher. */
 @Command(name = "fovea", mixinStandardHelpOptions = true, version = "Fovea 0.1.0",
         description = "Kafka-native streaming image classifier.",
-        subcommands = {DemoCommand.class, BrokerCommand.class, ProduceCommand.class, ConsumeCommand.class})
+        subcommands = {DemoCommand.class, BrokerCommand.class, ProduceCommand.class, ConsumeCommand.class,
+                TrainCommand.class})
 public final class FoveaCommand implements Runnable {
 
     public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        NativeBackend.configure(); // before any ND4J class loads
         System.exit(commandLine().execute(args));
     }
 

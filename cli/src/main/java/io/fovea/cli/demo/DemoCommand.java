@@ -1,7 +1,7 @@
 package io.fovea.cli.demo;
 
 import io.fovea.broker.LocalKafkaBroker;
-import io.fovea.cli.Progress;
+import io.fovea.core.console.Progress;
 import io.fovea.cli.consume.RecordPrinter;
 import io.fovea.cli.consume.TopicReader;
 import io.fovea.cli.produce.ImageEventProducer;

@@ -1,6 +1,6 @@
 package io.fovea.cli.produce;
 
-import io.fovea.cli.Progress;
+import io.fovea.core.console.Progress;
 import io.fovea.core.dataset.Dataset;
 import io.fovea.schemas.TopicCreator;
 import io.fovea.schemas.Topics;

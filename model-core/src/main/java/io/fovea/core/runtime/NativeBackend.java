@@ -40,6 +40,8 @@ public final class NativeBackend {
         if (System.getProperty(HELPERS_DISABLE) == null) {
             System.setProperty(HELPERS_DISABLE, "false");
         }
+        // ND4J logs a page of native build details at start-up; the chosen build is logged below instead.
+        System.setProperty("org.nd4j.log.initialization", System.getProperty("org.nd4j.log.initialization", "false"));
         LOG.debug("ND4J build {}, DL4J helpers disabled={}", System.getProperty(PLATFORM_EXTENSION),
                 System.getProperty(HELPERS_DISABLE));
     }

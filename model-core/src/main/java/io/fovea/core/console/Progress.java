@@ -1,4 +1,4 @@
-package io.fovea.cli;
+package io.fovea.core.console;
 
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarStyle;

@@ -1,0 +1,81 @@
+package io.fovea.core.release;
+
+import io.fovea.avro.ModelRelease;
+import io.fovea.avro.ReleaseAction;
+import io.fovea.core.bundle.BundleManifest;
+import io.fovea.schemas.TopicCreator;
+import io.fovea.schemas.Topics;
+import io.fovea.schemas.serde.AvroSerde;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Sends {@link ModelRelease} events to the compacted releases topic and waits for the broker to
+ * acknowledge each, so a command that says "published" means it.
+ */
+public final class ReleasePublisher implements AutoCloseable {
+    private final KafkaProducer<String, ModelRelease> producer;
+    private final String topic;
+
+    public ReleasePublisher(String bootstrapServers, String topic) {
+        this.topic = topic;
+        TopicCreator.ensure(bootstrapServers, topic, 1, true);
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.CLIENT_ID_CONFIG, "fovea-releases"),
+                new StringSerializer(), AvroSerde.modelReleases().serializer());
+    }
+
+    public ReleasePublisher(String bootstrapServers) {
+        this(bootstrapServers, Topics.MODEL_RELEASES);
+    }
+
+    /** Record key: the model name for promotions and rollbacks (compaction keeps the latest), name@version for publications. */
+    public static String keyOf(ModelRelease release) {
+        return release.getAction() == ReleaseAction.PUBLISHED
+                ? release.getModelName() + "@" + release.getVersion() : release.getModelName();
+    }
+
+    public static ModelRelease of(BundleManifest manifest, URI bundleUri, ReleaseAction action, Integer previousVersion) {
+        return ModelRelease.newBuilder()
+                .setModelName(manifest.name())
+                .setVersion(manifest.version())
+                .setAction(action)
+                .setBundleUri(bundleUri.toString())
+                .setSha256(manifest.sha256())
+                .setCreatedAt(manifest.createdAt())
+                .setReleasedAt(Instant.now())
+                .setPreviousVersion(previousVersion)
+                .setInputSize(manifest.inputSize())
+                .setLabels(manifest.labels())
+                .setMetrics(Map.copyOf(manifest.metrics()))
+                .build();
+    }
+
+    public void send(ModelRelease release) {
+        try {
+            producer.send(new ProducerRecord<>(topic, keyOf(release), release)).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing the release", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not publish " + release.getAction() + " of " + release.getModelName()
+                    + "@" + release.getVersion() + " to " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

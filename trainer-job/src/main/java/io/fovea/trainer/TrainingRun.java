@@ -1,0 +1,119 @@
+package io.fovea.trainer;
+
+import io.fovea.avro.ReleaseAction;
+import io.fovea.core.bundle.BundleIntegrityException;
+import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.bundle.Sha256;
+import io.fovea.core.preprocess.ImagePreprocessor;
+import io.fovea.core.preprocess.Preprocessing;
+import io.fovea.core.release.ReleasePublisher;
+import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.core.store.StagedBundle;
+import io.fovea.trainer.data.ImageBatches;
+import io.fovea.trainer.data.LabelledImages;
+import io.fovea.trainer.data.NormaliserFit;
+import io.fovea.trainer.data.TrainingData;
+import io.fovea.trainer.fit.EpochLog;
+import io.fovea.trainer.fit.Scores;
+import io.fovea.trainer.fit.TrainSettings;
+import io.fovea.trainer.fit.Trainer;
+import io.fovea.trainer.model.BackboneWeights;
+import io.fovea.trainer.model.Vgg16Architecture;
+import io.fovea.trainer.report.ModelCard;
+import io.fovea.trainer.report.ReportWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One training run, from loaded data to a committed bundle: build the model, load the backbone
+ * weights, train, evaluate on validation and test, write model file and report to a staging
+ * folder, check the written model gives the same outputs as the one in memory, then publish
+ * the version atomically (and announce it on Kafka when asked).
+ */
+public final class TrainingRun {
+    static final String MODEL_FILE = "model.zip";
+
+    /** What to build and where to put it. */
+    public record Request(String name, Vgg16Architecture architecture, String weights, TrainSettings settings,
+                          DirectoryModelStore store, String bootstrapServers) {
+    }
+
+    /** What came out. */
+    public record Result(BundleManifest manifest, Path bundleDir, ComputationGraph model, List<EpochLog> history) {
+    }
+
+    private final PrintWriter out;
+
+    public TrainingRun(PrintWriter out) {
+        this.out = out;
+    }
+
+    public Result run(Request request, TrainingData data) {
+        Vgg16Architecture arch = request.architecture();
+        ComputationGraph model = new ComputationGraph(arch.whole(request.settings().learningRate()));
+        model.init();
+        String weights = BackboneWeights.apply(request.weights(), model);
+        Preprocessing preprocessing = BackboneWeights.NONE.equals(weights)
+                ? NormaliserFit.fit(data.train(), arch.inputSize())
+                : Preprocessing.vggImagenetMean(arch.inputSize());
+        ImagePreprocessor preprocessor = new ImagePreprocessor(preprocessing);
+        out.printf("Training %s (%s, weights %s) on %d images, validating on %d; preprocessing %s%n",
+                request.name(), arch.variant().id(), weights, data.train().size(), data.validation().size(), preprocessing);
+        out.flush();
+
+        List<EpochLog> history = new Trainer(arch, request.settings(), preprocessor, data).train(model);
+        int batch = request.settings().batchSize();
+        Scores validation = Scores.of(model, batches(data.validation(), preprocessor, data, batch).epoch(false), data.labels());
+        Scores test = data.test() == null ? null
+                : Scores.of(model, batches(data.test(), preprocessor, data, batch).epoch(false), data.labels());
+
+        try (StagedBundle staged = request.store().stage(request.name())) {
+            Path modelFile = staged.dir().resolve(MODEL_FILE);
+            ModelSerializer.writeModel(model, modelFile.toFile(), false);
+            checkReloadMatches(model, modelFile, data, preprocessor);
+            BundleManifest manifest = new BundleManifest(request.name(), staged.version(), Instant.now(),
+                    arch.variant().id(), weights, data.labels(), preprocessing, MODEL_FILE, Sha256.of(modelFile),
+                    request.settings().asMap(), data.description(), ReportWriter.headline(validation, test),
+                    CodeVersion.describe());
+            ModelCard card = new ModelCard(manifest.name(), manifest.version(), manifest.architecture(), weights,
+                    arch.inputSize(), preprocessing.toString(), manifest.training(), manifest.data(), manifest.codeVersion());
+            ReportWriter.write(staged.dir().resolve("report"), card, history, validation, test, data.labels());
+            staged.commit(manifest);
+            Path dir = request.store().versionDir(request.name(), manifest.version());
+            if (request.bootstrapServers() != null) {
+                try (ReleasePublisher publisher = new ReleasePublisher(request.bootstrapServers())) {
+                    publisher.send(ReleasePublisher.of(manifest, request.store().uri(manifest.name(), manifest.version()),
+                            ReleaseAction.PUBLISHED, null));
+                }
+            }
+            return new Result(manifest, dir, model, history);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the bundle", e);
+        }
+    }
+
+    /** The file on disk must be the model we evaluated: same outputs for the same inputs, bit for bit. */
+    private static void checkReloadMatches(ComputationGraph model, Path modelFile, TrainingData data,
+                                           ImagePreprocessor preprocessor) throws IOException {
+        LabelledImages sample = data.validation().subset(IntStream.range(0, Math.min(8, data.validation().size())).toArray());
+        INDArray input = preprocessor.toBatch(sample.images());
+        INDArray expected = model.outputSingle(false, input);
+        INDArray actual = ModelSerializer.restoreComputationGraph(modelFile.toFile(), false).outputSingle(false, input);
+        if (!expected.equalsWithEps(actual, 1e-6)) {
+            throw new BundleIntegrityException(modelFile + ": the saved model's outputs differ from the trained model's");
+        }
+    }
+
+    private static ImageBatches batches(LabelledImages images, ImagePreprocessor preprocessor, TrainingData data, int batch) {
+        return new ImageBatches(images, preprocessor, data.labels().size(), batch, null, 0);
+    }
+
+}

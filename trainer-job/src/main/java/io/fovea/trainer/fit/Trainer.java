@@ -1,0 +1,155 @@
+package io.fovea.trainer.fit;
+
+import io.fovea.core.console.Progress;
+import io.fovea.core.preprocess.ImagePreprocessor;
+import io.fovea.trainer.data.Augmenter;
+import io.fovea.trainer.data.ImageBatches;
+import io.fovea.trainer.data.LabelledImages;
+import io.fovea.trainer.data.TrainingData;
+import io.fovea.trainer.model.Vgg16Architecture;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Supplier;
+import me.tongfei.progressbar.ProgressBar;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * Trains the whole model in the phases the settings ask for:
+ * <ul>
+ *   <li>head: the backbone is frozen. Without augmentation its features do not change between
+ *       epochs, so they are computed once and the head trains on the cache, orders of magnitude
+ *       faster; with augmentation every epoch needs fresh images through the frozen backbone;</li>
+ *   <li>finetune: block 5 is unfrozen too, at the lower fine-tuning rate;</li>
+ *   <li>full: every layer trains (the sensible choice from random weights).</li>
+ * </ul>
+ * Every phase stops early on validation loss and keeps its best epoch.
+ */
+public final class Trainer {
+    private final Vgg16Architecture architecture;
+    private final TrainSettings settings;
+    private final ImagePreprocessor preprocessor;
+    private final TrainingData data;
+    private final EpochRunner runner;
+
+    public Trainer(Vgg16Architecture architecture, TrainSettings settings, ImagePreprocessor preprocessor, TrainingData data) {
+        this.architecture = architecture;
+        this.settings = settings;
+        this.preprocessor = preprocessor;
+        this.data = data;
+        this.runner = new EpochRunner(data.labels(), settings.patience());
+    }
+
+    /** Trains {@code model} in place and returns the epoch history. */
+    public List<EpochLog> train(ComputationGraph model) {
+        List<EpochLog> history = new ArrayList<>();
+        switch (settings.phase()) {
+            case FULL -> history.addAll(runOnImages("full", model));
+            default -> {
+                if (settings.phase().trainsHead()) {
+                    history.addAll(settings.augment() ? trainHeadOnImages(model) : trainHeadOnCachedFeatures(model));
+                }
+                if (settings.phase().fineTunes()) {
+                    history.addAll(fineTune(model));
+                }
+            }
+        }
+        return history;
+    }
+
+    private List<EpochLog> trainHeadOnCachedFeatures(ComputationGraph model) {
+        ComputationGraph backbone = new ComputationGraph(architecture.backbone());
+        backbone.init();
+        GraphParams.copyByName(model, backbone);
+        DataSet trainFeatures = features(backbone, data.train(), "features (train)");
+        DataSet validationFeatures = features(backbone, data.validation(), "features (validation)");
+
+        ComputationGraph head = new ComputationGraph(architecture.head(settings.learningRate()));
+        head.init();
+        GraphParams.copyByName(model, head);
+        int probe = Math.min(settings.probeImages(), trainFeatures.numExamples());
+        List<DataSet> probeBatches = trainFeatures.getRange(0, probe).batchBy(settings.batchSize());
+        List<DataSet> validationBatches = validationFeatures.batchBy(settings.batchSize());
+        java.util.Random order = new java.util.Random(settings.seed());
+        List<EpochLog> history = runner.run("head", head, settings.epochs(), trainFeatures.numExamples(),
+                () -> {
+                    trainFeatures.shuffle(order.nextLong());
+                    return trainFeatures.batchBy(settings.batchSize()).iterator();
+                },
+                probeBatches::iterator, validationBatches::iterator);
+        GraphParams.copyByName(head, model);
+        return history;
+    }
+
+    private DataSet features(ComputationGraph backbone, LabelledImages images, String task) {
+        ImageBatches batches = batches(images, null);
+        List<INDArray> features = new ArrayList<>();
+        List<INDArray> labels = new ArrayList<>();
+        try (ProgressBar bar = Progress.bar(task, images.size(), "img")) {
+            Iterator<DataSet> it = batches.epoch(false);
+            while (it.hasNext()) {
+                DataSet batch = it.next();
+                features.add(backbone.outputSingle(false, batch.getFeatures()));
+                labels.add(batch.getLabels());
+                bar.stepBy(batch.numExamples());
+            }
+        }
+        return new DataSet(Nd4j.concat(0, features.toArray(INDArray[]::new)), Nd4j.concat(0, labels.toArray(INDArray[]::new)));
+    }
+
+    private List<EpochLog> trainHeadOnImages(ComputationGraph model) {
+        return runFrozenUpTo("head", model, Vgg16Architecture.FEATURES, settings.learningRate());
+    }
+
+    private List<EpochLog> fineTune(ComputationGraph model) {
+        return runFrozenUpTo("finetune", model, Vgg16Architecture.LAST_FROZEN_WHEN_FINE_TUNING, settings.fineTuneRate());
+    }
+
+    private List<EpochLog> runFrozenUpTo(String phase, ComputationGraph model, String lastFrozen, double learningRate) {
+        ComputationGraph partlyFrozen = new TransferLearning.GraphBuilder(model)
+                .fineTuneConfiguration(new FineTuneConfiguration.Builder()
+                        .updater(new Adam(learningRate)).seed(settings.seed()).build())
+                .setFeatureExtractor(lastFrozen)
+                .build();
+        List<EpochLog> history = runOnImages(phase, partlyFrozen);
+        GraphParams.copyByName(partlyFrozen, model);
+        return history;
+    }
+
+    private List<EpochLog> runOnImages(String phase, ComputationGraph model) {
+        ImageBatches train = batches(data.train(), settings.augment() ? new Augmenter(settings.seed()) : null);
+        int probe = Math.min(settings.probeImages(), data.train().size());
+        LabelledImages probeImages = data.train().subset(java.util.stream.IntStream.range(0, probe).toArray());
+        Supplier<Iterator<DataSet>> probeBatches = () -> batches(probeImages, null).epoch(false);
+        return runner.run(phase, model, settings.epochs(), train.size(), () -> train.epoch(true), probeBatches,
+                () -> batches(data.validation(), null).epoch(false));
+    }
+
+    private ImageBatches batches(LabelledImages images, Augmenter augmenter) {
+        return new ImageBatches(images, preprocessor, data.labels().size(), settings.batchSize(), augmenter, settings.seed());
+    }
+
+    /** Layers trained in the first phase of these settings, for the model description. */
+    public static java.util.Set<String> trainableInFirstPhase(ComputationGraph model, TrainSettings.Phase phase) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        boolean frozen = phase != TrainSettings.Phase.FULL;
+        String lastFrozen = phase == TrainSettings.Phase.FINETUNE
+                ? Vgg16Architecture.LAST_FROZEN_WHEN_FINE_TUNING : Vgg16Architecture.FEATURES;
+        for (int index : model.topologicalSortOrder()) {
+            var vertex = model.getVertices()[index];
+            if (!frozen && !vertex.isInputVertex()) {
+                names.add(vertex.getVertexName());
+            }
+            if (vertex.getVertexName().equals(lastFrozen)) {
+                frozen = false;
+            }
+        }
+        return names;
+    }
+}
