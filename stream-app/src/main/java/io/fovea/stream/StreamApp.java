@@ -1,0 +1,125 @@
+package io.fovea.stream;
+
+import io.fovea.schemas.TopicCreator;
+import io.fovea.stream.batch.BatchAggregator;
+import io.fovea.stream.batch.ClassifyProcessor;
+import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.metrics.HttpEndpoints;
+import io.fovea.stream.metrics.StreamMetrics;
+import io.fovea.stream.model.ModelRunner;
+import io.fovea.stream.model.ModelSlot;
+import io.fovea.stream.validate.ImageValidator;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running stream app: topics checked, model in its slot, one inference thread, Kafka
+ * Streams, and the HTTP port. {@link #close()} drains: the batch being classified completes and
+ * is committed; images still pending stay in the changelog for whoever takes the partitions.
+ */
+public final class StreamApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamApp.class);
+
+    private final StreamConfig config;
+    private final ModelSlot model;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final StreamMetrics metrics;
+    private final BatchAggregator aggregator;
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final HttpEndpoints http;
+
+    public StreamApp(StreamConfig config, ModelRunner initialModel) {
+        this.config = config;
+        this.model = new ModelSlot(initialModel);
+        this.metrics = new StreamMetrics(registry, config.getInt(StreamConfig.ACCURACY_WINDOW));
+        metrics.modelInService(initialModel.name(), initialModel.version());
+        ensureTopics(config);
+        this.aggregator = new BatchAggregator(model, config.getInt(StreamConfig.MAX_BATCH_SIZE), metrics);
+        ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(
+                config.get(StreamConfig.INPUT_TOPIC), FoveaTopology.PENDING_STORE,
+                config.getInt(StreamConfig.MAX_BATCH_SIZE), Duration.ofMillis(config.getLong(StreamConfig.MAX_BATCH_WAIT_MS)),
+                config.getInt(StreamConfig.TOP_K),
+                new ImageValidator(config.getLong(StreamConfig.MAX_PAYLOAD_BYTES), config.getLong(StreamConfig.MAX_IMAGE_PIXELS)),
+                aggregator, metrics);
+        this.streams = new KafkaStreams(FoveaTopology.build(config, settings), config.streamsProperties());
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+        int port = config.getInt(StreamConfig.HTTP_PORT);
+        this.http = port < 0 ? null : new HttpEndpoints(port, registry, this::isAlive, this::isReady);
+    }
+
+    public StreamApp start() {
+        streams.start();
+        return this;
+    }
+
+    public boolean isAlive() {
+        KafkaStreams.State state = streams.state();
+        return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.NOT_RUNNING;
+    }
+
+    public boolean isReady() {
+        return model.get() != null && streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    public StreamMetrics metrics() {
+        return metrics;
+    }
+
+    public ModelSlot model() {
+        return model;
+    }
+
+    private static void ensureTopics(StreamConfig config) {
+        String bootstrap = config.get(StreamConfig.BOOTSTRAP_SERVERS);
+        TopicCreator.ensure(bootstrap, config.get(StreamConfig.INPUT_TOPIC), 4, false);
+        int partitions = partitionsOf(bootstrap, config.get(StreamConfig.INPUT_TOPIC));
+        TopicCreator.ensure(bootstrap, config.get(StreamConfig.OUTPUT_TOPIC), partitions, false);
+        TopicCreator.ensure(bootstrap, config.get(StreamConfig.DLQ_TOPIC), partitions, false);
+    }
+
+    private static int partitionsOf(String bootstrap, String topic) {
+        try (Admin admin = Admin.create(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            return admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops within the configured shutdown timeout. */
+    @Override
+    public void close() {
+        Duration timeout = Duration.ofMillis(config.getLong(StreamConfig.SHUTDOWN_TIMEOUT_MS));
+        boolean clean = streams.close(timeout);
+        if (!clean) {
+            LOG.warn("Kafka Streams did not stop within {}", timeout);
+        }
+        streamsMetrics.close();
+        aggregator.close();
+        if (http != null) {
+            http.close();
+        }
+        ModelRunner last = model.get();
+        if (last != null) {
+            last.close();
+        }
+    }
+}

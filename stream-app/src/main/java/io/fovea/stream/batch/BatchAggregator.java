@@ -1,0 +1,127 @@
+package io.fovea.stream.batch;
+
+import io.fovea.core.image.RgbImage;
+import io.fovea.stream.metrics.StreamMetrics;
+import io.fovea.stream.model.ModelRunner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The one model of the process and the thread that runs it. Stream threads submit their closed
+ * batches; submissions that arrive while the model is busy are merged into the next forward
+ * pass, up to {@code maxBatchSize} images, so several partitions and threads share one batch.
+ * A forward pass uses one model version from start to end: a swap takes effect between passes.
+ * Reports queue wait, batch size and inference time.
+ */
+public final class BatchAggregator implements AutoCloseable {
+    private record Request(List<RgbImage> images, long submittedNanos, CompletableFuture<BatchResult> result) {
+    }
+
+    private final Supplier<ModelRunner> model;
+    private final int maxBatchSize;
+    private final StreamMetrics metrics;
+    private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final Thread worker;
+    private volatile boolean running = true;
+
+    /** @param model the version to use for the next forward pass (read once per pass) */
+    public BatchAggregator(Supplier<ModelRunner> model, int maxBatchSize, StreamMetrics metrics) {
+        this.model = model;
+        this.maxBatchSize = maxBatchSize;
+        this.metrics = metrics;
+        this.worker = new Thread(this::loop, "fovea-inference");
+        this.worker.setDaemon(true);
+        this.worker.start();
+    }
+
+    /** Classifies the images, waiting for the forward pass that includes them. */
+    public BatchResult classify(List<RgbImage> images) {
+        if (!running) {
+            throw new IllegalStateException("the inference thread has stopped");
+        }
+        CompletableFuture<BatchResult> result = new CompletableFuture<>();
+        queue.add(new Request(List.copyOf(images), System.nanoTime(), result));
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for inference", e);
+        } catch (ExecutionException e) {
+            throw new InferenceException("inference failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            List<Request> group = new ArrayList<>();
+            try {
+                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                int images = first.images().size();
+                for (Request next = queue.peek(); next != null && images + next.images().size() <= maxBatchSize;
+                     next = queue.peek()) {
+                    group.add(queue.poll());
+                    images += next.images().size();
+                }
+                run(group, images);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            } catch (RuntimeException | Error e) {
+                group.forEach(request -> request.result().completeExceptionally(e));
+            }
+        }
+        for (Request left; (left = queue.poll()) != null; ) {
+            left.result().completeExceptionally(new IllegalStateException("the inference thread stopped"));
+        }
+    }
+
+    private void run(List<Request> group, int size) {
+        long start = System.nanoTime();
+        List<RgbImage> all = new ArrayList<>(size);
+        group.forEach(request -> all.addAll(request.images()));
+        ModelRunner runner = model.get();
+        INDArray probabilities = runner.predict(all);
+        long inferenceNanos = System.nanoTime() - start;
+        metrics.batch(size, inferenceNanos);
+        int offset = 0;
+        for (Request request : group) {
+            int n = request.images().size();
+            INDArray rows = probabilities.get(NDArrayIndex.interval(offset, offset + n), NDArrayIndex.all()).dup();
+            offset += n;
+            long queued = start - request.submittedNanos();
+            metrics.modelWait(queued);
+            request.result().complete(new BatchResult(rows, runner.name(), runner.version(), runner.labels(), size,
+                    queued, inferenceNanos));
+        }
+        probabilities.close();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            worker.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A forward pass that threw: the batch's records are dead-lettered as INFERENCE_FAILED. */
+    public static final class InferenceException extends RuntimeException {
+        InferenceException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

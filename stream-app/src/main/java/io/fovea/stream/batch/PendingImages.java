@@ -1,0 +1,115 @@
+package io.fovea.stream.batch;
+
+import io.fovea.stream.validate.AcceptedImage;
+import io.fovea.stream.validate.ImageValidator;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The images of one task accepted but not yet predicted, held durably: each is written to a
+ * changelogged state store keyed by its input offset, and deleted in the transaction that emits
+ * its prediction. Offsets of accepted records can therefore be committed at any time; a crash,
+ * a clean stop or a rebalance restores the store and the images are classified after all.
+ *
+ * <p>The decoded images are also kept in memory, so the store is only read back after a restore.
+ */
+public final class PendingImages {
+    /** One accepted image waiting for its batch. */
+    /**
+     * @param arrivalMillis stream time of arrival (the context's wall clock, which tests can move)
+     * @param arrivalNanos  monotonic arrival, for measuring queue wait
+     */
+    public record Pending(long offset, byte[] key, byte[] value, AcceptedImage image, long arrivalMillis, long arrivalNanos) {
+    }
+
+    private final KeyValueStore<Long, byte[]> store;
+    private final TreeMap<Long, Pending> byOffset = new TreeMap<>();
+
+    public PendingImages(KeyValueStore<Long, byte[]> store) {
+        this.store = store;
+    }
+
+    /**
+     * Reloads what the store holds (after a restore), re-validating the kept bytes.
+     *
+     * @return how many images were recovered
+     */
+    public int recover(ImageValidator validator, long nowMillis) {
+        int recovered = 0;
+        try (KeyValueIterator<Long, byte[]> all = store.all()) {
+            while (all.hasNext()) {
+                var entry = all.next();
+                if (!byOffset.containsKey(entry.key)) {
+                    ByteBuffer envelope = ByteBuffer.wrap(entry.value);
+                    byte[] key = readChunk(envelope);
+                    byte[] value = readChunk(envelope);
+                    byOffset.put(entry.key, new Pending(entry.key, key, value, validator.validate(value), nowMillis,
+                            System.nanoTime()));
+                    recovered++;
+                }
+            }
+        }
+        return recovered;
+    }
+
+    public void add(long offset, byte[] key, byte[] value, AcceptedImage image, long nowMillis) {
+        store.put(offset, envelope(key, value));
+        byOffset.put(offset, new Pending(offset, key, value, image, nowMillis, System.nanoTime()));
+    }
+
+    public int size() {
+        return byOffset.size();
+    }
+
+    public boolean isEmpty() {
+        return byOffset.isEmpty();
+    }
+
+    /** Arrival of the longest-waiting image; call only when not empty. */
+    public long oldestArrivalMillis() {
+        return byOffset.values().stream().mapToLong(Pending::arrivalMillis).min().orElseThrow();
+    }
+
+    /** Up to {@code max} images, oldest offsets first. */
+    public List<Pending> oldest(int max) {
+        List<Pending> batch = new ArrayList<>(Math.min(max, byOffset.size()));
+        for (Map.Entry<Long, Pending> e : byOffset.entrySet()) {
+            if (batch.size() == max) {
+                break;
+            }
+            batch.add(e.getValue());
+        }
+        return batch;
+    }
+
+    public void remove(long offset) {
+        byOffset.remove(offset);
+        store.delete(offset);
+    }
+
+    private static byte[] envelope(byte[] key, byte[] value) {
+        int keyLength = key == null ? -1 : key.length;
+        ByteBuffer buffer = ByteBuffer.allocate(8 + Math.max(keyLength, 0) + value.length);
+        buffer.putInt(keyLength);
+        if (key != null) {
+            buffer.put(key);
+        }
+        buffer.putInt(value.length).put(value);
+        return buffer.array();
+    }
+
+    private static byte[] readChunk(ByteBuffer buffer) {
+        int length = buffer.getInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        buffer.get(bytes);
+        return bytes;
+    }
+}

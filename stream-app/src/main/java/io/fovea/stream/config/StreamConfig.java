@@ -1,0 +1,175 @@
+package io.fovea.stream.config;
+
+import io.fovea.schemas.Topics;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Every knob of the stream app, with its default. Values come from, in rising precedence: the
+ * defaults below, a properties file, environment variables ({@code FOVEA_MAX_BATCH_SIZE} for
+ * {@code max.batch.size}) and command-line flags. Keys starting {@code kafka.} go to Kafka
+ * Streams with the prefix removed, e.g. {@code kafka.num.standby.replicas=1}.
+ */
+public final class StreamConfig {
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String INPUT_TOPIC = "input.topic";
+    public static final String OUTPUT_TOPIC = "output.topic";
+    public static final String DLQ_TOPIC = "dlq.topic";
+    public static final String RELEASES_TOPIC = "releases.topic";
+    public static final String MAX_BATCH_SIZE = "max.batch.size";
+    public static final String MAX_BATCH_WAIT_MS = "max.batch.wait.ms";
+    public static final String TOP_K = "top.k";
+    public static final String MAX_PAYLOAD_BYTES = "max.payload.bytes";
+    public static final String MAX_IMAGE_PIXELS = "max.image.pixels";
+    public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+    public static final String NUM_STREAM_THREADS = "num.stream.threads";
+    public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+    public static final String STATE_DIR = "state.dir";
+    public static final String HTTP_PORT = "http.port";
+    public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
+    public static final String ACCURACY_WINDOW = "accuracy.window";
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    /** Key, default, meaning: the README's configuration table is this list. */
+    public static final Map<String, String[]> KNOBS = knobs();
+
+    private final Map<String, String> values;
+
+    private StreamConfig(Map<String, String> values) {
+        this.values = values;
+    }
+
+    private static Map<String, String[]> knobs() {
+        Map<String, String[]> k = new LinkedHashMap<>();
+        k.put(BOOTSTRAP_SERVERS, new String[] {"", "Kafka bootstrap servers (required)"});
+        k.put(APPLICATION_ID, new String[] {"fovea-classifier", "Kafka Streams application id: consumer group, state and internal topic prefix"});
+        k.put(INPUT_TOPIC, new String[] {Topics.IMAGES, "ImageEvents to classify"});
+        k.put(OUTPUT_TOPIC, new String[] {Topics.PREDICTIONS, "where Predictions go"});
+        k.put(DLQ_TOPIC, new String[] {Topics.DEAD_LETTERS, "where DeadLetters go"});
+        k.put(RELEASES_TOPIC, new String[] {Topics.MODEL_RELEASES, "ModelRelease events to follow"});
+        k.put(MAX_BATCH_SIZE, new String[] {"32", "a batch closes when it holds this many images"});
+        k.put(MAX_BATCH_WAIT_MS, new String[] {"10", "... or when its oldest image has waited this long"});
+        k.put(TOP_K, new String[] {"3", "classes listed in each prediction's topK"});
+        k.put(MAX_PAYLOAD_BYTES, new String[] {"10485760", "larger record values are dead-lettered as PAYLOAD_TOO_LARGE"});
+        k.put(MAX_IMAGE_PIXELS, new String[] {"16777216", "larger images (width*height) are dead-lettered as IMAGE_TOO_LARGE, before decoding"});
+        k.put(PROCESSING_GUARANTEE, new String[] {StreamsConfig.EXACTLY_ONCE_V2, "exactly_once_v2 or at_least_once"});
+        k.put(NUM_STREAM_THREADS, new String[] {"1", "stream threads; all share one model"});
+        k.put(COMMIT_INTERVAL_MS, new String[] {"100", "how often offsets, state and output are committed (one transaction under exactly-once)"});
+        k.put(STATE_DIR, new String[] {System.getProperty("java.io.tmpdir") + "/fovea-streams", "local state folder"});
+        k.put(HTTP_PORT, new String[] {"8080", "port of /metrics, /health and /ready (0: any free port; -1: off)"});
+        k.put(SHUTDOWN_TIMEOUT_MS, new String[] {"30000", "how long SIGTERM may take to drain and stop"});
+        k.put(ACCURACY_WINDOW, new String[] {"1000", "rolling accuracy is over the last this many labelled predictions"});
+        return k;
+    }
+
+    /** Defaults, then the file (if any), then environment, then the explicit overrides. */
+    public static StreamConfig load(Path file, Map<String, String> environment, Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>();
+        KNOBS.forEach((key, meta) -> values.put(key, meta[0]));
+        if (file != null) {
+            Properties props = new Properties();
+            try (Reader reader = Files.newBufferedReader(file)) {
+                props.load(reader);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read config file " + file, e);
+            }
+            props.stringPropertyNames().forEach(key -> values.put(checkKnown(key, file.toString()), props.getProperty(key)));
+        }
+        environment.forEach((name, value) -> {
+            if (name.startsWith("FOVEA_KAFKA_")) {
+                values.put(KAFKA_PREFIX + name.substring("FOVEA_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            } else if (name.startsWith("FOVEA_")) {
+                String key = name.substring("FOVEA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                if (KNOBS.containsKey(key)) {
+                    values.put(key, value);
+                }
+            }
+        });
+        overrides.forEach((key, value) -> values.put(checkKnown(key, "the command line"), value));
+        StreamConfig config = new StreamConfig(values);
+        config.validate();
+        return config;
+    }
+
+    public static StreamConfig of(Map<String, String> overrides) {
+        return load(null, Map.of(), overrides);
+    }
+
+    private static String checkKnown(String key, String where) {
+        if (!KNOBS.containsKey(key) && !key.startsWith(KAFKA_PREFIX)) {
+            throw new IllegalArgumentException("unknown setting '" + key + "' in " + where + "; known: " + KNOBS.keySet()
+                    + " and kafka.* for Kafka Streams");
+        }
+        return key;
+    }
+
+    private void validate() {
+        if (get(BOOTSTRAP_SERVERS).isBlank()) {
+            throw new IllegalArgumentException(BOOTSTRAP_SERVERS + " is required (--bootstrap, FOVEA_BOOTSTRAP_SERVERS or the config file)");
+        }
+        positive(MAX_BATCH_SIZE);
+        positive(MAX_BATCH_WAIT_MS);
+        positive(TOP_K);
+        positive(MAX_PAYLOAD_BYTES);
+        positive(NUM_STREAM_THREADS);
+        String guarantee = get(PROCESSING_GUARANTEE);
+        if (!guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !guarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
+            throw new IllegalArgumentException(PROCESSING_GUARANTEE + " must be exactly_once_v2 or at_least_once, got " + guarantee);
+        }
+    }
+
+    private void positive(String key) {
+        if (getLong(key) <= 0) {
+            throw new IllegalArgumentException(key + " must be positive, got " + get(key));
+        }
+    }
+
+    public String get(String key) {
+        return values.get(key);
+    }
+
+    public int getInt(String key) {
+        return Math.toIntExact(getLong(key));
+    }
+
+    public long getLong(String key) {
+        try {
+            return Long.parseLong(get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + get(key) + "'");
+        }
+    }
+
+    /** The Kafka Streams configuration: our knobs that are Kafka's, then every kafka.* setting. */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, get(BOOTSTRAP_SERVERS));
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, get(APPLICATION_ID));
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, get(PROCESSING_GUARANTEE));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, get(STATE_DIR));
+        // The stream thread waits in poll() at most this long when idle: a batch's deadline
+        // punctuation can be no more punctual than this.
+        p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, getLong(MAX_BATCH_WAIT_MS) / 2));
+        values.forEach((key, value) -> {
+            if (key.startsWith(KAFKA_PREFIX)) {
+                p.put(key.substring(KAFKA_PREFIX.length()), value);
+            }
+        });
+        return p;
+    }
+
+    public Map<String, String> asMap() {
+        return Map.copyOf(values);
+    }
+}

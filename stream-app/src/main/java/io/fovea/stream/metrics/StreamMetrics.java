@@ -1,0 +1,134 @@
+package io.fovea.stream.metrics;
+
+import io.fovea.avro.DeadLetterReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The stream app's own meters (names as Prometheus shows them):
+ * {@code fovea_records_in_total}, {@code fovea_predictions_total},
+ * {@code fovea_dead_letters_total{reason}}, {@code fovea_batch_size} (images per forward pass),
+ * {@code fovea_batches_closed_total{cause=size|deadline}}, {@code fovea_queue_wait_seconds}
+ * (arrival to forward pass), {@code fovea_model_wait_seconds} (closed batch waiting for the
+ * model), {@code fovea_inference_seconds} (one forward pass), {@code fovea_latency_seconds}
+ * (event time to prediction), {@code fovea_model_version{model}} and
+ * {@code fovea_rolling_accuracy{model,version}}.
+ */
+public final class StreamMetrics {
+    private final MeterRegistry registry;
+    private final Counter recordsIn;
+    private final Counter predictions;
+    private final DistributionSummary batchSize;
+    private final Timer queueWait;
+    private final Timer modelWait;
+    private final Timer inference;
+    private final Timer latency;
+    private final int accuracyWindow;
+    private final Map<String, AtomicInteger> modelVersions = new ConcurrentHashMap<>();
+    private final Map<String, RollingAccuracy> accuracy = new ConcurrentHashMap<>();
+
+    public StreamMetrics(MeterRegistry registry, int accuracyWindow) {
+        this.registry = registry;
+        this.accuracyWindow = accuracyWindow;
+        recordsIn = Counter.builder("fovea.records.in").description("input records read").register(registry);
+        predictions = Counter.builder("fovea.predictions").description("predictions emitted").register(registry);
+        batchSize = DistributionSummary.builder("fovea.batch.size").description("images per forward pass")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).register(registry);
+        queueWait = timer("fovea.queue.wait", "from arrival to the start of its forward pass");
+        modelWait = timer("fovea.model.wait", "a closed batch waiting for the model thread");
+        inference = timer("fovea.inference", "one forward pass");
+        latency = timer("fovea.latency", "from event time to prediction");
+    }
+
+    private Timer timer(String name, String description) {
+        return Timer.builder(name).description(description).publishPercentiles(0.5, 0.95, 0.99)
+                .publishPercentileHistogram().distributionStatisticExpiry(Duration.ofMinutes(1)).register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void recordIn() {
+        recordsIn.increment();
+    }
+
+    public void deadLetter(DeadLetterReason reason) {
+        Counter.builder("fovea.dead.letters").tag("reason", reason.name()).register(registry).increment();
+    }
+
+    public void batchClosed(String cause) {
+        Counter.builder("fovea.batches.closed").tag("cause", cause).register(registry).increment();
+    }
+
+    public void batch(int size, long inferenceNanos) {
+        batchSize.record(size);
+        inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void modelWait(long nanos) {
+        modelWait.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void queueWait(long nanos) {
+        queueWait.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One prediction emitted; {@code correct} is null when the event had no ground truth. */
+    public void predicted(String model, int version, long latencyMillis, Boolean correct) {
+        predictions.increment();
+        latency.record(Math.max(0, latencyMillis), TimeUnit.MILLISECONDS);
+        if (correct != null) {
+            accuracy.computeIfAbsent(model + "@" + version, key -> {
+                RollingAccuracy rolling = new RollingAccuracy(accuracyWindow);
+                Gauge.builder("fovea.rolling.accuracy", rolling, RollingAccuracy::value)
+                        .tag("model", model).tag("version", Integer.toString(version))
+                        .description("accuracy over the last labelled predictions").register(registry);
+                return rolling;
+            }).add(correct);
+        }
+    }
+
+    /** The version a model serves now. */
+    public void modelInService(String model, int version) {
+        modelVersions.computeIfAbsent(model, m -> {
+            AtomicInteger holder = new AtomicInteger();
+            Gauge.builder("fovea.model.version", holder, AtomicInteger::get).tag("model", m)
+                    .description("model version in service").register(registry);
+            return holder;
+        }).set(version);
+    }
+
+    /** Correct share of the last {@code window} labelled predictions. */
+    static final class RollingAccuracy {
+        private final int window;
+        private final Deque<Boolean> last = new ArrayDeque<>();
+        private int correct;
+
+        RollingAccuracy(int window) {
+            this.window = window;
+        }
+
+        synchronized void add(boolean isCorrect) {
+            last.addLast(isCorrect);
+            correct += isCorrect ? 1 : 0;
+            if (last.size() > window) {
+                correct -= last.removeFirst() ? 1 : 0;
+            }
+        }
+
+        synchronized double value() {
+            return last.isEmpty() ? Double.NaN : (double) correct / last.size();
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.fovea.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fovea.avro.DeadLetter;
+import io.fovea.avro.DeadLetterReason;
+import io.fovea.avro.ImageEvent;
+import io.fovea.avro.PixelFormat;
+import io.fovea.avro.Prediction;
+import io.fovea.core.runtime.NativeBackend;
+import io.fovea.schemas.Topics;
+import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.stream.batch.BatchAggregator;
+import io.fovea.stream.batch.ClassifyProcessor;
+import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.metrics.StreamMetrics;
+import io.fovea.stream.model.ModelSlot;
+import io.fovea.stream.validate.ImageValidator;
+import io.fovea.stream.validate.UnknownPixelFormat;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The topology with TopologyTestDriver and a fake model: batching, predictions, dead letters. */
+class ClassifyTopologyTest {
+    private static final int MAX_BATCH = 4;
+    private static final long WAIT_MS = 10;
+
+    private FakeModel model;
+    private BatchAggregator aggregator;
+    private StreamMetrics metrics;
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> images;
+    private TestOutputTopic<byte[], byte[]> predictions;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    @BeforeAll
+    static void backend() {
+        NativeBackend.configure();
+    }
+
+    @BeforeEach
+    void start() {
+        model = new FakeModel(3);
+        metrics = new StreamMetrics(new SimpleMeterRegistry(), 100);
+        aggregator = new BatchAggregator(new ModelSlot(model), MAX_BATCH, metrics);
+        StreamConfig config = StreamConfig.of(Map.of(StreamConfig.BOOTSTRAP_SERVERS, "unused:9092",
+                StreamConfig.MAX_BATCH_SIZE, Integer.toString(MAX_BATCH), StreamConfig.MAX_BATCH_WAIT_MS, Long.toString(WAIT_MS),
+                StreamConfig.MAX_PAYLOAD_BYTES, "5000", StreamConfig.MAX_IMAGE_PIXELS, "100"));
+        ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(Topics.IMAGES, FoveaTopology.PENDING_STORE,
+                MAX_BATCH, Duration.ofMillis(WAIT_MS), 2, new ImageValidator(5000, 100), aggregator, metrics);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(FoveaTopology.build(config, settings), props);
+        images = driver.createInputTopic(Topics.IMAGES, new ByteArraySerializer(), new ByteArraySerializer());
+        predictions = driver.createOutputTopic(Topics.PREDICTIONS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        aggregator.close();
+    }
+
+    private void send(String id, byte[] value) {
+        images.pipeInput(id == null ? null : id.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    private List<Prediction> predicted() {
+        return predictions.readValuesToList().stream().map(FoveaRecords.PREDICTION::decode).toList();
+    }
+
+    @Test
+    void aFullBatchIsClassifiedInOneForwardPassWithEveryFieldFilledIn() {
+        for (int i = 0; i < MAX_BATCH; i++) {
+            send("img-" + i, TestImages.bytes("img-" + i, i, i % 2 == 0 ? i : null));
+        }
+        List<Prediction> out = predicted();
+        assertEquals(List.of(MAX_BATCH), model.batchSizes);
+        assertEquals(List.of("img-0", "img-1", "img-2", "img-3"), out.stream().map(Prediction::getId).toList());
+        Prediction p = out.get(2);
+        assertEquals("two", p.getLabel());
+        assertEquals(2, p.getLabelIndex());
+        assertEquals(0.7f, p.getConfidence(), 1e-6);
+        assertEquals(List.of("two", "three"), p.getTopK().stream().map(s -> s.getLabel()).toList());
+        assertEquals("fake", p.getModelName());
+        assertEquals(3, p.getModelVersion());
+        assertEquals(MAX_BATCH, p.getBatchSize());
+        assertEquals(Topics.IMAGES, p.getSource().getTopic());
+        assertEquals(2L, p.getSource().getOffset());
+        assertEquals(2, p.getTrueLabel());
+        assertEquals(null, out.get(1).getTrueLabel());
+        assertEquals(Map.of("k", "v-img-2"), p.getAttributes());
+        assertTrue(deadLetters.isEmpty());
+    }
+
+    @Test
+    void aPartialBatchWaitsForItsDeadlineThenCloses() {
+        send("a", TestImages.bytes("a", 1, 1));
+        send("b", TestImages.bytes("b", 2, 2));
+        assertTrue(predictions.isEmpty(), "two of four, before the deadline");
+        driver.advanceWallClockTime(Duration.ofMillis(WAIT_MS / 2));
+        assertTrue(predictions.isEmpty(), "still before the deadline");
+        driver.advanceWallClockTime(Duration.ofMillis(WAIT_MS));
+        assertEquals(List.of("a", "b"), predicted().stream().map(Prediction::getId).toList());
+        assertEquals(List.of(2), model.batchSizes);
+        assertEquals(1.0, metrics.registry().get("fovea.batches.closed").tag("cause", "deadline").counter().count());
+    }
+
+    @Test
+    void poisonPillsAreDeadLetteredWithTheirReasonAndTheValidRecordsAroundThemArePredicted() {
+        byte[] valid = TestImages.bytes("ok-1", 1, 1);
+        ImageEvent wrongSize = TestImages.event("bad-dims", 1, null);
+        wrongSize.setWidth(5);
+        ImageEvent corruptPng = TestImages.event("bad-png", 1, null);
+        corruptPng.setPixelFormat(PixelFormat.PNG);
+        ImageEvent huge = TestImages.event("huge", 1, null);
+        huge.setWidth(20);
+        huge.setHeight(20);
+        huge.setPixels(ByteBuffer.wrap(new byte[1200]));
+        byte[] unknownFormat = UnknownPixelFormat.encode(TestImages.event("fmt", 1, null), 9);
+        byte[] wrongFingerprint = valid.clone();
+        wrongFingerprint[4] ^= 0x40;
+
+        send("ok-1", valid);
+        send("json", "{\"id\":1}".getBytes(StandardCharsets.UTF_8));
+        send("cut", Arrays.copyOf(valid, valid.length - 3));
+        send("fp", wrongFingerprint);
+        send("null", null);
+        send("fmt", unknownFormat);
+        send("bad-dims", FoveaRecords.IMAGE_EVENT.encode(wrongSize));
+        send("bad-png", FoveaRecords.IMAGE_EVENT.encode(corruptPng));
+        send("big", new byte[6000]);
+        send("huge", FoveaRecords.IMAGE_EVENT.encode(huge));
+        send("ok-2", TestImages.bytes("ok-2", 2, 2));
+        driver.advanceWallClockTime(Duration.ofMillis(WAIT_MS * 2));
+
+        assertEquals(List.of("ok-1", "ok-2"), predicted().stream().map(Prediction::getId).toList());
+        Map<String, DeadLetterReason> reasons = deadLetters.readRecordsToList().stream().collect(Collectors.toMap(
+                r -> new String(r.key(), StandardCharsets.UTF_8), r -> FoveaRecords.DEAD_LETTER.decode(r.value()).getReason()));
+        assertEquals(Map.of(
+                "json", DeadLetterReason.NOT_SINGLE_OBJECT_AVRO,
+                "cut", DeadLetterReason.TRUNCATED,
+                "fp", DeadLetterReason.UNKNOWN_SCHEMA_FINGERPRINT,
+                "null", DeadLetterReason.NULL_VALUE,
+                "fmt", DeadLetterReason.UNKNOWN_PIXEL_FORMAT,
+                "bad-dims", DeadLetterReason.DIMENSION_MISMATCH,
+                "bad-png", DeadLetterReason.CORRUPT_IMAGE,
+                "big", DeadLetterReason.PAYLOAD_TOO_LARGE,
+                "huge", DeadLetterReason.IMAGE_TOO_LARGE), reasons);
+        assertEquals(11.0, metrics.registry().get("fovea.records.in").counter().count());
+    }
+
+    @Test
+    void aDeadLetterKeepsTheOriginalKeyValueAndPosition() {
+        send("x", "garbage".getBytes(StandardCharsets.UTF_8));
+        var record = deadLetters.readRecord();
+        DeadLetter letter = FoveaRecords.DEAD_LETTER.decode(record.value());
+        assertEquals("x", new String(record.key(), StandardCharsets.UTF_8));
+        assertEquals("garbage", StandardCharsets.UTF_8.decode(letter.getValue()).toString());
+        assertEquals(Topics.IMAGES, letter.getSourceTopic());
+        assertEquals(0L, letter.getSourceOffset());
+        assertTrue(letter.getMessage().contains("67 61 72 62"), letter.getMessage());
+    }
+
+    @Test
+    void aFailingModelDeadLettersItsBatchAsInferenceFailedInsteadOfStopping() {
+        model.fail = true;
+        for (int i = 0; i < MAX_BATCH; i++) {
+            send("f" + i, TestImages.bytes("f" + i, i, null));
+        }
+        assertEquals(MAX_BATCH, deadLetters.readValuesToList().stream().map(FoveaRecords.DEAD_LETTER::decode)
+                .filter(d -> d.getReason() == DeadLetterReason.INFERENCE_FAILED).count());
+        model.fail = false;
+        send("after", TestImages.bytes("after", 1, null));
+        driver.advanceWallClockTime(Duration.ofMillis(WAIT_MS * 2));
+        assertEquals(List.of("after"), predicted().stream().map(Prediction::getId).toList());
+    }
+}

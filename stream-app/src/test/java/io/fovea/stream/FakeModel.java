@@ -1,0 +1,67 @@
+package io.fovea.stream;
+
+import io.fovea.core.image.RgbImage;
+import io.fovea.stream.model.ModelRunner;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A model whose answer can be read off the image: class = first red pixel value % classes, with
+ * probability 0.7, the next class 0.2 and the rest sharing 0.1. Records every batch size it saw.
+ */
+public final class FakeModel implements ModelRunner {
+    public static final List<String> LABELS = List.of("zero", "one", "two", "three");
+    private final int version;
+    public final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    public volatile boolean fail;
+    public volatile boolean closed;
+
+    public FakeModel(int version) {
+        this.version = version;
+    }
+
+    public static int classOf(RgbImage image) {
+        return image.at(0, 0, 0) % LABELS.size();
+    }
+
+    @Override
+    public String name() {
+        return "fake";
+    }
+
+    @Override
+    public int version() {
+        return version;
+    }
+
+    @Override
+    public List<String> labels() {
+        return LABELS;
+    }
+
+    @Override
+    public INDArray predict(List<RgbImage> images) {
+        if (fail) {
+            throw new IllegalStateException("the fake model was told to fail");
+        }
+        batchSizes.add(images.size());
+        int n = LABELS.size();
+        float[][] rows = new float[images.size()][n];
+        for (int i = 0; i < images.size(); i++) {
+            int c = classOf(images.get(i));
+            for (int j = 0; j < n; j++) {
+                rows[i][j] = 0.1f / (n - 2);
+            }
+            rows[i][c] = 0.7f;
+            rows[i][(c + 1) % n] = 0.2f;
+        }
+        return Nd4j.create(rows);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
