@@ -6,6 +6,7 @@ import io.fovea.cli.demo.DemoCommand;
 import io.fovea.cli.produce.ProduceCommand;
 import io.fovea.core.dataset.DatasetException;
 import io.fovea.core.runtime.NativeBackend;
+import io.fovea.stream.ServeCommand;
 import io.fovea.trainer.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fovea", mixinStandardHelpOptions = true, version = "Fovea 0.1.0",
         description = "Kafka-native streaming image classifier.",
         subcommands = {DemoCommand.class, BrokerCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                TrainCommand.class})
+                TrainCommand.class, ServeCommand.class})
 public final class FoveaCommand implements Runnable {
 
     public static void main(String[] args) {
@@ -27,7 +28,8 @@ public final class FoveaCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new FoveaCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof DatasetException || e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+            if (e instanceof DatasetException || e instanceof IllegalStateException || e instanceof IllegalArgumentException
+                    || e instanceof io.fovea.core.bundle.BundleIntegrityException) {
                 commandLine.getErr().println("fovea " + commandLine.getCommandName() + ": " + e.getMessage());
                 return 2;
             }

@@ -1,0 +1,97 @@
+package io.fovea.stream;
+
+import io.fovea.core.bundle.ModelBundle;
+import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.model.Dl4jModelRunner;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the stream app: classifies ImageEvents into Predictions, exactly once.",
+                "Settings come from defaults, then --config FILE, then FOVEA_* environment variables, then",
+                "flags; every setting is listed in the README. SIGTERM drains and stops."})
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (bootstrap.servers).")
+    String bootstrap;
+
+    @Option(names = "--store", paramLabel = "DIR", defaultValue = "${sys:user.home}/.fovea/models",
+            description = "Model store folder (default: ${DEFAULT-VALUE}).")
+    Path store;
+
+    @Option(names = "--model", paramLabel = "NAME[@VERSION]", defaultValue = "cifar10",
+            description = "Model to serve; NAME serves its newest version, NAME@VERSION pins one (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of settings.")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, e.g. --set max.batch.size=64 (repeatable).")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(names = "--http-port", paramLabel = "PORT", description = "Port of /metrics, /health, /ready (http.port).")
+    Integer httpPort;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, String> overrides = new LinkedHashMap<>(settings);
+        if (bootstrap != null) {
+            overrides.put(StreamConfig.BOOTSTRAP_SERVERS, bootstrap);
+        }
+        if (httpPort != null) {
+            overrides.put(StreamConfig.HTTP_PORT, Integer.toString(httpPort));
+        }
+        StreamConfig streamConfig = StreamConfig.load(config, System.getenv(), overrides);
+        ModelBundle bundle = resolve(new DirectoryModelStore(store), model);
+        CountDownLatch stopped = new CountDownLatch(1);
+        StreamApp app = new StreamApp(streamConfig, new Dl4jModelRunner(bundle));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "fovea-serve-stop"));
+        app.start();
+        out.printf("Serving %s@%d from %s: %s -> %s (dead letters: %s); http://127.0.0.1:%d/metrics%n",
+                bundle.manifest().name(), bundle.manifest().version(), bundle.dir(),
+                streamConfig.get(StreamConfig.INPUT_TOPIC), streamConfig.get(StreamConfig.OUTPUT_TOPIC),
+                streamConfig.get(StreamConfig.DLQ_TOPIC), app.httpPort());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** NAME@VERSION is that version; NAME is its newest. */
+    static ModelBundle resolve(DirectoryModelStore store, String spec) {
+        int at = spec.indexOf('@');
+        String name = at < 0 ? spec : spec.substring(0, at);
+        if (at >= 0) {
+            return store.load(name, parseVersion(spec.substring(at + 1)));
+        }
+        List<Integer> versions = store.versions(name);
+        if (versions.isEmpty()) {
+            throw new IllegalArgumentException("no versions of model '" + name + "' in " + store.root()
+                    + "; train one with bin/fovea train --name " + name + " --store " + store.root());
+        }
+        return store.load(name, versions.get(versions.size() - 1));
+    }
+
+    private static int parseVersion(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--model NAME@VERSION needs a whole-number version, got '" + text + "'");
+        }
+    }
+}
