@@ -1,5 +1,6 @@
 package io.fovea.cli;
 
+import io.fovea.cli.bench.BenchCommand;
 import io.fovea.cli.broker.BrokerCommand;
 import io.fovea.cli.consume.ConsumeCommand;
 import io.fovea.cli.demo.DemoCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fovea", mixinStandardHelpOptions = true, version = "Fovea 0.1.0",
         description = "Kafka-native streaming image classifier.",
         subcommands = {DemoCommand.class, BrokerCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                TrainCommand.class, ServeCommand.class})
+                TrainCommand.class, ServeCommand.class, BenchCommand.class})
 public final class FoveaCommand implements Runnable {
 
     public static void main(String[] args) {

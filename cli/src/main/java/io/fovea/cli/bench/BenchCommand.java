@@ -1,0 +1,130 @@
+package io.fovea.cli.bench;
+
+import io.fovea.broker.LocalKafkaBroker;
+import io.fovea.core.runtime.NativeBackend;
+import io.fovea.stream.model.ModelRunner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Measures, in one run on this machine: the bare model at several batch sizes (and against
+ * sgemm), the whole pipeline through a real broker at the same sizes, the per-record pattern,
+ * and latency percentiles at fractions of the measured maximum. Prints Markdown tables.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Benchmarks the model and the stream app in one run; prints Markdown tables.",
+                "Starts an in-process Kafka unless --bootstrap is given. Takes a few minutes."})
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Use this broker instead of an in-process one.")
+    String bootstrap;
+
+    @Option(names = "--batch-sizes", split = ",", defaultValue = "1,8,32,64", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> batchSizes;
+
+    @Option(names = "--events", defaultValue = "2000", description = "Images per pipeline run (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--seconds", defaultValue = "8", description = "Seconds per bare-model measurement (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--latency-seconds", defaultValue = "20", description = "Measured seconds per offered load (default: ${DEFAULT-VALUE}).")
+    int latencySeconds;
+
+    @Option(names = "--input-size", defaultValue = "32", description = "Model input side (default: ${DEFAULT-VALUE}).")
+    int inputSize;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        Path state = Files.createTempDirectory("fovea-bench-state-");
+        LocalKafkaBroker broker = bootstrap == null ? LocalKafkaBroker.startTemporary() : null;
+        String servers = broker == null ? bootstrap : broker.bootstrapServers();
+        ModelRunner model = BenchModel.runner(inputSize, true);
+        try {
+            double flops = ModelCost.flopsPerImage(BenchModel.architecture(inputSize).whole(1e-3),
+                    InputType.convolutional(inputSize, inputSize, 3));
+            double sgemm = ModelCost.sgemmGflops(1024, 3);
+            out.printf("# Fovea benchmark%n%nVGG16 (plain) + classic head, random weights, input %dx%d; ND4J build %s; %d cores.%n",
+                    inputSize, inputSize, System.getProperty(NativeBackend.PLATFORM_EXTENSION), Runtime.getRuntime().availableProcessors());
+            out.printf("sgemm (1024x1024, ND4J BLAS): %.1f GFLOP/s. Model: %.3f GFLOP per image.%n%n", sgemm, flops / 1e9);
+            out.flush();
+
+            Map<Integer, Double> bare = new LinkedHashMap<>();
+            for (int batch : batchSizes) {
+                bare.put(batch, BenchModel.bareImagesPerSecond(model, batch, seconds));
+            }
+            double stock;
+            try (ModelRunner builtIn = BenchModel.runner(inputSize, false)) {
+                stock = BenchModel.bareImagesPerSecond(builtIn, 32, seconds);
+            }
+
+            PipelineBench pipeline = new PipelineBench(servers, state);
+            String topic = pipeline.preload(events);
+            Map<Integer, Double> piped = new LinkedHashMap<>();
+            for (int batch : batchSizes) {
+                piped.put(batch, pipeline.throughput(model, topic, events, batch));
+            }
+            double perRecord = pipeline.perRecordThroughput(model, topic, Math.min(events, 1000));
+
+            out.println("| batch | model alone img/s | model GFLOP/s | % of sgemm | pipeline img/s | pipeline / model |");
+            out.println("| ---: | ---: | ---: | ---: | ---: | ---: |");
+            for (int batch : batchSizes) {
+                double gflops = bare.get(batch) * flops / 1e9;
+                out.printf("| %d | %.1f | %.1f | %.0f%% | %.1f | %.2f |%n", batch, bare.get(batch), gflops,
+                        100 * gflops / sgemm, piped.get(batch), piped.get(batch) / bare.get(batch));
+            }
+            int reference = batchSizes.contains(32) ? 32 : batchSizes.get(batchSizes.size() - 1);
+            out.printf("%nDL4J's built-in convolution path (oneDNN helpers off), batch 32: %.1f img/s; Fovea's fast path is %.1fx that.%n",
+                    stock, bare.getOrDefault(32, Double.NaN) / stock);
+            out.printf("Per-record pattern (mapValues, one model call per record): %.1f img/s; batched pipeline at %d is %.1fx that.%n%n",
+                    perRecord, reference, piped.get(reference) / perRecord);
+            out.flush();
+
+            double max = piped.get(reference);
+            double oneBatchMs = 1000.0 * reference / bare.get(reference);
+            out.printf("Latency, event time to prediction committed, batch %d, max.batch.wait.ms 10 (target p99 at 50%%: "
+                    + "10 + 3 x %.0f ms = %.0f ms):%n%n", reference, oneBatchMs, 10 + 3 * oneBatchMs);
+            out.println("| offered load | img/s | p50 ms | p95 ms | p99 ms |");
+            out.println("| ---: | ---: | ---: | ---: | ---: |");
+            for (double share : new double[] {0.25, 0.5, 0.9}) {
+                List<Double> latencies = new ArrayList<>(pipeline.latency(model, reference, share * max,
+                        Duration.ofSeconds(latencySeconds), Duration.ofSeconds(3)));
+                Collections.sort(latencies);
+                out.printf("| %.0f%% | %.1f | %.0f | %.0f | %.0f |%n", share * 100, share * max,
+                        percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99));
+                out.flush();
+            }
+            return 0;
+        } finally {
+            model.close();
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+
+    private static double percentile(List<Double> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+    }
+}

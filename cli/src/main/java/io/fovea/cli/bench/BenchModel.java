@@ -1,0 +1,71 @@
+package io.fovea.cli.bench;
+
+import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.bundle.ModelBundle;
+import io.fovea.core.dataset.ClassLabels;
+import io.fovea.core.image.RgbImage;
+import io.fovea.core.preprocess.ImagePreprocessor;
+import io.fovea.core.preprocess.Preprocessing;
+import io.fovea.core.runtime.NativeBackend;
+import io.fovea.stream.model.Dl4jModelRunner;
+import io.fovea.stream.model.ModelRunner;
+import io.fovea.trainer.model.Vgg16Architecture;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/** The model the benchmark measures: plain VGG16 plus the classic head, random weights, as a servable runner. */
+final class BenchModel {
+    private BenchModel() {
+    }
+
+    static Vgg16Architecture architecture(int inputSize) {
+        return new Vgg16Architecture(Vgg16Architecture.Variant.VGG16, inputSize, 10, 1);
+    }
+
+    /** @param oneDnnHelpers false builds it on DL4J's built-in convolution path, for comparison */
+    static ModelRunner runner(int inputSize, boolean oneDnnHelpers) {
+        String before = System.getProperty(NativeBackend.HELPERS_DISABLE);
+        System.setProperty(NativeBackend.HELPERS_DISABLE, Boolean.toString(!oneDnnHelpers));
+        ComputationGraph graph;
+        try {
+            graph = new ComputationGraph(architecture(inputSize).whole(1e-3));
+            graph.init();
+        } finally {
+            System.setProperty(NativeBackend.HELPERS_DISABLE, before == null ? "false" : before);
+        }
+        Preprocessing preprocessing = Preprocessing.vggImagenetMean(inputSize);
+        BundleManifest manifest = new BundleManifest("bench-vgg16", 1, Instant.now(), "vgg16", "none",
+                ClassLabels.CIFAR10, preprocessing, "in-memory", "", Map.of(), Map.of(), Map.of(), "bench");
+        return new Dl4jModelRunner(new ModelBundle(null, manifest, graph, new ImagePreprocessor(preprocessing)));
+    }
+
+    static List<RgbImage> images(int n, int side, long seed) {
+        Random random = new Random(seed);
+        List<RgbImage> images = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byte[] chw = new byte[3 * side * side];
+            random.nextBytes(chw);
+            images.add(new RgbImage(side, side, chw));
+        }
+        return images;
+    }
+
+    /** Images per second of forward passes of {@code batch} images, over about {@code seconds}. */
+    static double bareImagesPerSecond(ModelRunner model, int batch, double seconds) {
+        List<RgbImage> images = images(batch, 32, batch);
+        for (int i = 0; i < 3; i++) {
+            model.predict(images).close();
+        }
+        long start = System.nanoTime();
+        long done = 0;
+        while (System.nanoTime() - start < seconds * 1e9) {
+            model.predict(images).close();
+            done += batch;
+        }
+        return done / ((System.nanoTime() - start) / 1e9);
+    }
+}

@@ -1,0 +1,34 @@
+package io.fovea.cli.bench;
+
+import io.fovea.core.image.RgbImage;
+import io.fovea.stream.model.ModelRunner;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Lends one model to several stream apps in turn: closing an app must not free the model. */
+record NonClosingModel(ModelRunner model) implements ModelRunner {
+    @Override
+    public String name() {
+        return model.name();
+    }
+
+    @Override
+    public int version() {
+        return model.version();
+    }
+
+    @Override
+    public List<String> labels() {
+        return model.labels();
+    }
+
+    @Override
+    public INDArray predict(List<RgbImage> images) {
+        return model.predict(images);
+    }
+
+    @Override
+    public void close() {
+        // the benchmark closes the model itself at the end
+    }
+}

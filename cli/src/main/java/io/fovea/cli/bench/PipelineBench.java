@@ -1,0 +1,200 @@
+package io.fovea.cli.bench;
+
+import io.fovea.avro.ImageEvent;
+import io.fovea.avro.PixelFormat;
+import io.fovea.avro.Prediction;
+import io.fovea.core.image.RgbImage;
+import io.fovea.schemas.TopicCreator;
+import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.stream.StreamApp;
+import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.model.ModelRunner;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.LongPredicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+
+/** The stream app end to end through a real broker: throughput from a pre-loaded topic, and latency under load. */
+final class PipelineBench {
+    static final int PARTITIONS = 4;
+    private final String bootstrap;
+    private final Path stateRoot;
+
+    PipelineBench(String bootstrap, Path stateRoot) {
+        this.bootstrap = bootstrap;
+        this.stateRoot = stateRoot;
+    }
+
+    /** A new topic holding {@code n} 32x32 raw images. */
+    String preload(int n) {
+        String topic = "bench-images-" + UUID.randomUUID().toString().substring(0, 6);
+        TopicCreator.ensure(bootstrap, topic, PARTITIONS, false);
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            List<RgbImage> images = BenchModel.images(64, 32, 7);
+            for (int i = 0; i < n; i++) {
+                send(producer, topic, "b" + i, images.get(i % images.size()), Instant.now());
+            }
+        }
+        return topic;
+    }
+
+    /** Images per second from RUNNING to the last prediction committed, with batches of up to {@code batch}. */
+    double throughput(ModelRunner model, String topic, int events, int batch) {
+        String output = "bench-out-" + UUID.randomUUID().toString().substring(0, 6);
+        try (StreamApp app = new StreamApp(config(topic, output, batch), new NonClosingModel(model))) {
+            app.start();
+            awaitRunning(app::state);
+            long start = System.nanoTime();
+            awaitPredictions(output, events, at -> true, null);
+            return events / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Throughput of the per-record pattern (one model call per record), same topic, same guarantees. */
+    double perRecordThroughput(ModelRunner model, String topic, int events) {
+        String output = "bench-out-" + UUID.randomUUID().toString().substring(0, 6);
+        TopicCreator.ensure(bootstrap, output, PARTITIONS, false);
+        try (PerRecordBaseline baseline = new PerRecordBaseline(config(topic, output, 1), model)) {
+            baseline.start();
+            awaitRunning(baseline::state);
+            long start = System.nanoTime();
+            awaitPredictions(output, events, at -> true, null);
+            return events / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Latencies (ms, event time to prediction committed) at an offered load, after a warm-up. */
+    List<Double> latency(ModelRunner model, int batch, double imagesPerSecond, Duration duration, Duration warmUp) {
+        String topic = "bench-load-" + UUID.randomUUID().toString().substring(0, 6);
+        String output = "bench-out-" + UUID.randomUUID().toString().substring(0, 6);
+        TopicCreator.ensure(bootstrap, topic, PARTITIONS, false);
+        int total = (int) (imagesPerSecond * (duration.toMillis() + warmUp.toMillis()) / 1000);
+        List<Double> latencies = new ArrayList<>();
+        try (StreamApp app = new StreamApp(config(topic, output, batch), new NonClosingModel(model))) {
+            app.start();
+            awaitRunning(app::state);
+            long measureFrom = System.currentTimeMillis() + warmUp.toMillis();
+            Thread load = new Thread(() -> offer(topic, total, imagesPerSecond), "bench-load");
+            load.start();
+            awaitPredictions(output, total, eventTime -> eventTime >= measureFrom, latencies);
+            join(load);
+        }
+        return latencies;
+    }
+
+    private void offer(String topic, int total, double rate) {
+        List<RgbImage> images = BenchModel.images(64, 32, 11);
+        long interval = (long) (1e9 / rate);
+        long next = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
+            for (int i = 0; i < total; i++) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+                next += interval;
+                send(producer, topic, "l" + i, images.get(i % images.size()), Instant.now());
+            }
+        }
+    }
+
+    /** Reads committed predictions until {@code n}; collects event-to-now latency of those whose event time passes the filter. */
+    private void awaitPredictions(String output, int n, LongPredicate measure, List<Double> latencies) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(Set.of(output));
+            int seen = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (seen < n) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("only " + seen + " of " + n + " predictions after 10 minutes");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                    seen++;
+                    if (latencies != null) {
+                        long now = System.currentTimeMillis();
+                        Prediction p = FoveaRecords.PREDICTION.decode(record.value());
+                        long eventTime = p.getEventTime().toEpochMilli();
+                        if (measure.test(eventTime)) {
+                            latencies.add((double) (now - eventTime));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private StreamConfig config(String topic, String output, int batch) {
+        return StreamConfig.of(Map.ofEntries(
+                Map.entry(StreamConfig.BOOTSTRAP_SERVERS, bootstrap),
+                Map.entry(StreamConfig.APPLICATION_ID, "bench-" + UUID.randomUUID().toString().substring(0, 6)),
+                Map.entry(StreamConfig.INPUT_TOPIC, topic),
+                Map.entry(StreamConfig.OUTPUT_TOPIC, output),
+                Map.entry(StreamConfig.DLQ_TOPIC, output + "-dlq"),
+                Map.entry(StreamConfig.MAX_BATCH_SIZE, Integer.toString(batch)),
+                Map.entry(StreamConfig.STATE_DIR, stateRoot.toString()),
+                Map.entry(StreamConfig.HTTP_PORT, "-1"),
+                Map.entry(StreamConfig.KAFKA_PREFIX + "auto.offset.reset", "earliest")));
+    }
+
+    private static void awaitRunning(java.util.function.Supplier<KafkaStreams.State> state) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (state.get() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("stream app not RUNNING after 60 s: " + state.get());
+            }
+            join(null);
+        }
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        return producer(Map.of());
+    }
+
+    private KafkaProducer<byte[], byte[]> producer(Map<String, Object> extra) {
+        Map<String, Object> config = new java.util.HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5));
+        config.putAll(extra);
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String id, RgbImage image, Instant eventTime) {
+        ImageEvent event = ImageEvent.newBuilder().setId(id).setEventTime(eventTime).setWidth(32).setHeight(32)
+                .setChannels(3).setPixelFormat(PixelFormat.RGB8_CHW).setPixels(ByteBuffer.wrap(image.chw()))
+                .setLabel(null).setAttributes(Map.of()).build();
+        producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), FoveaRecords.IMAGE_EVENT.encode(event)));
+    }
+
+    private static void join(Thread thread) {
+        try {
+            if (thread == null) {
+                Thread.sleep(50);
+            } else {
+                thread.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
