@@ -1,0 +1,58 @@
+package io.fovea.stream.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StreamConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void fileThenEnvironmentThenFlagsEachOverrideTheLast() throws IOException {
+        Path file = dir.resolve("fovea.properties");
+        Files.writeString(file, "bootstrap.servers=file:1\nmax.batch.size=8\nmax.batch.wait.ms=20\ntop.k=4\nkafka.num.standby.replicas=1\n");
+        StreamConfig config = StreamConfig.load(file,
+                Map.of("FOVEA_MAX_BATCH_SIZE", "16", "FOVEA_MAX_BATCH_WAIT_MS", "30", "FOVEA_KAFKA_REPLICATION_FACTOR", "3", "PATH", "/bin"),
+                Map.of("max.batch.size", "64"));
+        assertEquals(64, config.getInt(StreamConfig.MAX_BATCH_SIZE));
+        assertEquals(30, config.getLong(StreamConfig.MAX_BATCH_WAIT_MS));
+        assertEquals(4, config.getInt(StreamConfig.TOP_K));
+        assertEquals("fovea.images", config.get(StreamConfig.INPUT_TOPIC));
+        Properties streams = config.streamsProperties();
+        assertEquals("file:1", streams.get("bootstrap.servers"));
+        assertEquals("1", streams.get("num.standby.replicas"));
+        assertEquals("3", streams.get("replication.factor"));
+        assertEquals("exactly_once_v2", streams.get("processing.guarantee"));
+    }
+
+    @Test
+    void mistakesAreClearErrors() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StreamConfig.of(Map.of()))
+                .getMessage().startsWith("bootstrap.servers is required"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> StreamConfig.of(Map.of("bootstrap.servers", "x", "max.bach.size", "3"))).getMessage()
+                .startsWith("unknown setting 'max.bach.size'"));
+        assertEquals("max.batch.size must be a whole number, got 'many'", assertThrows(IllegalArgumentException.class,
+                () -> StreamConfig.of(Map.of("bootstrap.servers", "x", "max.batch.size", "many"))).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> StreamConfig.of(Map.of("bootstrap.servers", "x", "processing.guarantee", "exactly_once"))).getMessage()
+                .contains("exactly_once_v2 or at_least_once"));
+    }
+
+    @Test
+    void theReadmeDocumentsEveryKnob() throws IOException {
+        String readme = Files.readString(Path.of(System.getProperty("user.dir")).resolve("../README.md"));
+        for (String key : StreamConfig.KNOBS.keySet()) {
+            assertTrue(readme.contains("| `" + key + "` |"), key + " is not in the README's configuration table");
+        }
+    }
+}
