@@ -90,11 +90,31 @@ class ClassifyTopologyTest {
         return predictions.readValuesToList().stream().map(FoveaRecords.PREDICTION::decode).toList();
     }
 
+    /**
+     * Closed batches run on the inference thread; their results are emitted by the next
+     * punctuation. Nudge the wall clock by 1 ms (far below the batch deadline) until they are out.
+     */
+    private void awaitOutput(TestOutputTopic<byte[], byte[]> topic, int records) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (topic.getQueueSize() < records) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + topic.getQueueSize() + " of " + records + " records emitted");
+            }
+            driver.advanceWallClockTime(Duration.ofMillis(1));
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     @Test
     void aFullBatchIsClassifiedInOneForwardPassWithEveryFieldFilledIn() {
         for (int i = 0; i < MAX_BATCH; i++) {
             send("img-" + i, TestImages.bytes("img-" + i, i, i % 2 == 0 ? i : null));
         }
+        awaitOutput(predictions, MAX_BATCH);
         List<Prediction> out = predicted();
         assertEquals(List.of(MAX_BATCH), model.batchSizes);
         assertEquals(List.of("img-0", "img-1", "img-2", "img-3"), out.stream().map(Prediction::getId).toList());
@@ -122,6 +142,7 @@ class ClassifyTopologyTest {
         driver.advanceWallClockTime(Duration.ofMillis(WAIT_MS / 2));
         assertTrue(predictions.isEmpty(), "still before the deadline");
         driver.advanceWallClockTime(Duration.ofMillis(WAIT_MS));
+        awaitOutput(predictions, 2);
         assertEquals(List.of("a", "b"), predicted().stream().map(Prediction::getId).toList());
         assertEquals(List.of(2), model.batchSizes);
         assertEquals(1.0, metrics.registry().get("fovea.batches.closed").tag("cause", "deadline").counter().count());
@@ -154,6 +175,7 @@ class ClassifyTopologyTest {
         send("huge", FoveaRecords.IMAGE_EVENT.encode(huge));
         send("ok-2", TestImages.bytes("ok-2", 2, 2));
         driver.advanceWallClockTime(Duration.ofMillis(WAIT_MS * 2));
+        awaitOutput(predictions, 2);
 
         assertEquals(List.of("ok-1", "ok-2"), predicted().stream().map(Prediction::getId).toList());
         Map<String, DeadLetterReason> reasons = deadLetters.readRecordsToList().stream().collect(Collectors.toMap(
@@ -189,11 +211,13 @@ class ClassifyTopologyTest {
         for (int i = 0; i < MAX_BATCH; i++) {
             send("f" + i, TestImages.bytes("f" + i, i, null));
         }
+        awaitOutput(deadLetters, MAX_BATCH);
         assertEquals(MAX_BATCH, deadLetters.readValuesToList().stream().map(FoveaRecords.DEAD_LETTER::decode)
                 .filter(d -> d.getReason() == DeadLetterReason.INFERENCE_FAILED).count());
         model.fail = false;
         send("after", TestImages.bytes("after", 1, null));
         driver.advanceWallClockTime(Duration.ofMillis(WAIT_MS * 2));
+        awaitOutput(predictions, 1);
         assertEquals(List.of("after"), predicted().stream().map(Prediction::getId).toList());
     }
 }

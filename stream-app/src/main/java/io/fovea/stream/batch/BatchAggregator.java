@@ -42,13 +42,24 @@ public final class BatchAggregator implements AutoCloseable {
         this.worker.start();
     }
 
+    /** Queues the images for the next forward pass; the future completes when it has run. */
+    public CompletableFuture<BatchResult> submit(List<RgbImage> images) {
+        CompletableFuture<BatchResult> result = new CompletableFuture<>();
+        if (!running) {
+            result.completeExceptionally(new IllegalStateException("the inference thread has stopped"));
+            return result;
+        }
+        queue.add(new Request(List.copyOf(images), System.nanoTime(), result));
+        return result;
+    }
+
     /** Classifies the images, waiting for the forward pass that includes them. */
     public BatchResult classify(List<RgbImage> images) {
-        if (!running) {
-            throw new IllegalStateException("the inference thread has stopped");
-        }
-        CompletableFuture<BatchResult> result = new CompletableFuture<>();
-        queue.add(new Request(List.copyOf(images), System.nanoTime(), result));
+        return await(submit(images));
+    }
+
+    /** The result of a submission, waiting for it if need be. */
+    public static BatchResult await(CompletableFuture<BatchResult> result) {
         try {
             return result.get();
         } catch (InterruptedException e) {

@@ -13,7 +13,10 @@ import io.fovea.stream.validate.RejectedRecordException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -23,19 +26,28 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 /**
  * One task's path: validate each record (refused ones become dead letters at once), hold the
  * accepted ones in {@link PendingImages}, and close a batch when it reaches the size limit or
- * its oldest image has waited the time limit; then classify it through the shared
- * {@link BatchAggregator} and emit the predictions.
+ * its oldest image has waited the time limit. A closed batch goes to the shared
+ * {@link BatchAggregator} without waiting: while the model works, this thread keeps reading,
+ * committing and filling the next batch. Finished batches are emitted in order, from
+ * {@code process} and from the punctuator; at most {@value #MAX_IN_FLIGHT} are in flight per task,
+ * after which closing another waits for the oldest (back-pressure).
  */
 public final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     public static final String PREDICTIONS_SINK = "predictions";
     public static final String DEAD_LETTERS_SINK = "dead-letters";
+    static final int MAX_IN_FLIGHT = 2;
 
     /** What a processor needs; one instance serves every task. */
     public record Settings(String inputTopic, String pendingStore, int maxBatchSize, Duration maxBatchWait, int topK,
                            ImageValidator validator, BatchAggregator aggregator, StreamMetrics metrics) {
     }
 
+    /** A closed batch in (or queued for) the model. */
+    private record InFlight(List<PendingImages.Pending> batch, CompletableFuture<BatchResult> result, long closedNanos) {
+    }
+
     private final Settings settings;
+    private final Deque<InFlight> inFlight = new ArrayDeque<>();
     private ProcessorContext<byte[], byte[]> context;
     private PendingImages pending;
 
@@ -49,11 +61,12 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         this.pending = new PendingImages(context.getStateStore(settings.pendingStore()));
         pending.recover(settings.validator(), context.currentSystemTimeMs());
         long interval = Math.max(1, settings.maxBatchWait().toMillis() / 2);
-        context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::closeIfDue);
+        context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        emitFinished();
         settings.metrics().recordIn();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         AcceptedImage image;
@@ -69,27 +82,44 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         }
     }
 
-    private void closeIfDue(long nowMillis) {
+    private void punctuate(long nowMillis) {
+        emitFinished();
         if (!pending.isEmpty() && nowMillis - pending.oldestArrivalMillis() >= settings.maxBatchWait().toMillis()) {
             close("deadline");
         }
     }
 
     private void close(String cause) {
-        List<PendingImages.Pending> batch = pending.oldest(settings.maxBatchSize());
+        while (inFlight.size() >= MAX_IN_FLIGHT) {
+            emit(inFlight.pollFirst());
+        }
+        List<PendingImages.Pending> batch = pending.take(settings.maxBatchSize());
         settings.metrics().batchClosed(cause);
-        long start = System.nanoTime();
+        inFlight.addLast(new InFlight(batch,
+                settings.aggregator().submit(batch.stream().map(p -> p.image().image()).toList()), System.nanoTime()));
+    }
+
+    /** Emits, in order, every batch whose forward pass has finished. */
+    private void emitFinished() {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().result().isDone()) {
+            emit(inFlight.pollFirst());
+        }
+    }
+
+    private void emit(InFlight closed) {
+        List<PendingImages.Pending> batch = closed.batch();
         BatchResult result;
         try {
-            result = settings.aggregator().classify(batch.stream().map(p -> p.image().image()).toList());
+            result = BatchAggregator.await(closed.result());
         } catch (BatchAggregator.InferenceException e) {
             for (PendingImages.Pending p : batch) {
                 deadLetter(DeadLetterReason.INFERENCE_FAILED, e.getMessage(), topic(), partition(), p.offset(), p.key(), p.value());
-                pending.remove(p.offset());
+                pending.emitted(p.offset());
             }
             return;
         }
         Instant now = Instant.now();
+        long start = closed.closedNanos() + result.queueNanos();
         for (int i = 0; i < batch.size(); i++) {
             PendingImages.Pending p = batch.get(i);
             long queueNanos = start - p.arrivalNanos();
@@ -102,9 +132,18 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             settings.metrics().predicted(result.modelName(), result.modelVersion(),
                     now.toEpochMilli() - prediction.getEventTime().toEpochMilli(),
                     truth == null ? null : truth == prediction.getLabelIndex());
-            pending.remove(p.offset());
+            pending.emitted(p.offset());
         }
         result.probabilities().close();
+    }
+
+    /**
+     * Batches still in the model are dropped, not emitted: their images are still in the store,
+     * whose state is committed with the task, so whoever owns the partition next classifies them.
+     */
+    @Override
+    public void close() {
+        inFlight.clear();
     }
 
     private void deadLetter(DeadLetterReason reason, String message, String topic, int partition, long offset,

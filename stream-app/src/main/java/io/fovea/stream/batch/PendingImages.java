@@ -5,7 +5,6 @@ import io.fovea.stream.validate.ImageValidator;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -17,6 +16,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * a clean stop or a rebalance restores the store and the images are classified after all.
  *
  * <p>The decoded images are also kept in memory, so the store is only read back after a restore.
+ * {@link #size()} and {@link #oldestArrivalMillis()} count the images still waiting for a batch.
  */
 public final class PendingImages {
     /** One accepted image waiting for its batch. */
@@ -28,6 +28,7 @@ public final class PendingImages {
     }
 
     private final KeyValueStore<Long, byte[]> store;
+    /** Waiting for a batch to close; images of closed batches stay in the store until emitted. */
     private final TreeMap<Long, Pending> byOffset = new TreeMap<>();
 
     public PendingImages(KeyValueStore<Long, byte[]> store) {
@@ -75,20 +76,20 @@ public final class PendingImages {
         return byOffset.values().stream().mapToLong(Pending::arrivalMillis).min().orElseThrow();
     }
 
-    /** Up to {@code max} images, oldest offsets first. */
-    public List<Pending> oldest(int max) {
+    /**
+     * Closes a batch: takes up to {@code max} waiting images, oldest offsets first. They stay in
+     * the store until {@link #emitted(long)}, so a batch in the model is as durable as one waiting.
+     */
+    public List<Pending> take(int max) {
         List<Pending> batch = new ArrayList<>(Math.min(max, byOffset.size()));
-        for (Map.Entry<Long, Pending> e : byOffset.entrySet()) {
-            if (batch.size() == max) {
-                break;
-            }
-            batch.add(e.getValue());
+        while (batch.size() < max && !byOffset.isEmpty()) {
+            batch.add(byOffset.pollFirstEntry().getValue());
         }
         return batch;
     }
 
-    public void remove(long offset) {
-        byOffset.remove(offset);
+    /** The image's prediction or dead letter was forwarded: forget it, in the same transaction. */
+    public void emitted(long offset) {
         store.delete(offset);
     }
 
