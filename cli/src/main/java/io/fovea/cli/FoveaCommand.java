@@ -4,6 +4,7 @@ import io.fovea.cli.bench.BenchCommand;
 import io.fovea.cli.broker.BrokerCommand;
 import io.fovea.cli.consume.ConsumeCommand;
 import io.fovea.cli.demo.DemoCommand;
+import io.fovea.cli.models.ModelsCommand;
 import io.fovea.cli.produce.ProduceCommand;
 import io.fovea.core.dataset.DatasetException;
 import io.fovea.core.runtime.NativeBackend;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fovea", mixinStandardHelpOptions = true, version = "Fovea 0.1.0",
         description = "Kafka-native streaming image classifier.",
         subcommands = {DemoCommand.class, BrokerCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                TrainCommand.class, ServeCommand.class, BenchCommand.class})
+                TrainCommand.class, ServeCommand.class, ModelsCommand.class, BenchCommand.class})
 public final class FoveaCommand implements Runnable {
 
     public static void main(String[] args) {

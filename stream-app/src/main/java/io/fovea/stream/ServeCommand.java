@@ -29,7 +29,7 @@ public final class ServeCommand implements Callable<Integer> {
     Path store;
 
     @Option(names = "--model", paramLabel = "NAME[@VERSION]", defaultValue = "cifar10",
-            description = "Model to serve; NAME serves its newest version, NAME@VERSION pins one (default: ${DEFAULT-VALUE}).")
+            description = "Model to serve; NAME serves its promoted version (its newest if none was promoted), NAME@VERSION pins one (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file of settings.")
@@ -72,12 +72,15 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** NAME@VERSION is that version; NAME is its newest. */
+    /** NAME@VERSION is that version; NAME is the promoted one, or the newest when none was promoted. */
     static ModelBundle resolve(DirectoryModelStore store, String spec) {
         int at = spec.indexOf('@');
         String name = at < 0 ? spec : spec.substring(0, at);
         if (at >= 0) {
             return store.load(name, parseVersion(spec.substring(at + 1)));
+        }
+        if (store.promoted(name).isPresent()) {
+            return store.load(name, store.promoted(name).get());
         }
         List<Integer> versions = store.versions(name);
         if (versions.isEmpty()) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.testing.KafkaTestClients;
+import io.fovea.testing.TinyBundles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -25,6 +25,14 @@ public final class Json {
         }
     }
 
+    public static String pretty(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static <T> T read(Path file, Class<T> type) {
         try {
             return MAPPER.readValue(file.toFile(), type);

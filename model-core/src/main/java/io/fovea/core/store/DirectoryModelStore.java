@@ -104,6 +104,33 @@ public final class DirectoryModelStore implements ModelStore {
     }
 
     @Override
+    public java.util.Optional<Integer> promoted(String model) {
+        return promotions(model).current();
+    }
+
+    @Override
+    public Promotions.History promotions(String model) {
+        checkModelName(model);
+        return Promotions.read(root.resolve(model));
+    }
+
+    /** Checks the version loads (checksum, model file) before anything serves it. */
+    @Override
+    public Promotions.Change promote(String model, int version) {
+        load(model, version).graph().close();
+        return Promotions.promote(root.resolve(model), version);
+    }
+
+    @Override
+    public Promotions.Change rollback(String model) {
+        checkModelName(model);
+        if (!Files.isDirectory(root.resolve(model))) {
+            throw new IllegalArgumentException("no model '" + model + "' in " + root);
+        }
+        return Promotions.rollback(root.resolve(model));
+    }
+
+    @Override
     public StagedBundle stage(String model) {
         checkModelName(model);
         Path modelDir = root.resolve(model);

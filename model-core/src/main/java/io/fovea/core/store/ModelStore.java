@@ -26,6 +26,18 @@ public interface ModelStore {
     /** Where a version lives, as written into ModelRelease events. */
     URI uri(String model, int version);
 
+    /** The version that serves, if any was promoted. */
+    java.util.Optional<Integer> promoted(String model);
+
+    /** Promotion and rollback history, oldest first. */
+    Promotions.History promotions(String model);
+
+    /** Makes {@code version} the one that serves; it must exist and load. */
+    Promotions.Change promote(String model, int version);
+
+    /** Serves again the version promoted before the current one. */
+    Promotions.Change rollback(String model);
+
     /**
      * Starts writing the next version of a model. Nothing is visible to readers until
      * {@link StagedBundle#commit()}; closing without committing removes what was written.

@@ -1,4 +1,4 @@
-package io.fovea.stream;
+package io.fovea.testing;
 
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.Sha256;

@@ -1,0 +1,103 @@
+package io.fovea.cli.models;
+
+import io.fovea.avro.ReleaseAction;
+import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.release.ReleasePublisher;
+import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.core.store.Promotions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "models", mixinStandardHelpOptions = true,
+        description = {"Lists the model store and moves the promoted version forward and back.",
+                "promote and rollback also announce the change on fovea.model-releases (--bootstrap)."})
+public final class ModelsCommand {
+    @Option(names = "--store", paramLabel = "DIR", defaultValue = "${sys:user.home}/.fovea/models", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Model store folder (default: ${DEFAULT-VALUE}).")
+    Path store;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Kafka bootstrap servers: promote and rollback send a ModelRelease.")
+    String bootstrap;
+
+    @Spec
+    CommandSpec spec;
+
+    private DirectoryModelStore store() {
+        return new DirectoryModelStore(store);
+    }
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    @Command(name = "list", description = "Every model and version, with metrics; * marks the promoted version.")
+    int list() {
+        DirectoryModelStore models = store();
+        out().printf("%-16s %7s  %-24s %-10s %-14s %10s%n", "model", "version", "created", "arch", "weights", "test acc");
+        for (String model : models.models()) {
+            Optional<Integer> promoted = models.promoted(model);
+            for (int version : models.versions(model)) {
+                BundleManifest m = models.manifest(model, version);
+                Double accuracy = m.metrics().get("test_accuracy");
+                out().printf("%-16s %6d%s  %-24s %-10s %-14s %10s%n", model, version,
+                        promoted.filter(p -> p == version).isPresent() ? "*" : " ", m.createdAt().toString().substring(0, 19),
+                        m.architecture(), m.weights(), accuracy == null ? "-" : String.format("%.4f", accuracy));
+            }
+        }
+        out().flush();
+        return 0;
+    }
+
+    @Command(name = "show", description = "A version's manifest (default: the promoted one) and the promotion history.")
+    int show(@Parameters(paramLabel = "MODEL[@VERSION]") String spec) {
+        DirectoryModelStore models = store();
+        String model = spec.contains("@") ? spec.substring(0, spec.indexOf('@')) : spec;
+        int version = spec.contains("@") ? Integer.parseInt(spec.substring(spec.indexOf('@') + 1))
+                : models.promoted(model).or(() -> models.versions(model).stream().reduce((a, b) -> b))
+                .orElseThrow(() -> new IllegalArgumentException("no versions of model '" + model + "' in " + models.root()));
+        out().println(io.fovea.core.bundle.Json.pretty(models.manifest(model, version)));
+        out().println("bundle: " + models.versionDir(model, version));
+        out().println("promotions (oldest first):");
+        models.promotions(model).entries().forEach(e -> out().printf("  %s %s %d%n", e.at(), e.action(), e.version()));
+        out().flush();
+        return 0;
+    }
+
+    @Command(name = "promote", description = "Makes MODEL@VERSION the version that serves (checked to load first).")
+    int promote(@Parameters(paramLabel = "MODEL@VERSION") String spec) {
+        int at = spec.indexOf('@');
+        if (at < 0) {
+            throw new IllegalArgumentException("promote takes MODEL@VERSION, got '" + spec + "'");
+        }
+        String model = spec.substring(0, at);
+        Promotions.Change change = store().promote(model, Integer.parseInt(spec.substring(at + 1)));
+        return announce(model, change, ReleaseAction.PROMOTED);
+    }
+
+    @Command(name = "rollback", description = "Serves again the version promoted before the current one.")
+    int rollback(@Parameters(paramLabel = "MODEL") String model) {
+        return announce(model, store().rollback(model), ReleaseAction.ROLLED_BACK);
+    }
+
+    private int announce(String model, Promotions.Change change, ReleaseAction action) {
+        out().printf("%s %s@%d (was %s)%n", action, model, change.version(),
+                change.previous() == null ? "none" : Integer.toString(change.previous()));
+        if (bootstrap != null) {
+            DirectoryModelStore models = store();
+            try (ReleasePublisher publisher = new ReleasePublisher(bootstrap)) {
+                publisher.send(ReleasePublisher.of(models.manifest(model, change.version()),
+                        models.uri(model, change.version()), action, change.previous()));
+            }
+            out().println("announced on fovea.model-releases");
+        }
+        out().flush();
+        return 0;
+    }
+}
