@@ -63,10 +63,16 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "fovea-serve-stop"));
         app.start();
+        boolean pinned = model.contains("@");
+        if (!pinned) {
+            app.followReleases(new DirectoryModelStore(store), bundle.manifest().name());
+        }
         out.printf("Serving %s@%d from %s: %s -> %s (dead letters: %s); http://127.0.0.1:%d/metrics%n",
                 bundle.manifest().name(), bundle.manifest().version(), bundle.dir(),
                 streamConfig.get(StreamConfig.INPUT_TOPIC), streamConfig.get(StreamConfig.OUTPUT_TOPIC),
                 streamConfig.get(StreamConfig.DLQ_TOPIC), app.httpPort());
+        out.println(pinned ? "Pinned: promotions and rollbacks are ignored." : "Following " + streamConfig.get(StreamConfig.RELEASES_TOPIC)
+                + " for promotions and rollbacks.");
         out.flush();
         stopped.await();
         return 0;

@@ -8,6 +8,9 @@ import io.fovea.stream.metrics.HttpEndpoints;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.ModelRunner;
 import io.fovea.stream.model.ModelSlot;
+import io.fovea.stream.model.ModelSwapper;
+import io.fovea.stream.model.ReleaseFollower;
+import io.fovea.core.store.ModelStore;
 import io.fovea.stream.validate.ImageValidator;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -36,6 +39,8 @@ public final class StreamApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final HttpEndpoints http;
+    private ModelSwapper swapper;
+    private ReleaseFollower follower;
 
     public StreamApp(StreamConfig config, ModelRunner initialModel) {
         this.config = config;
@@ -61,6 +66,26 @@ public final class StreamApp implements AutoCloseable {
     public StreamApp start() {
         streams.start();
         return this;
+    }
+
+    /**
+     * Serves whatever the releases topic says for this model from now on: each promotion or
+     * rollback is loaded, checked and swapped in between batches (see {@link ModelSwapper}).
+     */
+    public StreamApp followReleases(ModelStore store, String modelName) {
+        swapper = new ModelSwapper(store, aggregator, model, metrics, config.getInt(StreamConfig.MAX_BATCH_SIZE));
+        TopicCreator.ensure(config.get(StreamConfig.BOOTSTRAP_SERVERS), config.get(StreamConfig.RELEASES_TOPIC), 1, true);
+        follower = new ReleaseFollower(config.get(StreamConfig.BOOTSTRAP_SERVERS), config.get(StreamConfig.RELEASES_TOPIC),
+                modelName, version -> swapper.request(modelName, version)).start();
+        return this;
+    }
+
+    /** For tests and tools: switch versions as a release would. */
+    public java.util.concurrent.CompletableFuture<ModelSwapper.Outcome> requestVersion(String modelName, int version) {
+        if (swapper == null) {
+            throw new IllegalStateException("not following releases");
+        }
+        return swapper.request(modelName, version);
     }
 
     public boolean isAlive() {
@@ -107,6 +132,10 @@ public final class StreamApp implements AutoCloseable {
     /** Stops within the configured shutdown timeout. */
     @Override
     public void close() {
+        if (follower != null) {
+            follower.close();
+            swapper.close();
+        }
         Duration timeout = Duration.ofMillis(config.getLong(StreamConfig.SHUTDOWN_TIMEOUT_MS));
         boolean clean = streams.close(timeout);
         if (!clean) {

@@ -3,6 +3,7 @@ package io.fovea.stream.batch;
 import io.fovea.core.image.RgbImage;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.ModelRunner;
+import io.fovea.stream.model.ModelSlot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -10,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -25,15 +25,20 @@ public final class BatchAggregator implements AutoCloseable {
     private record Request(List<RgbImage> images, long submittedNanos, CompletableFuture<BatchResult> result) {
     }
 
-    private final Supplier<ModelRunner> model;
+    private final ModelSlot model;
+    /** A version waiting to go into service at the next gap between forward passes. */
+    private final java.util.concurrent.atomic.AtomicReference<Swap> pendingSwap = new java.util.concurrent.atomic.AtomicReference<>();
     private final int maxBatchSize;
     private final StreamMetrics metrics;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final Thread worker;
     private volatile boolean running = true;
 
-    /** @param model the version to use for the next forward pass (read once per pass) */
-    public BatchAggregator(Supplier<ModelRunner> model, int maxBatchSize, StreamMetrics metrics) {
+    private record Swap(ModelRunner next, CompletableFuture<ModelRunner> done) {
+    }
+
+    /** @param model the version in service; only this thread changes it, between forward passes */
+    public BatchAggregator(ModelSlot model, int maxBatchSize, StreamMetrics metrics) {
         this.model = model;
         this.maxBatchSize = maxBatchSize;
         this.metrics = metrics;
@@ -70,10 +75,35 @@ public final class BatchAggregator implements AutoCloseable {
         }
     }
 
+    /**
+     * Puts {@code next} into service between two forward passes and closes the version it
+     * replaces (no pass can be using it then). Completes with the replaced version's identity.
+     */
+    public CompletableFuture<ModelRunner> swap(ModelRunner next) {
+        CompletableFuture<ModelRunner> done = new CompletableFuture<>();
+        Swap previous = pendingSwap.getAndSet(new Swap(next, done));
+        if (previous != null) {
+            previous.next().close(); // superseded before it ever served
+            previous.done().cancel(false);
+        }
+        return done;
+    }
+
+    private void applySwap() {
+        Swap swap = pendingSwap.getAndSet(null);
+        if (swap != null) {
+            ModelRunner old = model.swap(swap.next());
+            metrics.modelInService(swap.next().name(), swap.next().version());
+            old.close();
+            swap.done().complete(old);
+        }
+    }
+
     private void loop() {
         while (running) {
             List<Request> group = new ArrayList<>();
             try {
+                applySwap();
                 Request first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;

@@ -24,6 +24,7 @@ public final class StreamConfig {
     public static final String INPUT_TOPIC = "input.topic";
     public static final String OUTPUT_TOPIC = "output.topic";
     public static final String DLQ_TOPIC = "dlq.topic";
+    public static final String RELEASES_TOPIC = "releases.topic";
     public static final String MAX_BATCH_SIZE = "max.batch.size";
     public static final String MAX_BATCH_WAIT_MS = "max.batch.wait.ms";
     public static final String TOP_K = "top.k";
@@ -54,6 +55,7 @@ public final class StreamConfig {
         k.put(INPUT_TOPIC, new String[] {Topics.IMAGES, "ImageEvents to classify"});
         k.put(OUTPUT_TOPIC, new String[] {Topics.PREDICTIONS, "where Predictions go"});
         k.put(DLQ_TOPIC, new String[] {Topics.DEAD_LETTERS, "where DeadLetters go"});
+        k.put(RELEASES_TOPIC, new String[] {Topics.MODEL_RELEASES, "ModelRelease events followed for hot-swaps (unless the model is pinned with NAME@VERSION)"});
         k.put(MAX_BATCH_SIZE, new String[] {"32", "a batch closes when it holds this many images"});
         k.put(MAX_BATCH_WAIT_MS, new String[] {"10", "... or when its oldest image has waited this long"});
         k.put(TOP_K, new String[] {"3", "classes listed in each prediction's topK"});

@@ -99,6 +99,14 @@ public final class StreamMetrics {
         }
     }
 
+    /** A swap attempt: {@code fovea_model_swaps_total{result}} and {@code fovea_model_swap_seconds} (load, check, warm-up). */
+    public void modelSwap(boolean swapped, double seconds) {
+        Counter.builder("fovea.model.swaps").tag("result", swapped ? "swapped" : "refused")
+                .description("model versions put into service or refused").register(registry).increment();
+        Timer.builder("fovea.model.swap").description("loading, checking and warming up a new version")
+                .register(registry).record(Duration.ofNanos((long) (seconds * 1e9)));
+    }
+
     /** The version a model serves now. */
     public void modelInService(String model, int version) {
         modelVersions.computeIfAbsent(model, m -> {

@@ -13,6 +13,10 @@ public final class Dl4jModelRunner implements ModelRunner {
         this.bundle = bundle;
     }
 
+    public ModelBundle bundle() {
+        return bundle;
+    }
+
     @Override
     public String name() {
         return bundle.manifest().name();

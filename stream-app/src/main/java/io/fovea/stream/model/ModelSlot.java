@@ -2,7 +2,10 @@ package io.fovea.stream.model;
 
 import java.util.function.Supplier;
 
-/** The model version in service. Read once per forward pass, so a swap lands between batches. */
+/**
+ * The model version in service. The inference thread reads it once per forward pass and is the
+ * only one to swap it (see {@code BatchAggregator#swap}), so a swap always lands between batches.
+ */
 public final class ModelSlot implements Supplier<ModelRunner> {
     private volatile ModelRunner current;
 
@@ -15,7 +18,7 @@ public final class ModelSlot implements Supplier<ModelRunner> {
         return current;
     }
 
-    /** Puts {@code next} in service and returns the previous version, which the caller closes when no batch uses it. */
+    /** Puts {@code next} in service and returns the previous version. */
     public synchronized ModelRunner swap(ModelRunner next) {
         ModelRunner previous = current;
         current = next;

@@ -1,0 +1,141 @@
+package io.fovea.stream.model;
+
+import io.fovea.core.bundle.ModelBundle;
+import io.fovea.core.image.RgbImage;
+import io.fovea.core.store.ModelStore;
+import io.fovea.stream.batch.BatchAggregator;
+import io.fovea.stream.metrics.StreamMetrics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings a new model version into service without stopping the stream: on its own thread it
+ * loads the bundle (checksum verified), checks it (outputs one probability per label for a probe
+ * batch, all finite, each row summing to 1), warms it up, and only then hands it to the
+ * inference thread, which switches between two forward passes. A version that fails any check
+ * is refused: the current one keeps serving, and the refusal is logged and counted.
+ */
+public final class ModelSwapper implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelSwapper.class);
+
+    /** What became of a request. */
+    public record Outcome(int version, boolean swapped, String reason, double seconds) {
+    }
+
+    private final ModelStore store;
+    private final BatchAggregator aggregator;
+    private final Supplier<ModelRunner> current;
+    private final StreamMetrics metrics;
+    private final int warmUpBatch;
+    /** The newest version asked for; a request overtaken by a newer one does nothing. */
+    private final java.util.concurrent.atomic.AtomicInteger desired = new java.util.concurrent.atomic.AtomicInteger(-1);
+    private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "fovea-model-loader");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ModelSwapper(ModelStore store, BatchAggregator aggregator, Supplier<ModelRunner> current,
+                        StreamMetrics metrics, int warmUpBatch) {
+        this.store = store;
+        this.aggregator = aggregator;
+        this.current = current;
+        this.metrics = metrics;
+        this.warmUpBatch = warmUpBatch;
+    }
+
+    /** Loads, checks and switches to {@code model@version} in the background. */
+    public CompletableFuture<Outcome> request(String model, int version) {
+        desired.set(version);
+        return CompletableFuture.supplyAsync(() -> swap(model, version), loader);
+    }
+
+    private Outcome swap(String model, int version) {
+        long start = System.nanoTime();
+        ModelRunner candidate = null;
+        if (desired.get() != version) {
+            return new Outcome(version, false, "overtaken by version " + desired.get(), 0);
+        }
+        try {
+            ModelRunner serving = current.get();
+            if (serving.name().equals(model) && serving.version() == version) {
+                return new Outcome(version, false, "already serving", 0);
+            }
+            candidate = new Dl4jModelRunner(store.load(model, version));
+            check(candidate, ((Dl4jModelRunner) candidate).bundle());
+            for (int i = 0; i < 2; i++) {
+                candidate.predict(probe(warmUpBatch, ((Dl4jModelRunner) candidate).bundle().manifest().inputSize())).close();
+            }
+            ModelRunner replaced = aggregator.swap(candidate).join();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            metrics.modelSwap(true, seconds);
+            LOG.info("Now serving {}@{} (was {}@{}); load, check and warm-up took {} s", model, version,
+                    replaced.name(), replaced.version(), String.format("%.2f", seconds));
+            return new Outcome(version, true, null, seconds);
+        } catch (RuntimeException e) {
+            if (candidate != null) {
+                candidate.close();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            metrics.modelSwap(false, seconds);
+            LOG.warn("Refused {}@{}: {}; {}@{} keeps serving", model, version, e.getMessage(),
+                    current.get().name(), current.get().version());
+            return new Outcome(version, false, e.getMessage(), seconds);
+        }
+    }
+
+    private static void check(ModelRunner candidate, ModelBundle bundle) {
+        int labels = bundle.manifest().labels().size();
+        INDArray out;
+        try {
+            out = candidate.predict(probe(4, bundle.manifest().inputSize()));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the probe batch does not run (wrong input shape?): " + e.getMessage(), e);
+        }
+        try {
+            if (out.rank() != 2 || out.rows() != 4 || out.columns() != labels) {
+                throw new IllegalStateException("outputs " + java.util.Arrays.toString(out.shape()) + " for 4 images, but the bundle has "
+                        + labels + " labels");
+            }
+            for (int r = 0; r < out.rows(); r++) {
+                double sum = 0;
+                for (int c = 0; c < labels; c++) {
+                    double p = out.getDouble(r, c);
+                    if (!Double.isFinite(p) || p < 0) {
+                        throw new IllegalStateException("a probe output is " + p);
+                    }
+                    sum += p;
+                }
+                if (Math.abs(sum - 1) > 1e-3) {
+                    throw new IllegalStateException("probe probabilities sum to " + sum + ", not 1");
+                }
+            }
+        } finally {
+            out.close();
+        }
+    }
+
+    private static List<RgbImage> probe(int n, int side) {
+        Random random = new Random(n);
+        List<RgbImage> images = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byte[] chw = new byte[3 * side * side];
+            random.nextBytes(chw);
+            images.add(new RgbImage(side, side, chw));
+        }
+        return images;
+    }
+
+    @Override
+    public void close() {
+        loader.shutdownNow();
+    }
+}
