@@ -47,6 +47,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--input-size", defaultValue = "32", description = "Model input side (default: ${DEFAULT-VALUE}).")
     int inputSize;
 
+    @Option(names = "--swaps", paramLabel = "N", description = "Instead: hot-swap two VGG16 versions N times under load; time, output pause, memory.")
+    int swaps;
+
+    @Option(names = "--swap-load", defaultValue = "50", description = "Images/s offered during --swaps (default: ${DEFAULT-VALUE}).")
+    double swapLoad;
+
     @Spec
     CommandSpec spec;
 
@@ -56,6 +62,16 @@ public final class BenchCommand implements Callable<Integer> {
         Path state = Files.createTempDirectory("fovea-bench-state-");
         LocalKafkaBroker broker = bootstrap == null ? LocalKafkaBroker.startTemporary() : null;
         String servers = broker == null ? bootstrap : broker.bootstrapServers();
+        if (swaps > 0) {
+            try {
+                new SwapBench(servers, state).run(swaps, swapLoad, out);
+                return 0;
+            } finally {
+                if (broker != null) {
+                    broker.close();
+                }
+            }
+        }
         ModelRunner model = BenchModel.runner(inputSize, true);
         try {
             double flops = ModelCost.flopsPerImage(BenchModel.architecture(inputSize).whole(1e-3),

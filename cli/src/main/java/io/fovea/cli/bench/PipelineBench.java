@@ -98,6 +98,23 @@ final class PipelineBench {
         return latencies;
     }
 
+    /** Offers images at {@code rate} until told to stop. */
+    void offerFor(String topic, double rate, java.util.concurrent.atomic.AtomicBoolean stop) {
+        List<RgbImage> images = BenchModel.images(64, 32, 13);
+        long interval = (long) (1e9 / rate);
+        long next = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
+            for (int i = 0; !stop.get(); i++) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+                next += interval;
+                send(producer, topic, "w" + i, images.get(i % images.size()), Instant.now());
+            }
+        }
+    }
+
     private void offer(String topic, int total, double rate) {
         List<RgbImage> images = BenchModel.images(64, 32, 11);
         long interval = (long) (1e9 / rate);
