@@ -62,6 +62,31 @@ class ModelsCommandIT {
     }
 
     @Test
+    void listAndPromoteWorkWhileAnotherProcessPublishesToTheSameStore() throws Exception {
+        String model = "busy";
+        Process publisher = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PublishLoop.class.getName(), dir.toString(), model, "12")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("publisher.log").toFile()).start();
+        DirectoryModelStore store = new DirectoryModelStore(dir);
+        int lists = 0;
+        while (publisher.isAlive() || lists == 0) {
+            CliRun list = CliRun.of("models", "list", "--store", dir.toString());
+            assertEquals(0, list.exitCode(), list.err());
+            List<Integer> versions = store.versions(model);
+            if (!versions.isEmpty()) {
+                int newest = versions.get(versions.size() - 1);
+                CliRun promote = CliRun.of("models", "promote", model + "@" + newest, "--store", dir.toString());
+                assertEquals(0, promote.exitCode(), promote.err());
+            }
+            lists++;
+        }
+        assertEquals(0, publisher.waitFor());
+        assertEquals(12, store.versions(model).size(), "every version the other process published is listed");
+        assertTrue(lists > 1, "listed while the other process was writing");
+        store.versions(model).forEach(v -> store.load(model, v).graph().close());
+    }
+
+    @Test
     void mistakesAreOneLineErrors() {
         String model = "e" + System.nanoTime();
         TinyBundles.publish(new DirectoryModelStore(dir), model, 1);

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Promotions, a rollback and a corrupt release while images keep flowing. */
+/** Promotions, a rollback and a corrupt release while images keep flowing, with two instances of the app. */
 class HotSwapIT {
     private static final int EVENTS = 2400;
 
@@ -58,7 +58,12 @@ class HotSwapIT {
         StreamApp app = new StreamApp(StreamConfig.of(kit.settings(dir.resolve("state").toString())),
                 new Dl4jModelRunner(store.load("swap", 1))).start();
         app.followReleases(store, "swap");
-        StreamTestKit.await(() -> app.state() == KafkaStreams.State.RUNNING, Duration.ofSeconds(60), "RUNNING");
+        // a second instance of the same app: both must converge on every release
+        StreamApp other = new StreamApp(StreamConfig.of(kit.settings(dir.resolve("state-2").toString())),
+                new Dl4jModelRunner(store.load("swap", 1))).start();
+        other.followReleases(store, "swap");
+        StreamTestKit.await(() -> app.state() == KafkaStreams.State.RUNNING && other.state() == KafkaStreams.State.RUNNING,
+                Duration.ofSeconds(60), "RUNNING");
 
         try (KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer();
              ReleasePublisher publisher = new ReleasePublisher(KafkaTestBroker.bootstrapServers(), releases)) {
@@ -80,8 +85,9 @@ class HotSwapIT {
                 ReleaseAction action = step[1] == 1 ? ReleaseAction.ROLLED_BACK : ReleaseAction.PROMOTED;
                 publisher.send(ReleasePublisher.of(store.manifest("swap", step[0]), store.uri("swap", step[0]), action, previous));
                 int expected = step[0] == 5 ? 4 : step[0];
-                StreamTestKit.await(() -> app.model().get().version() == expected || step[0] == 5,
-                        Duration.ofSeconds(30), "version " + expected + " in service");
+                StreamTestKit.await(() -> step[0] == 5 || app.model().get().version() == expected
+                                && other.model().get().version() == expected,
+                        Duration.ofSeconds(30), "version " + expected + " in service in both instances");
                 previous = step[0] == 5 ? previous : step[0];
             }
             feeder.join();
@@ -108,9 +114,12 @@ class HotSwapIT {
             }
             assertTrue(predictions.stream().noneMatch(p -> p.getModelVersion() == 5), "the corrupt version never served");
             assertEquals(3, app.model().get().version());
+            assertEquals(3, other.model().get().version());
             assertTrue(app.isReady(), "/ready stays green after a refusal");
-            assertEquals(1.0, app.metrics().registry().get("fovea.model.swaps").tag("result", "refused").counter().count());
-            assertEquals(4.0, app.metrics().registry().get("fovea.model.swaps").tag("result", "swapped").counter().count());
+            for (StreamApp instance : List.of(app, other)) {
+                assertEquals(1.0, instance.metrics().registry().get("fovea.model.swaps").tag("result", "refused").counter().count());
+                assertEquals(4.0, instance.metrics().registry().get("fovea.model.swaps").tag("result", "swapped").counter().count());
+            }
 
             List<Long> times = predictions.stream().map(p -> p.getPredictionTime().toEpochMilli()).sorted().toList();
             long gap = 0;
@@ -120,6 +129,7 @@ class HotSwapIT {
             System.out.printf("HotSwapIT: %d predictions across 4 swaps and a refusal; longest gap between predictions %d ms%n",
                     predictions.size(), gap);
         } finally {
+            other.close();
             app.close();
         }
     }
