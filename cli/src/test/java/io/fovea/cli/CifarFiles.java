@@ -16,6 +16,7 @@ final class CifarFiles {
                 bytes[i * RECORD + 1 + j] = (byte) (i + j);
             }
         }
+        Files.createDirectories(file.toAbsolutePath().getParent());
         return Files.write(file, bytes);
     }
 

@@ -1,86 +1,134 @@
 package io.fovea.cli.demo;
 
+import io.fovea.avro.ReleaseAction;
 import io.fovea.broker.LocalKafkaBroker;
-import io.fovea.core.console.Progress;
-import io.fovea.cli.consume.RecordPrinter;
-import io.fovea.cli.consume.TopicReader;
 import io.fovea.cli.produce.ImageEventProducer;
 import io.fovea.core.dataset.Dataset;
-import io.fovea.schemas.TopicCreator;
+import io.fovea.core.release.ReleasePublisher;
+import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.Topics;
+import io.fovea.stream.StreamApp;
+import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.model.Dl4jModelRunner;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The product end to end on one machine with nothing else running. For now: an in-process
- * broker, CIFAR-10 test images produced as ImageEvents, and read back through the same topic.
+ * The whole product on one machine with nothing else running: an in-process broker, a model
+ * store with two versions (trained quickly if missing), the stream app, the CIFAR-10 test set
+ * streamed through it, the second version promoted halfway, one live status line, a summary.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs Fovea end to end on this machine, with nothing else running.",
-                "Starts an in-process Kafka, produces the CIFAR-10 test images to " + Topics.IMAGES,
-                "and reads them back."})
+                "Starts Kafka in-process, makes sure the store has two model versions (training quick ones",
+                "if not), serves the first, streams the CIFAR-10 test set, promotes the second halfway",
+                "through, and ends with a summary table."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "PATH",
-            description = "CIFAR-10 test_batch.bin or its folder (default: $" + CifarLocator.ENV + ", then data/ and ../shared/datasets/ beside Fovea).")
+            description = "CIFAR-10 binary folder (default: $" + CifarLocator.ENV + ", then data/ and ../shared/datasets/ beside Fovea).")
     Path data;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Use only the first N test images (default: all 10,000).")
-    long limit = Long.MAX_VALUE;
+    @Option(names = "--limit", paramLabel = "N", description = "Stream only the first N test images (default: all 10,000).")
+    int limit = Integer.MAX_VALUE;
 
-    @Option(names = "--show", defaultValue = "5", paramLabel = "N", description = "Print the first N records read back (default: ${DEFAULT-VALUE}).")
-    int show;
+    @Option(names = "--store", paramLabel = "DIR", defaultValue = "${sys:user.home}/.fovea/demo-models",
+            description = "Model store (default: ${DEFAULT-VALUE}).")
+    Path store;
+
+    @Option(names = "--name", defaultValue = "cifar10", description = "Model name (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    @Option(names = "--weights", defaultValue = "none", description = "Backbone weights for models the demo trains (default: ${DEFAULT-VALUE}).")
+    String weights;
+
+    @Option(names = "--input-size", defaultValue = "32", description = "Input size for models the demo trains (default: ${DEFAULT-VALUE}).")
+    int inputSize;
 
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
         Path foveaHome = Path.of(System.getProperty("fovea.home", "."));
         Path testBatch = CifarLocator.testBatch(data, System.getenv(CifarLocator.ENV), foveaHome);
-        Dataset dataset = Dataset.open(testBatch);
-        long total = Math.min(limit, dataset.size());
-        PrintWriter out = spec.commandLine().getOut();
+        DirectoryModelStore models = new DirectoryModelStore(store);
+        int[] versions = DemoModels.ensureTwo(models, name, testBatch.getParent(), weights, inputSize, out);
+        Dataset testSet = Dataset.open(testBatch);
+        int total = Math.min(limit, testSet.size());
+        models.promote(name, versions[0]);
+
+        Path state = Files.createTempDirectory("fovea-demo-state-");
         try (LocalKafkaBroker broker = LocalKafkaBroker.startTemporary()) {
-            out.println("Kafka started at " + broker.bootstrapServers() + " (in-process, data in " + broker.dataDir() + ")");
-            TopicCreator.ensure(broker.bootstrapServers(), Topics.IMAGES, 4, false);
-
-            long start = System.nanoTime();
-            long produced;
-            try (ImageEventProducer producer = new ImageEventProducer(broker.bootstrapServers(), Topics.IMAGES);
-                 ProgressBar bar = Progress.bar("produce", total, "img")) {
-                produced = producer.produce(dataset, total, 0, "demo", bar::stepTo);
-            }
-            double produceSeconds = (System.nanoTime() - start) / 1e9;
-
-            out.flush();
-            out.println("First " + show + " records read back from " + Topics.IMAGES + ":");
-            RecordPrinter printer = new RecordPrinter(out, false, show);
-            start = System.nanoTime();
-            long read;
-            try (TopicReader reader = new TopicReader(broker.bootstrapServers(), Topics.IMAGES)) {
-                read = reader.read(produced, false, Duration.ofSeconds(30), () -> false, printer::print);
-            }
-            double readSeconds = (System.nanoTime() - start) / 1e9;
-            long images = printer.countsByType().getOrDefault("ImageEvent", 0L);
-            out.println();
-            out.printf("%-28s %10d%n", "images produced", produced);
-            out.printf("%-28s %10d%n", "image events read back", images);
-            out.printf("%-28s %10.0f%n", "produce rate (images/s)", produced / produceSeconds);
-            out.printf("%-28s %10.0f%n", "read rate (images/s)", read / readSeconds);
-            if (images != produced || read != produced) {
-                out.println("MISMATCH: read back " + read + " records, " + images + " image events, for " + produced + " produced");
+            String bootstrap = broker.bootstrapServers();
+            StreamApp app = new StreamApp(StreamConfig.of(Map.of(StreamConfig.BOOTSTRAP_SERVERS, bootstrap,
+                    StreamConfig.STATE_DIR, state.toString(), StreamConfig.HTTP_PORT, "0")),
+                    new Dl4jModelRunner(models.load(name, versions[0]))).start();
+            try (app; ReleasePublisher releases = new ReleasePublisher(bootstrap);
+                 DemoMonitor monitor = new DemoMonitor(bootstrap, Topics.PREDICTIONS, Topics.DEAD_LETTERS)) {
+                app.followReleases(models, name);
+                awaitRunning(app);
+                out.printf("Kafka at %s; serving %s@%d; metrics at http://127.0.0.1:%d/metrics%n", bootstrap, name,
+                        versions[0], app.httpPort());
+                out.printf("Streaming %,d CIFAR-10 test images; %s@%d is promoted halfway.%n", total, name, versions[1]);
                 out.flush();
-                return 1;
+                Thread producer = new Thread(() -> {
+                    try (ImageEventProducer images = new ImageEventProducer(bootstrap, Topics.IMAGES)) {
+                        images.produce(testSet, total, 0, "demo", sent -> { });
+                    }
+                }, "demo-producer");
+                producer.start();
+                long promotedAt = 0;
+                long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+                while (monitor.seen() < total && System.nanoTime() < deadline) {
+                    monitor.poll(Duration.ofMillis(200), name + "@" + app.model().get().version(), out);
+                    if (promotedAt == 0 && monitor.seen() >= total / 2) {
+                        models.promote(name, versions[1]);
+                        releases.send(ReleasePublisher.of(models.manifest(name, versions[1]), models.uri(name, versions[1]),
+                                ReleaseAction.PROMOTED, versions[0]));
+                        promotedAt = System.currentTimeMillis();
+                    }
+                }
+                join(producer);
+                out.println();
+                double swapSeconds = app.metrics().registry().find("fovea.model.swap").timer() == null ? Double.NaN
+                        : app.metrics().registry().find("fovea.model.swap").timer().mean(java.util.concurrent.TimeUnit.SECONDS);
+                new DemoSummary(total, monitor, swapSeconds).print(out);
+                return monitor.seen() == total ? 0 : 1;
             }
-            out.flush();
-            return 0;
         }
     }
+
+    private static void awaitRunning(StreamApp app) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (app.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the stream app did not start: " + app.state());
+            }
+            join(null);
+        }
+    }
+
+    private static void join(Thread thread) {
+        try {
+            if (thread == null) {
+                Thread.sleep(100);
+            } else {
+                thread.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
 }

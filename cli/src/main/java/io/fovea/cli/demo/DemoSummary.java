@@ -1,0 +1,22 @@
+package io.fovea.cli.demo;
+
+import java.io.PrintWriter;
+
+/** The demo's closing table. */
+record DemoSummary(int streamed, DemoMonitor monitor, double swapSeconds) {
+    void print(PrintWriter out) {
+        out.println();
+        out.println("| measure | value |");
+        out.println("| --- | ---: |");
+        out.printf("| images streamed | %d |%n", streamed);
+        out.printf("| images classified | %d |%n", monitor.predictions());
+        out.printf("| dead letters | %d |%n", monitor.deadLetters());
+        out.printf("| throughput | %.1f img/s |%n", monitor.throughput());
+        out.printf("| latency p50 / p95 / p99 | %.0f / %.0f / %.0f ms |%n", monitor.percentile(50), monitor.percentile(95),
+                monitor.percentile(99));
+        monitor.byVersion().forEach((version, c) -> out.printf("| accuracy of %s | %.3f over %d images |%n", version,
+                c[1] == 0 ? Double.NaN : (double) c[0] / c[1], c[2]));
+        out.printf("| swap: load, check, warm-up | %.2f s |%n", swapSeconds);
+        out.flush();
+    }
+}
