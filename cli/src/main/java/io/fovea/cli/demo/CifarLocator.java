@@ -18,6 +18,18 @@ public final class CifarLocator {
     private CifarLocator() {
     }
 
+    /** The test batch, downloading the dataset into {@code data/} beside Fovea when it is nowhere. */
+    public static Path testBatchOrDownload(Path explicit, String env, Path foveaHome, CifarDownload download) {
+        try {
+            return testBatch(explicit, env, foveaHome);
+        } catch (IllegalArgumentException notFound) {
+            if (explicit != null) {
+                throw notFound;
+            }
+            return download.into(foveaHome.resolve("data")).resolve(TEST_BATCH);
+        }
+    }
+
     /** The test batch file, or an error that says where it looked and how to provide it. */
     public static Path testBatch(Path explicit, String env, Path foveaHome) {
         List<Path> candidates = new ArrayList<>();

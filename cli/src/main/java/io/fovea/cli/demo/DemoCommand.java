@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
                 "through, and ends with a summary table."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "PATH",
-            description = "CIFAR-10 binary folder (default: $" + CifarLocator.ENV + ", then data/ and ../shared/datasets/ beside Fovea).")
+            description = "CIFAR-10 binary folder (default: $" + CifarLocator.ENV + ", then data/ and ../shared/datasets/ beside Fovea; "
+                    + "else the official archive is downloaded into data/).")
     Path data;
 
     @Option(names = "--limit", paramLabel = "N", description = "Stream only the first N test images (default: all 10,000).")
@@ -61,7 +62,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Path foveaHome = Path.of(System.getProperty("fovea.home", "."));
-        Path testBatch = CifarLocator.testBatch(data, System.getenv(CifarLocator.ENV), foveaHome);
+        Path testBatch = CifarLocator.testBatchOrDownload(data, System.getenv(CifarLocator.ENV), foveaHome, download());
         DirectoryModelStore models = new DirectoryModelStore(store);
         int[] versions = DemoModels.ensureTwo(models, name, testBatch.getParent(), weights, inputSize, out);
         Dataset testSet = Dataset.open(testBatch);
@@ -107,6 +108,13 @@ public final class DemoCommand implements Callable<Integer> {
                 return monitor.seen() == total ? 0 : 1;
             }
         }
+    }
+
+    /** The official archive; {@code fovea.cifar.url} and {@code fovea.cifar.md5} point elsewhere (a mirror, a test). */
+    private static CifarDownload download() {
+        String url = System.getProperty("fovea.cifar.url");
+        return url == null ? CifarDownload.official()
+                : new CifarDownload(java.net.URI.create(url), System.getProperty("fovea.cifar.md5", CifarDownload.MD5));
     }
 
     private static void awaitRunning(StreamApp app) {
