@@ -1,0 +1,90 @@
+package io.fovea.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fovea.avro.ImageEvent;
+import io.fovea.avro.PixelFormat;
+import io.fovea.core.runtime.NativeBackend;
+import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.stream.StreamApp;
+import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.model.Dl4jModelRunner;
+import io.fovea.testing.KafkaTestBroker;
+import io.fovea.testing.KafkaTestClients;
+import io.fovea.testing.TinyBundles;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every metric the Grafana dashboard queries is one a running stream app really exports. */
+class DashboardMetricsIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyMetricInTheDashboardIsExportedByTheApp() throws Exception {
+        NativeBackend.configure();
+        String images = KafkaTestClients.uniqueTopic("dash-images");
+        KafkaTestClients.createTopic(images, 1);
+        DirectoryModelStore store = new DirectoryModelStore(dir.resolve("store"));
+        TinyBundles.publish(store, "dash", 1);
+        TinyBundles.publish(store, "dash", 2);
+        StreamConfig config = StreamConfig.of(Map.of(StreamConfig.BOOTSTRAP_SERVERS, KafkaTestBroker.bootstrapServers(),
+                StreamConfig.APPLICATION_ID, "dash-" + System.nanoTime(), StreamConfig.INPUT_TOPIC, images,
+                StreamConfig.OUTPUT_TOPIC, images + "-out", StreamConfig.DLQ_TOPIC, images + "-dlq",
+                StreamConfig.RELEASES_TOPIC, images + "-releases", StreamConfig.STATE_DIR, dir.resolve("state").toString(),
+                StreamConfig.HTTP_PORT, "0"));
+        try (StreamApp app = new StreamApp(config, new Dl4jModelRunner(store.load("dash", 1))).start()) {
+            app.followReleases(store, "dash");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (app.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                    Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                ImageEvent event = ImageEvent.newBuilder().setId("d1").setEventTime(Instant.now()).setWidth(32).setHeight(32)
+                        .setChannels(3).setPixelFormat(PixelFormat.RGB8_CHW).setPixels(ByteBuffer.wrap(new byte[3072]))
+                        .setLabel(3).setAttributes(Map.of()).build();
+                producer.send(new ProducerRecord<>(images, "d1".getBytes(StandardCharsets.UTF_8), FoveaRecords.IMAGE_EVENT.encode(event)));
+                producer.send(new ProducerRecord<>(images, "bad".getBytes(StandardCharsets.UTF_8), "junk".getBytes(StandardCharsets.UTF_8)));
+            }
+            KafkaTestClients.readCommitted(images + "-out", 1, Duration.ofSeconds(60));
+            app.requestVersion("dash", 2).join();
+
+            String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + app.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Set<String> exported = new HashSet<>();
+            Matcher names = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]").matcher(scrape);
+            while (names.find()) {
+                exported.add(names.group(1));
+            }
+            JsonNode dashboard = new ObjectMapper().readTree(DeployFilesTest.DEPLOY.resolve("grafana/dashboards/fovea.json").toFile());
+            Matcher queried = Pattern.compile("\\b((?:fovea|kafka)_[a-z0-9_]+)").matcher(dashboard.toString());
+            while (queried.find()) {
+                String metric = queried.group(1);
+                assertTrue(exported.contains(metric), metric + " is queried by the dashboard but not exported; exported: "
+                        + exported.stream().filter(n -> n.startsWith("fovea")).sorted().toList());
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.fovea.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.fovea.stream.config.StreamConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What can be checked of the deployment without Docker or Kubernetes: every file parses, every
+ * path and name it refers to exists, the probes and ports match the app, the images are what the
+ * build makes. Not exercised here: building or running the images, applying the manifests.
+ */
+class DeployFilesTest {
+    static final Path DEPLOY = Path.of(System.getProperty("user.dir"));
+    static final Path REPO = DEPLOY.getParent();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    static List<JsonNode> yamlDocuments(Path file) throws IOException {
+        List<JsonNode> docs = new ArrayList<>();
+        try (YAMLParser parser = new YAMLFactory().createParser(file.toFile())) {
+            YAML.readValues(parser, JsonNode.class).forEachRemaining(docs::add);
+        }
+        return docs;
+    }
+
+    @Test
+    void composeDefinesTheWholeProductAndItsPathsExist() throws IOException {
+        Path compose = DEPLOY.resolve("compose/docker-compose.yml");
+        JsonNode services = yamlDocuments(compose).get(0).get("services");
+        Set<String> names = new HashSet<>();
+        services.fieldNames().forEachRemaining(names::add);
+        assertEquals(Set.of("kafka", "trainer", "stream-app", "prometheus", "grafana"), names);
+        for (String name : names) {
+            JsonNode service = services.get(name);
+            assertTrue(service.has("image") || service.has("build"), name + " has neither image nor build");
+            if (service.has("build")) {
+                Path context = compose.getParent().resolve(service.get("build").get("context").asText()).normalize();
+                assertTrue(Files.isRegularFile(context.resolve(service.get("build").get("dockerfile").asText())), name);
+            }
+            for (JsonNode volume : service.path("volumes")) {
+                String source = volume.asText().split(":")[0];
+                if (source.startsWith(".") && !source.endsWith("/data")) {
+                    assertTrue(Files.exists(compose.getParent().resolve(source).normalize()), name + " mounts missing " + source);
+                }
+            }
+        }
+        assertTrue(services.get("stream-app").get("command").toString().contains("serve"));
+        assertEquals("fovea:cpu", services.get("stream-app").get("image").asText());
+        assertEquals("fovea:cpu", services.get("trainer").get("image").asText(), "the stream app runs what the trainer service built");
+    }
+
+    @Test
+    void prometheusScrapesTheStreamAppWhereComposeRunsIt() throws IOException {
+        JsonNode config = yamlDocuments(DEPLOY.resolve("prometheus/prometheus.yml")).get(0);
+        JsonNode job = config.get("scrape_configs").get(0);
+        assertEquals("/metrics", job.get("metrics_path").asText());
+        assertEquals("stream-app:8080", job.get("static_configs").get(0).get("targets").get(0).asText());
+    }
+
+    @Test
+    void dockerfilesCopyWhatTheBuildMakes() throws IOException {
+        String cliPom = Files.readString(REPO.resolve("cli/pom.xml"));
+        assertTrue(cliPom.contains("<finalName>fovea-cli</finalName>") && cliPom.contains("${project.build.directory}/lib"));
+        String rootPom = Files.readString(REPO.resolve("pom.xml"));
+        for (String dockerfile : List.of("Dockerfile", "Dockerfile.gpu")) {
+            String text = Files.readString(DEPLOY.resolve("docker").resolve(dockerfile));
+            assertTrue(text.contains("COPY --from=build /src/cli/target/fovea-cli.jar"), dockerfile);
+            assertTrue(text.contains("COPY --from=build /src/cli/target/lib"), dockerfile);
+            assertTrue(text.contains("EXPOSE 8080"), dockerfile);
+        }
+        assertTrue(Files.readString(DEPLOY.resolve("docker/Dockerfile.gpu")).contains("mvn -B -ntp -Dcuda"));
+        assertTrue(rootPom.contains("<id>cuda</id>") && rootPom.contains("nd4j-cuda-11.6-platform"));
+    }
+
+    @Test
+    void kustomizeResourcesExistAndTheDeploymentProbesTheAppsEndpoints() throws IOException {
+        Path base = DEPLOY.resolve("k8s/base");
+        JsonNode kustomization = yamlDocuments(base.resolve("kustomization.yaml")).get(0);
+        Set<String> claims = new HashSet<>();
+        Set<String> claimsUsed = new HashSet<>();
+        JsonNode deployment = null;
+        for (JsonNode resource : kustomization.get("resources")) {
+            Path file = base.resolve(resource.asText());
+            assertTrue(Files.isRegularFile(file), "missing " + file);
+            for (JsonNode doc : yamlDocuments(file)) {
+                assertTrue(doc.hasNonNull("apiVersion") && doc.hasNonNull("kind") && doc.path("metadata").hasNonNull("name"), file.toString());
+                switch (doc.get("kind").asText()) {
+                    case "PersistentVolumeClaim" -> claims.add(doc.get("metadata").get("name").asText());
+                    case "Deployment" -> deployment = doc;
+                    case "ConfigMap" -> doc.get("data").fieldNames().forEachRemaining(key -> {
+                        String knob = key.substring("FOVEA_".length()).toLowerCase().replace('_', '.');
+                        assertTrue(StreamConfig.KNOBS.containsKey(knob), key + " is not a stream-app setting");
+                    });
+                    default -> { }
+                }
+                doc.findValues("claimName").forEach(c -> claimsUsed.add(c.asText()));
+            }
+        }
+        assertTrue(claims.containsAll(claimsUsed), "every claim used is declared: " + claimsUsed + " vs " + claims);
+        JsonNode container = deployment.get("spec").get("template").get("spec").get("containers").get(0);
+        assertEquals("/ready", container.get("readinessProbe").get("httpGet").get("path").asText());
+        assertEquals("/health", container.get("livenessProbe").get("httpGet").get("path").asText());
+        assertEquals("http", container.get("readinessProbe").get("httpGet").get("port").asText());
+        assertEquals(8080, container.get("ports").get(0).get("containerPort").asInt());
+        assertTrue(container.get("args").toString().contains("\"--http-port\",\"8080\""));
+    }
+
+    @Test
+    void theGpuOverlayAsksForAGpuAndUsesTheGpuImage() throws IOException {
+        Path overlay = DEPLOY.resolve("k8s/overlays/gpu");
+        JsonNode kustomization = yamlDocuments(overlay.resolve("kustomization.yaml")).get(0);
+        assertEquals("gpu", kustomization.get("images").get(0).get("newTag").asText());
+        JsonNode patch = yamlDocuments(overlay.resolve(kustomization.get("patches").get(0).get("path").asText())).get(0);
+        assertEquals(1, patch.findValue("nvidia.com/gpu").asInt());
+        assertTrue(Files.isDirectory(overlay.resolve(kustomization.get("resources").get(0).asText()).normalize()));
+    }
+}
