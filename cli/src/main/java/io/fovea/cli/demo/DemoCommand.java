@@ -42,6 +42,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Stream only the first N test images (default: all 10,000).")
     int limit = Integer.MAX_VALUE;
 
+    @Option(names = "--rate", paramLabel = "N",
+            description = "Offer N images a second (default: all at once, so latency includes the backlog in the topic).")
+    double rate;
+
     @Option(names = "--store", paramLabel = "DIR", defaultValue = "${sys:user.home}/.fovea/demo-models",
             description = "Model store (default: ${DEFAULT-VALUE}).")
     Path store;
@@ -85,7 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.flush();
                 Thread producer = new Thread(() -> {
                     try (ImageEventProducer images = new ImageEventProducer(bootstrap, Topics.IMAGES)) {
-                        images.produce(testSet, total, 0, "demo", sent -> { });
+                        images.produce(testSet, total, rate, "demo", sent -> { });
                     }
                 }, "demo-producer");
                 producer.start();
@@ -104,7 +108,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println();
                 double swapSeconds = app.metrics().registry().find("fovea.model.swap").timer() == null ? Double.NaN
                         : app.metrics().registry().find("fovea.model.swap").timer().mean(java.util.concurrent.TimeUnit.SECONDS);
-                new DemoSummary(total, monitor, swapSeconds).print(out);
+                new DemoSummary(total, monitor, swapSeconds, rate).print(out);
                 return monitor.seen() == total ? 0 : 1;
             }
         }

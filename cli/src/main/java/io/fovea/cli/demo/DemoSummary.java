@@ -3,7 +3,7 @@ package io.fovea.cli.demo;
 import java.io.PrintWriter;
 
 /** The demo's closing table. */
-record DemoSummary(int streamed, DemoMonitor monitor, double swapSeconds) {
+record DemoSummary(int streamed, DemoMonitor monitor, double swapSeconds, double rate) {
     void print(PrintWriter out) {
         out.println();
         out.println("| measure | value |");
@@ -12,7 +12,8 @@ record DemoSummary(int streamed, DemoMonitor monitor, double swapSeconds) {
         out.printf("| images classified | %d |%n", monitor.predictions());
         out.printf("| dead letters | %d |%n", monitor.deadLetters());
         out.printf("| throughput | %.1f img/s |%n", monitor.throughput());
-        out.printf("| latency p50 / p95 / p99 | %.0f / %.0f / %.0f ms |%n", monitor.percentile(50), monitor.percentile(95),
+        out.printf("| latency p50 / p95 / p99 (event time to prediction seen%s) | %.0f / %.0f / %.0f ms |%n",
+                rate > 0 ? String.format(", %.0f img/s offered", rate) : "; all images sent at once, so this includes the backlog", monitor.percentile(50), monitor.percentile(95),
                 monitor.percentile(99));
         monitor.byVersion().forEach((version, c) -> out.printf("| accuracy of %s | %.3f over %d images |%n", version,
                 c[1] == 0 ? Double.NaN : (double) c[0] / c[1], c[2]));
