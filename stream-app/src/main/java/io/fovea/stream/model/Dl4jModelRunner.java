@@ -42,8 +42,16 @@ public final class Dl4jModelRunner implements ModelRunner {
         }
     }
 
+    /**
+     * Frees the parameters' native memory now rather than whenever the garbage collector gets to
+     * it: after a hot-swap nothing uses the old version (predictions hold copies of their rows).
+     */
     @Override
     public void close() {
+        INDArray params = bundle.graph().params();
         bundle.graph().close();
+        if (params != null && params.closeable()) {
+            params.close();
+        }
     }
 }
