@@ -88,6 +88,27 @@ public final class StreamApp implements AutoCloseable {
         return swapper.request(modelName, version);
     }
 
+    /** Waits until Kafka Streams is RUNNING (assigned, restored, processing). */
+    public void awaitRunning(Duration timeout) {
+        awaitRunning(streams::state, timeout);
+    }
+
+    /** Waits until a Kafka Streams client, ours or another, reports RUNNING. */
+    public static void awaitRunning(java.util.function.Supplier<KafkaStreams.State> state, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (state.get() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Kafka Streams not RUNNING after " + timeout + ": " + state.get());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for Kafka Streams", e);
+            }
+        }
+    }
+
     public boolean isAlive() {
         KafkaStreams.State state = streams.state();
         return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.NOT_RUNNING;

@@ -3,6 +3,7 @@ package io.fovea.cli.bench;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelBundle;
 import io.fovea.core.dataset.ClassLabels;
+import io.fovea.core.image.RandomImages;
 import io.fovea.core.image.RgbImage;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
@@ -11,10 +12,8 @@ import io.fovea.stream.model.Dl4jModelRunner;
 import io.fovea.stream.model.ModelRunner;
 import io.fovea.trainer.model.Vgg16Architecture;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /** The model the benchmark measures: plain VGG16 plus the classic head, random weights, as a servable runner. */
@@ -44,14 +43,7 @@ final class BenchModel {
     }
 
     static List<RgbImage> images(int n, int side, long seed) {
-        Random random = new Random(seed);
-        List<RgbImage> images = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            byte[] chw = new byte[3 * side * side];
-            random.nextBytes(chw);
-            images.add(new RgbImage(side, side, chw));
-        }
-        return images;
+        return RandomImages.of(n, side, seed);
     }
 
     /** Images per second of forward passes of {@code batch} images, over about {@code seconds}. */

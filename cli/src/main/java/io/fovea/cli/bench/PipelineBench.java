@@ -175,13 +175,7 @@ final class PipelineBench {
     }
 
     private static void awaitRunning(java.util.function.Supplier<KafkaStreams.State> state) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (state.get() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("stream app not RUNNING after 60 s: " + state.get());
-            }
-            join(null);
-        }
+        StreamApp.awaitRunning(state, Duration.ofSeconds(60));
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
@@ -204,11 +198,7 @@ final class PipelineBench {
 
     private static void join(Thread thread) {
         try {
-            if (thread == null) {
-                Thread.sleep(50);
-            } else {
-                thread.join();
-            }
+            thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -82,7 +81,7 @@ public final class DemoCommand implements Callable<Integer> {
             try (app; ReleasePublisher releases = new ReleasePublisher(bootstrap);
                  DemoMonitor monitor = new DemoMonitor(bootstrap, Topics.PREDICTIONS, Topics.DEAD_LETTERS)) {
                 app.followReleases(models, name);
-                awaitRunning(app);
+                app.awaitRunning(Duration.ofSeconds(60));
                 out.printf("Kafka at %s; serving %s@%d; metrics at http://127.0.0.1:%d/metrics%n", bootstrap, name,
                         versions[0], app.httpPort());
                 out.printf("Streaming %,d CIFAR-10 test images; %s@%d is promoted halfway.%n", total, name, versions[1]);
@@ -121,25 +120,12 @@ public final class DemoCommand implements Callable<Integer> {
                 : new CifarDownload(java.net.URI.create(url), System.getProperty("fovea.cifar.md5", CifarDownload.MD5));
     }
 
-    private static void awaitRunning(StreamApp app) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (app.state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the stream app did not start: " + app.state());
-            }
-            join(null);
-        }
-    }
-
     private static void join(Thread thread) {
         try {
-            if (thread == null) {
-                Thread.sleep(100);
-            } else {
-                thread.join();
-            }
+            thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,13 +1,12 @@
 package io.fovea.stream.model;
 
 import io.fovea.core.bundle.ModelBundle;
+import io.fovea.core.image.RandomImages;
 import io.fovea.core.image.RgbImage;
 import io.fovea.core.store.ModelStore;
 import io.fovea.stream.batch.BatchAggregator;
 import io.fovea.stream.metrics.StreamMetrics;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -124,14 +123,7 @@ public final class ModelSwapper implements AutoCloseable {
     }
 
     private static List<RgbImage> probe(int n, int side) {
-        Random random = new Random(n);
-        List<RgbImage> images = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            byte[] chw = new byte[3 * side * side];
-            random.nextBytes(chw);
-            images.add(new RgbImage(side, side, chw));
-        }
-        return images;
+        return RandomImages.of(n, side, n);
     }
 
     @Override
