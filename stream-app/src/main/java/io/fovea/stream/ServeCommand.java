@@ -57,7 +57,7 @@ public final class ServeCommand implements Callable<Integer> {
         StreamConfig streamConfig = StreamConfig.load(config, System.getenv(), overrides);
         ModelBundle bundle = resolve(new DirectoryModelStore(store), model);
         CountDownLatch stopped = new CountDownLatch(1);
-        StreamApp app = new StreamApp(streamConfig, new Dl4jModelRunner(bundle));
+        StreamApp app = new StreamApp(streamConfig, Dl4jModelRunner.checked(bundle));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
             stopped.countDown();

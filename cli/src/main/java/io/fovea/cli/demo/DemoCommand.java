@@ -77,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
             String bootstrap = broker.bootstrapServers();
             StreamApp app = new StreamApp(StreamConfig.of(Map.of(StreamConfig.BOOTSTRAP_SERVERS, bootstrap,
                     StreamConfig.STATE_DIR, state.toString(), StreamConfig.HTTP_PORT, "0")),
-                    new Dl4jModelRunner(models.load(name, versions[0]))).start();
+                    Dl4jModelRunner.checked(models.load(name, versions[0]))).start();
             try (app; ReleasePublisher releases = new ReleasePublisher(bootstrap);
                  DemoMonitor monitor = new DemoMonitor(bootstrap, Topics.PREDICTIONS, Topics.DEAD_LETTERS)) {
                 app.followReleases(models, name);

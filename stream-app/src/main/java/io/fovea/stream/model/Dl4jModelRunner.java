@@ -1,6 +1,7 @@
 package io.fovea.stream.model;
 
 import io.fovea.core.bundle.ModelBundle;
+import io.fovea.core.image.RandomImages;
 import io.fovea.core.image.RgbImage;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,6 +12,55 @@ public final class Dl4jModelRunner implements ModelRunner {
 
     public Dl4jModelRunner(ModelBundle bundle) {
         this.bundle = bundle;
+    }
+
+    /**
+     * A runner for a bundle that has been shown to work: a probe batch must run (the input shape
+     * fits) and give one finite probability per label, each row summing to 1. Used for the
+     * version a server starts with and for every hot-swap, so a bundle whose outputs do not match
+     * its labels is refused with a clear error instead of failing batch after batch.
+     */
+    public static Dl4jModelRunner checked(ModelBundle bundle) {
+        Dl4jModelRunner runner = new Dl4jModelRunner(bundle);
+        try {
+            check(runner, bundle);
+        } catch (RuntimeException e) {
+            runner.close();
+            throw new IllegalStateException(bundle.manifest().name() + "@" + bundle.manifest().version() + " refused: "
+                    + e.getMessage(), e);
+        }
+        return runner;
+    }
+
+    private static void check(ModelRunner candidate, ModelBundle bundle) {
+        int labels = bundle.manifest().labels().size();
+        INDArray out;
+        try {
+            out = candidate.predict(RandomImages.of(4, bundle.manifest().inputSize(), 4));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the probe batch does not run (wrong input shape?): " + e.getMessage(), e);
+        }
+        try {
+            if (out.rank() != 2 || out.rows() != 4 || out.columns() != labels) {
+                throw new IllegalStateException("outputs " + java.util.Arrays.toString(out.shape()) + " for 4 images, but the bundle has "
+                        + labels + " labels");
+            }
+            for (int r = 0; r < out.rows(); r++) {
+                double sum = 0;
+                for (int c = 0; c < labels; c++) {
+                    double p = out.getDouble(r, c);
+                    if (!Double.isFinite(p) || p < 0) {
+                        throw new IllegalStateException("a probe output is " + p);
+                    }
+                    sum += p;
+                }
+                if (Math.abs(sum - 1) > 1e-3) {
+                    throw new IllegalStateException("probe probabilities sum to " + sum + ", not 1");
+                }
+            }
+        } finally {
+            out.close();
+        }
     }
 
     public ModelBundle bundle() {

@@ -1,25 +1,20 @@
 package io.fovea.stream.model;
 
-import io.fovea.core.bundle.ModelBundle;
 import io.fovea.core.image.RandomImages;
-import io.fovea.core.image.RgbImage;
 import io.fovea.core.store.ModelStore;
 import io.fovea.stream.batch.BatchAggregator;
 import io.fovea.stream.metrics.StreamMetrics;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Brings a new model version into service without stopping the stream: on its own thread it
- * loads the bundle (checksum verified), checks it (outputs one probability per label for a probe
- * batch, all finite, each row summing to 1), warms it up, and only then hands it to the
- * inference thread, which switches between two forward passes. A version that fails any check
+ * loads the bundle and checks it ({@link Dl4jModelRunner#checked}), warms it up, and only then
+ * hands it to the inference thread, which switches between two forward passes. A version that fails any check
  * is refused: the current one keeps serving, and the refusal is logged and counted.
  */
 public final class ModelSwapper implements AutoCloseable {
@@ -59,7 +54,7 @@ public final class ModelSwapper implements AutoCloseable {
 
     private Outcome swap(String model, int version) {
         long start = System.nanoTime();
-        ModelRunner candidate = null;
+        Dl4jModelRunner candidate = null;
         if (desired.get() != version) {
             return new Outcome(version, false, "overtaken by version " + desired.get(), 0);
         }
@@ -68,10 +63,9 @@ public final class ModelSwapper implements AutoCloseable {
             if (serving.name().equals(model) && serving.version() == version) {
                 return new Outcome(version, false, "already serving", 0);
             }
-            candidate = new Dl4jModelRunner(store.load(model, version));
-            check(candidate, ((Dl4jModelRunner) candidate).bundle());
+            candidate = Dl4jModelRunner.checked(store.load(model, version));
             for (int i = 0; i < 2; i++) {
-                candidate.predict(probe(warmUpBatch, ((Dl4jModelRunner) candidate).bundle().manifest().inputSize())).close();
+                candidate.predict(RandomImages.of(warmUpBatch, candidate.bundle().manifest().inputSize(), i)).close();
             }
             ModelRunner replaced = aggregator.swap(candidate).join();
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -89,41 +83,6 @@ public final class ModelSwapper implements AutoCloseable {
                     current.get().name(), current.get().version());
             return new Outcome(version, false, e.getMessage(), seconds);
         }
-    }
-
-    private static void check(ModelRunner candidate, ModelBundle bundle) {
-        int labels = bundle.manifest().labels().size();
-        INDArray out;
-        try {
-            out = candidate.predict(probe(4, bundle.manifest().inputSize()));
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("the probe batch does not run (wrong input shape?): " + e.getMessage(), e);
-        }
-        try {
-            if (out.rank() != 2 || out.rows() != 4 || out.columns() != labels) {
-                throw new IllegalStateException("outputs " + java.util.Arrays.toString(out.shape()) + " for 4 images, but the bundle has "
-                        + labels + " labels");
-            }
-            for (int r = 0; r < out.rows(); r++) {
-                double sum = 0;
-                for (int c = 0; c < labels; c++) {
-                    double p = out.getDouble(r, c);
-                    if (!Double.isFinite(p) || p < 0) {
-                        throw new IllegalStateException("a probe output is " + p);
-                    }
-                    sum += p;
-                }
-                if (Math.abs(sum - 1) > 1e-3) {
-                    throw new IllegalStateException("probe probabilities sum to " + sum + ", not 1");
-                }
-            }
-        } finally {
-            out.close();
-        }
-    }
-
-    private static List<RgbImage> probe(int n, int side) {
-        return RandomImages.of(n, side, n);
     }
 
     @Override
