@@ -48,6 +48,8 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
 
     private final Settings settings;
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
+    /** Held images that failed validation when restored; dead-lettered at the first chance to forward. */
+    private List<PendingImages.Refused> refusedOnRestore = List.of();
     private ProcessorContext<byte[], byte[]> context;
     private PendingImages pending;
 
@@ -59,13 +61,14 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         this.pending = new PendingImages(context.getStateStore(settings.pendingStore()));
-        pending.recover(settings.validator(), context.currentSystemTimeMs());
+        refusedOnRestore = pending.recover(settings.validator(), context.currentSystemTimeMs());
         long interval = Math.max(1, settings.maxBatchWait().toMillis() / 2);
         context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        deadLetterRefusedOnRestore();
         emitFinished();
         settings.metrics().recordIn();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
@@ -83,6 +86,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     }
 
     private void punctuate(long nowMillis) {
+        deadLetterRefusedOnRestore();
         emitFinished();
         if (!pending.isEmpty() && nowMillis - pending.oldestArrivalMillis() >= settings.maxBatchWait().toMillis()) {
             close("deadline");
@@ -97,6 +101,16 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         settings.metrics().batchClosed(cause);
         inFlight.addLast(new InFlight(batch,
                 settings.aggregator().submit(batch.stream().map(p -> p.image().image()).toList()), System.nanoTime()));
+    }
+
+    /** init() may not forward, so images refused on restore wait for the first process or punctuation. */
+    private void deadLetterRefusedOnRestore() {
+        for (PendingImages.Refused r : refusedOnRestore) {
+            deadLetter(r.reason().reason(), "refused on restore: " + r.reason().getMessage(), topic(), partition(), r.offset(),
+                    r.key(), r.value());
+            pending.emitted(r.offset());
+        }
+        refusedOnRestore = List.of();
     }
 
     /** Emits, in order, every batch whose forward pass has finished. */

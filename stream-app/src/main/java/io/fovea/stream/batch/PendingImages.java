@@ -2,6 +2,7 @@ package io.fovea.stream.batch;
 
 import io.fovea.stream.validate.AcceptedImage;
 import io.fovea.stream.validate.ImageValidator;
+import io.fovea.stream.validate.RejectedRecordException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,10 @@ public final class PendingImages {
     public record Pending(long offset, byte[] key, byte[] value, AcceptedImage image, long arrivalMillis, long arrivalNanos) {
     }
 
+    /** A held image that no longer passes validation (e.g. a limit was lowered before a restart). */
+    public record Refused(long offset, byte[] key, byte[] value, RejectedRecordException reason) {
+    }
+
     private final KeyValueStore<Long, byte[]> store;
     /** Waiting for a batch to close; images of closed batches stay in the store until emitted. */
     private final TreeMap<Long, Pending> byOffset = new TreeMap<>();
@@ -38,10 +43,10 @@ public final class PendingImages {
     /**
      * Reloads what the store holds (after a restore), re-validating the kept bytes.
      *
-     * @return how many images were recovered
+     * @return the held images that no longer pass validation: still in the store, to be dead-lettered
      */
-    public int recover(ImageValidator validator, long nowMillis) {
-        int recovered = 0;
+    public List<Refused> recover(ImageValidator validator, long nowMillis) {
+        List<Refused> refused = new ArrayList<>();
         try (KeyValueIterator<Long, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 var entry = all.next();
@@ -49,13 +54,16 @@ public final class PendingImages {
                     ByteBuffer envelope = ByteBuffer.wrap(entry.value);
                     byte[] key = readChunk(envelope);
                     byte[] value = readChunk(envelope);
-                    byOffset.put(entry.key, new Pending(entry.key, key, value, validator.validate(value), nowMillis,
-                            System.nanoTime()));
-                    recovered++;
+                    try {
+                        byOffset.put(entry.key, new Pending(entry.key, key, value, validator.validate(value), nowMillis,
+                                System.nanoTime()));
+                    } catch (RejectedRecordException e) {
+                        refused.add(new Refused(entry.key, key, value, e));
+                    }
                 }
             }
         }
-        return recovered;
+        return refused;
     }
 
     public void add(long offset, byte[] key, byte[] value, AcceptedImage image, long nowMillis) {

@@ -1,0 +1,67 @@
+package io.fovea.stream.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fovea.avro.DeadLetter;
+import io.fovea.avro.DeadLetterReason;
+import io.fovea.core.runtime.NativeBackend;
+import io.fovea.schemas.Topics;
+import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.stream.FakeModel;
+import io.fovea.stream.FoveaTopology;
+import io.fovea.stream.TestImages;
+import io.fovea.stream.metrics.StreamMetrics;
+import io.fovea.stream.model.ModelSlot;
+import io.fovea.stream.validate.ImageValidator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Images restored from the changelog are validated again; one that no longer passes is dead-lettered, not a crash. */
+class RestoredImagesTest {
+    @BeforeAll
+    static void backend() {
+        NativeBackend.configure();
+    }
+
+    @Test
+    void aRestoredImageOverANewlyLoweredLimitIsDeadLetteredAtTheFirstPunctuation() {
+        MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(0);
+        KeyValueStore<Long, byte[]> store = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(FoveaTopology.PENDING_STORE), Serdes.Long(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        // held before a restart, when the payload limit was generous
+        byte[] value = TestImages.bytes("held", 1, 1);
+        ImageValidator before = new ImageValidator(100_000, 10_000);
+        new PendingImages(store).add(7L, "held".getBytes(StandardCharsets.UTF_8), value, before.validate(value), 0);
+
+        StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
+        try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(new FakeModel(1)), 4, metrics)) {
+            ClassifyProcessor processor = new ClassifyProcessor(new ClassifyProcessor.Settings(Topics.IMAGES,
+                    FoveaTopology.PENDING_STORE, 4, Duration.ofMillis(10), 2, new ImageValidator(10, 10_000), aggregator, metrics));
+            processor.init(context); // must not throw
+            context.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+
+            List<MockProcessorContext.CapturedForward<? extends byte[], ? extends byte[]>> forwarded = context.forwarded();
+            assertEquals(1, forwarded.size());
+            assertEquals(ClassifyProcessor.DEAD_LETTERS_SINK, forwarded.get(0).childName().orElseThrow());
+            DeadLetter letter = FoveaRecords.DEAD_LETTER.decode(forwarded.get(0).record().value());
+            assertEquals(DeadLetterReason.PAYLOAD_TOO_LARGE, letter.getReason());
+            assertEquals(7L, letter.getSourceOffset());
+            assertTrue(letter.getMessage().startsWith("refused on restore:"), letter.getMessage());
+            assertNull(store.get(7L), "forgotten in the same transaction as its dead letter");
+        }
+    }
+}
