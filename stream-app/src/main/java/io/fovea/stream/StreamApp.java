@@ -5,6 +5,7 @@ import io.fovea.stream.batch.BatchAggregator;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.metrics.HttpEndpoints;
+import io.fovea.stream.metrics.ProcessMetrics;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.ModelRunner;
 import io.fovea.stream.model.ModelSlot;
@@ -38,6 +39,7 @@ public final class StreamApp implements AutoCloseable {
     private final BatchAggregator aggregator;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final ProcessMetrics processMetrics;
     private final HttpEndpoints http;
     private ModelSwapper swapper;
     private ReleaseFollower follower;
@@ -58,6 +60,7 @@ public final class StreamApp implements AutoCloseable {
         this.streams = new KafkaStreams(FoveaTopology.build(config, settings), config.streamsProperties());
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
+        this.processMetrics = new ProcessMetrics(registry);
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
         int port = config.getInt(StreamConfig.HTTP_PORT);
         this.http = port < 0 ? null : new HttpEndpoints(port, registry, this::isAlive, this::isReady);
@@ -73,7 +76,7 @@ public final class StreamApp implements AutoCloseable {
      * rollback is loaded, checked and swapped in between batches (see {@link ModelSwapper}).
      */
     public StreamApp followReleases(ModelStore store, String modelName) {
-        swapper = new ModelSwapper(store, aggregator, model, metrics, config.getInt(StreamConfig.MAX_BATCH_SIZE));
+        swapper = new ModelSwapper(store, aggregator, model, metrics);
         TopicCreator.ensure(config.get(StreamConfig.BOOTSTRAP_SERVERS), config.get(StreamConfig.RELEASES_TOPIC), 1, true);
         follower = new ReleaseFollower(config.get(StreamConfig.BOOTSTRAP_SERVERS), config.get(StreamConfig.RELEASES_TOPIC),
                 modelName, version -> swapper.request(modelName, version)).start();
@@ -163,6 +166,7 @@ public final class StreamApp implements AutoCloseable {
             LOG.warn("Kafka Streams did not stop within {}", timeout);
         }
         streamsMetrics.close();
+        processMetrics.close();
         aggregator.close();
         if (http != null) {
             http.close();

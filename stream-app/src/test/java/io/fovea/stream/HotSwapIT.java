@@ -13,6 +13,7 @@ import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.model.Dl4jModelRunner;
 import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
+import io.fovea.core.bundle.ModelFiles;
 import io.fovea.testing.TinyBundles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class HotSwapIT {
         for (int v = 1; v <= 5; v++) {
             TinyBundles.publish(store, "swap", v);
         }
-        Path corrupt = store.versionDir("swap", 5).resolve("model.zip");
+        Path corrupt = store.versionDir("swap", 5).resolve(ModelFiles.PARAMETERS);
         byte[] bytes = Files.readAllBytes(corrupt);
         bytes[bytes.length / 3] ^= 0x55;
         Files.write(corrupt, bytes);

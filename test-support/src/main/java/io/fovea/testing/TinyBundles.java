@@ -1,14 +1,11 @@
 package io.fovea.testing;
 
 import io.fovea.core.bundle.BundleManifest;
-import io.fovea.core.bundle.Sha256;
+import io.fovea.core.bundle.ModelFiles;
 import io.fovea.core.dataset.ClassLabels;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.core.store.StagedBundle;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -16,7 +13,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -34,14 +30,11 @@ public final class TinyBundles {
                 .setOutputs("predictions").build());
         graph.init();
         try (StagedBundle staged = store.stage(name)) {
-            Path file = staged.dir().resolve("model.zip");
-            ModelSerializer.writeModel(graph, file.toFile(), false);
+            String sha256 = ModelFiles.write(graph, staged.dir());
             staged.commit(new BundleManifest(name, staged.version(), Instant.now(), "tiny-dense", "none", ClassLabels.CIFAR10,
-                    Preprocessing.fitted(32, new double[] {128, 128, 128}, new double[] {64, 64, 64}), "model.zip",
-                    Sha256.of(file), Map.of(), Map.of(), Map.of(), "test"));
+                    Preprocessing.fitted(32, new double[] {128, 128, 128}, new double[] {64, 64, 64}), ModelFiles.NAMES,
+                    sha256, Map.of(), Map.of(), Map.of(), "test"));
             return staged.version();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

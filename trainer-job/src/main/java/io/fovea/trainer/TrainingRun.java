@@ -3,7 +3,7 @@ package io.fovea.trainer;
 import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.BundleIntegrityException;
 import io.fovea.core.bundle.BundleManifest;
-import io.fovea.core.bundle.Sha256;
+import io.fovea.core.bundle.ModelFiles;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.release.ReleasePublisher;
@@ -29,7 +29,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -39,7 +38,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the version atomically (and announce it on Kafka when asked).
  */
 public final class TrainingRun {
-    static final String MODEL_FILE = "model.zip";
 
     /** What to build and where to put it. */
     public record Request(String name, Vgg16Architecture architecture, String weights, TrainSettings settings,
@@ -76,11 +74,10 @@ public final class TrainingRun {
                 : Scores.of(model, batches(data.test(), preprocessor, data, batch).epoch(false), data.labels());
 
         try (StagedBundle staged = request.store().stage(request.name())) {
-            Path modelFile = staged.dir().resolve(MODEL_FILE);
-            ModelSerializer.writeModel(model, modelFile.toFile(), false);
-            checkReloadMatches(model, modelFile, data, preprocessor);
+            String sha256 = ModelFiles.write(model, staged.dir());
+            checkReloadMatches(model, staged.dir(), data, preprocessor);
             BundleManifest manifest = new BundleManifest(request.name(), staged.version(), Instant.now(),
-                    arch.variant().id(), weights, data.labels(), preprocessing, MODEL_FILE, Sha256.of(modelFile),
+                    arch.variant().id(), weights, data.labels(), preprocessing, ModelFiles.NAMES, sha256,
                     request.settings().asMap(), data.description(), ReportWriter.headline(validation, test),
                     CodeVersion.describe());
             ModelCard card = new ModelCard(manifest.name(), manifest.version(), manifest.architecture(), weights,
@@ -95,20 +92,20 @@ public final class TrainingRun {
                 }
             }
             return new Result(manifest, dir, model, history);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the bundle", e);
         }
     }
 
     /** The file on disk must be the model we evaluated: same outputs for the same inputs, bit for bit. */
-    private static void checkReloadMatches(ComputationGraph model, Path modelFile, TrainingData data,
-                                           ImagePreprocessor preprocessor) throws IOException {
+    private static void checkReloadMatches(ComputationGraph model, Path bundleDir, TrainingData data,
+                                           ImagePreprocessor preprocessor) {
         LabelledImages sample = data.validation().subset(IntStream.range(0, Math.min(8, data.validation().size())).toArray());
         INDArray input = preprocessor.toBatch(sample.images());
         INDArray expected = model.outputSingle(false, input);
-        INDArray actual = ModelSerializer.restoreComputationGraph(modelFile.toFile(), false).outputSingle(false, input);
+        ComputationGraph reloaded = ModelFiles.read(bundleDir);
+        INDArray actual = reloaded.outputSingle(false, input);
+        reloaded.close();
         if (!expected.equalsWithEps(actual, 1e-6)) {
-            throw new BundleIntegrityException(modelFile + ": the saved model's outputs differ from the trained model's");
+            throw new BundleIntegrityException(bundleDir + ": the saved model's outputs differ from the trained model's");
         }
     }
 

@@ -58,7 +58,7 @@ class TrainCommandTest {
         DirectoryModelStore models = new DirectoryModelStore(store);
         assertEquals(List.of(1), models.versions("toy"));
         Path bundle = models.versionDir("toy", 1);
-        for (String file : List.of("model.zip", "manifest.json", "report/metrics.json", "report/confusion_matrix.png",
+        for (String file : List.of("graph.json", "params.npy", "manifest.json", "report/metrics.json", "report/confusion_matrix.png",
                 "report/loss.png", "report/accuracy.png", "report/model_card.md")) {
             assertTrue(Files.size(bundle.resolve(file)) > 0, file);
         }

@@ -38,7 +38,7 @@ final class BenchModel {
         }
         Preprocessing preprocessing = Preprocessing.vggImagenetMean(inputSize);
         BundleManifest manifest = new BundleManifest("bench-vgg16", 1, Instant.now(), "vgg16", "none",
-                ClassLabels.CIFAR10, preprocessing, "in-memory", "", Map.of(), Map.of(), Map.of(), "bench");
+                ClassLabels.CIFAR10, preprocessing, List.of(), "", Map.of(), Map.of(), Map.of(), "bench");
         return new Dl4jModelRunner(new ModelBundle(null, manifest, graph, new ImagePreprocessor(preprocessing)));
     }
 

@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a model bundle is: {@code manifest.json} beside the model file. Everything the stream app
+ * What a model bundle is: {@code manifest.json} beside the model's files. Everything the stream app
  * needs to serve the model, and everything a person needs to trust it.
  *
  * @param architecture e.g. {@code vgg16} (plain, ImageNet-compatible) or {@code vgg16-bn}
  * @param weights      where the backbone started: {@code imagenet}, {@code none} or {@code file:NAME}
- * @param modelFile    file name of the DL4J ComputationGraph, relative to the bundle folder
- * @param sha256       SHA-256 (lower-case hex) of the model file; checked before every load
+ * @param modelFiles   the model's files in the bundle folder ({@link ModelFiles#NAMES})
+ * @param sha256       SHA-256 (lower-case hex) over the model files in that order; checked before every load
  * @param training     the settings the trainer ran with
  * @param data         what it was trained on: source, sizes, content fingerprint
  * @param metrics      evaluation results, e.g. {@code test_accuracy}
@@ -26,7 +26,7 @@ public record BundleManifest(
         String weights,
         List<String> labels,
         Preprocessing preprocessing,
-        String modelFile,
+        List<String> modelFiles,
         String sha256,
         Map<String, Object> training,
         Map<String, Object> data,
@@ -40,7 +40,7 @@ public record BundleManifest(
     }
 
     public BundleManifest withVersion(int newVersion) {
-        return new BundleManifest(name, newVersion, createdAt, architecture, weights, labels, preprocessing, modelFile,
+        return new BundleManifest(name, newVersion, createdAt, architecture, weights, labels, preprocessing, modelFiles,
                 sha256, training, data, metrics, codeVersion);
     }
 }

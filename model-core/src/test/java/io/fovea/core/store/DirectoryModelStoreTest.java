@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fovea.core.bundle.BundleIntegrityException;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelBundle;
-import io.fovea.core.bundle.Sha256;
+import io.fovea.core.bundle.ModelFiles;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.runtime.NativeBackend;
 import java.io.IOException;
@@ -22,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,9 +39,7 @@ class DirectoryModelStoreTest {
 
     private static int publish(ModelStore store, String model, ComputationGraph graph) throws IOException {
         try (StagedBundle staged = store.stage(model)) {
-            Path file = staged.dir().resolve("model.zip");
-            ModelSerializer.writeModel(graph, file.toFile(), false);
-            staged.commit(manifest(model, staged.version(), Sha256.of(file)));
+            staged.commit(manifest(model, staged.version(), ModelFiles.write(graph, staged.dir())));
             return staged.version();
         }
     }
@@ -50,7 +47,7 @@ class DirectoryModelStoreTest {
     static BundleManifest manifest(String model, int version, String sha) {
         return new BundleManifest(model, version, Instant.parse("2026-11-29T00:00:00Z"), "tiny", "none",
                 List.of("a", "b"), Preprocessing.fitted(2, new double[] {0, 0, 0}, new double[] {1, 1, 1}),
-                "model.zip", sha, Map.of("epochs", 1), Map.of("source", "test"), Map.of("test_accuracy", 0.5), "test");
+                ModelFiles.NAMES, sha, Map.of("epochs", 1), Map.of("source", "test"), Map.of("test_accuracy", 0.5), "test");
     }
 
     @Test
@@ -73,7 +70,7 @@ class DirectoryModelStoreTest {
     void abandonedStagingLeavesNoVisibleVersionAndTheNumberIsNotReused() throws IOException {
         DirectoryModelStore store = new DirectoryModelStore(root);
         try (StagedBundle staged = store.stage("m")) {
-            Files.writeString(staged.dir().resolve("model.zip"), "half");
+            Files.writeString(staged.dir().resolve(ModelFiles.PARAMETERS), "half");
             // no commit: training failed
         }
         assertEquals(List.of(), store.versions("m"));
@@ -107,7 +104,7 @@ class DirectoryModelStoreTest {
     void aModelFileThatNoLongerMatchesItsChecksumIsRefused() throws IOException {
         DirectoryModelStore store = new DirectoryModelStore(root);
         publish(store, "m", TinyModels.tiny(1));
-        Path file = store.versionDir("m", 1).resolve("model.zip");
+        Path file = store.versionDir("m", 1).resolve(ModelFiles.PARAMETERS);
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length / 2] ^= 1;
         Files.write(file, bytes);

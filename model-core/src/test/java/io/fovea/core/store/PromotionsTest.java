@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fovea.core.bundle.Sha256;
+import io.fovea.core.bundle.ModelFiles;
 import io.fovea.core.runtime.NativeBackend;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,9 +33,8 @@ class PromotionsTest {
         store = new DirectoryModelStore(root);
         for (int i = 0; i < 3; i++) {
             try (StagedBundle staged = store.stage("m")) {
-                Path file = staged.dir().resolve("model.zip");
-                ModelSerializer.writeModel(TinyModels.tiny(i), file.toFile(), false);
-                staged.commit(DirectoryModelStoreTest.manifest("m", staged.version(), Sha256.of(file)));
+                String sha256 = ModelFiles.write(TinyModels.tiny(i), staged.dir());
+                staged.commit(DirectoryModelStoreTest.manifest("m", staged.version(), sha256));
             }
         }
     }
@@ -57,7 +55,7 @@ class PromotionsTest {
 
     @Test
     void aVersionThatDoesNotLoadCannotBePromoted() throws IOException {
-        Path file = store.versionDir("m", 2).resolve("model.zip");
+        Path file = store.versionDir("m", 2).resolve(ModelFiles.PARAMETERS);
         Files.write(file, new byte[] {1, 2, 3});
         assertThrows(RuntimeException.class, () -> store.promote("m", 2));
         assertThrows(IllegalArgumentException.class, () -> store.promote("m", 9));

@@ -76,8 +76,14 @@ public final class BatchAggregator implements AutoCloseable {
     }
 
     /**
-     * Puts {@code next} into service between two forward passes and closes the version it
-     * replaces (no pass can be using it then). Completes with the replaced version's identity.
+     * Puts {@code next} into service between two forward passes: there it runs its probe
+     * ({@link ModelRunner#probe()}, one small batch) and, if that passes, takes over and the
+     * version it replaces is closed (no pass can be using it then). Completes with the replaced
+     * version, or exceptionally with the probe's error (and {@code next} closed).
+     *
+     * <p>Why the probe runs here and not on the loader's thread: on a machine whose cores all
+     * serve inference, a forward pass beside the serving one slows that one down by more than
+     * its own length; here it delays the next batch by one small pass.
      */
     public CompletableFuture<ModelRunner> swap(ModelRunner next) {
         CompletableFuture<ModelRunner> done = new CompletableFuture<>();
@@ -92,6 +98,13 @@ public final class BatchAggregator implements AutoCloseable {
     private void applySwap() {
         Swap swap = pendingSwap.getAndSet(null);
         if (swap != null) {
+            try {
+                swap.next().probe();
+            } catch (RuntimeException e) {
+                swap.next().close();
+                swap.done().completeExceptionally(e);
+                return;
+            }
             ModelRunner old = model.swap(swap.next());
             metrics.modelInService(swap.next().name(), swap.next().version());
             old.close();

@@ -15,52 +15,59 @@ public final class Dl4jModelRunner implements ModelRunner {
     }
 
     /**
-     * A runner for a bundle that has been shown to work: a probe batch must run (the input shape
-     * fits) and give one finite probability per label, each row summing to 1. Used for the
-     * version a server starts with and for every hot-swap, so a bundle whose outputs do not match
-     * its labels is refused with a clear error instead of failing batch after batch.
+     * A runner for a bundle that has been shown to work ({@link #probe()}). Used for the version a
+     * server starts with, so a bundle whose outputs do not match its labels is refused with a
+     * clear error instead of failing batch after batch.
      */
     public static Dl4jModelRunner checked(ModelBundle bundle) {
         Dl4jModelRunner runner = new Dl4jModelRunner(bundle);
         try {
-            check(runner, bundle);
+            runner.probe();
         } catch (RuntimeException e) {
             runner.close();
-            throw new IllegalStateException(bundle.manifest().name() + "@" + bundle.manifest().version() + " refused: "
-                    + e.getMessage(), e);
+            throw e;
         }
         return runner;
     }
 
-    private static void check(ModelRunner candidate, ModelBundle bundle) {
+    /**
+     * Runs a probe batch of 4 images: it must run (the input shape fits) and give one finite
+     * probability per label, each row summing to 1. It also warms the model up. Throws
+     * IllegalStateException naming the version and what is wrong.
+     */
+    public void probe() {
         int labels = bundle.manifest().labels().size();
         INDArray out;
         try {
-            out = candidate.predict(RandomImages.of(4, bundle.manifest().inputSize(), 4));
+            out = predict(RandomImages.of(4, bundle.manifest().inputSize(), 4));
         } catch (RuntimeException e) {
-            throw new IllegalStateException("the probe batch does not run (wrong input shape?): " + e.getMessage(), e);
+            throw refused("the probe batch does not run (wrong input shape?): " + e.getMessage(), e);
         }
         try {
             if (out.rank() != 2 || out.rows() != 4 || out.columns() != labels) {
-                throw new IllegalStateException("outputs " + java.util.Arrays.toString(out.shape()) + " for 4 images, but the bundle has "
-                        + labels + " labels");
+                throw refused("outputs " + java.util.Arrays.toString(out.shape()) + " for 4 images, but the bundle has "
+                        + labels + " labels", null);
             }
             for (int r = 0; r < out.rows(); r++) {
                 double sum = 0;
                 for (int c = 0; c < labels; c++) {
                     double p = out.getDouble(r, c);
                     if (!Double.isFinite(p) || p < 0) {
-                        throw new IllegalStateException("a probe output is " + p);
+                        throw refused("a probe output is " + p, null);
                     }
                     sum += p;
                 }
                 if (Math.abs(sum - 1) > 1e-3) {
-                    throw new IllegalStateException("probe probabilities sum to " + sum + ", not 1");
+                    throw refused("probe probabilities sum to " + sum + ", not 1", null);
                 }
             }
         } finally {
             out.close();
         }
+    }
+
+    private IllegalStateException refused(String why, Throwable cause) {
+        return new IllegalStateException(name() + "@" + version() + " refused: " + why, cause);
     }
 
     public ModelBundle bundle() {

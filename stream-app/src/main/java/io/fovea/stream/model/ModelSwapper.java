@@ -1,6 +1,5 @@
 package io.fovea.stream.model;
 
-import io.fovea.core.image.RandomImages;
 import io.fovea.core.store.ModelStore;
 import io.fovea.stream.batch.BatchAggregator;
 import io.fovea.stream.metrics.StreamMetrics;
@@ -13,9 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings a new model version into service without stopping the stream: on its own thread it
- * loads the bundle and checks it ({@link Dl4jModelRunner#checked}), warms it up, and only then
- * hands it to the inference thread, which switches between two forward passes. A version that fails any check
- * is refused: the current one keeps serving, and the refusal is logged and counted.
+ * loads the bundle (SHA-256, configuration, parameters), then hands it to the inference thread,
+ * which probes it between two forward passes and switches (see {@link BatchAggregator#swap}). A
+ * version that fails any check is refused: the current one keeps serving, and the refusal is
+ * logged and counted.
  */
 public final class ModelSwapper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSwapper.class);
@@ -28,7 +28,6 @@ public final class ModelSwapper implements AutoCloseable {
     private final BatchAggregator aggregator;
     private final Supplier<ModelRunner> current;
     private final StreamMetrics metrics;
-    private final int warmUpBatch;
     /** The newest version asked for; a request overtaken by a newer one does nothing. */
     private final java.util.concurrent.atomic.AtomicInteger desired = new java.util.concurrent.atomic.AtomicInteger(-1);
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
@@ -38,12 +37,11 @@ public final class ModelSwapper implements AutoCloseable {
     });
 
     public ModelSwapper(ModelStore store, BatchAggregator aggregator, Supplier<ModelRunner> current,
-                        StreamMetrics metrics, int warmUpBatch) {
+                        StreamMetrics metrics) {
         this.store = store;
         this.aggregator = aggregator;
         this.current = current;
         this.metrics = metrics;
-        this.warmUpBatch = warmUpBatch;
     }
 
     /** Loads, checks and switches to {@code model@version} in the background. */
@@ -54,7 +52,6 @@ public final class ModelSwapper implements AutoCloseable {
 
     private Outcome swap(String model, int version) {
         long start = System.nanoTime();
-        Dl4jModelRunner candidate = null;
         if (desired.get() != version) {
             return new Outcome(version, false, "overtaken by version " + desired.get(), 0);
         }
@@ -63,25 +60,29 @@ public final class ModelSwapper implements AutoCloseable {
             if (serving.name().equals(model) && serving.version() == version) {
                 return new Outcome(version, false, "already serving", 0);
             }
-            candidate = Dl4jModelRunner.checked(store.load(model, version));
-            for (int i = 0; i < 2; i++) {
-                candidate.predict(RandomImages.of(warmUpBatch, candidate.bundle().manifest().inputSize(), i)).close();
-            }
-            ModelRunner replaced = aggregator.swap(candidate).join();
+            ModelRunner replaced = awaitSwap(new Dl4jModelRunner(store.load(model, version)));
             double seconds = (System.nanoTime() - start) / 1e9;
             metrics.modelSwap(true, seconds);
-            LOG.info("Now serving {}@{} (was {}@{}); load, check and warm-up took {} s", model, version,
+            LOG.info("Now serving {}@{} (was {}@{}); load and check took {} s", model, version,
                     replaced.name(), replaced.version(), String.format("%.2f", seconds));
             return new Outcome(version, true, null, seconds);
-        } catch (RuntimeException e) {
-            if (candidate != null) {
-                candidate.close();
-            }
+        } catch (RuntimeException e) { // a candidate handed to the aggregator is closed there
             double seconds = (System.nanoTime() - start) / 1e9;
             metrics.modelSwap(false, seconds);
             LOG.warn("Refused {}@{}: {}; {}@{} keeps serving", model, version, e.getMessage(),
                     current.get().name(), current.get().version());
             return new Outcome(version, false, e.getMessage(), seconds);
+        }
+    }
+
+    /** The inference thread probes and switches; if the probe fails it has closed the candidate. */
+    private ModelRunner awaitSwap(Dl4jModelRunner candidate) {
+        try {
+            return aggregator.swap(candidate).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new IllegalStateException("a newer release replaced it before it served");
         }
     }
 

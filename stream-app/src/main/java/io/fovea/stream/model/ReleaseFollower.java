@@ -11,6 +11,7 @@ import java.util.function.IntConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReleaseFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseFollower.class);
+    private static final Duration RETRY = Duration.ofSeconds(1);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
@@ -41,6 +43,8 @@ public final class ReleaseFollower implements AutoCloseable {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                // a releases topic made by auto-creation would not be compacted: wait for the real one
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 ConsumerConfig.CLIENT_ID_CONFIG, "fovea-release-follower"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "fovea-release-follower");
@@ -54,27 +58,60 @@ public final class ReleaseFollower implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            List<TopicPartition> partitions = awaitPartitions();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (running) {
                 Integer target = null;
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    Integer version = versionOf(record);
-                    target = version == null ? target : version;
+                try {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        Integer version = versionOf(record);
+                        target = version == null ? target : version;
+                    }
+                } catch (WakeupException stopping) {
+                    throw stopping;
+                } catch (KafkaException e) {
+                    // Hot-swaps must not stop for a broker hiccup: say so and read on from where we were.
+                    LOG.warn("Reading {} failed, retrying in {}: {}", topic, RETRY, e.toString());
+                    pause();
                 }
                 if (target != null) {
                     serveVersion.accept(target); // only the last of a poll: catching up replays no history
                 }
             }
-        } catch (WakeupException stopping) {
+        } catch (WakeupException | InterruptedException stopping) {
             // close() woke us
-        } catch (RuntimeException e) {
-            LOG.error("Stopped following {}: {}", topic, e.toString());
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /**
+     * The topic's partitions. Just after the topic is created the metadata may not list any yet,
+     * and a consumer assigned no partitions cannot poll: ask again until there are some.
+     */
+    private List<TopicPartition> awaitPartitions() throws InterruptedException {
+        while (running) {
+            try {
+                List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                if (!partitions.isEmpty()) {
+                    return partitions;
+                }
+                LOG.info("{} has no partitions yet; asking again in {}", topic, RETRY);
+            } catch (KafkaException e) {
+                if (e instanceof WakeupException) {
+                    throw e;
+                }
+                LOG.warn("Cannot look up {}, retrying in {}: {}", topic, RETRY, e.toString());
+            }
+            pause();
+        }
+        throw new InterruptedException("stopped");
+    }
+
+    private static void pause() throws InterruptedException {
+        Thread.sleep(RETRY.toMillis());
     }
 
     /** The version a record says should serve, or null when it says nothing about our model. */

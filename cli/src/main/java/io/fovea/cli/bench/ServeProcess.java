@@ -1,0 +1,150 @@
+package io.fovea.cli.bench;
+
+import io.fovea.cli.FoveaCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code bin/fovea serve} in a JVM of its own, as it runs in production: the benchmark's broker,
+ * load generator and reader then neither share its heap nor count in its resident memory.
+ * Reads the app's state from its HTTP port, like Prometheus and Kubernetes do.
+ */
+final class ServeProcess implements AutoCloseable {
+    private final Process process;
+    private final int port;
+    private final Path log;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private ServeProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts {@code serve} with these JVM options, arguments and settings; its output goes to {@code log}. */
+    static ServeProcess start(List<String> jvmOptions, List<String> serveArgs, Map<String, String> settings, Path log) {
+        int port = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FoveaCommand.class.getName(), "serve",
+                "--http-port", Integer.toString(port)));
+        command.addAll(serveArgs);
+        settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new ServeProcess(process, port, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start serve", e);
+        }
+    }
+
+    /** Waits for {@code /ready} to answer 200. */
+    ServeProcess awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("serve exited with " + process.exitValue() + "; see " + log);
+            }
+            if (status("/ready") == 200) {
+                return this;
+            }
+            pause(200);
+        }
+        throw new IllegalStateException("serve not ready after " + timeout + "; see " + log);
+    }
+
+    /** The sum of every sample of a metric whose labels contain {@code labelPart} ("" for any). */
+    double metric(String name, String labelPart) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? (\\S+)$").matcher(get("/metrics"));
+        double sum = 0;
+        while (m.find()) {
+            if (labelPart.isEmpty() || (m.group(1) != null && m.group(1).contains(labelPart))) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+
+    /** Resident memory of the process, from the kernel (not from the process's own report). */
+    long residentBytes() {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
+                    .filter(line -> line.startsWith("VmRSS:"))
+                    .mapToLong(line -> 1024 * Long.parseLong(line.replaceAll("[^0-9]", ""))).findFirst().orElse(-1);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private int status(String path) {
+        try {
+            return http.send(request(path), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String get(String path) {
+        try {
+            return http.send(request(path), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException("serve's " + path + " did not answer; see " + log, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpRequest request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** SIGTERM, as Kubernetes stops a pod; SIGKILL if it has not stopped within a minute. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

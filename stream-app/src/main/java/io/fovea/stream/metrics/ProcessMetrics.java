@@ -1,0 +1,51 @@
+package io.fovea.stream.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The process's own health: JVM heap, GC, threads, CPU, and {@code process_resident_memory_bytes}
+ * (what the kernel counts against a container's memory limit). Most of a model's memory lives
+ * outside the Java heap, so only the resident size shows whether hot-swaps leak.
+ */
+public final class ProcessMetrics implements AutoCloseable {
+    private static final Path STATUS = Path.of("/proc/self/status");
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public ProcessMetrics(MeterRegistry registry) {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        if (Files.isReadable(STATUS)) {
+            Gauge.builder("process.resident.memory", ProcessMetrics::residentBytes).baseUnit("bytes")
+                    .description("resident set size (VmRSS) of this process").register(registry);
+        }
+    }
+
+    /** VmRSS from {@code /proc/self/status} (Linux), or NaN where there is none. */
+    static double residentBytes() {
+        try {
+            for (String line : Files.readAllLines(STATUS)) {
+                if (line.startsWith("VmRSS:")) {
+                    return 1024.0 * Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // fall through: no figure rather than a wrong one
+        }
+        return Double.NaN;
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+    }
+}
