@@ -41,14 +41,6 @@ public final class FakeModel implements ModelRunner {
         return LABELS;
     }
 
-    /** The fake fails its probe when told to fail, as a broken version would. */
-    @Override
-    public void probe() {
-        if (fail) {
-            throw new IllegalStateException("fake@" + version + " refused: told to fail");
-        }
-    }
-
     @Override
     public INDArray predict(List<RgbImage> images) {
         if (fail) {

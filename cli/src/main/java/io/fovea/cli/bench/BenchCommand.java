@@ -53,6 +53,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--swap-load", defaultValue = "50", description = "Images/s offered during --swaps (default: ${DEFAULT-VALUE}).")
     double swapLoad;
 
+    @Option(names = "--serve-jvm", paramLabel = "OPTIONS", defaultValue = "-Xms1g -Xmx1g",
+            description = {"JVM options of the app under --swaps (default: ${DEFAULT-VALUE}).",
+                    "A fixed heap, so that resident memory moves only with what lives outside it."})
+    String serveJvm;
+
     @Spec
     CommandSpec spec;
 
@@ -64,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
         String servers = broker == null ? bootstrap : broker.bootstrapServers();
         if (swaps > 0) {
             try {
-                new SwapBench(servers, state).run(swaps, swapLoad, out);
+                new SwapBench(servers, state, List.of(serveJvm.trim().split("\\s+"))).run(swaps, swapLoad, out);
                 return 0;
             } finally {
                 if (broker != null) {

@@ -28,11 +28,6 @@ record NonClosingModel(ModelRunner model) implements ModelRunner {
     }
 
     @Override
-    public void probe() {
-        model.probe();
-    }
-
-    @Override
     public void close() {
         // the benchmark closes the model itself at the end
     }

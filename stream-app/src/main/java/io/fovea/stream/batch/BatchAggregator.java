@@ -34,7 +34,7 @@ public final class BatchAggregator implements AutoCloseable {
     private final Thread worker;
     private volatile boolean running = true;
 
-    private record Swap(ModelRunner next, CompletableFuture<ModelRunner> done) {
+    private record Swap(ModelRunner next, CompletableFuture<Switched> done) {
     }
 
     /** @param model the version in service; only this thread changes it, between forward passes */
@@ -75,18 +75,17 @@ public final class BatchAggregator implements AutoCloseable {
         }
     }
 
+    /** A version put into service: the one it replaced, and when ({@link System#nanoTime()}). */
+    public record Switched(ModelRunner replaced, long atNanos) {
+    }
+
     /**
-     * Puts {@code next} into service between two forward passes: there it runs its probe
-     * ({@link ModelRunner#probe()}, one small batch) and, if that passes, takes over and the
-     * version it replaces is closed (no pass can be using it then). Completes with the replaced
-     * version, or exceptionally with the probe's error (and {@code next} closed).
-     *
-     * <p>Why the probe runs here and not on the loader's thread: on a machine whose cores all
-     * serve inference, a forward pass beside the serving one slows that one down by more than
-     * its own length; here it delays the next batch by one small pass.
+     * Puts {@code next} into service between two forward passes and closes the version it
+     * replaces (no pass can be using it then). The switch itself costs no forward pass: the
+     * caller has loaded and checked {@code next} already.
      */
-    public CompletableFuture<ModelRunner> swap(ModelRunner next) {
-        CompletableFuture<ModelRunner> done = new CompletableFuture<>();
+    public CompletableFuture<Switched> swap(ModelRunner next) {
+        CompletableFuture<Switched> done = new CompletableFuture<>();
         Swap previous = pendingSwap.getAndSet(new Swap(next, done));
         if (previous != null) {
             previous.next().close(); // superseded before it ever served
@@ -98,17 +97,10 @@ public final class BatchAggregator implements AutoCloseable {
     private void applySwap() {
         Swap swap = pendingSwap.getAndSet(null);
         if (swap != null) {
-            try {
-                swap.next().probe();
-            } catch (RuntimeException e) {
-                swap.next().close();
-                swap.done().completeExceptionally(e);
-                return;
-            }
             ModelRunner old = model.swap(swap.next());
             metrics.modelInService(swap.next().name(), swap.next().version());
             old.close();
-            swap.done().complete(old);
+            swap.done().complete(new Switched(old, System.nanoTime()));
         }
     }
 

@@ -15,12 +15,6 @@ public interface ModelRunner extends AutoCloseable {
     /** Probabilities [images, classes], preprocessing included (it belongs to the model version). */
     INDArray predict(List<RgbImage> images);
 
-    /**
-     * Shows the version works before it serves: a small forward pass whose outputs must make
-     * sense. Throws IllegalStateException saying what is wrong.
-     */
-    void probe();
-
     /** Frees the model's native memory. */
     @Override
     void close();

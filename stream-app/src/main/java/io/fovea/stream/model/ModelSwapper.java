@@ -1,5 +1,6 @@
 package io.fovea.stream.model;
 
+import io.fovea.core.runtime.BackgroundPriority;
 import io.fovea.core.store.ModelStore;
 import io.fovea.stream.batch.BatchAggregator;
 import io.fovea.stream.metrics.StreamMetrics;
@@ -12,10 +13,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings a new model version into service without stopping the stream: on its own thread it
- * loads the bundle (SHA-256, configuration, parameters), then hands it to the inference thread,
- * which probes it between two forward passes and switches (see {@link BatchAggregator#swap}). A
- * version that fails any check is refused: the current one keeps serving, and the refusal is
- * logged and counted.
+ * loads the bundle (SHA-256, configuration, parameters) and probes it ({@link
+ * Dl4jModelRunner#probe()}, which also warms it up), then hands it to the inference thread,
+ * which switches between two forward passes (see {@link BatchAggregator#swap}). A version that
+ * fails any check is refused: the current one keeps serving, and the refusal is logged and
+ * counted.
+ *
+ * <p>The loader thread runs at the lowest CPU priority ({@link BackgroundPriority}): where the
+ * forward passes use every core, loading at normal priority slowed them enough to pause the
+ * output for twice a batch's time (measured with {@code bin/fovea bench --swaps}); at nice 19 a
+ * swap takes longer but the output does not notice it.
  */
 public final class ModelSwapper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSwapper.class);
@@ -31,7 +38,10 @@ public final class ModelSwapper implements AutoCloseable {
     /** The newest version asked for; a request overtaken by a newer one does nothing. */
     private final java.util.concurrent.atomic.AtomicInteger desired = new java.util.concurrent.atomic.AtomicInteger(-1);
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "fovea-model-loader");
+        Thread t = new Thread(() -> {
+            BackgroundPriority.lowerCurrentThread(); // load on CPU time the forward passes leave idle
+            r.run();
+        }, "fovea-model-loader");
         t.setDaemon(true);
         return t;
     });
@@ -60,13 +70,14 @@ public final class ModelSwapper implements AutoCloseable {
             if (serving.name().equals(model) && serving.version() == version) {
                 return new Outcome(version, false, "already serving", 0);
             }
-            ModelRunner replaced = awaitSwap(new Dl4jModelRunner(store.load(model, version)));
-            double seconds = (System.nanoTime() - start) / 1e9;
+            BatchAggregator.Switched switched = awaitSwap(Dl4jModelRunner.checked(store.load(model, version)));
+            ModelRunner replaced = switched.replaced();
+            double seconds = (switched.atNanos() - start) / 1e9;
             metrics.modelSwap(true, seconds);
             LOG.info("Now serving {}@{} (was {}@{}); load and check took {} s", model, version,
                     replaced.name(), replaced.version(), String.format("%.2f", seconds));
             return new Outcome(version, true, null, seconds);
-        } catch (RuntimeException e) { // a candidate handed to the aggregator is closed there
+        } catch (RuntimeException e) {
             double seconds = (System.nanoTime() - start) / 1e9;
             metrics.modelSwap(false, seconds);
             LOG.warn("Refused {}@{}: {}; {}@{} keeps serving", model, version, e.getMessage(),
@@ -75,8 +86,8 @@ public final class ModelSwapper implements AutoCloseable {
         }
     }
 
-    /** The inference thread probes and switches; if the probe fails it has closed the candidate. */
-    private ModelRunner awaitSwap(Dl4jModelRunner candidate) {
+    /** The inference thread switches between two passes; a candidate it was handed is its to close. */
+    private BatchAggregator.Switched awaitSwap(Dl4jModelRunner candidate) {
         try {
             return aggregator.swap(candidate).join();
         } catch (java.util.concurrent.CompletionException e) {

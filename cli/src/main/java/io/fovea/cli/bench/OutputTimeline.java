@@ -1,0 +1,102 @@
+package io.fovea.cli.bench;
+
+import io.fovea.avro.Prediction;
+import io.fovea.schemas.serde.FoveaRecords;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * When each prediction on a topic was made and by which version, read (read_committed) as
+ * they come. Answers the swap benchmark's questions: the longest pause in output over a period,
+ * and the gap at a switch, from the last prediction of the old version to the first of the new.
+ */
+final class OutputTimeline implements AutoCloseable {
+    /** A prediction as the reader saw it: when it was made, by which version. */
+    record Made(long millis, int version) {
+    }
+
+    private final List<Made> made = new ArrayList<>();
+    private final Thread reader;
+    private volatile boolean running = true;
+
+    OutputTimeline(String bootstrap, String topic) {
+        reader = new Thread(() -> read(bootstrap, topic), "output-timeline");
+        reader.start();
+    }
+
+    private void read(String bootstrap, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "output-timeline-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(Set.of(topic));
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+                    Prediction p = FoveaRecords.PREDICTION.decode(record.value());
+                    synchronized (made) {
+                        made.add(new Made(p.getPredictionTime().toEpochMilli(), p.getModelVersion()));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Waits for a prediction made by {@code version} at or after {@code since} (epoch ms). */
+    void awaitVersion(int version, long since, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (between(since, Long.MAX_VALUE).stream().noneMatch(m -> m.version() == version)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no prediction by version " + version + " within " + timeout);
+            }
+            ServeProcess.pause(20);
+        }
+    }
+
+    /** Longest time between two consecutive predictions made within [from, to]. */
+    long longestGap(long from, long to) {
+        List<Made> inside = between(from, to);
+        long gap = 0;
+        for (int i = 1; i < inside.size(); i++) {
+            gap = Math.max(gap, inside.get(i).millis() - inside.get(i - 1).millis());
+        }
+        return gap;
+    }
+
+    /** In [from, to]: from the prediction before the first one by {@code version} to that one; -1 if none. */
+    long switchGap(int version, long from, long to) {
+        List<Made> inside = between(from, to);
+        for (int i = 1; i < inside.size(); i++) {
+            if (inside.get(i).version() == version) {
+                return inside.get(i).millis() - inside.get(i - 1).millis();
+            }
+        }
+        return -1;
+    }
+
+    private List<Made> between(long from, long to) {
+        synchronized (made) {
+            return made.stream().filter(m -> m.millis() >= from && m.millis() <= to)
+                    .sorted(Comparator.comparingLong(Made::millis)).toList();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            reader.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
