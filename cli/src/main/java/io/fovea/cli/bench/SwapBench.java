@@ -80,8 +80,10 @@ final class SwapBench {
             load.start();
             ServeProcess.pause(15_000); // warm up, then a quiet period without swaps to compare with
             long quietFrom = System.currentTimeMillis();
+            long rssQuietFrom = app.residentBytes();
             ServeProcess.pause(15_000);
             long quietTo = System.currentTimeMillis();
+            long rssQuietTo = app.residentBytes();
             List<Double> swapSeconds = new ArrayList<>();
             List<Long> switchGaps = new ArrayList<>();
             long longestAroundSwaps = 0;
@@ -121,6 +123,8 @@ final class SwapBench {
             out.printf("| longest pause in output, 15 s without swaps | %d ms |%n", timeline.longestGap(quietFrom, quietTo));
             out.printf("| longest pause in output, each release to %.1f s after its switch, worst of %d | %d ms |%n",
                     SETTLE.toMillis() / 1000.0, swaps, longestAroundSwaps);
+            out.printf("| resident memory, start and end of the 15 s without swaps | %d / %d MB |%n", rssQuietFrom >> 20,
+                    rssQuietTo >> 20);
             out.printf("| resident memory after swap 1 | %d MB |%n", rssAfterFirst >> 20);
             out.printf("| resident memory after swap %d | %d MB (%+.1f%%) |%n", swaps, rssAfterLast >> 20,
                     100.0 * (rssAfterLast - rssAfterFirst) / rssAfterFirst);
