@@ -109,7 +109,7 @@ class DirectoryModelStoreTest {
         bytes[bytes.length / 2] ^= 1;
         Files.write(file, bytes);
         BundleIntegrityException e = assertThrows(BundleIntegrityException.class, () -> store.load("m", 1));
-        assertTrue(e.getMessage().contains("SHA-256 is"), e.getMessage());
+        assertTrue(e.getMessage().contains("SHA-256 of graph.json + params.npy is"), e.getMessage());
     }
 
     @Test
