@@ -53,9 +53,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--swap-load", defaultValue = "50", description = "Images/s offered during --swaps (default: ${DEFAULT-VALUE}).")
     double swapLoad;
 
-    @Option(names = "--serve-jvm", paramLabel = "OPTIONS", defaultValue = "-Xms1g -Xmx1g",
+    @Option(names = "--serve-jvm", paramLabel = "OPTIONS", defaultValue = "-Xms1g -Xmx1g -XX:+AlwaysPreTouch",
             description = {"JVM options of the app under --swaps (default: ${DEFAULT-VALUE}).",
-                    "A fixed heap, so that resident memory moves only with what lives outside it."})
+                    "A fixed, pre-touched heap (as deploy/ runs it): resident memory then moves only",
+                    "with what lives outside the heap, where a model's memory is."})
     String serveJvm;
 
     @Spec

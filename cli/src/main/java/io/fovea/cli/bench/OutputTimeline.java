@@ -20,8 +20,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * and the gap at a switch, from the last prediction of the old version to the first of the new.
  */
 final class OutputTimeline implements AutoCloseable {
-    /** A prediction as the reader saw it: when it was made, by which version. */
-    record Made(long millis, int version) {
+    /** A prediction as the reader saw it: when it was made, by which version, in what forward pass. */
+    record Made(long millis, int version, int batchSize, double inferenceMillis) {
     }
 
     private final List<Made> made = new ArrayList<>();
@@ -44,7 +44,8 @@ final class OutputTimeline implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
                     Prediction p = FoveaRecords.PREDICTION.decode(record.value());
                     synchronized (made) {
-                        made.add(new Made(p.getPredictionTime().toEpochMilli(), p.getModelVersion()));
+                        made.add(new Made(p.getPredictionTime().toEpochMilli(), p.getModelVersion(), p.getBatchSize(),
+                                p.getInferenceMillis()));
                     }
                 }
             }
@@ -72,15 +73,20 @@ final class OutputTimeline implements AutoCloseable {
         return gap;
     }
 
-    /** In [from, to]: from the prediction before the first one by {@code version} to that one; -1 if none. */
-    long switchGap(int version, long from, long to) {
+    /** What happened at a switch: the gap in output, and the new version's first forward pass. */
+    record Switch(long gapMillis, int firstBatchSize, double firstInferenceMillis) {
+    }
+
+    /** In [from, to]: from the prediction before the first one by {@code version} to that one; null if none. */
+    Switch switchAt(int version, long from, long to) {
         List<Made> inside = between(from, to);
         for (int i = 1; i < inside.size(); i++) {
-            if (inside.get(i).version() == version) {
-                return inside.get(i).millis() - inside.get(i - 1).millis();
+            Made first = inside.get(i);
+            if (first.version() == version) {
+                return new Switch(first.millis() - inside.get(i - 1).millis(), first.batchSize(), first.inferenceMillis());
             }
         }
-        return -1;
+        return null;
     }
 
     private List<Made> between(long from, long to) {

@@ -85,7 +85,7 @@ final class SwapBench {
             long quietTo = System.currentTimeMillis();
             long rssQuietTo = app.residentBytes();
             List<Double> swapSeconds = new ArrayList<>();
-            List<Long> switchGaps = new ArrayList<>();
+            List<OutputTimeline.Switch> switches = new ArrayList<>();
             long longestAroundSwaps = 0;
             long rssAfterFirst = 0;
             for (int i = 0; i < swaps; i++) {
@@ -99,7 +99,11 @@ final class SwapBench {
                 ServeProcess.pause(SETTLE.toMillis());
                 checkSwapped(app, i + 1);
                 swapSeconds.add(app.metric("fovea_model_swap_seconds_sum", "") - secondsBefore);
-                switchGaps.add(timeline.switchGap(version, released, System.currentTimeMillis()));
+                OutputTimeline.Switch at = timeline.switchAt(version, released, System.currentTimeMillis());
+                if (at == null) {
+                    throw new IllegalStateException("swap " + (i + 1) + ": no prediction before the first by version " + version);
+                }
+                switches.add(at);
                 longestAroundSwaps = Math.max(longestAroundSwaps, timeline.longestGap(released, System.currentTimeMillis()));
                 if (i == 0) {
                     rssAfterFirst = app.residentBytes();
@@ -109,15 +113,20 @@ final class SwapBench {
             double heapCommitted = app.metric("jvm_memory_committed_bytes", "area=\"heap\"");
             stop.set(true);
             join(load);
-            List<Long> gaps = switchGaps.stream().sorted().toList();
+            List<Long> gaps = switches.stream().map(OutputTimeline.Switch::gapMillis).sorted().toList();
+            List<Double> firstPasses = switches.stream().map(OutputTimeline.Switch::firstInferenceMillis).sorted().toList();
+            List<Integer> firstBatches = switches.stream().map(OutputTimeline.Switch::firstBatchSize).sorted().toList();
             out.printf("%nHot-swap under load (serve in its own JVM: %s; %.0f img/s offered; VGG16 bundles of %d MB; %d swaps):%n%n",
                     String.join(" ", jvmOptions), rate, Files.size(store.versionDir("bench", 1).resolve(ModelFiles.PARAMETERS)) >> 20,
                     swaps);
             out.println("| measure | value |");
             out.println("| --- | ---: |");
             out.printf("| load + check (release sent to new version serving), median | %.2f s |%n", median(swapSeconds));
-            out.printf("| output gap at the switch (last prediction by the old version to first by the new), median / max | %d / %d ms |%n",
-                    gaps.get(gaps.size() / 2), gaps.get(gaps.size() - 1));
+            out.printf("| output gap at the switch (last prediction by the old version to first by the new), median / p90 / max | %d / %d / %d ms |%n",
+                    gaps.get(gaps.size() / 2), gaps.get((int) Math.ceil(0.9 * gaps.size()) - 1), gaps.get(gaps.size() - 1));
+            out.printf("| the new version's first forward pass, median / max (its batch size, median / max) | %.0f / %.0f ms (%d / %d) |%n",
+                    firstPasses.get(firstPasses.size() / 2), firstPasses.get(firstPasses.size() - 1),
+                    firstBatches.get(firstBatches.size() / 2), firstBatches.get(firstBatches.size() - 1));
             out.printf("| target: one batch of %d (%.0f ms, measured here) + max.batch.wait.ms | %.0f ms |%n", MAX_BATCH,
                     batchMillis, batchMillis + MAX_WAIT_MS);
             out.printf("| longest pause in output, 15 s without swaps | %d ms |%n", timeline.longestGap(quietFrom, quietTo));
