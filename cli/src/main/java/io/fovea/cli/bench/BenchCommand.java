@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
         description = {"Benchmarks the model and the stream app in one run; prints Markdown tables.",
                 "Starts an in-process Kafka unless --bootstrap is given. Takes a few minutes."})
 public final class BenchCommand implements Callable<Integer> {
+    private static final int ROUNDS = 5;
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Use this broker instead of an in-process one.")
     String bootstrap;
 
@@ -46,6 +47,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--input-size", defaultValue = "32", description = "Model input side (default: ${DEFAULT-VALUE}).")
     int inputSize;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A stream app setting for every pipeline run, e.g. --set kafka.commit.interval.ms=500 (repeatable).")
+    Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = "--swaps", paramLabel = "N", description = "Instead: hot-swap two VGG16 versions N times under load; time, output pause, memory.")
     int swaps;
@@ -82,29 +87,41 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             double flops = ModelCost.flopsPerImage(BenchModel.architecture(inputSize).whole(1e-3),
                     InputType.convolutional(inputSize, inputSize, 3));
-            double sgemm = ModelCost.sgemmGflops(1024, 3);
             out.printf("# Fovea benchmark%n%nVGG16 (plain) + classic head, random weights, input %dx%d; ND4J build %s; %d cores.%n",
                     inputSize, inputSize, System.getProperty(NativeBackend.PLATFORM_EXTENSION), Runtime.getRuntime().availableProcessors());
-            out.printf("sgemm (1024x1024, ND4J BLAS): %.1f GFLOP/s. Model: %.3f GFLOP per image.%n%n", sgemm, flops / 1e9);
+            out.printf("Model: %.3f GFLOP per image. Each ratio below compares measurements taken next to each other%n"
+                    + "(this machine is shared and its speed drifts from minute to minute).%n%n", flops / 1e9);
             out.flush();
+            int reference = batchSizes.contains(32) ? 32 : batchSizes.get(batchSizes.size() - 1);
+            double[] sgemmAndModel = sgemmAgainstModel(model, reference, flops);
+            double sgemm = sgemmAndModel[0];
 
+            PipelineBench pipeline = new PipelineBench(servers, state, settings);
+            String topic = pipeline.preload(events);
             Map<Integer, Double> bare = new LinkedHashMap<>();
+            Map<Integer, Double> piped = new LinkedHashMap<>();
+            double perRecord = Double.NaN;
+            double pipedAroundPerRecord = Double.NaN;
             for (int batch : batchSizes) {
-                bare.put(batch, BenchModel.bareImagesPerSecond(model, batch, seconds));
+                // the bare model just before and just after the pipeline, so that drift cancels out
+                double before = BenchModel.bareImagesPerSecond(model, batch, seconds / 2);
+                piped.put(batch, pipeline.throughput(model, topic, events, batch));
+                bare.put(batch, (before + BenchModel.bareImagesPerSecond(model, batch, seconds / 2)) / 2);
+                if (batch == reference) {
+                    perRecord = pipeline.perRecordThroughput(model, topic, Math.min(events, 1000));
+                    pipedAroundPerRecord = (piped.get(batch) + pipeline.throughput(model, topic, events, batch)) / 2;
+                }
             }
             double stock;
             try (ModelRunner builtIn = BenchModel.runner(inputSize, false)) {
+                double before = BenchModel.bareImagesPerSecond(model, 32, seconds / 2);
                 stock = BenchModel.bareImagesPerSecond(builtIn, 32, seconds);
+                stock = stock / ((before + BenchModel.bareImagesPerSecond(model, 32, seconds / 2)) / 2);
             }
 
-            PipelineBench pipeline = new PipelineBench(servers, state);
-            String topic = pipeline.preload(events);
-            Map<Integer, Double> piped = new LinkedHashMap<>();
-            for (int batch : batchSizes) {
-                piped.put(batch, pipeline.throughput(model, topic, events, batch));
-            }
-            double perRecord = pipeline.perRecordThroughput(model, topic, Math.min(events, 1000));
-
+            out.printf("sgemm (1024x1024, ND4J BLAS), alternated with the model at batch %d in %d rounds: %.1f GFLOP/s against %.1f: "
+                    + "the model runs at %.0f%% of sgemm (median of the rounds' ratios).%n%n", reference, ROUNDS, sgemm,
+                    sgemmAndModel[1], 100 * sgemmAndModel[2]);
             out.println("| batch | model alone img/s | model GFLOP/s | % of sgemm | pipeline img/s | pipeline / model |");
             out.println("| ---: | ---: | ---: | ---: | ---: | ---: |");
             for (int batch : batchSizes) {
@@ -112,11 +129,12 @@ public final class BenchCommand implements Callable<Integer> {
                 out.printf("| %d | %.1f | %.1f | %.0f%% | %.1f | %.2f |%n", batch, bare.get(batch), gflops,
                         100 * gflops / sgemm, piped.get(batch), piped.get(batch) / bare.get(batch));
             }
-            int reference = batchSizes.contains(32) ? 32 : batchSizes.get(batchSizes.size() - 1);
-            out.printf("%nDL4J's built-in convolution path (oneDNN helpers off), batch 32: %.1f img/s; Fovea's fast path is %.1fx that.%n",
-                    stock, bare.getOrDefault(32, Double.NaN) / stock);
-            out.printf("Per-record pattern (mapValues, one model call per record): %.1f img/s; batched pipeline at %d is %.1fx that.%n%n",
-                    perRecord, reference, piped.get(reference) / perRecord);
+            out.printf("%n(model alone: the mean of runs just before and just after each pipeline run; %% of sgemm against the median above)%n");
+            out.printf("%nDL4J's built-in convolution path (oneDNN helpers off), batch 32: Fovea's fast path is %.1fx that.%n",
+                    1 / stock);
+            out.printf("Per-record pattern (mapValues, one model call per record): %.1f img/s; batched pipeline at %d, "
+                    + "run just before and just after it: %.1f img/s, %.1fx that.%n%n", perRecord, reference, pipedAroundPerRecord,
+                    pipedAroundPerRecord / perRecord);
             out.flush();
 
             double max = piped.get(reference);
@@ -140,6 +158,29 @@ public final class BenchCommand implements Callable<Integer> {
                 broker.close();
             }
         }
+    }
+
+    /**
+     * sgemm and the model, alternated in {@value #ROUNDS} short rounds: {median sgemm GFLOP/s,
+     * median model GFLOP/s, median of the rounds' model / sgemm ratios}.
+     */
+    private static double[] sgemmAgainstModel(ModelRunner model, int batch, double flopsPerImage) {
+        List<Double> sgemm = new ArrayList<>();
+        List<Double> modelGflops = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            double s = ModelCost.sgemmGflops(1024, 1);
+            double m = BenchModel.bareImagesPerSecond(model, batch, 2) * flopsPerImage / 1e9;
+            sgemm.add(s);
+            modelGflops.add(m);
+            ratios.add(m / s);
+        }
+        return new double[] {median(sgemm), median(modelGflops), median(ratios)};
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     private static double percentile(List<Double> sorted, double p) {

@@ -35,8 +35,15 @@ final class PipelineBench {
     static final int PARTITIONS = 4;
     private final String bootstrap;
     private final Path stateRoot;
+    private final Map<String, String> settings;
 
     PipelineBench(String bootstrap, Path stateRoot) {
+        this(bootstrap, stateRoot, Map.of());
+    }
+
+    /** @param settings stream app settings (README, "Configuration") for every run, over the benchmark's own */
+    PipelineBench(String bootstrap, Path stateRoot, Map<String, String> settings) {
+        this.settings = settings;
         this.bootstrap = bootstrap;
         this.stateRoot = stateRoot;
     }
@@ -162,7 +169,7 @@ final class PipelineBench {
     }
 
     private StreamConfig config(String topic, String output, int batch) {
-        return StreamConfig.of(Map.ofEntries(
+        Map<String, String> all = new java.util.HashMap<>(Map.ofEntries(
                 Map.entry(StreamConfig.BOOTSTRAP_SERVERS, bootstrap),
                 Map.entry(StreamConfig.APPLICATION_ID, "bench-" + UUID.randomUUID().toString().substring(0, 6)),
                 Map.entry(StreamConfig.INPUT_TOPIC, topic),
@@ -172,6 +179,8 @@ final class PipelineBench {
                 Map.entry(StreamConfig.STATE_DIR, stateRoot.toString()),
                 Map.entry(StreamConfig.HTTP_PORT, "-1"),
                 Map.entry(StreamConfig.KAFKA_PREFIX + "auto.offset.reset", "earliest")));
+        all.putAll(settings);
+        return StreamConfig.of(all);
     }
 
     private static void awaitRunning(java.util.function.Supplier<KafkaStreams.State> state) {
