@@ -73,16 +73,25 @@ public final class BenchCommand implements Callable<Integer> {
         Path state = Files.createTempDirectory("fovea-bench-state-");
         LocalKafkaBroker broker = bootstrap == null ? LocalKafkaBroker.startTemporary() : null;
         String servers = broker == null ? bootstrap : broker.bootstrapServers();
-        if (swaps > 0) {
-            try {
+        try {
+            if (swaps > 0) {
                 new SwapBench(servers, state, List.of(serveJvm.trim().split("\\s+"))).run(swaps, swapLoad, out);
-                return 0;
-            } finally {
-                if (broker != null) {
-                    broker.close();
-                }
+            } else {
+                measure(out, servers, state);
+            }
+            deleteTree(state); // stores, Kafka Streams state, serve's log: wanted only after a failure
+            return 0;
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("bench failed; its files (serve.log among them) are in " + state);
+            throw e;
+        } finally {
+            if (broker != null) {
+                broker.close();
             }
         }
+    }
+
+    private void measure(PrintWriter out, String servers, Path state) {
         ModelRunner model = BenchModel.runner(inputSize, true);
         try {
             double flops = ModelCost.flopsPerImage(BenchModel.architecture(inputSize).whole(1e-3),
@@ -151,12 +160,8 @@ public final class BenchCommand implements Callable<Integer> {
                         percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99));
                 out.flush();
             }
-            return 0;
         } finally {
             model.close();
-            if (broker != null) {
-                broker.close();
-            }
         }
     }
 
@@ -176,6 +181,14 @@ public final class BenchCommand implements Callable<Integer> {
             ratios.add(m / s);
         }
         return new double[] {median(sgemm), median(modelGflops), median(ratios)};
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     private static double median(List<Double> values) {
