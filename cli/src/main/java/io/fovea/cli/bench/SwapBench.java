@@ -58,6 +58,8 @@ final class SwapBench {
         DirectoryModelStore store = new DirectoryModelStore(work.resolve("store"));
         publish(store);
         publish(store);
+        publish(store);
+        corrupt(store.versionDir("bench", 3).resolve(ModelFiles.PARAMETERS));
         store.promote("bench", 1);
         String run = UUID.randomUUID().toString().substring(0, 6);
         String input = "swap-in-" + run;
@@ -110,6 +112,7 @@ final class SwapBench {
                 }
             }
             long rssAfterLast = app.residentBytes();
+            long corruptGap = releaseCorrupt(app, publisher, store, timeline);
             double heapCommitted = app.metric("jvm_memory_committed_bytes", "area=\"heap\"");
             stop.set(true);
             join(load);
@@ -132,6 +135,8 @@ final class SwapBench {
             out.printf("| longest pause in output, 15 s without swaps | %d ms |%n", timeline.longestGap(quietFrom, quietTo));
             out.printf("| longest pause in output, each release to %.1f s after its switch, worst of %d | %d ms |%n",
                     SETTLE.toMillis() / 1000.0, swaps, longestAroundSwaps);
+            out.printf("| a corrupt release (version 3, refused): longest pause in output, release to %.1f s after the refusal | %d ms |%n",
+                    SETTLE.toMillis() / 1000.0, corruptGap);
             out.printf("| resident memory, start and end of the 15 s without swaps | %d / %d MB |%n", rssQuietFrom >> 20,
                     rssQuietTo >> 20);
             out.printf("| resident memory after swap 1 | %d MB |%n", rssAfterFirst >> 20);
@@ -139,6 +144,36 @@ final class SwapBench {
                     100.0 * (rssAfterLast - rssAfterFirst) / rssAfterFirst);
             out.printf("| of which Java heap, committed | %d MB |%n", (long) heapCommitted >> 20);
             out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Releases version 3, whose parameters are corrupt: it must be refused and never serve. Returns the longest pause around it. */
+    private static long releaseCorrupt(ServeProcess app, ReleasePublisher publisher, DirectoryModelStore store,
+                                       OutputTimeline timeline) {
+        long released = System.currentTimeMillis();
+        publisher.send(ReleasePublisher.of(store.manifest("bench", 3), store.uri("bench", 3), ReleaseAction.PROMOTED, null));
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (app.metric("fovea_model_swaps_total", "result=\"refused\"") < 1) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the corrupt version 3 was not refused within 2 minutes");
+            }
+            ServeProcess.pause(250); // rarely: scraping is work for the app too
+        }
+        ServeProcess.pause(SETTLE.toMillis());
+        long now = System.currentTimeMillis();
+        if (timeline.switchAt(3, released, now) != null) {
+            throw new IllegalStateException("the corrupt version 3 made predictions");
+        }
+        return timeline.longestGap(released, now);
+    }
+
+    private static void corrupt(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            bytes[bytes.length / 2] ^= 0x55;
+            Files.write(file, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
