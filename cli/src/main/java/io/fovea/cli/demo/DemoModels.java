@@ -18,10 +18,10 @@ final class DemoModels {
     /** @return the versions to start with and to promote mid-stream */
     static int[] ensureTwo(DirectoryModelStore store, String name, Path cifar, String weights, int inputSize,
                            PrintWriter out) {
-        List<Integer> versions = store.versions(name);
+        List<Integer> versions = servable(store, name);
         int missing = Math.max(0, 2 - versions.size());
         for (int i = 0; i < missing; i++) {
-            int have = store.versions(name).size();
+            int have = servable(store, name).size();
             int images = have == 0 ? 2000 : 4000; // the second version sees more data, so it should do better
             out.printf("Training %s version %d for the demo (%d CIFAR-10 training images, 1 epoch per phase)...%n",
                     name, have + 1, images);
@@ -33,7 +33,12 @@ final class DemoModels {
             new TrainingRun(out).run(new TrainingRun.Request(name, new Vgg16Architecture(variant, inputSize,
                     data.labels().size(), 42 + have), weights, settings, store, null), data);
         }
-        versions = store.versions(name);
+        versions = servable(store, name);
         return new int[] {versions.get(versions.size() - 2), versions.get(versions.size() - 1)};
+    }
+
+    /** Versions in this Fovea's bundle format; a store kept from an older one gets new versions trained beside them. */
+    static List<Integer> servable(DirectoryModelStore store, String name) {
+        return store.versions(name).stream().filter(v -> store.manifest(name, v).modelFiles() != null).toList();
     }
 }

@@ -1,5 +1,6 @@
 package io.fovea.core.bundle;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -7,10 +8,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
-/** The one JSON configuration of bundles and reports: indented, ISO-8601 times. */
+/**
+ * The one JSON configuration of bundles and reports: indented, ISO-8601 times. Fields it does
+ * not know are skipped, so a manifest from another Fovea version still reads (and {@link
+ * ModelBundle#load} says what is missing) instead of failing to parse.
+ */
 public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT);
 

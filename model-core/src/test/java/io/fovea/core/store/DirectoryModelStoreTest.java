@@ -113,6 +113,18 @@ class DirectoryModelStoreTest {
     }
 
     @Test
+    void aBundleFromAnOlderFoveaIsListedButRefusedWithAMessageSayingToTrainItAgain() throws IOException {
+        DirectoryModelStore store = new DirectoryModelStore(root);
+        publish(store, "m", TinyModels.tiny(1));
+        Path manifest = store.versionDir("m", 1).resolve(BundleManifest.FILE_NAME);
+        Files.writeString(manifest, Files.readString(manifest)
+                .replaceAll("\"modelFiles\"\\s*:\\s*\\[[^]]*]", "\"modelFile\" : \"model.zip\""));
+        assertEquals(List.of(1), store.versions("m"));
+        BundleIntegrityException e = assertThrows(BundleIntegrityException.class, () -> store.load("m", 1));
+        assertTrue(e.getMessage().contains("older Fovea"), e.getMessage());
+    }
+
+    @Test
     void missingVersionAndBadNamesAreClearErrors() {
         DirectoryModelStore store = new DirectoryModelStore(root);
         assertEquals("no version 3 of model 'm' in " + root,
