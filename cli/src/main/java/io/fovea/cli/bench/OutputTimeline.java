@@ -33,6 +33,17 @@ final class OutputTimeline implements AutoCloseable {
         reader.start();
     }
 
+    /** A timeline fed by hand ({@link #add}), for tests of the measurements. */
+    OutputTimeline() {
+        reader = null;
+    }
+
+    void add(Made prediction) {
+        synchronized (made) {
+            made.add(prediction);
+        }
+    }
+
     private void read(String bootstrap, String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -43,10 +54,8 @@ final class OutputTimeline implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
                     Prediction p = FoveaRecords.PREDICTION.decode(record.value());
-                    synchronized (made) {
-                        made.add(new Made(p.getPredictionTime().toEpochMilli(), p.getModelVersion(), p.getBatchSize(),
-                                p.getInferenceMillis()));
-                    }
+                    add(new Made(p.getPredictionTime().toEpochMilli(), p.getModelVersion(), p.getBatchSize(),
+                            p.getInferenceMillis()));
                 }
             }
         }
@@ -99,6 +108,9 @@ final class OutputTimeline implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (reader == null) {
+            return;
+        }
         try {
             reader.join(10_000);
         } catch (InterruptedException e) {
