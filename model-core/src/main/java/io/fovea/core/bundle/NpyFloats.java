@@ -61,6 +61,9 @@ final class NpyFloats {
             String header = new String(headerBytes.array(), StandardCharsets.ISO_8859_1);
             long[] shape = parseHeader(header, file);
             long count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+            if (4 * count > Integer.MAX_VALUE) {
+                throw new IOException(file + ": " + count + " parameters; more than 2 GB in one array is not supported");
+            }
             long expected = channel.position() + 4 * count;
             if (channel.size() != expected) {
                 throw new IOException(file + ": " + channel.size() + " bytes, but its header " + header.trim() + " needs "
