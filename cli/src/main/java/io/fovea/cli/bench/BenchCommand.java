@@ -1,6 +1,7 @@
 package io.fovea.cli.bench;
 
 import io.fovea.broker.LocalKafkaBroker;
+import io.fovea.cli.Percentiles;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.stream.model.ModelRunner;
 import java.io.IOException;
@@ -123,11 +124,12 @@ public final class BenchCommand implements Callable<Integer> {
                     pipedAroundPerRecord = (piped.get(batch) + pipeline.throughput(model, topic, events, batch)) / 2;
                 }
             }
-            double stock;
+            double fastOverBuiltIn;
             try (ModelRunner builtIn = BenchModel.runner(inputSize, false)) {
                 double before = BenchModel.bareImagesPerSecond(model, 32, seconds / 2);
-                stock = BenchModel.bareImagesPerSecond(builtIn, 32, seconds);
-                stock = stock / ((before + BenchModel.bareImagesPerSecond(model, 32, seconds / 2)) / 2);
+                double builtInSpeed = BenchModel.bareImagesPerSecond(builtIn, 32, seconds);
+                double after = BenchModel.bareImagesPerSecond(model, 32, seconds / 2);
+                fastOverBuiltIn = (before + after) / 2 / builtInSpeed;
             }
 
             out.printf("sgemm (1024x1024, ND4J BLAS), alternated with the model at batch %d in %d rounds: %.1f GFLOP/s against %.1f: "
@@ -142,7 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             out.printf("%n(model alone: the mean of runs just before and just after each pipeline run; %% of sgemm against the median above)%n");
             out.printf("%nDL4J's built-in convolution path (oneDNN helpers off), batch 32: Fovea's fast path is %.1fx that.%n",
-                    1 / stock);
+                    fastOverBuiltIn);
             out.printf("Per-record pattern (mapValues, one model call per record): %.1f img/s; batched pipeline at %d, "
                     + "run just before and just after it: %.1f img/s, %.1fx that.%n%n", perRecord, reference, pipedAroundPerRecord,
                     pipedAroundPerRecord / perRecord);
@@ -159,7 +161,7 @@ public final class BenchCommand implements Callable<Integer> {
                         Duration.ofSeconds(latencySeconds), Duration.ofSeconds(3)));
                 Collections.sort(latencies);
                 out.printf("| %.0f%% | %.1f | %.0f | %.0f | %.0f |%n", share * 100, share * max,
-                        percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99));
+                        Percentiles.nearestRank(latencies, 50), Percentiles.nearestRank(latencies, 95), Percentiles.nearestRank(latencies, 99));
                 out.flush();
             }
         } finally {
@@ -182,7 +184,7 @@ public final class BenchCommand implements Callable<Integer> {
             modelGflops.add(m);
             ratios.add(m / s);
         }
-        return new double[] {median(sgemm), median(modelGflops), median(ratios)};
+        return new double[] {Percentiles.median(sgemm), Percentiles.median(modelGflops), Percentiles.median(ratios)};
     }
 
     private static void deleteTree(Path root) throws IOException {
@@ -193,16 +195,4 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
-    }
-
-    private static double percentile(List<Double> sorted, double p) {
-        if (sorted.isEmpty()) {
-            return Double.NaN;
-        }
-        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
-    }
 }

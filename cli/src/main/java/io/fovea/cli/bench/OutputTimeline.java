@@ -1,6 +1,7 @@
 package io.fovea.cli.bench;
 
 import io.fovea.avro.Prediction;
+import io.fovea.cli.Blocking;
 import io.fovea.schemas.serde.FoveaRecords;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ final class OutputTimeline implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("no prediction by version " + version + " within " + timeout);
             }
-            ServeProcess.pause(20);
+            Blocking.pause(Duration.ofMillis(20));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.fovea.cli.bench;
 
+import static io.fovea.cli.Blocking.join;
+
 import io.fovea.avro.ImageEvent;
 import io.fovea.avro.PixelFormat;
 import io.fovea.avro.Prediction;
@@ -205,12 +207,4 @@ final class PipelineBench {
         producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), FoveaRecords.IMAGE_EVENT.encode(event)));
     }
 
-    private static void join(Thread thread) {
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,6 +1,8 @@
 package io.fovea.cli.bench;
 
+import io.fovea.cli.Blocking;
 import io.fovea.cli.FoveaCommand;
+import io.fovea.stream.metrics.ProcessMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -8,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ final class ServeProcess implements AutoCloseable {
             if (status("/ready") == 200) {
                 return this;
             }
-            pause(200);
+            Blocking.pause(Duration.ofMillis(200));
         }
         throw new IllegalStateException("serve not ready after " + timeout + "; see " + log);
     }
@@ -82,13 +83,8 @@ final class ServeProcess implements AutoCloseable {
 
     /** Resident memory of the process, from the kernel (not from the process's own report). */
     long residentBytes() {
-        try {
-            return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
-                    .filter(line -> line.startsWith("VmRSS:"))
-                    .mapToLong(line -> 1024 * Long.parseLong(line.replaceAll("[^0-9]", ""))).findFirst().orElse(-1);
-        } catch (IOException e) {
-            return -1;
-        }
+        double bytes = ProcessMetrics.residentBytes(Path.of("/proc", Long.toString(process.pid()), "status"));
+        return Double.isNaN(bytes) ? -1 : (long) bytes;
     }
 
     private int status(String path) {
@@ -139,12 +135,4 @@ final class ServeProcess implements AutoCloseable {
         }
     }
 
-    static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,5 +1,9 @@
 package io.fovea.cli.bench;
 
+import static io.fovea.cli.Blocking.join;
+import static io.fovea.cli.Blocking.pause;
+
+import io.fovea.cli.Percentiles;
 import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelFiles;
@@ -80,10 +84,10 @@ final class SwapBench {
              OutputTimeline timeline = new OutputTimeline(bootstrap, output)) {
             Thread load = new Thread(() -> new PipelineBench(bootstrap, work).offerFor(input, rate, stop), "swap-bench-load");
             load.start();
-            ServeProcess.pause(15_000); // warm up, then a quiet period without swaps to compare with
+            pause(Duration.ofSeconds(15)); // warm up, then a quiet period without swaps to compare with
             long quietFrom = System.currentTimeMillis();
             long rssQuietFrom = app.residentBytes();
-            ServeProcess.pause(15_000);
+            pause(Duration.ofSeconds(15));
             long quietTo = System.currentTimeMillis();
             long rssQuietTo = app.residentBytes();
             List<Double> swapSeconds = new ArrayList<>();
@@ -98,7 +102,7 @@ final class SwapBench {
                         ReleaseAction.PROMOTED, 3 - version));
                 // watch the output, not the app: scraping its metrics this often would slow it down
                 timeline.awaitVersion(version, released, Duration.ofMinutes(2));
-                ServeProcess.pause(SETTLE.toMillis());
+                pause(SETTLE);
                 checkSwapped(app, i + 1);
                 swapSeconds.add(app.metric("fovea_model_swap_seconds_sum", "") - secondsBefore);
                 OutputTimeline.Switch at = timeline.switchAt(version, released, System.currentTimeMillis());
@@ -116,7 +120,7 @@ final class SwapBench {
             double heapCommitted = app.metric("jvm_memory_committed_bytes", "area=\"heap\"");
             stop.set(true);
             join(load);
-            List<Long> gaps = switches.stream().map(OutputTimeline.Switch::gapMillis).sorted().toList();
+            List<Double> gaps = switches.stream().map(s -> (double) s.gapMillis()).sorted().toList();
             List<Double> firstPasses = switches.stream().map(OutputTimeline.Switch::firstInferenceMillis).sorted().toList();
             List<Integer> firstBatches = switches.stream().map(OutputTimeline.Switch::firstBatchSize).sorted().toList();
             out.printf("%nHot-swap under load (serve in its own JVM: %s; %.0f img/s offered; VGG16 bundles of %d MB; %d swaps):%n%n",
@@ -124,11 +128,11 @@ final class SwapBench {
                     swaps);
             out.println("| measure | value |");
             out.println("| --- | ---: |");
-            out.printf("| load + check (release sent to new version serving), median | %.2f s |%n", median(swapSeconds));
-            out.printf("| output gap at the switch (last prediction by the old version to first by the new), median / p90 / max | %d / %d / %d ms |%n",
-                    gaps.get(gaps.size() / 2), gaps.get((int) Math.ceil(0.9 * gaps.size()) - 1), gaps.get(gaps.size() - 1));
+            out.printf("| load + check (release sent to new version serving), median | %.2f s |%n", Percentiles.median(swapSeconds));
+            out.printf("| output gap at the switch (last prediction by the old version to first by the new), median / p90 / max | %.0f / %.0f / %.0f ms |%n",
+                    Percentiles.median(gaps), Percentiles.nearestRank(gaps, 90), Percentiles.nearestRank(gaps, 100));
             out.printf("| the new version's first forward pass, median / max (its batch size, median / max) | %.0f / %.0f ms (%d / %d) |%n",
-                    firstPasses.get(firstPasses.size() / 2), firstPasses.get(firstPasses.size() - 1),
+                    Percentiles.median(firstPasses), Percentiles.nearestRank(firstPasses, 100),
                     firstBatches.get(firstBatches.size() / 2), firstBatches.get(firstBatches.size() - 1));
             out.printf("| target: one batch of %d (%.0f ms, measured here) + max.batch.wait.ms | %.0f ms |%n", MAX_BATCH,
                     batchMillis, batchMillis + MAX_WAIT_MS);
@@ -159,9 +163,9 @@ final class SwapBench {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the corrupt version 3 was not refused within 2 minutes");
             }
-            ServeProcess.pause(250); // rarely: scraping is work for the app too
+            pause(Duration.ofMillis(250)); // rarely: scraping is work for the app too
         }
-        ServeProcess.pause(SETTLE.toMillis());
+        pause(SETTLE);
         long now = System.currentTimeMillis();
         if (timeline.switchAt(3, released, now) != null) {
             throw new IllegalStateException("the corrupt version 3 made predictions");
@@ -201,16 +205,4 @@ final class SwapBench {
         }
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        return sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() / 2);
-    }
-
-    private static void join(Thread thread) {
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

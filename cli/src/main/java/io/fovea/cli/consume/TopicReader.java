@@ -1,5 +1,6 @@
 package io.fovea.cli.consume;
 
+import io.fovea.cli.Blocking;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -73,16 +74,7 @@ public final class TopicReader implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("topic " + topic + " does not exist");
             }
-            sleep(POLL);
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            Blocking.pause(POLL);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.fovea.cli.demo;
 
+import static io.fovea.cli.Blocking.join;
+
 import io.fovea.avro.ReleaseAction;
 import io.fovea.broker.LocalKafkaBroker;
 import io.fovea.cli.produce.ImageEventProducer;
@@ -118,15 +120,6 @@ public final class DemoCommand implements Callable<Integer> {
         String url = System.getProperty("fovea.cifar.url");
         return url == null ? CifarDownload.official()
                 : new CifarDownload(java.net.URI.create(url), System.getProperty("fovea.cifar.md5", CifarDownload.MD5));
-    }
-
-    private static void join(Thread thread) {
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
 }

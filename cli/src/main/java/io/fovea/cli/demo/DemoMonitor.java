@@ -1,5 +1,6 @@
 package io.fovea.cli.demo;
 
+import io.fovea.cli.Percentiles;
 import io.fovea.avro.Prediction;
 import io.fovea.schemas.serde.FoveaRecords;
 import java.io.PrintWriter;
@@ -86,12 +87,9 @@ final class DemoMonitor implements AutoCloseable {
     }
 
     double percentile(double p) {
-        if (latencies.isEmpty()) {
-            return Double.NaN;
-        }
         List<Double> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        return sorted.get(Math.max(0, (int) Math.ceil(p / 100 * sorted.size()) - 1));
+        return Percentiles.nearestRank(sorted, p);
     }
 
     private String accuracy() {

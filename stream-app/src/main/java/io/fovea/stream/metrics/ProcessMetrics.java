@@ -25,15 +25,15 @@ public final class ProcessMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         gc.bindTo(registry);
         if (Files.isReadable(STATUS)) {
-            Gauge.builder("process.resident.memory", ProcessMetrics::residentBytes).baseUnit("bytes")
+            Gauge.builder("process.resident.memory", () -> residentBytes(STATUS)).baseUnit("bytes")
                     .description("resident set size (VmRSS) of this process").register(registry);
         }
     }
 
-    /** VmRSS from {@code /proc/self/status} (Linux), or NaN where there is none. */
-    static double residentBytes() {
+    /** VmRSS from a {@code /proc/PID/status} file (Linux), or NaN where there is none. */
+    public static double residentBytes(Path status) {
         try {
-            for (String line : Files.readAllLines(STATUS)) {
+            for (String line : Files.readAllLines(status)) {
                 if (line.startsWith("VmRSS:")) {
                     return 1024.0 * Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
