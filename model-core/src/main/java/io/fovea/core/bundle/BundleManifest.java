@@ -35,6 +35,25 @@ public record BundleManifest(
 
     public static final String FILE_NAME = "manifest.json";
 
+    /** Fields a bundle cannot be served without that this manifest lacks (empty when none). */
+    public List<String> missingFields() {
+        List<String> missing = new java.util.ArrayList<>();
+        if (name == null) {
+            missing.add("name");
+        }
+        if (sha256 == null) {
+            missing.add("sha256");
+        }
+        if (labels == null || labels.isEmpty()) {
+            missing.add("labels");
+        }
+        if (preprocessing == null || preprocessing.mean() == null || preprocessing.std() == null
+                || preprocessing.mean().length != 3 || preprocessing.std().length != 3) {
+            missing.add("preprocessing (input size, and a mean and std per channel)");
+        }
+        return missing;
+    }
+
     public int inputSize() {
         return preprocessing.inputSize();
     }

@@ -19,6 +19,9 @@ public record ModelBundle(Path dir, BundleManifest manifest, ComputationGraph gr
             throw new BundleIntegrityException(manifestFile + ": names no model files (written by an older Fovea? "
                     + "bundles now hold " + String.join(" and ", ModelFiles.NAMES) + "; train it again)");
         }
+        if (!manifest.missingFields().isEmpty()) {
+            throw new BundleIntegrityException(manifestFile + ": lacks " + String.join(", ", manifest.missingFields()));
+        }
         for (String name : manifest.modelFiles()) {
             if (!Files.isRegularFile(dir.resolve(name))) {
                 throw new BundleIntegrityException(dir.resolve(name) + ": model file missing");

@@ -125,6 +125,16 @@ class DirectoryModelStoreTest {
     }
 
     @Test
+    void aManifestWithoutLabelsIsAClearErrorNotAFailureLater() throws IOException {
+        DirectoryModelStore store = new DirectoryModelStore(root);
+        publish(store, "m", TinyModels.tiny(1));
+        Path manifest = store.versionDir("m", 1).resolve(BundleManifest.FILE_NAME);
+        Files.writeString(manifest, Files.readString(manifest).replaceAll("\"labels\"\\s*:\\s*\\[[^]]*],", ""));
+        BundleIntegrityException e = assertThrows(BundleIntegrityException.class, () -> store.load("m", 1));
+        assertTrue(e.getMessage().endsWith("lacks labels"), e.getMessage());
+    }
+
+    @Test
     void missingVersionAndBadNamesAreClearErrors() {
         DirectoryModelStore store = new DirectoryModelStore(root);
         assertEquals("no version 3 of model 'm' in " + root,
