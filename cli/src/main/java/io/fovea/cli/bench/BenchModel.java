@@ -8,6 +8,7 @@ import io.fovea.core.image.RgbImage;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.runtime.NativeBackend;
+import io.fovea.core.runtime.ServingGraph;
 import io.fovea.stream.model.Dl4jModelRunner;
 import io.fovea.stream.model.ModelRunner;
 import io.fovea.trainer.model.Vgg16Architecture;
@@ -25,13 +26,17 @@ final class BenchModel {
         return new Vgg16Architecture(Vgg16Architecture.Variant.VGG16, inputSize, 10, 1);
     }
 
-    /** @param oneDnnHelpers false builds it on DL4J's built-in convolution path, for comparison */
+    /**
+     * @param oneDnnHelpers true: the graph as {@code serve} builds it ({@link ServingGraph}); false:
+     *     stock DL4J on its built-in convolution path, for comparison
+     */
     static ModelRunner runner(int inputSize, boolean oneDnnHelpers) {
         String before = System.getProperty(NativeBackend.HELPERS_DISABLE);
         System.setProperty(NativeBackend.HELPERS_DISABLE, Boolean.toString(!oneDnnHelpers));
         ComputationGraph graph;
         try {
-            graph = new ComputationGraph(architecture(inputSize).whole(1e-3));
+            var configuration = architecture(inputSize).whole(1e-3);
+            graph = new ComputationGraph(oneDnnHelpers ? ServingGraph.forServing(configuration) : configuration);
             graph.init();
         } finally {
             System.setProperty(NativeBackend.HELPERS_DISABLE, before == null ? "false" : before);

@@ -1,5 +1,6 @@
 package io.fovea.core.bundle;
 
+import io.fovea.core.runtime.ServingGraph;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ public final class ModelFiles {
     /** Writes the model into {@code dir} and returns the SHA-256 of its files, for the manifest. */
     public static String write(ComputationGraph graph, Path dir) {
         try {
-            Files.writeString(dir.resolve(CONFIGURATION), graph.getConfiguration().toJson());
+            Files.writeString(dir.resolve(CONFIGURATION), ServingGraph.standard(graph.getConfiguration()).toJson());
             Nd4j.writeAsNumpy(graph.params(), dir.resolve(PARAMETERS).toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the model into " + dir, e);
@@ -45,11 +46,14 @@ public final class ModelFiles {
         return Sha256.of(names.stream().map(dir::resolve).toArray(Path[]::new));
     }
 
-    /** The model in {@code dir}; its parameters are the array read from disk, not a copy. */
+    /**
+     * The model in {@code dir}, built for serving ({@link ServingGraph}: same layers and outputs,
+     * faster pooling); its parameters are the array read from disk, not a copy.
+     */
     public static ComputationGraph read(Path dir) {
         try {
-            ComputationGraphConfiguration configuration =
-                    ComputationGraphConfiguration.fromJson(Files.readString(dir.resolve(CONFIGURATION)));
+            ComputationGraphConfiguration configuration = ServingGraph.forServing(
+                    ComputationGraphConfiguration.fromJson(Files.readString(dir.resolve(CONFIGURATION))));
             INDArray params = NpyFloats.read(dir.resolve(PARAMETERS));
             ComputationGraph graph = new ComputationGraph(configuration);
             try {
