@@ -12,17 +12,45 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The one model of the process and the thread that runs it. Stream threads submit their closed
- * batches; submissions that arrive while the model is busy are merged into the next forward
- * pass, up to {@code maxBatchSize} images, so several partitions and threads share one batch.
- * A forward pass uses one model version from start to end: a swap takes effect between passes.
- * Reports queue wait, batch size and inference time.
+ * batches; each forward pass takes up to {@code maxBatchSize} images from the front of the queue,
+ * whatever the submissions' sizes: several partitions and threads share one pass, and a submission
+ * that does not fit whole is finished by the next pass. So the model runs full batches whenever
+ * enough images are waiting, even when partitions close small batches at their deadline.
+ * A submission is classified by one model version: a swap takes effect between passes, never
+ * while a submission is half done. Reports queue wait, batch size and inference time.
  */
 public final class BatchAggregator implements AutoCloseable {
-    private record Request(List<RgbImage> images, long submittedNanos, CompletableFuture<BatchResult> result) {
+    /** A submission: its images, and its rows of output as the passes that hold them finish. */
+    private static final class Request {
+        final List<RgbImage> images;
+        final long submittedNanos;
+        final CompletableFuture<BatchResult> result = new CompletableFuture<>();
+        final int[] batchSizes;
+        final long[] inferenceNanos;
+        int placed;
+        int done;
+        INDArray rows;
+        long firstPassNanos;
+
+        Request(List<RgbImage> images) {
+            this.images = List.copyOf(images);
+            this.submittedNanos = System.nanoTime();
+            this.batchSizes = new int[images.size()];
+            this.inferenceNanos = new long[images.size()];
+        }
+
+        int unplaced() {
+            return images.size() - placed;
+        }
+    }
+
+    /** {@code count} images of {@code request}, from its image {@code from}, in a pass. */
+    private record Slice(Request request, int from, int count) {
     }
 
     private final ModelSlot model;
@@ -33,6 +61,8 @@ public final class BatchAggregator implements AutoCloseable {
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final Thread worker;
     private volatile boolean running = true;
+    /** A submission only partly placed in the last pass: its other images open the next one. Worker thread only. */
+    private Request carried;
 
     private record Swap(ModelRunner next, CompletableFuture<Switched> done) {
     }
@@ -47,15 +77,17 @@ public final class BatchAggregator implements AutoCloseable {
         this.worker.start();
     }
 
-    /** Queues the images for the next forward pass; the future completes when it has run. */
+    /** Queues the images for the next forward passes; the future completes when all have run. */
     public CompletableFuture<BatchResult> submit(List<RgbImage> images) {
-        CompletableFuture<BatchResult> result = new CompletableFuture<>();
+        Request request = new Request(images);
         if (!running) {
-            result.completeExceptionally(new IllegalStateException("the inference thread has stopped"));
-            return result;
+            request.result.completeExceptionally(new IllegalStateException("the inference thread has stopped"));
+        } else if (images.isEmpty()) {
+            request.result.completeExceptionally(new IllegalArgumentException("an empty batch"));
+        } else {
+            queue.add(request);
         }
-        queue.add(new Request(List.copyOf(images), System.nanoTime(), result));
-        return result;
+        return request.result;
     }
 
     /** Classifies the images, waiting for the forward pass that includes them. */
@@ -106,50 +138,70 @@ public final class BatchAggregator implements AutoCloseable {
 
     private void loop() {
         while (running) {
-            List<Request> group = new ArrayList<>();
+            List<Slice> pass = new ArrayList<>();
             try {
-                applySwap();
-                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                if (carried == null) {
+                    applySwap(); // never while a submission is half done: it keeps its version
                 }
-                group.add(first);
-                int images = first.images().size();
-                for (Request next = queue.peek(); next != null && images + next.images().size() <= maxBatchSize;
-                     next = queue.peek()) {
-                    group.add(queue.poll());
-                    images += next.images().size();
+                Request first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
+                carried = null;
+                int size = 0;
+                for (Request next = first; next != null; next = size < maxBatchSize ? queue.poll() : null) {
+                    int count = Math.min(next.unplaced(), maxBatchSize - size);
+                    pass.add(new Slice(next, next.placed, count));
+                    next.placed += count;
+                    size += count;
+                    if (next.unplaced() > 0) {
+                        carried = next;
+                    }
                 }
-                run(group, images);
+                if (!pass.isEmpty()) {
+                    run(pass, size);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 running = false;
             } catch (RuntimeException | Error e) {
-                group.forEach(request -> request.result().completeExceptionally(e));
+                pass.forEach(slice -> slice.request().result.completeExceptionally(e));
+                carried = null;
             }
         }
+        if (carried != null) {
+            carried.result.completeExceptionally(new IllegalStateException("the inference thread stopped"));
+        }
         for (Request left; (left = queue.poll()) != null; ) {
-            left.result().completeExceptionally(new IllegalStateException("the inference thread stopped"));
+            left.result.completeExceptionally(new IllegalStateException("the inference thread stopped"));
         }
     }
 
-    private void run(List<Request> group, int size) {
+    private void run(List<Slice> pass, int size) {
         long start = System.nanoTime();
-        List<RgbImage> all = new ArrayList<>(size);
-        group.forEach(request -> all.addAll(request.images()));
+        List<RgbImage> images = new ArrayList<>(size);
+        for (Slice slice : pass) {
+            images.addAll(slice.request().images.subList(slice.from(), slice.from() + slice.count()));
+        }
         ModelRunner runner = model.get();
-        INDArray probabilities = runner.predict(all);
+        INDArray probabilities = runner.predict(images);
         long inferenceNanos = System.nanoTime() - start;
         metrics.batch(size, inferenceNanos);
         int offset = 0;
-        for (Request request : group) {
-            int n = request.images().size();
-            INDArray rows = probabilities.get(NDArrayIndex.interval(offset, offset + n), NDArrayIndex.all()).dup();
-            offset += n;
-            long queued = start - request.submittedNanos();
-            metrics.modelWait(queued);
-            request.result().complete(new BatchResult(rows, runner.name(), runner.version(), runner.labels(), size,
-                    queued, inferenceNanos));
+        for (Slice slice : pass) {
+            Request request = slice.request();
+            if (request.rows == null) {
+                request.rows = Nd4j.create(probabilities.dataType(), request.images.size(), probabilities.columns());
+                request.firstPassNanos = start;
+                metrics.modelWait(start - request.submittedNanos);
+            }
+            request.rows.get(NDArrayIndex.interval(slice.from(), slice.from() + slice.count()), NDArrayIndex.all())
+                    .assign(probabilities.get(NDArrayIndex.interval(offset, offset + slice.count()), NDArrayIndex.all()));
+            java.util.Arrays.fill(request.batchSizes, slice.from(), slice.from() + slice.count(), size);
+            java.util.Arrays.fill(request.inferenceNanos, slice.from(), slice.from() + slice.count(), inferenceNanos);
+            offset += slice.count();
+            request.done += slice.count();
+            if (request.done == request.images.size()) {
+                request.result.complete(new BatchResult(request.rows, runner.name(), runner.version(), runner.labels(),
+                        request.batchSizes, request.firstPassNanos - request.submittedNanos, request.inferenceNanos));
+            }
         }
         probabilities.close();
     }

@@ -3,9 +3,22 @@ package io.fovea.stream.batch;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * What one submission got back: its rows of the probabilities, and the facts of the forward
- * pass they came from (which can be larger than the submission: see {@link BatchAggregator}).
+ * What one submission got back: its rows of the probabilities, and for each row the size and
+ * time of the forward pass that computed it (a pass can hold several submissions, and a
+ * submission can span two passes: see {@link BatchAggregator}).
+ *
+ * @param queueNanos from submission to the start of its first pass
  */
 public record BatchResult(INDArray probabilities, String modelName, int modelVersion, java.util.List<String> labels,
-                          int batchSize, long queueNanos, long inferenceNanos) {
+                          int[] batchSizes, long queueNanos, long[] inferenceNanos) {
+
+    /** Images in the forward pass that computed row {@code row}. */
+    public int batchSize(int row) {
+        return batchSizes[row];
+    }
+
+    /** Time of the forward pass that computed row {@code row}. */
+    public long inferenceNanos(int row) {
+        return inferenceNanos[row];
+    }
 }

@@ -1,6 +1,7 @@
 package io.fovea.stream.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.core.image.RgbImage;
@@ -12,7 +13,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,62 +37,138 @@ class BatchAggregatorTest {
     }
 
 
-    @Test
-    void batchesSubmittedWhileTheModelIsBusyShareTheNextForwardPassUpToTheSizeLimit() throws Exception {
-        CountDownLatch firstPassStarted = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        FakeModel fake = new FakeModel(1);
-        io.fovea.stream.model.ModelRunner gated = new io.fovea.stream.model.ModelRunner() {
-            @Override
-            public String name() {
-                return fake.name();
-            }
+    /** A model that runs one forward pass per permit, so a test can hold the model busy. */
+    private static final class Gated implements io.fovea.stream.model.ModelRunner {
+        final FakeModel fake;
+        final Semaphore permits = new Semaphore(0);
+        final Semaphore started = new Semaphore(0);
 
-            @Override
-            public int version() {
-                return 1;
-            }
+        Gated(FakeModel fake) {
+            this.fake = fake;
+        }
 
-            @Override
-            public List<String> labels() {
-                return fake.labels();
-            }
+        @Override
+        public String name() {
+            return fake.name();
+        }
 
-            @Override
-            public INDArray predict(List<RgbImage> batch) {
-                firstPassStarted.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        @Override
+        public int version() {
+            return fake.version();
+        }
+
+        @Override
+        public List<String> labels() {
+            return fake.labels();
+        }
+
+        @Override
+        public INDArray predict(List<RgbImage> batch) {
+            started.release();
+            try {
+                if (!permits.tryAcquire(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("no permit for a forward pass in 10 s");
                 }
-                return fake.predict(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            return fake.predict(batch);
+        }
 
-            @Override
-            public void close() {
-            }
-        };
-        try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(gated), 8, new StreamMetrics(new SimpleMeterRegistry(), 10))) {
-            CompletableFuture<BatchResult> first = CompletableFuture.supplyAsync(() -> aggregator.classify(images(2, 0)));
-            assertTrue(firstPassStarted.await(10, TimeUnit.SECONDS));
-            // while the model is busy, three more partitions close batches: 3 + 4 fit in 8, the last 2 do not
-            CompletableFuture<BatchResult> a = CompletableFuture.supplyAsync(() -> aggregator.classify(images(3, 10)));
-            Thread.sleep(100);
-            CompletableFuture<BatchResult> b = CompletableFuture.supplyAsync(() -> aggregator.classify(images(4, 20)));
-            Thread.sleep(100);
-            CompletableFuture<BatchResult> c = CompletableFuture.supplyAsync(() -> aggregator.classify(images(2, 30)));
-            Thread.sleep(100);
-            release.countDown();
+        @Override
+        public void close() {
+            fake.close();
+        }
+    }
 
-            assertEquals(2, first.get(10, TimeUnit.SECONDS).batchSize());
-            assertEquals(7, a.get(10, TimeUnit.SECONDS).batchSize());
-            assertEquals(7, b.get(10, TimeUnit.SECONDS).batchSize());
-            assertEquals(2, c.get(10, TimeUnit.SECONDS).batchSize());
-            assertEquals(List.of(2, 7, 2), fake.batchSizes);
-            // each submission gets its own rows back, in order
+    private static StreamMetrics metrics() {
+        return new StreamMetrics(new SimpleMeterRegistry(), 10);
+    }
+
+    @Test
+    void submissionsWaitingForTheModelFillTheNextPassAndOneThatDoesNotFitWholeIsFinishedByTheFollowingPass() throws Exception {
+        FakeModel fake = new FakeModel(1);
+        Gated gated = new Gated(fake);
+        try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(gated), 8, metrics())) {
+            CompletableFuture<BatchResult> first = aggregator.submit(images(2, 0));
+            assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS));
+            // while the model is busy, three partitions close batches of 3, 4 and 2 images
+            CompletableFuture<BatchResult> a = aggregator.submit(images(3, 10));
+            CompletableFuture<BatchResult> b = aggregator.submit(images(4, 20));
+            CompletableFuture<BatchResult> c = aggregator.submit(images(2, 30));
+            gated.permits.release(3);
+
+            assertEquals(2, first.get(10, TimeUnit.SECONDS).batchSize(0));
+            assertEquals(8, a.get(10, TimeUnit.SECONDS).batchSize(2));
+            assertEquals(8, b.get(10, TimeUnit.SECONDS).batchSize(3));
+            BatchResult split = c.get(10, TimeUnit.SECONDS);
+            assertEquals(List.of(2, 8, 1), fake.batchSizes); // 3 + 4 + the first of c, then the rest of c
+            assertEquals(8, split.batchSize(0));
+            assertEquals(1, split.batchSize(1));
+            // each submission gets its own rows back, in order, also across passes
             assertEquals(4, b.get().probabilities().rows());
             assertEquals((20 + 1) % 4, b.get().probabilities().getRow(1).argMax().getInt(0));
+            assertEquals(2, split.probabilities().rows());
+            assertEquals(30 % 4, split.probabilities().getRow(0).argMax().getInt(0));
+            assertEquals((30 + 1) % 4, split.probabilities().getRow(1).argMax().getInt(0));
+        }
+    }
+
+    @Test
+    void aSubmissionWaitingBehindAnExactlyFullPassIsAnsweredByTheNextOne() throws Exception {
+        FakeModel fake = new FakeModel(1);
+        Gated gated = new Gated(fake);
+        try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(gated), 4, metrics())) {
+            CompletableFuture<BatchResult> first = aggregator.submit(images(1, 0));
+            assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS));
+            CompletableFuture<BatchResult> full = aggregator.submit(images(4, 0));
+            CompletableFuture<BatchResult> after = aggregator.submit(images(1, 0));
+            gated.permits.release(3);
+            first.get(10, TimeUnit.SECONDS);
+            assertEquals(4, full.get(10, TimeUnit.SECONDS).batchSize(0));
+            assertEquals(1, after.get(10, TimeUnit.SECONDS).batchSize(0));
+            assertEquals(List.of(1, 4, 1), fake.batchSizes);
+        }
+    }
+
+    @Test
+    void aSubmissionSplitAcrossTwoPassesIsClassifiedByOneVersionEvenWhenASwapArrivesBetweenThem() throws Exception {
+        FakeModel v1 = new FakeModel(1);
+        Gated gated = new Gated(v1);
+        FakeModel v2 = new FakeModel(2);
+        try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(gated), 4, metrics())) {
+            CompletableFuture<BatchResult> six = aggregator.submit(images(6, 0));
+            assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS)); // its first 4 images are in the model
+            CompletableFuture<BatchAggregator.Switched> swap = aggregator.swap(v2);
+            gated.permits.release(2);
+
+            BatchResult result = six.get(10, TimeUnit.SECONDS);
+            assertEquals(1, result.modelVersion());
+            assertEquals(List.of(4, 2), v1.batchSizes);
+            assertEquals(1, swap.get(10, TimeUnit.SECONDS).replaced().version());
+            assertEquals(2, aggregator.classify(images(1, 0)).modelVersion());
+        }
+    }
+
+    @Test
+    void aFailedPassFailsEverySubmissionInItAndTheNextPassServesAgain() throws Exception {
+        FakeModel fake = new FakeModel(1);
+        Gated gated = new Gated(fake);
+        try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(gated), 4, metrics())) {
+            CompletableFuture<BatchResult> first = aggregator.submit(images(1, 0));
+            assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS));
+            CompletableFuture<BatchResult> a = aggregator.submit(images(2, 0));
+            CompletableFuture<BatchResult> split = aggregator.submit(images(3, 0)); // 2 in the failing pass, 1 after
+            fake.fail = true;
+            gated.permits.release(1);
+            assertThrows(ExecutionException.class, () -> first.get(10, TimeUnit.SECONDS));
+            assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS));
+            gated.permits.release(1);
+            assertThrows(ExecutionException.class, () -> a.get(10, TimeUnit.SECONDS));
+            assertThrows(ExecutionException.class, () -> split.get(10, TimeUnit.SECONDS));
+            fake.fail = false;
+            gated.permits.release(1);
+            assertEquals(1, aggregator.submit(images(1, 0)).get(10, TimeUnit.SECONDS).modelVersion());
         }
     }
 
@@ -98,7 +176,7 @@ class BatchAggregatorTest {
     void aSwappedInVersionServesFromTheNextPassAndTheOldOneIsClosed() throws Exception {
         FakeModel v1 = new FakeModel(1);
         FakeModel v2 = new FakeModel(2);
-        try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(v1), 8, new StreamMetrics(new SimpleMeterRegistry(), 10))) {
+        try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(v1), 8, metrics())) {
             assertEquals(1, aggregator.classify(images(2, 0)).modelVersion());
             assertEquals(1, aggregator.swap(v2).get(10, TimeUnit.SECONDS).replaced().version());
             assertTrue(v1.closed);
