@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * <p>Why: stock DL4J 1.0.0-M2.1 runs convolutions at about 10% of the machine's sgemm speed.
  * Three things bring it to 70-90%: the oneDNN build of libnd4j for the CPU's vector width,
  * DL4J's helpers enabled ({@value #HELPERS_DISABLE} = false), and the oneDNN check fixed (see
- * {@link org.nd4j.nativeblas.Nd4jCpu}). All three oneDNN builds ship; loading the AVX-512 one on
+ * {@link org.nd4j.nativeblas.Nd4jCpu}). Served models also get faster max pooling
+ * ({@link ServingGraph}). All three oneDNN builds ship; loading the AVX-512 one on
  * a CPU without AVX-512 would crash the JVM with SIGILL, hence the choice by CPU flags.
  */
 public final class NativeBackend {
