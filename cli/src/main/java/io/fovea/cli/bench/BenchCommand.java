@@ -120,6 +120,7 @@ public final class BenchCommand implements Callable<Integer> {
             Map<Integer, Double> ratio = new LinkedHashMap<>();
             double perRecord = Double.NaN;
             double pipedAroundPerRecord = Double.NaN;
+            List<String> referenceRatios = List.of();
             for (int batch : batchSizes) {
                 int rounds = batch == reference ? REFERENCE_ROUNDS : 1;
                 List<double[]> measured = new ArrayList<>();
@@ -134,6 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
                 ratio.put(batch, Percentiles.median(measured.stream().map(m -> m[1] / m[0]).toList()));
                 if (batch == reference) {
                     pipedAroundPerRecord = (measured.get(0)[1] + measured.get(1)[1]) / 2;
+                    referenceRatios = measured.stream().map(m -> String.format("%.2f", m[1] / m[0])).toList();
                 }
             }
             double fastOverBuiltIn;
@@ -157,6 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("%n(model alone: the mean of runs just before and just after each pipeline run; at batch %d, medians of %d such"
                     + " alternations, and the ratio is the median of their ratios; %% of sgemm against the median above)%n",
                     reference, REFERENCE_ROUNDS);
+            out.printf("Pipeline / model at batch %d in each alternation, in order: %s.%n", reference, String.join(", ", referenceRatios));
             out.printf("%nDL4J's built-in convolution path (oneDNN helpers off), batch 32: Fovea's fast path is %.1fx that.%n",
                     fastOverBuiltIn);
             out.printf("Per-record pattern (mapValues, one model call per record): %.1f img/s; batched pipeline at %d, "
