@@ -1,6 +1,7 @@
 package io.fovea.cli.bench;
 
 import io.fovea.broker.LocalKafkaBroker;
+import io.fovea.cli.Blocking;
 import io.fovea.cli.Percentiles;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.stream.model.ModelRunner;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Spec;
                 "Starts an in-process Kafka unless --bootstrap is given. Takes a few minutes."})
 public final class BenchCommand implements Callable<Integer> {
     private static final int ROUNDS = 5;
+    private static final Duration SETTLE = Duration.ofMillis(500);
     /** Pipeline runs, each between two bare-model runs, at the batch size the targets name. */
     private static final int REFERENCE_ROUNDS = 3;
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Use this broker instead of an in-process one.")
@@ -206,7 +208,11 @@ public final class BenchCommand implements Callable<Integer> {
         BenchModel.bareImagesPerSecond(model, batch, 5);
         ModelCost.sgemmGflops(1024, 1);
         for (int round = 0; round < ROUNDS; round++) {
+            // a pause before each: OpenBLAS's threads spin for a while after a multiply, and OpenMP's
+            // after a forward pass, taking CPU from whatever runs next
+            Blocking.pause(SETTLE);
             double s = ModelCost.sgemmGflops(1024, 1);
+            Blocking.pause(SETTLE);
             double m = BenchModel.bareImagesPerSecond(model, batch, 2) * flopsPerImage / 1e9;
             sgemm.add(s);
             modelGflops.add(m);
