@@ -77,12 +77,16 @@ public final class ModelSwapper implements AutoCloseable {
             LOG.info("Now serving {}@{} (was {}@{}); load and check took {} s", model, version,
                     replaced.name(), replaced.version(), String.format("%.2f", seconds));
             return new Outcome(version, true, null, seconds);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (say OutOfMemoryError for a version too large to load): it would
+            // otherwise end this request with no log line and no count, while the current version
+            // keeps serving as it does after any refusal.
             double seconds = (System.nanoTime() - start) / 1e9;
+            String reason = e instanceof Error ? e.toString() : e.getMessage();
             metrics.modelSwap(false, seconds);
-            LOG.warn("Refused {}@{}: {}; {}@{} keeps serving", model, version, e.getMessage(),
+            LOG.warn("Refused {}@{}: {}; {}@{} keeps serving", model, version, reason,
                     current.get().name(), current.get().version());
-            return new Outcome(version, false, e.getMessage(), seconds);
+            return new Outcome(version, false, reason, seconds);
         }
     }
 

@@ -1,0 +1,54 @@
+package io.fovea.stream.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fovea.core.image.RgbImage;
+import io.fovea.core.runtime.NativeBackend;
+import io.fovea.core.store.ModelStore;
+import io.fovea.stream.FakeModel;
+import io.fovea.stream.batch.BatchAggregator;
+import io.fovea.stream.metrics.StreamMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ModelSwapperTest {
+    @BeforeAll
+    static void backend() {
+        NativeBackend.configure();
+    }
+
+    /** A store whose every load fails with {@code failure}. */
+    private static ModelStore failingWith(Throwable failure) {
+        return (ModelStore) Proxy.newProxyInstance(ModelStore.class.getClassLoader(), new Class<?>[] {ModelStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("load")) {
+                        throw failure;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void aVersionWhoseLoadRunsOutOfMemoryIsRefusedAndCountedAndTheCurrentOneKeepsServing() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        StreamMetrics metrics = new StreamMetrics(registry, 10);
+        ModelSlot slot = new ModelSlot(new FakeModel(1));
+        try (BatchAggregator aggregator = new BatchAggregator(slot, 4, metrics);
+             ModelSwapper swapper = new ModelSwapper(failingWith(new OutOfMemoryError("Cannot allocate 4 GB")),
+                     aggregator, slot::get, metrics)) {
+            ModelSwapper.Outcome outcome = swapper.request("fake", 2).get(30, TimeUnit.SECONDS);
+
+            assertFalse(outcome.swapped());
+            assertTrue(outcome.reason().contains("OutOfMemoryError: Cannot allocate 4 GB"), outcome.reason());
+            assertEquals(1.0, registry.get("fovea.model.swaps").tag("result", "refused").counter().count());
+            List<RgbImage> one = List.of(new RgbImage(2, 2, new byte[12]));
+            assertEquals(1, aggregator.classify(one).modelVersion());
+        }
+    }
+}
