@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleSupplier;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -130,7 +131,7 @@ public final class BenchCommand implements Callable<Integer> {
                     if (batch == reference && round == 1) {
                         perRecord = pipeline.perRecordThroughput(model, topic, Math.min(events, 1000));
                     }
-                    measured.add(pipelineAgainstBare(model, pipeline, topic, batch));
+                    measured.add(aroundBare(model, batch, () -> pipeline.throughput(model, topic, events, batch)));
                 }
                 bare.put(batch, Percentiles.median(measured.stream().map(m -> m[0]).toList()));
                 piped.put(batch, Percentiles.median(measured.stream().map(m -> m[1]).toList()));
@@ -142,10 +143,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
             double fastOverBuiltIn;
             try (ModelRunner builtIn = BenchModel.runner(inputSize, false)) {
-                double before = BenchModel.bareImagesPerSecond(model, 32, seconds / 2);
-                double builtInSpeed = BenchModel.bareImagesPerSecond(builtIn, 32, seconds);
-                double after = BenchModel.bareImagesPerSecond(model, 32, seconds / 2);
-                fastOverBuiltIn = (before + after) / 2 / builtInSpeed;
+                double[] around = aroundBare(model, 32, () -> BenchModel.bareImagesPerSecond(builtIn, 32, seconds));
+                fastOverBuiltIn = around[0] / around[1];
             }
 
             out.printf("sgemm (1024x1024, ND4J BLAS), alternated with the model at batch %d in %d rounds: %.1f GFLOP/s against %.1f: "
@@ -188,12 +187,15 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** {bare model img/s (mean of a run just before and one just after), pipeline img/s}. */
-    private double[] pipelineAgainstBare(ModelRunner model, PipelineBench pipeline, String topic, int batch) {
+    /**
+     * {the bare model's img/s at {@code batch} (mean of a run just before and one just after),
+     * img/s of {@code measurement}}: the two compared as they ran, whatever the machine's drift.
+     */
+    private double[] aroundBare(ModelRunner model, int batch, DoubleSupplier measurement) {
         double before = BenchModel.bareImagesPerSecond(model, batch, seconds / 2);
-        double piped = pipeline.throughput(model, topic, events, batch);
+        double measured = measurement.getAsDouble();
         double after = BenchModel.bareImagesPerSecond(model, batch, seconds / 2);
-        return new double[] {(before + after) / 2, piped};
+        return new double[] {(before + after) / 2, measured};
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.fovea.core.runtime;
 
+import java.util.Arrays;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -20,7 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why: for NCHW data, the oneDNN build DL4J 1.0.0-M2.1 ships picks its reference kernel
  * ({@code simple_nchw}, one scalar step per output element). On VGG16 at 32x32, batch 32, its
  * five poolings took 30-43 ms of a 210-250 ms forward pass; libnd4j's own kernel does the same
- * in about 7 ms, with bit-identical results (ONEDNN_VERBOSE=1 and {@code bin/fovea bench}).
+ * in about 7 ms, with bit-identical results (ONEDNN_VERBOSE=1 for oneDNN's times, a timing of
+ * this op with and without the helper for libnd4j's; ServingGraphTest for the results).
  * Convolutions keep oneDNN, which runs them at about sgemm speed. Training (and so the
  * backward pass) is left to DL4J.
  */
@@ -42,10 +44,10 @@ public class PlainMaxPoolingLayer extends SubsamplingLayer {
         int[] p = conf.getPadding();
         int[] d = conf.getDilation();
         // the same arguments DL4J passes: kernel, stride, padding, dilation, same mode, extra, NHWC
-        long[] arguments = {k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1],
+        int[] arguments = {k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1],
                 conf.getConvolutionMode() == ConvolutionMode.Same ? 1 : 0, 0,
                 conf.getCnn2dDataFormat() == CNN2DFormat.NCHW ? 0 : 1};
-        DynamicCustomOp op = DynamicCustomOp.builder("maxpool2d").addInputs(in).addIntegerArguments(toInts(arguments)).build();
+        DynamicCustomOp op = DynamicCustomOp.builder("maxpool2d").addInputs(in).addIntegerArguments(arguments).build();
         long[] shape = op.calculateOutputShape().get(0).getShape();
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), shape, 'c');
         OpExecutioner executioner = Nd4j.getExecutioner();
@@ -53,24 +55,16 @@ public class PlainMaxPoolingLayer extends SubsamplingLayer {
         try {
             context.setInputArrays(in);
             context.setOutputArrays(out);
-            context.setIArguments(arguments);
+            context.setIArguments(Arrays.stream(arguments).asLongStream().toArray());
             context.allowHelpers(false);
             executioner.exec(op, context);
         } finally {
-            closeQuietly(context);
+            close(context);
         }
         return out;
     }
 
-    private static int[] toInts(long[] values) {
-        int[] ints = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            ints[i] = Math.toIntExact(values[i]);
-        }
-        return ints;
-    }
-
-    private static void closeQuietly(OpContext context) {
+    private static void close(OpContext context) {
         try {
             context.close();
         } catch (Exception e) {
