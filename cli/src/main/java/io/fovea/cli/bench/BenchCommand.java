@@ -34,18 +34,21 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Callable<Integer> {
     private static final int ROUNDS = 5;
     private static final Duration SETTLE = Duration.ofMillis(500);
-    /** Pipeline runs, each between two bare-model runs, at the batch size the targets name. */
-    private static final int REFERENCE_ROUNDS = 3;
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Use this broker instead of an in-process one.")
     String bootstrap;
 
     @Option(names = "--batch-sizes", split = ",", defaultValue = "1,8,32,64", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
     List<Integer> batchSizes;
 
-    @Option(names = "--events", defaultValue = "6000",
-            description = {"Images per pipeline run (default: ${DEFAULT-VALUE}). Each run starts a new app, whose first",
-                    "seconds (JIT, first fetches, transactions set up) weigh more in a short run."})
+    @Option(names = "--events", defaultValue = "4000",
+            description = {"Images per pipeline run (default: ${DEFAULT-VALUE}). Each run starts a new app; its start",
+                    "is not timed, its first fetches and last commit are."})
     int events;
+
+    @Option(names = "--rounds", defaultValue = "5",
+            description = {"Pipeline runs, each between two bare-model runs, at batch 32 (default: ${DEFAULT-VALUE});",
+                    "the ratio is the median of theirs."})
+    int referenceRounds;
 
     @Option(names = "--seconds", defaultValue = "8", description = "Seconds per bare-model measurement (default: ${DEFAULT-VALUE}).")
     double seconds;
@@ -100,6 +103,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void measure(PrintWriter out, String servers, Path state) {
+        if (referenceRounds < 2) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rounds must be 2 or more: the per-record run goes between the first two");
+        }
         ModelRunner model = BenchModel.runner(inputSize, true);
         try {
             double flops = ModelCost.flopsPerImage(BenchModel.architecture(inputSize).whole(1e-3),
@@ -110,35 +116,45 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(this machine is shared and its speed drifts from minute to minute).%n%n", flops / 1e9);
             out.flush();
             int reference = batchSizes.contains(32) ? 32 : batchSizes.get(batchSizes.size() - 1);
-            double[] sgemmAndModel = sgemmAgainstModel(model, reference, flops);
+            double[] sgemmAndModel = ModelCost.sgemmAgainstModel(model, reference, flops, ROUNDS, SETTLE);
             double sgemm = sgemmAndModel[0];
 
             PipelineBench pipeline = new PipelineBench(servers, state, settings);
             String topic = pipeline.preload(events);
-            // not measured: a whole run first, so that the runs measured find the JIT compiler mostly
-            // done with Kafka's code paths (broker, clients and app share this process and its 2 cores)
-            pipeline.throughput(model, topic, events, reference);
+            JitWarmUp.run(pipeline, model, topic, events, reference, out);
             Map<Integer, Double> bare = new LinkedHashMap<>();
             Map<Integer, Double> piped = new LinkedHashMap<>();
             Map<Integer, Double> ratio = new LinkedHashMap<>();
+            Map<Integer, Double> compiling = new LinkedHashMap<>();
             double perRecord = Double.NaN;
             double pipedAroundPerRecord = Double.NaN;
-            List<String> referenceRatios = List.of();
-            for (int batch : batchSizes) {
-                int rounds = batch == reference ? REFERENCE_ROUNDS : 1;
+            List<String> eachRound = List.of();
+            // the reference batch first, right after the warm-up at that batch
+            List<Integer> order = new ArrayList<>(List.of(reference));
+            batchSizes.stream().filter(b -> b != reference).forEach(order::add);
+            for (int batch : order) {
+                int rounds = batch == reference ? referenceRounds : 1;
                 List<double[]> measured = new ArrayList<>();
+                List<Double> jit = new ArrayList<>();
                 for (int round = 0; round < rounds; round++) {
                     if (batch == reference && round == 1) {
                         perRecord = pipeline.perRecordThroughput(model, topic, Math.min(events, 1000));
                     }
-                    measured.add(aroundBare(model, batch, () -> pipeline.throughput(model, topic, events, batch)));
+                    measured.add(aroundBare(model, batch, () -> {
+                        double compiledBefore = JitWarmUp.compilingSeconds();
+                        double imagesPerSecond = pipeline.throughput(model, topic, events, batch);
+                        jit.add(JitWarmUp.compilingSeconds() - compiledBefore);
+                        return imagesPerSecond;
+                    }));
                 }
                 bare.put(batch, Percentiles.median(measured.stream().map(m -> m[0]).toList()));
                 piped.put(batch, Percentiles.median(measured.stream().map(m -> m[1]).toList()));
                 ratio.put(batch, Percentiles.median(measured.stream().map(m -> m[1] / m[0]).toList()));
+                compiling.put(batch, Percentiles.median(jit));
                 if (batch == reference) {
                     pipedAroundPerRecord = (measured.get(0)[1] + measured.get(1)[1]) / 2;
-                    referenceRatios = measured.stream().map(m -> String.format("%.2f", m[1] / m[0])).toList();
+                    eachRound = measured.stream().map(m -> String.format("%.2f (%.1f / %.1f, the model's %.1f before and %.1f after)",
+                            m[1] / m[0], m[1], m[0], m[2], m[3])).toList();
                 }
             }
             double fastOverBuiltIn;
@@ -150,17 +166,19 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("sgemm (1024x1024, ND4J BLAS), alternated with the model at batch %d in %d rounds: %.1f GFLOP/s against %.1f: "
                     + "the model runs at %.0f%% of sgemm (median of the rounds' ratios).%n%n", reference, ROUNDS, sgemm,
                     sgemmAndModel[1], 100 * sgemmAndModel[2]);
-            out.println("| batch | model alone img/s | model GFLOP/s | % of sgemm | pipeline img/s | pipeline / model |");
-            out.println("| ---: | ---: | ---: | ---: | ---: | ---: |");
+            out.println("| batch | model alone img/s | model GFLOP/s | % of sgemm | pipeline img/s | pipeline / model | JIT s in run |");
+            out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             for (int batch : batchSizes) {
                 double gflops = bare.get(batch) * flops / 1e9;
-                out.printf("| %d | %.1f | %.1f | %.0f%% | %.1f | %.2f |%n", batch, bare.get(batch), gflops,
-                        100 * gflops / sgemm, piped.get(batch), ratio.get(batch));
+                out.printf("| %d | %.1f | %.1f | %.0f%% | %.1f | %.2f | %.1f |%n", batch, bare.get(batch), gflops,
+                        100 * gflops / sgemm, piped.get(batch), ratio.get(batch), compiling.get(batch));
             }
             out.printf("%n(model alone: the mean of runs just before and just after each pipeline run; at batch %d, medians of %d such"
                     + " alternations, and the ratio is the median of their ratios; %% of sgemm against the median above)%n",
-                    reference, REFERENCE_ROUNDS);
-            out.printf("Pipeline / model at batch %d in each alternation, in order: %s.%n", reference, String.join(", ", referenceRatios));
+                    reference, referenceRounds);
+            out.printf("(JIT s in run: seconds the JIT compiler worked during the pipeline run; a run takes %d images.)%n", events);
+            out.printf("Pipeline / model at batch %d in each alternation, in order (pipeline / model img/s): %s.%n", reference,
+                    String.join(", ", eachRound));
             out.printf("%nDL4J's built-in convolution path (oneDNN helpers off), batch 32: Fovea's fast path is %.1fx that.%n",
                     fastOverBuiltIn);
             out.printf("Per-record pattern (mapValues, one model call per record): %.1f img/s; batched pipeline at %d, "
@@ -189,38 +207,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * {the bare model's img/s at {@code batch} (mean of a run just before and one just after),
-     * img/s of {@code measurement}}: the two compared as they ran, whatever the machine's drift.
+     * img/s of {@code measurement}, the bare run before, the bare run after}: the two compared as they ran, whatever the machine's drift.
      */
     private double[] aroundBare(ModelRunner model, int batch, DoubleSupplier measurement) {
+        Blocking.pause(SETTLE);
         double before = BenchModel.bareImagesPerSecond(model, batch, seconds / 2);
         double measured = measurement.getAsDouble();
+        // what the measurement leaves running (an app closing, spinning threads) settles first
+        Blocking.pause(SETTLE);
         double after = BenchModel.bareImagesPerSecond(model, batch, seconds / 2);
-        return new double[] {(before + after) / 2, measured};
-    }
-
-    /**
-     * sgemm and the model, alternated in {@value #ROUNDS} short rounds: {median sgemm GFLOP/s,
-     * median model GFLOP/s, median of the rounds' model / sgemm ratios}.
-     */
-    private static double[] sgemmAgainstModel(ModelRunner model, int batch, double flopsPerImage) {
-        List<Double> sgemm = new ArrayList<>();
-        List<Double> modelGflops = new ArrayList<>();
-        List<Double> ratios = new ArrayList<>();
-        // not measured: the JIT compiles DL4J's Java side of a forward pass in the first seconds
-        BenchModel.bareImagesPerSecond(model, batch, 5);
-        ModelCost.sgemmGflops(1024, 1);
-        for (int round = 0; round < ROUNDS; round++) {
-            // a pause before each: OpenBLAS's threads spin for a while after a multiply, and OpenMP's
-            // after a forward pass, taking CPU from whatever runs next
-            Blocking.pause(SETTLE);
-            double s = ModelCost.sgemmGflops(1024, 1);
-            Blocking.pause(SETTLE);
-            double m = BenchModel.bareImagesPerSecond(model, batch, 2) * flopsPerImage / 1e9;
-            sgemm.add(s);
-            modelGflops.add(m);
-            ratios.add(m / s);
-        }
-        return new double[] {Percentiles.median(sgemm), Percentiles.median(modelGflops), Percentiles.median(ratios)};
+        return new double[] {(before + after) / 2, measured, before, after};
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -1,5 +1,12 @@
 package io.fovea.cli.bench;
 
+import io.fovea.cli.Blocking;
+import io.fovea.cli.Percentiles;
+import io.fovea.core.runtime.NativeBackend;
+import io.fovea.stream.model.ModelRunner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
@@ -37,8 +44,23 @@ public final class ModelCost {
         return flops;
     }
 
-    /** Single-precision matrix multiply speed of this machine through ND4J's BLAS, GFLOP/s. */
+    /**
+     * Single-precision matrix multiply speed of this machine through ND4J's BLAS on every core,
+     * GFLOP/s. A serving process keeps BLAS on one thread ({@link NativeBackend#blasOnCallingThreadOnly()});
+     * the machine's speed is measured with all of them, and that setting is restored after.
+     */
     public static double sgemmGflops(int n, double seconds) {
+        var blas = Nd4j.factory().blas();
+        int threads = blas.getMaxThreads();
+        blas.setMaxThreads(Runtime.getRuntime().availableProcessors());
+        try {
+            return sgemmGflopsAsSet(n, seconds);
+        } finally {
+            blas.setMaxThreads(threads);
+        }
+    }
+
+    private static double sgemmGflopsAsSet(int n, double seconds) {
         INDArray a = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n);
         INDArray b = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n);
         INDArray c = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n);
@@ -53,5 +75,30 @@ public final class ModelCost {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         return 2.0 * n * n * n * runs / elapsed / 1e9;
+    }
+
+    /**
+     * sgemm and the model, alternated in {@code rounds} short rounds: {median sgemm GFLOP/s,
+     * median model GFLOP/s, median of the rounds' model / sgemm ratios}.
+     */
+    static double[] sgemmAgainstModel(ModelRunner model, int batch, double flopsPerImage, int rounds, Duration settle) {
+        List<Double> sgemm = new ArrayList<>();
+        List<Double> modelGflops = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        // not measured: the JIT compiles DL4J's Java side of a forward pass in the first seconds
+        BenchModel.bareImagesPerSecond(model, batch, 5);
+        sgemmGflops(1024, 1);
+        for (int round = 0; round < rounds; round++) {
+            // a pause before each: OpenBLAS's threads spin for a while after a multiply, and OpenMP's
+            // after a forward pass, taking CPU from whatever runs next
+            Blocking.pause(settle);
+            double s = sgemmGflops(1024, 1);
+            Blocking.pause(settle);
+            double m = BenchModel.bareImagesPerSecond(model, batch, 2) * flopsPerImage / 1e9;
+            sgemm.add(s);
+            modelGflops.add(m);
+            ratios.add(m / s);
+        }
+        return new double[] {Percentiles.median(sgemm), Percentiles.median(modelGflops), Percentiles.median(ratios)};
     }
 }

@@ -47,6 +47,23 @@ public final class NativeBackend {
                 System.getProperty(HELPERS_DISABLE));
     }
 
+    /**
+     * Lets BLAS (OpenBLAS) multiply on the calling thread only, for a process that serves models.
+     * With the oneDNN helpers, the convolutions run on OpenMP's threads and BLAS only does the
+     * head's small dense multiplies (a fraction of a percent of VGG16's work); but OpenBLAS's
+     * worker thread spins for a while after every multiply, and so took a core from the
+     * convolutions at every forward pass: 5-9% of a core, and the model 4-15% slower at batch 32
+     * (alternated, {@code BlasProbe} in the README's benchmark notes). Call it after
+     * {@link #configure()}: it loads ND4J. The thread count is process-wide.
+     */
+    public static void blasOnCallingThreadOnly() {
+        var blas = org.nd4j.linalg.factory.Nd4j.factory().blas();
+        if (blas.getMaxThreads() != 1) {
+            blas.setMaxThreads(1);
+            LOG.debug("BLAS ({}) now multiplies on the calling thread only", blas.getBlasVendor());
+        }
+    }
+
     /** The classifier suffix for these CPU flags: AVX-512, else AVX2, else plain x86-64, all with oneDNN. */
     static String extensionFor(Set<String> flags) {
         if (flags.containsAll(AVX512)) {

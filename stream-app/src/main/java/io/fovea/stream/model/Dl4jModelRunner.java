@@ -3,6 +3,7 @@ package io.fovea.stream.model;
 import io.fovea.core.bundle.ModelBundle;
 import io.fovea.core.image.RandomImages;
 import io.fovea.core.image.RgbImage;
+import io.fovea.core.runtime.NativeBackend;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -12,6 +13,8 @@ public final class Dl4jModelRunner implements ModelRunner {
 
     public Dl4jModelRunner(ModelBundle bundle) {
         this.bundle = bundle;
+        NativeBackend.blasOnCallingThreadOnly(); // a serving process: see there why
+
     }
 
     /**
