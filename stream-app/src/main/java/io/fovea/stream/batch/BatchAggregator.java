@@ -22,7 +22,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * that does not fit whole is finished by the next pass. So the model runs full batches whenever
  * enough images are waiting, even when partitions close small batches at their deadline.
  * A submission is classified by one model version: a swap takes effect between passes, never
- * while a submission is half done. Reports queue wait, batch size and inference time.
+ * while a submission is half done (a half-done one is then finished in a pass of its own, so the
+ * swap waits one pass at most). Reports queue wait, batch size and inference time.
  */
 public final class BatchAggregator implements AutoCloseable {
     /** A submission: its images, and its rows of output as the passes that hold them finish. */
@@ -143,10 +144,14 @@ public final class BatchAggregator implements AutoCloseable {
                 if (carried == null) {
                     applySwap(); // never while a submission is half done: it keeps its version
                 }
+                // A swap is waiting for the half-done submission: finish it in a pass of its own.
+                // Under steady load a filled pass would end mid-submission again, and the swap
+                // could wait many passes for one that happens to end on a submission's edge.
+                boolean alone = carried != null && pendingSwap.get() != null;
                 Request first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
                 carried = null;
                 int size = 0;
-                for (Request next = first; next != null; next = size < maxBatchSize ? queue.poll() : null) {
+                for (Request next = first; next != null; next = size < maxBatchSize && !alone ? queue.poll() : null) {
                     int count = Math.min(next.unplaced(), maxBatchSize - size);
                     pass.add(new Slice(next, next.placed, count));
                     next.placed += count;

@@ -151,6 +151,31 @@ class BatchAggregatorTest {
     }
 
     @Test
+    void underSteadyLoadASwapFinishesTheHalfDoneSubmissionInAPassOfItsOwnAndSwitchesRightAfter() throws Exception {
+        FakeModel v1 = new FakeModel(1);
+        Gated gated = new Gated(v1);
+        FakeModel v2 = new FakeModel(2);
+        try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(gated), 4, metrics())) {
+            CompletableFuture<BatchResult> six = aggregator.submit(images(6, 0));
+            assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS)); // 4 in the model, 2 carried
+            // more keeps arriving; filled passes would end mid-submission again and again, and the
+            // swap, which waits for a pass that ends on a submission's edge, would wait on and on
+            List<CompletableFuture<BatchResult>> later = List.of(aggregator.submit(images(3, 10)),
+                    aggregator.submit(images(3, 20)), aggregator.submit(images(3, 30)));
+            CompletableFuture<BatchAggregator.Switched> swap = aggregator.swap(v2);
+            gated.permits.release(2);
+
+            assertEquals(1, six.get(10, TimeUnit.SECONDS).modelVersion());
+            assertEquals(1, swap.get(10, TimeUnit.SECONDS).replaced().version());
+            for (CompletableFuture<BatchResult> result : later) {
+                assertEquals(2, result.get(10, TimeUnit.SECONDS).modelVersion());
+            }
+            assertEquals(List.of(4, 2), v1.batchSizes, "the carried 2 alone, then the switch");
+            assertEquals(List.of(4, 4, 1), v2.batchSizes);
+        }
+    }
+
+    @Test
     void aFailedPassFailsEverySubmissionInItAndTheNextPassServesAgain() throws Exception {
         FakeModel fake = new FakeModel(1);
         Gated gated = new Gated(fake);
