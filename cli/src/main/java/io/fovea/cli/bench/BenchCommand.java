@@ -136,15 +136,17 @@ public final class BenchCommand implements Callable<Integer> {
                 int rounds = batch == reference ? referenceRounds : 1;
                 List<double[]> measured = new ArrayList<>();
                 List<Double> jit = new ArrayList<>();
+                List<Double> busy = new ArrayList<>();
                 for (int round = 0; round < rounds; round++) {
                     if (batch == reference && round == 1) {
                         perRecord = pipeline.perRecordThroughput(model, topic, Math.min(events, 1000));
                     }
                     measured.add(aroundBare(model, batch, () -> {
                         double compiledBefore = JitWarmUp.compilingSeconds();
-                        double imagesPerSecond = pipeline.throughput(model, topic, events, batch);
+                        PipelineBench.Run run = pipeline.run(model, topic, events, batch);
                         jit.add(JitWarmUp.compilingSeconds() - compiledBefore);
-                        return imagesPerSecond;
+                        busy.add(run.modelBusy());
+                        return run.imagesPerSecond();
                     }));
                 }
                 bare.put(batch, Percentiles.median(measured.stream().map(m -> m[0]).toList()));
@@ -153,8 +155,12 @@ public final class BenchCommand implements Callable<Integer> {
                 compiling.put(batch, Percentiles.median(jit));
                 if (batch == reference) {
                     pipedAroundPerRecord = (measured.get(0)[1] + measured.get(1)[1]) / 2;
-                    eachRound = measured.stream().map(m -> String.format("%.2f (%.1f / %.1f, the model's %.1f before and %.1f after)",
-                            m[1] / m[0], m[1], m[0], m[2], m[3])).toList();
+                    eachRound = new ArrayList<>();
+                    for (int i = 0; i < rounds; i++) {
+                        double[] m = measured.get(i);
+                        eachRound.add(String.format("%.2f (%.1f / %.1f, the model's %.1f before and %.1f after, in passes %.0f%% of the run)",
+                                m[1] / m[0], m[1], m[0], m[2], m[3], 100 * busy.get(i)));
+                    }
                 }
             }
             double fastOverBuiltIn;

@@ -11,6 +11,7 @@ import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.StreamApp;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.model.ModelRunner;
+import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -63,15 +65,29 @@ final class PipelineBench {
         return topic;
     }
 
+    /**
+     * A throughput run: images per second from RUNNING to the last prediction committed, and the
+     * share of that time the model spent in forward passes (under 1: it waited for images).
+     */
+    record Run(double imagesPerSecond, double modelBusy) {
+    }
+
     /** Images per second from RUNNING to the last prediction committed, with batches of up to {@code batch}. */
     double throughput(ModelRunner model, String topic, int events, int batch) {
+        return run(model, topic, events, batch).imagesPerSecond();
+    }
+
+    Run run(ModelRunner model, String topic, int events, int batch) {
         String output = "bench-out-" + UUID.randomUUID().toString().substring(0, 6);
         try (StreamApp app = new StreamApp(config(topic, output, batch), new NonClosingModel(model))) {
             app.start();
             awaitRunning(app::state);
+            Timer passes = app.metrics().registry().get("fovea.inference").timer();
+            double inferenceBefore = passes.totalTime(TimeUnit.SECONDS);
             long start = System.nanoTime();
             awaitPredictions(output, events, at -> true, null);
-            return events / ((System.nanoTime() - start) / 1e9);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Run(events / seconds, (passes.totalTime(TimeUnit.SECONDS) - inferenceBefore) / seconds);
         }
     }
 
