@@ -40,14 +40,16 @@ final class JitWarmUp {
             double imagesPerSecond = pipeline.throughput(model, topic, events, batch);
             double seconds = (System.nanoTime() - start) / 1e9;
             double compiling = compilingSeconds() - compiledBefore;
-            out.printf("Warm-up run %d (not measured), batch %d: %.1f img/s; JIT compiling %.1f s of the run's %.1f s.%n",
+            out.printf("- Warm-up run %d (not measured), batch %d: %.1f img/s; JIT compiling %.1f s of the run's %.1f s.%n",
                     run, batch, imagesPerSecond, compiling, seconds);
             out.flush();
             if (watched && compiling < SETTLED_SHARE * seconds) {
+                out.println();
                 return;
             }
         }
-        out.println(watched ? "The JIT compiler was still busy after " + runs + " warm-up runs; measuring anyway."
-                : "This JVM does not report JIT compile time: 2 warm-up runs.");
+        out.println(watched ? "- The JIT compiler was still busy after " + runs + " warm-up runs; measuring anyway."
+                : "- This JVM does not report JIT compile time: 2 warm-up runs.");
+        out.println();
     }
 }
