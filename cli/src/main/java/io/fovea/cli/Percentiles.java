@@ -16,9 +16,13 @@ public final class Percentiles {
         return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
     }
 
-    /** The middle value (the upper one of the two middle values of an even count); NaN when empty. */
+    /** The middle value (the mean of the two middle values of an even count); NaN when empty. */
     public static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
-        return sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() / 2);
+        int n = sorted.size();
+        if (n == 0) {
+            return Double.NaN;
+        }
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }
