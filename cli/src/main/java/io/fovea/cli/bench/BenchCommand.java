@@ -142,9 +142,8 @@ public final class BenchCommand implements Callable<Integer> {
                         perRecord = pipeline.perRecordThroughput(model, topic, Math.min(events, 1000));
                     }
                     measured.add(aroundBare(model, batch, () -> {
-                        double compiledBefore = JitWarmUp.compilingSeconds();
                         PipelineBench.Run run = pipeline.run(model, topic, events, batch);
-                        jit.add(JitWarmUp.compilingSeconds() - compiledBefore);
+                        jit.add(run.compilingSeconds());
                         busy.add(run.modelBusy());
                         return run.imagesPerSecond();
                     }));

@@ -35,13 +35,12 @@ final class JitWarmUp {
         boolean watched = !Double.isNaN(compilingSeconds());
         int runs = watched ? MAX_RUNS : 2;
         for (int run = 1; run <= runs; run++) {
-            double compiledBefore = compilingSeconds();
             long start = System.nanoTime();
-            double imagesPerSecond = pipeline.throughput(model, topic, events, batch);
+            PipelineBench.Run measured = pipeline.run(model, topic, events, batch);
             double seconds = (System.nanoTime() - start) / 1e9;
-            double compiling = compilingSeconds() - compiledBefore;
+            double compiling = measured.compilingSeconds();
             out.printf("- Warm-up run %d (not measured), batch %d: %.1f img/s; JIT compiling %.1f s of the run's %.1f s.%n",
-                    run, batch, imagesPerSecond, compiling, seconds);
+                    run, batch, measured.imagesPerSecond(), compiling, seconds);
             out.flush();
             if (watched && compiling < SETTLED_SHARE * seconds) {
                 out.println();

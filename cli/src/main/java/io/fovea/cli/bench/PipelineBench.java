@@ -66,18 +66,18 @@ final class PipelineBench {
     }
 
     /**
-     * A throughput run: images per second from RUNNING to the last prediction committed, and the
-     * share of that time the model spent in forward passes (under 1: it waited for images).
+     * A throughput run: images per second from RUNNING to the last prediction committed, the
+     * share of that time the model spent in forward passes (under 1: it waited for images), and
+     * the seconds the JIT compiler worked during the whole run, the app's start and close included.
      */
-    record Run(double imagesPerSecond, double modelBusy) {
+    record Run(double imagesPerSecond, double modelBusy, double compilingSeconds) {
     }
 
-    /** Images per second from RUNNING to the last prediction committed, with batches of up to {@code batch}. */
-    double throughput(ModelRunner model, String topic, int events, int batch) {
-        return run(model, topic, events, batch).imagesPerSecond();
-    }
-
+    /** A throughput run with batches of up to {@code batch}. */
     Run run(ModelRunner model, String topic, int events, int batch) {
+        double compiledBefore = JitWarmUp.compilingSeconds();
+        double imagesPerSecond;
+        double modelBusy;
         String output = "bench-out-" + UUID.randomUUID().toString().substring(0, 6);
         try (StreamApp app = new StreamApp(config(topic, output, batch), new NonClosingModel(model))) {
             app.start();
@@ -87,8 +87,10 @@ final class PipelineBench {
             long start = System.nanoTime();
             awaitPredictions(output, events, at -> true, null);
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Run(events / seconds, (passes.totalTime(TimeUnit.SECONDS) - inferenceBefore) / seconds);
+            imagesPerSecond = events / seconds;
+            modelBusy = (passes.totalTime(TimeUnit.SECONDS) - inferenceBefore) / seconds;
         }
+        return new Run(imagesPerSecond, modelBusy, JitWarmUp.compilingSeconds() - compiledBefore);
     }
 
     /** Throughput of the per-record pattern (one model call per record), same topic, same guarantees. */
