@@ -14,7 +14,6 @@ public final class Dl4jModelRunner implements ModelRunner {
     public Dl4jModelRunner(ModelBundle bundle) {
         this.bundle = bundle;
         NativeBackend.blasOnCallingThreadOnly(); // a serving process: see there why
-
     }
 
     /**
