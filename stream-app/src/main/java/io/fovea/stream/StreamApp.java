@@ -4,6 +4,12 @@ import io.fovea.schemas.TopicCreator;
 import io.fovea.stream.batch.BatchAggregator;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.errors.ErrorRouting;
+import io.fovea.stream.errors.ProcessingErrors;
+import io.fovea.stream.errors.ProductionErrors;
+import io.fovea.stream.limits.ClusterLimits;
+import io.fovea.stream.limits.RecordLimit;
+import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.HttpEndpoints;
 import io.fovea.stream.metrics.ProcessMetrics;
 import io.fovea.stream.metrics.StreamMetrics;
@@ -17,10 +23,13 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +50,7 @@ public final class StreamApp implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final ProcessMetrics processMetrics;
     private final HttpEndpoints http;
+    private final SizeBudget budget;
     private ModelSwapper swapper;
     private ReleaseFollower follower;
 
@@ -50,18 +60,32 @@ public final class StreamApp implements AutoCloseable {
         this.metrics = new StreamMetrics(registry, config.getInt(StreamConfig.ACCURACY_WINDOW));
         metrics.modelInService(initialModel.name(), initialModel.version());
         ensureTopics(config);
+        Properties properties = config.streamsProperties();
+        this.budget = sizeBudget(config, properties);
+        LOG.info("Size budget: {}", budget.describe());
+        properties.put(ErrorRouting.CONFIG_KEY, new ErrorRouting(config.get(StreamConfig.DLQ_TOPIC), budget.deadLetters(), metrics));
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingErrors.class);
+        properties.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrors.class);
+        // Records are read as bytes, which cannot fail to deserialize: anything else is a defect.
+        properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
         this.aggregator = new BatchAggregator(model, config.getInt(StreamConfig.MAX_BATCH_SIZE), metrics);
         ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(
                 config.get(StreamConfig.INPUT_TOPIC), FoveaTopology.PENDING_STORE,
                 config.getInt(StreamConfig.MAX_BATCH_SIZE), Duration.ofMillis(config.getLong(StreamConfig.MAX_BATCH_WAIT_MS)),
                 config.getInt(StreamConfig.TOP_K),
-                new ImageValidator(config.getLong(StreamConfig.MAX_PAYLOAD_BYTES), config.getLong(StreamConfig.MAX_IMAGE_PIXELS)),
-                aggregator, metrics);
-        this.streams = new KafkaStreams(FoveaTopology.build(config, settings), config.streamsProperties());
+                new ImageValidator(budget.maxPayloadBytes(), config.getLong(StreamConfig.MAX_IMAGE_PIXELS)),
+                budget, aggregator, metrics);
+        this.streams = new KafkaStreams(FoveaTopology.build(config, settings), properties);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         this.processMetrics = new ProcessMetrics(registry);
-        streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+        streams.setStateListener((now, before) -> {
+            LOG.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.ERROR) {
+                LOG.error("Kafka Streams stopped on an error it cannot get past (logged above, with what to do); "
+                        + "/health now answers 503. Nothing committed is lost: fix the cause and restart serve.");
+            }
+        });
         int port = config.getInt(StreamConfig.HTTP_PORT);
         this.http = port < 0 ? null : new HttpEndpoints(port, registry, this::isAlive, this::isReady);
     }
@@ -143,6 +167,27 @@ public final class StreamApp implements AutoCloseable {
         int partitions = partitionsOf(bootstrap, config.get(StreamConfig.INPUT_TOPIC));
         TopicCreator.ensure(bootstrap, config.get(StreamConfig.OUTPUT_TOPIC), partitions, false);
         TopicCreator.ensure(bootstrap, config.get(StreamConfig.DLQ_TOPIC), partitions, false);
+    }
+
+    /** The changelog Kafka Streams keeps the pending images in. */
+    public static String pendingChangelog(StreamConfig config) {
+        return config.get(StreamConfig.APPLICATION_ID) + "-" + FoveaTopology.PENDING_STORE + "-changelog";
+    }
+
+    /** Reads the cluster's limits and refuses settings that cannot work together. */
+    private static SizeBudget sizeBudget(StreamConfig config, Properties properties) {
+        String changelog = pendingChangelog(config);
+        String output = config.get(StreamConfig.OUTPUT_TOPIC);
+        String dlq = config.get(StreamConfig.DLQ_TOPIC);
+        try (Admin admin = Admin.create(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(StreamConfig.BOOTSTRAP_SERVERS)))) {
+            Map<String, RecordLimit> limits = new ClusterLimits(admin, properties).of(List.of(changelog, output, dlq));
+            return SizeBudget.of(limits.get(changelog), limits.get(output), limits.get(dlq), config.maxPayloadBytes(),
+                    StreamConfig.MAX_PAYLOAD_BYTES);
+        }
+    }
+
+    public SizeBudget sizeBudget() {
+        return budget;
     }
 
     private static int partitionsOf(String bootstrap, String topic) {

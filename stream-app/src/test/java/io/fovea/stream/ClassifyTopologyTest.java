@@ -14,6 +14,7 @@ import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.batch.BatchAggregator;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.ModelSlot;
 import io.fovea.stream.validate.ImageValidator;
@@ -66,7 +67,8 @@ class ClassifyTopologyTest {
                 StreamConfig.MAX_BATCH_SIZE, Integer.toString(MAX_BATCH), StreamConfig.MAX_BATCH_WAIT_MS, Long.toString(WAIT_MS),
                 StreamConfig.MAX_PAYLOAD_BYTES, "5000", StreamConfig.MAX_IMAGE_PIXELS, "100"));
         ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(Topics.IMAGES, FoveaTopology.PENDING_STORE,
-                MAX_BATCH, Duration.ofMillis(WAIT_MS), 2, new ImageValidator(5000, 100), aggregator, metrics);
+                MAX_BATCH, Duration.ofMillis(WAIT_MS), 2, new ImageValidator(5000, 100), SizeBudget.atKafkaDefaults(), aggregator,
+                metrics);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

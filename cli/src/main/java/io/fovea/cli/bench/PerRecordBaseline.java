@@ -6,6 +6,7 @@ import io.fovea.avro.SourcePosition;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.model.ModelRunner;
+import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.validate.AcceptedImage;
 import io.fovea.stream.validate.ImageValidator;
 import java.time.Instant;
@@ -25,7 +26,7 @@ final class PerRecordBaseline implements AutoCloseable {
     private final KafkaStreams streams;
 
     PerRecordBaseline(StreamConfig config, ModelRunner model) {
-        ImageValidator validator = new ImageValidator(config.getLong(StreamConfig.MAX_PAYLOAD_BYTES),
+        ImageValidator validator = new ImageValidator(SizeBudget.atKafkaDefaults().maxPayloadBytes(),
                 config.getLong(StreamConfig.MAX_IMAGE_PIXELS));
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(config.get(StreamConfig.INPUT_TOPIC), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))

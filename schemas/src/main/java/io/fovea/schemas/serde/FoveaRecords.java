@@ -5,8 +5,13 @@ import io.fovea.avro.DeadLetterReason;
 import io.fovea.avro.ImageEvent;
 import io.fovea.avro.ModelRelease;
 import io.fovea.avro.Prediction;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
 /** The codecs of every Fovea record type, and decoding of a record whose type is known only by its fingerprint. */
@@ -16,7 +21,7 @@ public final class FoveaRecords {
     public static final SingleObjectCodec<Prediction> PREDICTION =
             new SingleObjectCodec<>(Prediction.class, Prediction.getClassSchema());
     public static final SingleObjectCodec<DeadLetter> DEAD_LETTER =
-            new SingleObjectCodec<>(DeadLetter.class, DeadLetter.getClassSchema());
+            new SingleObjectCodec<>(DeadLetter.class, DeadLetter.getClassSchema(), earlier("DeadLetter-1.avsc"));
     public static final SingleObjectCodec<ModelRelease> MODEL_RELEASE =
             new SingleObjectCodec<>(ModelRelease.class, ModelRelease.getClassSchema());
 
@@ -46,6 +51,20 @@ public final class FoveaRecords {
     }
 
     private static Optional<SingleObjectCodec<?>> codecFor(long fingerprint) {
-        return ALL.stream().filter(codec -> codec.fingerprint() == fingerprint).findFirst();
+        return ALL.stream().filter(codec -> codec.reads(fingerprint)).findFirst();
+    }
+
+    /** Earlier versions of a schema, shipped in the jar under avro/history. */
+    private static List<Schema> earlier(String... files) {
+        return Arrays.stream(files).map(file -> {
+            try (InputStream in = FoveaRecords.class.getResourceAsStream("/avro/history/" + file)) {
+                if (in == null) {
+                    throw new IllegalStateException("schema history file missing from the jar: " + file);
+                }
+                return new Schema.Parser().parse(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).toList();
     }
 }

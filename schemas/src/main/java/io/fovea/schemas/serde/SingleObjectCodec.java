@@ -5,6 +5,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
@@ -29,14 +33,28 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
     private final byte[] header;
     private final SpecificDatumWriter<T> writer;
     private final SpecificDatumReader<T> reader;
+    /** Readers of records written with earlier versions of the schema, by their fingerprint. */
+    private final Map<Long, SpecificDatumReader<T>> earlierReaders;
 
     public SingleObjectCodec(Class<T> type, Schema schema) {
+        this(type, schema, List.of());
+    }
+
+    /** @param earlier earlier versions of {@code schema}: their records are read into the current one */
+    public SingleObjectCodec(Class<T> type, Schema schema, List<Schema> earlier) {
         this.type = type;
         this.schema = schema;
         this.fingerprint = SingleObjectEncoding.fingerprint(schema);
         this.header = SingleObjectEncoding.header(schema);
         this.writer = new SpecificDatumWriter<>(schema);
         this.reader = new SpecificDatumReader<>(schema);
+        this.earlierReaders = earlier.stream().collect(Collectors.toUnmodifiableMap(
+                SingleObjectEncoding::fingerprint, old -> new SpecificDatumReader<T>(old, schema), (a, b) -> a));
+    }
+
+    /** True when records with this fingerprint decode: the current schema's, or an earlier version's. */
+    public boolean reads(long fingerprint) {
+        return fingerprint == this.fingerprint || earlierReaders.containsKey(fingerprint);
     }
 
     public Schema schema() {
@@ -73,7 +91,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
      * @throws UndecodableRecordException naming the reason and the bytes received
      */
     public T decode(byte[] data) {
-        checkHeader(data);
+        SpecificDatumReader<T> reader = readerFor(data);
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(
                 data, SingleObjectEncoding.HEADER_LENGTH, data.length - SingleObjectEncoding.HEADER_LENGTH, null);
         T record;
@@ -97,7 +115,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
         return record;
     }
 
-    private void checkHeader(byte[] data) {
+    private SpecificDatumReader<T> readerFor(byte[] data) {
         if (data == null) {
             throw new UndecodableRecordException(DeadLetterReason.NULL_VALUE,
                     "expected a single-object encoded " + name() + ", got null");
@@ -115,7 +133,11 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
                             + SingleObjectEncoding.leadingHex(data, 10));
         }
         long got = SingleObjectEncoding.readFingerprint(data);
-        if (got != fingerprint) {
+        if (got == fingerprint) {
+            return reader;
+        }
+        SpecificDatumReader<T> earlier = earlierReaders.get(got);
+        if (earlier == null) {
             String what = FoveaRecords.nameOf(got)
                     .map(other -> "that is the fingerprint of " + other + ", not " + name())
                     .orElse("no Fovea schema has it");
@@ -123,6 +145,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
                     "unknown schema fingerprint " + SingleObjectEncoding.wireHex(got) + " (" + what + "); "
                             + name() + " expects " + SingleObjectEncoding.wireHex(fingerprint));
         }
+        return earlier;
     }
 
     private String name() {

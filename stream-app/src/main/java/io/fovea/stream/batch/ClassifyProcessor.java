@@ -4,6 +4,7 @@ import io.fovea.avro.DeadLetterReason;
 import io.fovea.avro.Prediction;
 import io.fovea.avro.SourcePosition;
 import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.predict.Predictions;
 import io.fovea.stream.validate.AcceptedImage;
@@ -44,7 +45,8 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
 
     /** What a processor needs; one instance serves every task. */
     public record Settings(String inputTopic, String pendingStore, int maxBatchSize, Duration maxBatchWait, int topK,
-                           ImageValidator validator, BatchAggregator aggregator, StreamMetrics metrics) {
+                           ImageValidator validator, SizeBudget budget, BatchAggregator aggregator,
+                           StreamMetrics metrics) {
     }
 
     /** A closed batch in (or queued for) the model. */
@@ -82,6 +84,15 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             image = settings.validator().validate(record.value());
         } catch (RejectedRecordException e) {
             deadLetter(e.reason(), e.getMessage(), meta.topic(), meta.partition(), meta.offset(), record.key(), record.value());
+            return;
+        }
+        if (!settings.budget().holds(record.key(), record.value())) {
+            // Refused up front: a held copy the changelog cannot take would fail the task at commit.
+            deadLetter(DeadLetterReason.PAYLOAD_TOO_LARGE, "key and value of " + (length(record.key())
+                    + length(record.value())) + " bytes are more than the changelog of pending images can hold: "
+                    + SizeBudget.largestHeld(settings.budget().changelog()) + " bytes, as "
+                    + settings.budget().changelog() + " allows", meta.topic(), meta.partition(), meta.offset(),
+                    record.key(), record.value());
             return;
         }
         pending.add(meta.offset(), record.key(), record.value(), image, context.currentSystemTimeMs());
@@ -145,8 +156,17 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             settings.metrics().queueWait(queueNanos);
             Prediction prediction = Predictions.of(p.image().event(), result, i, settings.topK(),
                     new SourcePosition(topic(), partition(), p.offset()), queueNanos / 1_000_000, now);
-            context.forward(new Record<>(prediction.getId().getBytes(StandardCharsets.UTF_8),
-                    FoveaRecords.PREDICTION.encode(prediction), now.toEpochMilli()), PREDICTIONS_SINK);
+            byte[] key = prediction.getId().getBytes(StandardCharsets.UTF_8);
+            byte[] value = FoveaRecords.PREDICTION.encode(prediction);
+            if (!settings.budget().predictions().fits(key, value)) {
+                // Its id and attributes are copied into the prediction: too many for the output topic.
+                deadLetter(DeadLetterReason.OUTPUT_TOO_LARGE, "its prediction of " + (key.length + value.length)
+                        + " bytes of key and value does not fit " + settings.budget().predictions(), topic(), partition(),
+                        p.offset(), p.key(), p.value());
+                pending.emitted(p.offset());
+                continue;
+            }
+            context.forward(new Record<>(key, value, now.toEpochMilli()), PREDICTIONS_SINK);
             Integer truth = prediction.getTrueLabel();
             settings.metrics().predicted(result.modelName(), result.modelVersion(),
                     now.toEpochMilli() - prediction.getEventTime().toEpochMilli(),
@@ -168,10 +188,14 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     private void deadLetter(DeadLetterReason reason, String message, String topic, int partition, long offset,
                             byte[] key, byte[] value) {
         Instant now = Instant.now();
-        byte[] letter = FoveaRecords.DEAD_LETTER.encode(
-                DeadLetters.of(reason, message, topic, partition, offset, key, value, now));
-        context.forward(new Record<>(key, letter, now.toEpochMilli()), DEAD_LETTERS_SINK);
-        settings.metrics().deadLetter(reason);
+        DeadLetters.Letter letter = DeadLetters.fitted(reason, message, topic, partition, offset, key, value, now,
+                settings.budget().deadLetters());
+        context.forward(new Record<>(letter.key(), letter.value(), now.toEpochMilli()), DEAD_LETTERS_SINK);
+        settings.metrics().deadLetter(reason, letter.truncated());
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
     }
 
     private String topic() {

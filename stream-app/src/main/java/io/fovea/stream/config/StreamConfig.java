@@ -4,12 +4,15 @@ import io.fovea.schemas.Topics;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -37,6 +40,11 @@ public final class StreamConfig {
     public static final String HTTP_PORT = "http.port";
     public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
     public static final String ACCURACY_WINDOW = "accuracy.window";
+    public static final String INSTANCE_ID = "instance.id";
+    /** {@link #MAX_PAYLOAD_BYTES} value: as large as the changelog of pending images can hold. */
+    public static final String AUTO = "auto";
+    /** {@link #INSTANCE_ID} value: no static membership. */
+    public static final String DYNAMIC = "dynamic";
     public static final String KAFKA_PREFIX = "kafka.";
 
     /** Key, default, meaning: the README's configuration table is this list. */
@@ -59,7 +67,7 @@ public final class StreamConfig {
         k.put(MAX_BATCH_SIZE, new String[] {"32", "a batch closes when it holds this many images"});
         k.put(MAX_BATCH_WAIT_MS, new String[] {"10", "... or when its oldest image has waited this long"});
         k.put(TOP_K, new String[] {"3", "classes listed in each prediction's topK"});
-        k.put(MAX_PAYLOAD_BYTES, new String[] {"10485760", "larger record values are dead-lettered as PAYLOAD_TOO_LARGE"});
+        k.put(MAX_PAYLOAD_BYTES, new String[] {AUTO, "larger record values are dead-lettered as PAYLOAD_TOO_LARGE; auto: what the changelog of pending images can hold, read from the cluster at start"});
         k.put(MAX_IMAGE_PIXELS, new String[] {"16777216", "larger images (width*height) are dead-lettered as IMAGE_TOO_LARGE, before decoding"});
         k.put(PROCESSING_GUARANTEE, new String[] {StreamsConfig.EXACTLY_ONCE_V2, "exactly_once_v2 or at_least_once"});
         k.put(NUM_STREAM_THREADS, new String[] {"1", "stream threads; all share one model"});
@@ -68,6 +76,7 @@ public final class StreamConfig {
         k.put(HTTP_PORT, new String[] {"8080", "port of /metrics, /health and /ready (0: any free port; -1: off)"});
         k.put(SHUTDOWN_TIMEOUT_MS, new String[] {"30000", "how long SIGTERM may take to drain and stop"});
         k.put(ACCURACY_WINDOW, new String[] {"1000", "rolling accuracy is over the last this many labelled predictions"});
+        k.put(INSTANCE_ID, new String[] {"", "stable name of this instance (Kafka's group.instance.id): a restart takes its partitions back at once instead of after the session timeout; empty: host name and state.dir; dynamic: none. In Kubernetes, the pod name"});
         return k;
     }
 
@@ -119,7 +128,9 @@ public final class StreamConfig {
         positive(MAX_BATCH_SIZE);
         positive(MAX_BATCH_WAIT_MS);
         positive(TOP_K);
-        positive(MAX_PAYLOAD_BYTES);
+        if (maxPayloadBytes() != null && maxPayloadBytes() <= 0) {
+            throw new IllegalArgumentException(MAX_PAYLOAD_BYTES + " must be positive or auto, got " + get(MAX_PAYLOAD_BYTES));
+        }
         positive(NUM_STREAM_THREADS);
         String guarantee = get(PROCESSING_GUARANTEE);
         if (!guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !guarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
@@ -131,6 +142,36 @@ public final class StreamConfig {
         if (getLong(key) <= 0) {
             throw new IllegalArgumentException(key + " must be positive, got " + get(key));
         }
+    }
+
+    /** The configured payload limit, or null for {@link #AUTO}. */
+    public Long maxPayloadBytes() {
+        return AUTO.equalsIgnoreCase(get(MAX_PAYLOAD_BYTES).trim()) ? null : getLong(MAX_PAYLOAD_BYTES);
+    }
+
+    /**
+     * Kafka's {@code group.instance.id} for this instance, or null for dynamic membership. The
+     * default names the host and the state folder: stable across restarts of one instance, and
+     * distinct between instances on one host, which cannot share a state folder.
+     */
+    public String instanceId() {
+        String id = get(INSTANCE_ID).trim();
+        if (id.equalsIgnoreCase(DYNAMIC)) {
+            return null;
+        }
+        if (!id.isEmpty()) {
+            return id;
+        }
+        String host = System.getenv().getOrDefault("HOSTNAME", "");
+        if (host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        String folder = Path.of(get(STATE_DIR)).toAbsolutePath().normalize().toString();
+        return host + "-" + Integer.toHexString(folder.hashCode());
     }
 
     public String get(String key) {
@@ -161,6 +202,12 @@ public final class StreamConfig {
         // The stream thread waits in poll() at most this long when idle: a batch's deadline
         // punctuation can be no more punctual than this.
         p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, getLong(MAX_BATCH_WAIT_MS) / 2));
+        String instance = instanceId();
+        if (instance != null) {
+            // Static membership: a restarted instance rejoins as itself, without waiting out the
+            // old member's session (45 s by default) and without moving any other partitions.
+            p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instance);
+        }
         values.forEach((key, value) -> {
             if (key.startsWith(KAFKA_PREFIX)) {
                 p.put(key.substring(KAFKA_PREFIX.length()), value);

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The stream app's own meters (names as Prometheus shows them):
  * {@code fovea_records_in_total}, {@code fovea_predictions_total},
- * {@code fovea_dead_letters_total{reason}}, {@code fovea_batch_size} (images per forward pass),
+ * {@code fovea_dead_letters_total{reason}}, {@code fovea_dead_letters_truncated_total},
+ * {@code fovea_stream_errors_total{handler,outcome}}, {@code fovea_batch_size} (images per forward pass),
  * {@code fovea_batches_closed_total{cause=size|deadline}}, {@code fovea_queue_wait_seconds}
  * (arrival to forward pass), {@code fovea_model_wait_seconds} (closed batch waiting for the
  * model), {@code fovea_inference_seconds} (one forward pass), {@code fovea_latency_seconds}
@@ -63,8 +64,22 @@ public final class StreamMetrics {
         recordsIn.increment();
     }
 
-    public void deadLetter(DeadLetterReason reason) {
+    /** {@code truncated}: the original was cut short to fit the dead-letter topic. */
+    public void deadLetter(DeadLetterReason reason, boolean truncated) {
         Counter.builder("fovea.dead.letters").tag("reason", reason.name()).register(registry).increment();
+        if (truncated) {
+            Counter.builder("fovea.dead.letters.truncated").description("dead letters whose original was cut short")
+                    .register(registry).increment();
+        }
+    }
+
+    /**
+     * An exception Kafka Streams handed to one of Fovea's handlers: {@code fovea_stream_errors_total}
+     * by handler (processing, production) and outcome (dead_lettered, skipped_punctuation, fatal).
+     */
+    public void streamError(String handler, String outcome) {
+        Counter.builder("fovea.stream.errors").tag("handler", handler).tag("outcome", outcome)
+                .description("exceptions handled by Fovea's Kafka Streams handlers").register(registry).increment();
     }
 
     public void batchClosed(String cause) {

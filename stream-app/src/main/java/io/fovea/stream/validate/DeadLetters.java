@@ -2,19 +2,42 @@ package io.fovea.stream.validate;
 
 import io.fovea.avro.DeadLetter;
 import io.fovea.avro.DeadLetterReason;
+import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.stream.limits.RecordLimit;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
 
-/** Builds the DeadLetter of a refused record, keeping its bytes for inspection and replay. */
+/**
+ * Builds the DeadLetter of a refused record, keeping its bytes for inspection and replay. A
+ * letter that would not fit the dead-letter topic keeps as much of the original as fits, with
+ * the original's length and SHA-256 and {@code truncated} set: a refusal never fails the task.
+ */
 public final class DeadLetters {
+    /** Messages can quote producer-chosen text (an event id); a refusal's reason needs no more. */
+    static final int MAX_MESSAGE_CHARS = 1000;
+    /** A key cut short keeps this much; a longer one is no use for routing anyway. */
+    static final int KEPT_KEY_BYTES = 1024;
+
+    /** A dead letter as forwarded: record key and encoded DeadLetter. */
+    public record Letter(byte[] key, byte[] value, boolean truncated) {
+    }
+
     private DeadLetters() {
     }
 
     public static DeadLetter of(DeadLetterReason reason, String message, String topic, int partition, long offset,
                                 byte[] key, byte[] value, Instant failedAt) {
+        String text = message == null ? reason.name() : message;
+        if (text.length() > MAX_MESSAGE_CHARS) {
+            text = text.substring(0, MAX_MESSAGE_CHARS) + "... (" + text.length() + " characters)";
+        }
         return DeadLetter.newBuilder()
                 .setReason(reason)
-                .setMessage(message == null ? reason.name() : message)
+                .setMessage(text)
                 .setSourceTopic(topic)
                 .setSourcePartition(partition)
                 .setSourceOffset(offset)
@@ -22,5 +45,45 @@ public final class DeadLetters {
                 .setValue(value == null ? null : ByteBuffer.wrap(value))
                 .setFailedAt(failedAt)
                 .build();
+    }
+
+    /** The letter for {@code key} and {@code value}, whole when it fits {@code limit}, else cut short. */
+    public static Letter fitted(DeadLetterReason reason, String message, String topic, int partition, long offset,
+                                byte[] key, byte[] value, Instant failedAt, RecordLimit limit) {
+        DeadLetter letter = of(reason, message, topic, partition, offset, key, value, failedAt);
+        byte[] encoded = FoveaRecords.DEAD_LETTER.encode(letter);
+        if (limit.fits(key, encoded)) {
+            return new Letter(key, encoded, false);
+        }
+        letter.setTruncated(true);
+        if (key != null) {
+            letter.setOriginalKeyLength(key.length);
+            letter.setOriginalKeySha256(sha256(key));
+        }
+        if (value != null) {
+            letter.setOriginalValueLength(value.length);
+            letter.setOriginalValueSha256(sha256(value));
+        }
+        byte[] keptKey = key == null || key.length <= KEPT_KEY_BYTES ? key : Arrays.copyOf(key, KEPT_KEY_BYTES);
+        letter.setKey(keptKey == null ? null : ByteBuffer.wrap(keptKey));
+        // The key is in the record twice (record key and field): what is left goes to the value.
+        int keptValue = value == null ? 0 : value.length;
+        do {
+            letter.setValue(value == null ? null : ByteBuffer.wrap(value, 0, keptValue).slice());
+            encoded = FoveaRecords.DEAD_LETTER.encode(letter);
+            keptValue -= Math.max(1, limit.excess(keptKey, encoded));
+        } while (!limit.fits(keptKey, encoded) && keptValue >= 0);
+        if (!limit.fits(keptKey, encoded)) {
+            throw new IllegalStateException("a dead letter does not fit " + limit + " even with no value");
+        }
+        return new Letter(keptKey, encoded, true);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 }

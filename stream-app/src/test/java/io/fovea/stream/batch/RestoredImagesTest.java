@@ -12,6 +12,7 @@ import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.FakeModel;
 import io.fovea.stream.FoveaTopology;
 import io.fovea.stream.TestImages;
+import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.ModelSlot;
 import io.fovea.stream.validate.ImageValidator;
@@ -50,7 +51,8 @@ class RestoredImagesTest {
         StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
         try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(new FakeModel(1)), 4, metrics)) {
             ClassifyProcessor processor = new ClassifyProcessor(new ClassifyProcessor.Settings(Topics.IMAGES,
-                    FoveaTopology.PENDING_STORE, 4, Duration.ofMillis(10), 2, new ImageValidator(10, 10_000), aggregator, metrics));
+                    FoveaTopology.PENDING_STORE, 4, Duration.ofMillis(10), 2, new ImageValidator(10, 10_000), SizeBudget.atKafkaDefaults(),
+                    aggregator, metrics));
             processor.init(context); // must not throw
             context.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
 

@@ -1,0 +1,88 @@
+package io.fovea.stream.validate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fovea.avro.DeadLetter;
+import io.fovea.avro.DeadLetterReason;
+import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.stream.limits.RecordLimit;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DeadLettersTest {
+    private static final RecordLimit DEFAULTS = new RecordLimit("fovea.images.dlq", 1_048_588, 1_048_576);
+    private static final Instant T = Instant.ofEpochMilli(1_700_000_000_000L);
+
+    private static byte[] random(int length) {
+        byte[] bytes = new byte[length];
+        new Random(length).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] bytesOf(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+
+    @Test
+    void aLetterThatFitsKeepsTheOriginalWhole() {
+        byte[] value = random(1000);
+        DeadLetters.Letter letter = DeadLetters.fitted(DeadLetterReason.CORRUPT_IMAGE, "bad", "in", 1, 2,
+                "k".getBytes(), value, T, DEFAULTS);
+        assertFalse(letter.truncated());
+        DeadLetter decoded = FoveaRecords.DEAD_LETTER.decode(letter.value());
+        assertFalse(decoded.getTruncated());
+        assertArrayEquals(value, bytesOf(decoded.getValue()));
+        assertNull(decoded.getOriginalValueLength());
+    }
+
+    /** A value the input topic takes (up to 1,048,588 bytes by default) cannot go whole into a dead letter. */
+    @Test
+    void aLetterTooLargeForTheTopicKeepsAsMuchAsFitsWithTheOriginalsLengthAndSha256() {
+        byte[] key = "junk".getBytes();
+        byte[] value = random(1_048_500);
+        DeadLetters.Letter letter = DeadLetters.fitted(DeadLetterReason.NOT_SINGLE_OBJECT_AVRO, "not Avro", "in", 0, 9,
+                key, value, T, DEFAULTS);
+        assertTrue(letter.truncated());
+        assertTrue(DEFAULTS.fits(letter.key(), letter.value()), "fits the topic");
+        assertTrue(DEFAULTS.excess(letter.key(), Arrays.copyOf(letter.value(), letter.value().length + 40)) > 0,
+                "and keeps all but a few bytes of what would fit");
+        DeadLetter decoded = FoveaRecords.DEAD_LETTER.decode(letter.value());
+        assertTrue(decoded.getTruncated());
+        assertEquals(1_048_500, decoded.getOriginalValueLength());
+        assertEquals(DeadLetters.sha256(value), decoded.getOriginalValueSha256());
+        assertEquals(4, decoded.getOriginalKeyLength());
+        byte[] kept = bytesOf(decoded.getValue());
+        assertArrayEquals(Arrays.copyOf(value, kept.length), kept, "the original's first bytes");
+        assertArrayEquals(key, letter.key(), "a short key is kept whole");
+    }
+
+    @Test
+    void aHugeKeyIsCutShortToo() {
+        byte[] key = random(2_000_000);
+        DeadLetters.Letter letter = DeadLetters.fitted(DeadLetterReason.PAYLOAD_TOO_LARGE, "big", "in", 0, 1, key,
+                random(10), T, DEFAULTS);
+        assertTrue(letter.truncated());
+        assertEquals(DeadLetters.KEPT_KEY_BYTES, letter.key().length);
+        DeadLetter decoded = FoveaRecords.DEAD_LETTER.decode(letter.value());
+        assertEquals(2_000_000, decoded.getOriginalKeyLength());
+        assertEquals(DeadLetters.sha256(key), decoded.getOriginalKeySha256());
+        assertEquals(10, bytesOf(decoded.getValue()).length, "the value fits whole beside the cut key");
+    }
+
+    @Test
+    void aMessageQuotingALongIdIsCutShort() {
+        DeadLetter letter = DeadLetters.of(DeadLetterReason.CORRUPT_IMAGE, "image " + "x".repeat(500_000) + ": bad",
+                "in", 0, 1, null, null, T);
+        assertTrue(letter.getMessage().length() < DeadLetters.MAX_MESSAGE_CHARS + 40, "" + letter.getMessage().length());
+        assertTrue(letter.getMessage().endsWith("(500011 characters)"), letter.getMessage().substring(1000));
+    }
+}
