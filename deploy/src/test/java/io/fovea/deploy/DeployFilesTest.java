@@ -98,7 +98,7 @@ class DeployFilesTest {
                 assertTrue(doc.hasNonNull("apiVersion") && doc.hasNonNull("kind") && doc.path("metadata").hasNonNull("name"), file.toString());
                 switch (doc.get("kind").asText()) {
                     case "PersistentVolumeClaim" -> claims.add(doc.get("metadata").get("name").asText());
-                    case "Deployment" -> deployment = doc;
+                    case "StatefulSet" -> deployment = doc;
                     case "ConfigMap" -> doc.get("data").fieldNames().forEachRemaining(key -> {
                         String knob = key.substring("FOVEA_".length()).toLowerCase().replace('_', '.');
                         assertTrue(StreamConfig.KNOBS.containsKey(knob), key + " is not a stream-app setting");
@@ -115,6 +115,10 @@ class DeployFilesTest {
         assertEquals("http", container.get("readinessProbe").get("httpGet").get("port").asText());
         assertEquals(8080, container.get("ports").get(0).get("containerPort").asInt());
         assertTrue(container.get("args").toString().contains("\"--http-port\",\"8080\""));
+        JsonNode instanceId = container.get("env").get(0);
+        assertEquals("FOVEA_INSTANCE_ID", instanceId.get("name").asText(), "static membership needs a stable name");
+        assertEquals("metadata.name", instanceId.get("valueFrom").get("fieldRef").get("fieldPath").asText());
+        assertTrue(StreamConfig.KNOBS.containsKey("instance.id"));
     }
 
     @Test

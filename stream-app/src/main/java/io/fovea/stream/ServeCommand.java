@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the stream app: classifies ImageEvents into Predictions, exactly once.",
                 "Settings come from defaults, then --config FILE, then FOVEA_* environment variables, then",
-                "flags; every setting is listed in the README. SIGTERM drains and stops."})
+                "flags; every setting is listed in the README. SIGTERM drains and stops.",
+                "Exits 1 if Kafka Streams fails for good (the log says why and what to do)."})
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (bootstrap.servers).")
     String bootstrap;
@@ -43,6 +44,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    private volatile boolean failedForGood;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -74,8 +77,21 @@ public final class ServeCommand implements Callable<Integer> {
         out.println(pinned ? "Pinned: promotions and rollbacks are ignored." : "Following " + streamConfig.get(StreamConfig.RELEASES_TOPIC)
                 + " for promotions and rollbacks.");
         out.flush();
+        Thread watchdog = new Thread(() -> {
+            try {
+                app.awaitFailure();
+                failedForGood = true;
+                stopped.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "fovea-serve-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
         stopped.await();
-        return 0;
+        // Nothing in this process can bring a failed Kafka Streams back: exit, so that whatever
+        // runs serve (Kubernetes, systemd, a shell loop) restarts it.
+        return failedForGood ? 1 : 0;
     }
 
     /** NAME@VERSION is that version; NAME is the promoted one, or the newest when none was promoted. */

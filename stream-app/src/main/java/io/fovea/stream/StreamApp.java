@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -51,6 +52,7 @@ public final class StreamApp implements AutoCloseable {
     private final ProcessMetrics processMetrics;
     private final HttpEndpoints http;
     private final SizeBudget budget;
+    private final CountDownLatch failed = new CountDownLatch(1);
     private ModelSwapper swapper;
     private ReleaseFollower follower;
 
@@ -65,6 +67,7 @@ public final class StreamApp implements AutoCloseable {
         LOG.info("Size budget: {}", budget.describe());
         properties.put(ErrorRouting.CONFIG_KEY, new ErrorRouting(config.get(StreamConfig.DLQ_TOPIC), budget.deadLetters(), metrics));
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingErrors.class);
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // Kafka 5.0's default
         properties.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrors.class);
         // Records are read as bytes, which cannot fail to deserialize: anything else is a defect.
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
@@ -84,6 +87,7 @@ public final class StreamApp implements AutoCloseable {
             if (now == KafkaStreams.State.ERROR) {
                 LOG.error("Kafka Streams stopped on an error it cannot get past (logged above, with what to do); "
                         + "/health now answers 503. Nothing committed is lost: fix the cause and restart serve.");
+                failed.countDown();
             }
         });
         int port = config.getInt(StreamConfig.HTTP_PORT);
@@ -134,6 +138,11 @@ public final class StreamApp implements AutoCloseable {
                 throw new IllegalStateException("interrupted while waiting for Kafka Streams", e);
             }
         }
+    }
+
+    /** Waits until Kafka Streams fails for good (state ERROR); for serve, which then exits non-zero. */
+    public void awaitFailure() throws InterruptedException {
+        failed.await();
     }
 
     public boolean isAlive() {

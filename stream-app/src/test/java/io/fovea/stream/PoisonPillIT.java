@@ -26,7 +26,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -156,6 +162,46 @@ class PoisonPillIT {
                     assertTrue(byKey.get(tag + "over").getMessage().contains("changelog"),
                             byKey.get(tag + "over").getMessage());
                 }
+            }
+        }
+    }
+
+    /**
+     * A topic limit lowered while serve runs: the held copy that fitted at start no longer does.
+     * That is fatal (skipping a changelog write would lose the image), counted, and said; after a
+     * restart the budget is read again and the same record is dead-lettered, not lost.
+     */
+    @Test
+    void aChangelogLimitLoweredWhileServingStopsTheAppAndARestartDeadLettersTheRecord() throws Exception {
+        StreamTestKit kit = new StreamTestKit(1);
+        // Held past several commits: a copy classified within one commit never reaches the changelog.
+        kit.extra.put(StreamConfig.MAX_BATCH_WAIT_MS, "5000");
+        String stateDir = stateRoot.resolve("lowered").toString();
+        try (KafkaProducer<byte[], byte[]> producer = largeRecordProducer()) {
+            try (StreamApp app = new StreamApp(StreamConfig.of(kit.settings(stateDir)), new FakeModel(1)).start()) {
+                StreamTestKit.await(() -> app.state() == KafkaStreams.State.RUNNING, TIMEOUT, "RUNNING");
+                String changelog = StreamApp.pendingChangelog(StreamConfig.of(kit.settings(stateDir)));
+                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        KafkaTestBroker.bootstrapServers()))) {
+                    admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, changelog),
+                            List.of(new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "100000"),
+                                    AlterConfigOp.OpType.SET)))).all().get();
+                }
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(kit.images, "big".getBytes(),
+                        paddedImage("big", 32, 300_000))).get();
+                StreamTestKit.await(() -> app.state() == KafkaStreams.State.ERROR, TIMEOUT, "ERROR");
+                assertFalse(app.isAlive(), "/health answers 503");
+                assertEquals(1.0, app.metrics().registry().get("fovea.stream.errors").tag("outcome", "fatal")
+                        .counter().count());
+            }
+            try (StreamApp app = new StreamApp(StreamConfig.of(kit.settings(stateDir)), new FakeModel(1)).start()) {
+                StreamTestKit.await(() -> app.state() == KafkaStreams.State.RUNNING, TIMEOUT, "RUNNING again");
+                assertTrue(app.sizeBudget().maxPayloadBytes() < 100_000, "the lowered limit, read at start");
+                DeadLetter letter = kit.deadLetters(1, TIMEOUT).get(0);
+                assertEquals(DeadLetterReason.PAYLOAD_TOO_LARGE, letter.getReason());
+                assertEquals("big", new String(bytesOf(letter.getKey()), StandardCharsets.UTF_8));
+                assertTrue(kit.predictedIds(1, Duration.ofSeconds(2)).isEmpty());
+                assertEquals(KafkaStreams.State.RUNNING, app.state());
             }
         }
     }

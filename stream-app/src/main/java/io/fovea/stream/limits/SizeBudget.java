@@ -40,7 +40,7 @@ public record SizeBudget(RecordLimit changelog, RecordLimit predictions, RecordL
 
     /** The budget of an untouched cluster, for tools and tests that have no cluster to ask. */
     public static SizeBudget atKafkaDefaults() {
-        RecordLimit limit = new RecordLimit("(Kafka's default)", KAFKA_DEFAULT_MESSAGE_MAX_BYTES, KAFKA_DEFAULT_MAX_REQUEST_SIZE);
+        RecordLimit limit = new RecordLimit("kafka-defaults", KAFKA_DEFAULT_MESSAGE_MAX_BYTES, KAFKA_DEFAULT_MAX_REQUEST_SIZE);
         return of(limit, limit, limit, null, "max.payload.bytes");
     }
 
