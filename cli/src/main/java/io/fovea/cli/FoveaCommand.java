@@ -1,6 +1,6 @@
 package io.fovea.cli;
 
-import io.fovea.cli.bench.BenchCommand;
+import io.fovea.bench.BenchCommand;
 import io.fovea.cli.broker.BrokerCommand;
 import io.fovea.cli.consume.ConsumeCommand;
 import io.fovea.cli.demo.DemoCommand;

@@ -1,6 +1,7 @@
 package io.fovea.stream;
 
 import io.fovea.core.bundle.ModelBundle;
+import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.model.Dl4jModelRunner;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,6 +48,12 @@ public final class ServeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private volatile boolean failedForGood;
+
+    /** {@code serve} in a JVM of its own, without the launcher: for the benchmark and tests that kill it. */
+    public static void main(String[] args) {
+        NativeBackend.configure(); // before any ND4J class loads
+        System.exit(new CommandLine(new ServeCommand()).execute(args));
+    }
 
     @Override
     public Integer call() throws InterruptedException {

@@ -1,7 +1,7 @@
 package io.fovea.stream;
 
 import io.fovea.schemas.TopicCreator;
-import io.fovea.stream.batch.BatchAggregator;
+import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.errors.ErrorRouting;
@@ -46,7 +46,7 @@ public final class StreamApp implements AutoCloseable {
     private final ModelSlot model;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final StreamMetrics metrics;
-    private final BatchAggregator aggregator;
+    private final InferenceWorker worker;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final ProcessMetrics processMetrics;
@@ -71,13 +71,13 @@ public final class StreamApp implements AutoCloseable {
         properties.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrors.class);
         // Records are read as bytes, which cannot fail to deserialize: anything else is a defect.
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
-        this.aggregator = new BatchAggregator(model, config.getInt(StreamConfig.MAX_BATCH_SIZE), metrics);
+        this.worker = new InferenceWorker(model, config.getInt(StreamConfig.MAX_BATCH_SIZE), metrics);
         ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(
                 config.get(StreamConfig.INPUT_TOPIC), FoveaTopology.PENDING_STORE,
                 config.getInt(StreamConfig.MAX_BATCH_SIZE), Duration.ofMillis(config.getLong(StreamConfig.MAX_BATCH_WAIT_MS)),
                 config.getInt(StreamConfig.TOP_K),
                 new ImageValidator(budget.maxPayloadBytes(), config.getLong(StreamConfig.MAX_IMAGE_PIXELS)),
-                budget, aggregator, metrics);
+                budget, worker, metrics);
         this.streams = new KafkaStreams(FoveaTopology.build(config, settings), properties);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
@@ -104,7 +104,7 @@ public final class StreamApp implements AutoCloseable {
      * rollback is loaded, checked and swapped in between batches (see {@link ModelSwapper}).
      */
     public StreamApp followReleases(ModelStore store, String modelName) {
-        swapper = new ModelSwapper(store, aggregator, model, metrics);
+        swapper = new ModelSwapper(store, worker, model, metrics);
         TopicCreator.ensure(config.get(StreamConfig.BOOTSTRAP_SERVERS), config.get(StreamConfig.RELEASES_TOPIC), 1, true);
         follower = new ReleaseFollower(config.get(StreamConfig.BOOTSTRAP_SERVERS), config.get(StreamConfig.RELEASES_TOPIC),
                 modelName, version -> swapper.request(modelName, version)).start();
@@ -221,7 +221,7 @@ public final class StreamApp implements AutoCloseable {
         }
         streamsMetrics.close();
         processMetrics.close();
-        aggregator.close();
+        worker.close();
         if (http != null) {
             http.close();
         }

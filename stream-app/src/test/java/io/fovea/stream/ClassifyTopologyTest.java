@@ -11,7 +11,7 @@ import io.fovea.avro.Prediction;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.schemas.Topics;
 import io.fovea.schemas.serde.FoveaRecords;
-import io.fovea.stream.batch.BatchAggregator;
+import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.limits.SizeBudget;
@@ -46,7 +46,7 @@ class ClassifyTopologyTest {
     private static final long WAIT_MS = 10;
 
     private FakeModel model;
-    private BatchAggregator aggregator;
+    private InferenceWorker worker;
     private StreamMetrics metrics;
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> images;
@@ -62,12 +62,12 @@ class ClassifyTopologyTest {
     void start() {
         model = new FakeModel(3);
         metrics = new StreamMetrics(new SimpleMeterRegistry(), 100);
-        aggregator = new BatchAggregator(new ModelSlot(model), MAX_BATCH, metrics);
+        worker = new InferenceWorker(new ModelSlot(model), MAX_BATCH, metrics);
         StreamConfig config = StreamConfig.of(Map.of(StreamConfig.BOOTSTRAP_SERVERS, "unused:9092",
                 StreamConfig.MAX_BATCH_SIZE, Integer.toString(MAX_BATCH), StreamConfig.MAX_BATCH_WAIT_MS, Long.toString(WAIT_MS),
                 StreamConfig.MAX_PAYLOAD_BYTES, "5000", StreamConfig.MAX_IMAGE_PIXELS, "100"));
         ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(Topics.IMAGES, FoveaTopology.PENDING_STORE,
-                MAX_BATCH, Duration.ofMillis(WAIT_MS), 2, new ImageValidator(5000, 100), SizeBudget.atKafkaDefaults(), aggregator,
+                MAX_BATCH, Duration.ofMillis(WAIT_MS), 2, new ImageValidator(5000, 100), SizeBudget.atKafkaDefaults(), worker,
                 metrics);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
@@ -81,7 +81,7 @@ class ClassifyTopologyTest {
     @AfterEach
     void stop() {
         driver.close();
-        aggregator.close();
+        worker.close();
     }
 
     private void send(String id, byte[] value) {

@@ -39,7 +39,7 @@ class CrashRecoveryIT {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                ChildServe.class.getName(), "--store", store.toString(), "--model", "tiny"));
+                ServeCommand.class.getName(), "--store", store.toString(), "--model", "tiny"));
         for (Map.Entry<String, String> setting : kit.settings(dir.resolve("state").toString()).entrySet()) {
             command.add("--set");
             command.add(setting.getKey() + "=" + setting.getValue());

@@ -58,7 +58,7 @@ class RestartIT {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                ChildServe.class.getName(), "--store", dir.resolve("store").toString(), "--model", "tiny"));
+                ServeCommand.class.getName(), "--store", dir.resolve("store").toString(), "--model", "tiny"));
         settings.forEach((key, value) -> {
             command.add("--set");
             command.add(key + "=" + value);

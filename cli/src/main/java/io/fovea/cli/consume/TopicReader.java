@@ -1,6 +1,6 @@
 package io.fovea.cli.consume;
 
-import io.fovea.cli.Blocking;
+import io.fovea.core.runtime.Blocking;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.fovea.cli.demo;
 
-import static io.fovea.cli.Blocking.join;
+import static io.fovea.core.runtime.Blocking.join;
 
 import io.fovea.avro.ReleaseAction;
 import io.fovea.broker.LocalKafkaBroker;

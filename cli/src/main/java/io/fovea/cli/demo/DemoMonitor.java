@@ -1,6 +1,6 @@
 package io.fovea.cli.demo;
 
-import io.fovea.cli.Percentiles;
+import io.fovea.bench.Percentiles;
 import io.fovea.avro.Prediction;
 import io.fovea.schemas.serde.FoveaRecords;
 import java.io.PrintWriter;

@@ -5,6 +5,8 @@ import io.fovea.avro.Prediction;
 import io.fovea.avro.SourcePosition;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.limits.SizeBudget;
+import io.fovea.stream.model.BatchResult;
+import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.predict.Predictions;
 import io.fovea.stream.validate.AcceptedImage;
@@ -28,7 +30,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * One task's path: validate each record (refused ones become dead letters at once), hold the
  * accepted ones in {@link PendingImages}, and close a batch when it reaches the size limit or
  * its oldest image has waited the time limit. A closed batch goes to the shared
- * {@link BatchAggregator} without waiting: while the model works, this thread keeps reading,
+ * {@link InferenceWorker} without waiting: while the model works, this thread keeps reading,
  * committing and filling the next batch. Finished batches are emitted in order, from
  * {@code process} and from the punctuator; at most {@value #MAX_IN_FLIGHT} are in flight per task,
  * after which closing another waits for the oldest (back-pressure).
@@ -45,7 +47,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
 
     /** What a processor needs; one instance serves every task. */
     public record Settings(String inputTopic, String pendingStore, int maxBatchSize, Duration maxBatchWait, int topK,
-                           ImageValidator validator, SizeBudget budget, BatchAggregator aggregator,
+                           ImageValidator validator, SizeBudget budget, InferenceWorker worker,
                            StreamMetrics metrics) {
     }
 
@@ -116,7 +118,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         List<PendingImages.Pending> batch = pending.take(settings.maxBatchSize());
         settings.metrics().batchClosed(cause);
         inFlight.addLast(new InFlight(batch,
-                settings.aggregator().submit(batch.stream().map(p -> p.image().image()).toList()), System.nanoTime()));
+                settings.worker().submit(batch.stream().map(p -> p.image().image()).toList()), System.nanoTime()));
     }
 
     /** init() may not forward, so images refused on restore wait for the first process or punctuation. */
@@ -140,8 +142,8 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         List<PendingImages.Pending> batch = closed.batch();
         BatchResult result;
         try {
-            result = BatchAggregator.await(closed.result());
-        } catch (BatchAggregator.InferenceException e) {
+            result = InferenceWorker.await(closed.result());
+        } catch (InferenceWorker.InferenceException e) {
             for (PendingImages.Pending p : batch) {
                 deadLetter(DeadLetterReason.INFERENCE_FAILED, e.getMessage(), topic(), partition(), p.offset(), p.key(), p.value());
                 pending.emitted(p.offset());

@@ -4,7 +4,7 @@ import java.util.function.Supplier;
 
 /**
  * The model version in service. The inference thread reads it once per forward pass and is the
- * only one to swap it (see {@code BatchAggregator#swap}), so a swap always lands between batches.
+ * only one to swap it (see {@code InferenceWorker#swap}), so a swap always lands between batches.
  */
 public final class ModelSlot implements Supplier<ModelRunner> {
     private volatile ModelRunner current;

@@ -2,7 +2,6 @@ package io.fovea.stream.model;
 
 import io.fovea.core.runtime.BackgroundPriority;
 import io.fovea.core.store.ModelStore;
-import io.fovea.stream.batch.BatchAggregator;
 import io.fovea.stream.metrics.StreamMetrics;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -15,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Brings a new model version into service without stopping the stream: on its own thread it
  * loads the bundle (SHA-256, configuration, parameters) and probes it ({@link
  * Dl4jModelRunner#probe()}, which also warms it up), then hands it to the inference thread,
- * which switches between two forward passes (see {@link BatchAggregator#swap}). A version that
+ * which switches between two forward passes (see {@link InferenceWorker#swap}). A version that
  * fails any check is refused: the current one keeps serving, and the refusal is logged and
  * counted.
  *
@@ -32,7 +31,7 @@ public final class ModelSwapper implements AutoCloseable {
     }
 
     private final ModelStore store;
-    private final BatchAggregator aggregator;
+    private final InferenceWorker worker;
     private final Supplier<ModelRunner> current;
     private final StreamMetrics metrics;
     /** The newest version asked for; a request overtaken by a newer one does nothing. */
@@ -46,10 +45,10 @@ public final class ModelSwapper implements AutoCloseable {
         return t;
     });
 
-    public ModelSwapper(ModelStore store, BatchAggregator aggregator, Supplier<ModelRunner> current,
+    public ModelSwapper(ModelStore store, InferenceWorker worker, Supplier<ModelRunner> current,
                         StreamMetrics metrics) {
         this.store = store;
-        this.aggregator = aggregator;
+        this.worker = worker;
         this.current = current;
         this.metrics = metrics;
     }
@@ -70,7 +69,7 @@ public final class ModelSwapper implements AutoCloseable {
             if (serving.name().equals(model) && serving.version() == version) {
                 return new Outcome(version, false, "already serving", 0);
             }
-            BatchAggregator.Switched switched = awaitSwap(Dl4jModelRunner.checked(store.load(model, version)));
+            InferenceWorker.Switched switched = awaitSwap(Dl4jModelRunner.checked(store.load(model, version)));
             ModelRunner replaced = switched.replaced();
             double seconds = (switched.atNanos() - start) / 1e9;
             metrics.modelSwap(true, seconds);
@@ -91,9 +90,9 @@ public final class ModelSwapper implements AutoCloseable {
     }
 
     /** The inference thread switches between two passes; a candidate it was handed is its to close. */
-    private BatchAggregator.Switched awaitSwap(Dl4jModelRunner candidate) {
+    private InferenceWorker.Switched awaitSwap(Dl4jModelRunner candidate) {
         try {
-            return aggregator.swap(candidate).join();
+            return worker.swap(candidate).join();
         } catch (java.util.concurrent.CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         } catch (java.util.concurrent.CancellationException e) {

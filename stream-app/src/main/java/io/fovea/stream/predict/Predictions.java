@@ -4,7 +4,7 @@ import io.fovea.avro.ClassScore;
 import io.fovea.avro.ImageEvent;
 import io.fovea.avro.Prediction;
 import io.fovea.avro.SourcePosition;
-import io.fovea.stream.batch.BatchResult;
+import io.fovea.stream.model.BatchResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -13,6 +13,7 @@ import io.fovea.stream.FakeModel;
 import io.fovea.stream.FoveaTopology;
 import io.fovea.stream.TestImages;
 import io.fovea.stream.limits.SizeBudget;
+import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.ModelSlot;
 import io.fovea.stream.validate.ImageValidator;
@@ -49,10 +50,10 @@ class RestoredImagesTest {
         new PendingImages(store).add(7L, "held".getBytes(StandardCharsets.UTF_8), value, before.validate(value), 0);
 
         StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
-        try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(new FakeModel(1)), 4, metrics)) {
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(new FakeModel(1)), 4, metrics)) {
             ClassifyProcessor processor = new ClassifyProcessor(new ClassifyProcessor.Settings(Topics.IMAGES,
                     FoveaTopology.PENDING_STORE, 4, Duration.ofMillis(10), 2, new ImageValidator(10, 10_000), SizeBudget.atKafkaDefaults(),
-                    aggregator, metrics));
+                    worker, metrics));
             processor.init(context); // must not throw
             context.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
 

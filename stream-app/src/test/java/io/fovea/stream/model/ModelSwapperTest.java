@@ -8,7 +8,6 @@ import io.fovea.core.image.RgbImage;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.ModelStore;
 import io.fovea.stream.FakeModel;
-import io.fovea.stream.batch.BatchAggregator;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Proxy;
@@ -39,16 +38,16 @@ class ModelSwapperTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         StreamMetrics metrics = new StreamMetrics(registry, 10);
         ModelSlot slot = new ModelSlot(new FakeModel(1));
-        try (BatchAggregator aggregator = new BatchAggregator(slot, 4, metrics);
+        try (InferenceWorker worker = new InferenceWorker(slot, 4, metrics);
              ModelSwapper swapper = new ModelSwapper(failingWith(new OutOfMemoryError("Cannot allocate 4 GB")),
-                     aggregator, slot::get, metrics)) {
+                     worker, slot::get, metrics)) {
             ModelSwapper.Outcome outcome = swapper.request("fake", 2).get(30, TimeUnit.SECONDS);
 
             assertFalse(outcome.swapped());
             assertTrue(outcome.reason().contains("OutOfMemoryError: Cannot allocate 4 GB"), outcome.reason());
             assertEquals(1.0, registry.get("fovea.model.swaps").tag("result", "refused").counter().count());
             List<RgbImage> one = List.of(new RgbImage(2, 2, new byte[12]));
-            assertEquals(1, aggregator.classify(one).modelVersion());
+            assertEquals(1, worker.classify(one).modelVersion());
         }
     }
 }

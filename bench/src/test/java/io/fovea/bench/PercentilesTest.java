@@ -1,4 +1,4 @@
-package io.fovea.cli;
+package io.fovea.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

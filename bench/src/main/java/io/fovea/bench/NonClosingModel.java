@@ -1,4 +1,4 @@
-package io.fovea.cli.bench;
+package io.fovea.bench;
 
 import io.fovea.core.image.RgbImage;
 import io.fovea.stream.model.ModelRunner;

@@ -1,4 +1,4 @@
-package io.fovea.cli.bench;
+package io.fovea.bench;
 
 import io.fovea.stream.model.ModelRunner;
 import java.io.PrintWriter;

@@ -1,9 +1,8 @@
-package io.fovea.cli.bench;
+package io.fovea.bench;
 
-import static io.fovea.cli.Blocking.join;
-import static io.fovea.cli.Blocking.pause;
+import static io.fovea.core.runtime.Blocking.join;
+import static io.fovea.core.runtime.Blocking.pause;
 
-import io.fovea.cli.Percentiles;
 import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelFiles;
@@ -54,6 +53,15 @@ final class SwapBench {
         this.jvmOptions = jvmOptions;
     }
 
+    /** The 15 s without swaps: the longest pause in output, and resident memory at its start and end. */
+    record Quiet(long longestGapMillis, long residentFrom, long residentTo) {
+    }
+
+    /** What the swaps took: each one's load-and-check time, each switch, the worst pause, memory after the first and last. */
+    record Swaps(List<Double> seconds, List<OutputTimeline.Switch> switches, long longestGapMillis, long residentAfterFirst,
+                 long residentAfterLast) {
+    }
+
     void run(int swaps, double rate, PrintWriter out) {
         double batchMillis;
         try (ModelRunner model = BenchModel.runner(32, true)) {
@@ -85,72 +93,88 @@ final class SwapBench {
             Thread load = new Thread(() -> new PipelineBench(bootstrap, work).offerFor(input, rate, stop), "swap-bench-load");
             load.start();
             pause(Duration.ofSeconds(15)); // warm up, then a quiet period without swaps to compare with
-            long quietFrom = System.currentTimeMillis();
-            long rssQuietFrom = app.residentBytes();
-            pause(Duration.ofSeconds(15));
-            long quietTo = System.currentTimeMillis();
-            long rssQuietTo = app.residentBytes();
-            List<Double> swapSeconds = new ArrayList<>();
-            List<OutputTimeline.Switch> switches = new ArrayList<>();
-            long longestAroundSwaps = 0;
-            long rssAfterFirst = 0;
-            for (int i = 0; i < swaps; i++) {
-                int version = i % 2 == 0 ? 2 : 1;
-                double secondsBefore = app.metric("fovea_model_swap_seconds_sum", "");
-                long released = System.currentTimeMillis();
-                publisher.send(ReleasePublisher.of(store.manifest("bench", version), store.uri("bench", version),
-                        ReleaseAction.PROMOTED, 3 - version));
-                // watch the output, not the app: scraping its metrics this often would slow it down
-                timeline.awaitVersion(version, released, Duration.ofMinutes(2));
-                pause(SETTLE);
-                checkSwapped(app, i + 1);
-                swapSeconds.add(app.metric("fovea_model_swap_seconds_sum", "") - secondsBefore);
-                OutputTimeline.Switch at = timeline.switchAt(version, released, System.currentTimeMillis());
-                if (at == null) {
-                    throw new IllegalStateException("swap " + (i + 1) + ": no prediction before the first by version " + version);
-                }
-                switches.add(at);
-                longestAroundSwaps = Math.max(longestAroundSwaps, timeline.longestGap(released, System.currentTimeMillis()));
-                if (i == 0) {
-                    rssAfterFirst = app.residentBytes();
-                }
-            }
-            long rssAfterLast = app.residentBytes();
+            Quiet quiet = quietPeriod(app, timeline);
+            Swaps done = swapBackAndForth(app, publisher, store, timeline, swaps);
             long corruptGap = releaseCorrupt(app, publisher, store, timeline);
             double heapCommitted = app.metric("jvm_memory_committed_bytes", "area=\"heap\"");
             stop.set(true);
             join(load);
-            List<Double> gaps = switches.stream().map(s -> (double) s.gapMillis()).sorted().toList();
-            List<Double> firstPasses = switches.stream().map(OutputTimeline.Switch::firstInferenceMillis).sorted().toList();
-            List<Integer> firstBatches = switches.stream().map(OutputTimeline.Switch::firstBatchSize).sorted().toList();
             out.printf("%nHot-swap under load (serve in its own JVM: %s; %.0f img/s offered; VGG16 bundles of %d MB; %d swaps):%n%n",
                     String.join(" ", jvmOptions), rate, Files.size(store.versionDir("bench", 1).resolve(ModelFiles.PARAMETERS)) >> 20,
                     swaps);
-            out.println("| measure | value |");
-            out.println("| --- | ---: |");
-            out.printf("| load + check (release sent to new version serving), median | %.2f s |%n", Percentiles.median(swapSeconds));
-            out.printf("| output gap at the switch (last prediction by the old version to first by the new), median / p90 / max | %.0f / %.0f / %.0f ms |%n",
-                    Percentiles.median(gaps), Percentiles.nearestRank(gaps, 90), Percentiles.nearestRank(gaps, 100));
-            out.printf("| the new version's first forward pass, median / max (its batch size, median / max) | %.0f / %.0f ms (%d / %d) |%n",
-                    Percentiles.median(firstPasses), Percentiles.nearestRank(firstPasses, 100),
-                    firstBatches.get(firstBatches.size() / 2), firstBatches.get(firstBatches.size() - 1));
-            out.printf("| target: one batch of %d (%.0f ms, measured here) + max.batch.wait.ms | %.0f ms |%n", MAX_BATCH,
-                    batchMillis, batchMillis + MAX_WAIT_MS);
-            out.printf("| longest pause in output, 15 s without swaps | %d ms |%n", timeline.longestGap(quietFrom, quietTo));
-            out.printf("| longest pause in output, each release to %.1f s after its switch, worst of %d | %d ms |%n",
-                    SETTLE.toMillis() / 1000.0, swaps, longestAroundSwaps);
-            out.printf("| a corrupt release (version 3, refused): longest pause in output, release to %.1f s after the refusal | %d ms |%n",
-                    SETTLE.toMillis() / 1000.0, corruptGap);
-            out.printf("| resident memory, start and end of the 15 s without swaps | %d / %d MB |%n", rssQuietFrom >> 20,
-                    rssQuietTo >> 20);
-            out.printf("| resident memory after swap 1 | %d MB |%n", rssAfterFirst >> 20);
-            out.printf("| resident memory after swap %d | %d MB (%+.1f%%) |%n", swaps, rssAfterLast >> 20,
-                    100.0 * (rssAfterLast - rssAfterFirst) / rssAfterFirst);
-            out.printf("| of which Java heap, committed | %d MB |%n", (long) heapCommitted >> 20);
-            out.flush();
+            printTable(out, batchMillis, quiet, done, corruptGap, heapCommitted);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static Quiet quietPeriod(ServeProcess app, OutputTimeline timeline) {
+        long from = System.currentTimeMillis();
+        long residentFrom = app.residentBytes();
+        pause(Duration.ofSeconds(15));
+        long to = System.currentTimeMillis();
+        return new Quiet(timeline.longestGap(from, to), residentFrom, app.residentBytes());
+    }
+
+    /** Promotes versions 2 and 1 in turn, {@code swaps} times, each once the previous one serves. */
+    private static Swaps swapBackAndForth(ServeProcess app, ReleasePublisher publisher, DirectoryModelStore store,
+                                          OutputTimeline timeline, int swaps) {
+        List<Double> swapSeconds = new ArrayList<>();
+        List<OutputTimeline.Switch> switches = new ArrayList<>();
+        long longestAroundSwaps = 0;
+        long residentAfterFirst = 0;
+        for (int i = 0; i < swaps; i++) {
+            int version = i % 2 == 0 ? 2 : 1;
+            double secondsBefore = app.metric("fovea_model_swap_seconds_sum", "");
+            long released = System.currentTimeMillis();
+            publisher.send(ReleasePublisher.of(store.manifest("bench", version), store.uri("bench", version),
+                    ReleaseAction.PROMOTED, 3 - version));
+            // watch the output, not the app: scraping its metrics this often would slow it down
+            timeline.awaitVersion(version, released, Duration.ofMinutes(2));
+            pause(SETTLE);
+            checkSwapped(app, i + 1);
+            swapSeconds.add(app.metric("fovea_model_swap_seconds_sum", "") - secondsBefore);
+            OutputTimeline.Switch at = timeline.switchAt(version, released, System.currentTimeMillis());
+            if (at == null) {
+                throw new IllegalStateException("swap " + (i + 1) + ": no prediction before the first by version " + version);
+            }
+            switches.add(at);
+            longestAroundSwaps = Math.max(longestAroundSwaps, timeline.longestGap(released, System.currentTimeMillis()));
+            if (i == 0) {
+                residentAfterFirst = app.residentBytes();
+            }
+        }
+        return new Swaps(swapSeconds, switches, longestAroundSwaps, residentAfterFirst, app.residentBytes());
+    }
+
+    private static void printTable(PrintWriter out, double batchMillis, Quiet quiet, Swaps done, long corruptGap,
+                                   double heapCommitted) {
+        List<Double> gaps = done.switches().stream().map(s -> (double) s.gapMillis()).sorted().toList();
+        List<Double> firstPasses = done.switches().stream().map(OutputTimeline.Switch::firstInferenceMillis).sorted().toList();
+        List<Integer> firstBatches = done.switches().stream().map(OutputTimeline.Switch::firstBatchSize).sorted().toList();
+        int swaps = done.switches().size();
+        out.println("| measure | value |");
+        out.println("| --- | ---: |");
+        out.printf("| load + check (release sent to new version serving), median | %.2f s |%n", Percentiles.median(done.seconds()));
+        out.printf("| output gap at the switch (last prediction by the old version to first by the new), median / p90 / max | %.0f / %.0f / %.0f ms |%n",
+                Percentiles.median(gaps), Percentiles.nearestRank(gaps, 90), Percentiles.nearestRank(gaps, 100));
+        out.printf("| the new version's first forward pass, median / max (its batch size, median / max) | %.0f / %.0f ms (%d / %d) |%n",
+                Percentiles.median(firstPasses), Percentiles.nearestRank(firstPasses, 100),
+                firstBatches.get(firstBatches.size() / 2), firstBatches.get(firstBatches.size() - 1));
+        out.printf("| target: one batch of %d (%.0f ms, measured here) + max.batch.wait.ms | %.0f ms |%n", MAX_BATCH,
+                batchMillis, batchMillis + MAX_WAIT_MS);
+        out.printf("| longest pause in output, 15 s without swaps | %d ms |%n", quiet.longestGapMillis());
+        out.printf("| longest pause in output, each release to %.1f s after its switch, worst of %d | %d ms |%n",
+                SETTLE.toMillis() / 1000.0, swaps, done.longestGapMillis());
+        out.printf("| a corrupt release (version 3, refused): longest pause in output, release to %.1f s after the refusal | %d ms |%n",
+                SETTLE.toMillis() / 1000.0, corruptGap);
+        out.printf("| resident memory, start and end of the 15 s without swaps | %d / %d MB |%n", quiet.residentFrom() >> 20,
+                quiet.residentTo() >> 20);
+        out.printf("| resident memory after swap 1 | %d MB |%n", done.residentAfterFirst() >> 20);
+        out.printf("| resident memory after swap %d | %d MB (%+.1f%%) |%n", swaps, done.residentAfterLast() >> 20,
+                100.0 * (done.residentAfterLast() - done.residentAfterFirst()) / done.residentAfterFirst());
+        out.printf("| of which Java heap, committed | %d MB |%n", (long) heapCommitted >> 20);
+        out.flush();
     }
 
     /** Releases version 3, whose parameters are corrupt: it must be refused and never serve. Returns the longest pause around it. */

@@ -1,6 +1,6 @@
-package io.fovea.cli.bench;
+package io.fovea.bench;
 
-import static io.fovea.cli.Blocking.join;
+import static io.fovea.core.runtime.Blocking.join;
 
 import io.fovea.avro.ImageEvent;
 import io.fovea.avro.PixelFormat;

@@ -1,7 +1,7 @@
-package io.fovea.cli.bench;
+package io.fovea.bench;
 
 import io.fovea.avro.Prediction;
-import io.fovea.cli.Blocking;
+import io.fovea.core.runtime.Blocking;
 import io.fovea.schemas.serde.FoveaRecords;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.fovea.stream.batch;
+package io.fovea.stream.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +8,6 @@ import io.fovea.core.image.RgbImage;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.stream.FakeModel;
 import io.fovea.stream.metrics.StreamMetrics;
-import io.fovea.stream.model.ModelSlot;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-class BatchAggregatorTest {
+class InferenceWorkerTest {
     @BeforeAll
     static void backend() {
         NativeBackend.configure();
@@ -89,13 +88,13 @@ class BatchAggregatorTest {
     void submissionsWaitingForTheModelFillTheNextPassAndOneThatDoesNotFitWholeIsFinishedByTheFollowingPass() throws Exception {
         FakeModel fake = new FakeModel(1);
         Gated gated = new Gated(fake);
-        try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(gated), 8, metrics())) {
-            CompletableFuture<BatchResult> first = aggregator.submit(images(2, 0));
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 8, metrics())) {
+            CompletableFuture<BatchResult> first = worker.submit(images(2, 0));
             assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS));
             // while the model is busy, three partitions close batches of 3, 4 and 2 images
-            CompletableFuture<BatchResult> a = aggregator.submit(images(3, 10));
-            CompletableFuture<BatchResult> b = aggregator.submit(images(4, 20));
-            CompletableFuture<BatchResult> c = aggregator.submit(images(2, 30));
+            CompletableFuture<BatchResult> a = worker.submit(images(3, 10));
+            CompletableFuture<BatchResult> b = worker.submit(images(4, 20));
+            CompletableFuture<BatchResult> c = worker.submit(images(2, 30));
             gated.permits.release(3);
 
             assertEquals(2, first.get(10, TimeUnit.SECONDS).batchSize(0));
@@ -118,11 +117,11 @@ class BatchAggregatorTest {
     void aSubmissionWaitingBehindAnExactlyFullPassIsAnsweredByTheNextOne() throws Exception {
         FakeModel fake = new FakeModel(1);
         Gated gated = new Gated(fake);
-        try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(gated), 4, metrics())) {
-            CompletableFuture<BatchResult> first = aggregator.submit(images(1, 0));
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, metrics())) {
+            CompletableFuture<BatchResult> first = worker.submit(images(1, 0));
             assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS));
-            CompletableFuture<BatchResult> full = aggregator.submit(images(4, 0));
-            CompletableFuture<BatchResult> after = aggregator.submit(images(1, 0));
+            CompletableFuture<BatchResult> full = worker.submit(images(4, 0));
+            CompletableFuture<BatchResult> after = worker.submit(images(1, 0));
             gated.permits.release(3);
             first.get(10, TimeUnit.SECONDS);
             assertEquals(4, full.get(10, TimeUnit.SECONDS).batchSize(0));
@@ -136,17 +135,17 @@ class BatchAggregatorTest {
         FakeModel v1 = new FakeModel(1);
         Gated gated = new Gated(v1);
         FakeModel v2 = new FakeModel(2);
-        try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(gated), 4, metrics())) {
-            CompletableFuture<BatchResult> six = aggregator.submit(images(6, 0));
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, metrics())) {
+            CompletableFuture<BatchResult> six = worker.submit(images(6, 0));
             assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS)); // its first 4 images are in the model
-            CompletableFuture<BatchAggregator.Switched> swap = aggregator.swap(v2);
+            CompletableFuture<InferenceWorker.Switched> swap = worker.swap(v2);
             gated.permits.release(2);
 
             BatchResult result = six.get(10, TimeUnit.SECONDS);
             assertEquals(1, result.modelVersion());
             assertEquals(List.of(4, 2), v1.batchSizes);
             assertEquals(1, swap.get(10, TimeUnit.SECONDS).replaced().version());
-            assertEquals(2, aggregator.classify(images(1, 0)).modelVersion());
+            assertEquals(2, worker.classify(images(1, 0)).modelVersion());
         }
     }
 
@@ -155,14 +154,14 @@ class BatchAggregatorTest {
         FakeModel v1 = new FakeModel(1);
         Gated gated = new Gated(v1);
         FakeModel v2 = new FakeModel(2);
-        try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(gated), 4, metrics())) {
-            CompletableFuture<BatchResult> six = aggregator.submit(images(6, 0));
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, metrics())) {
+            CompletableFuture<BatchResult> six = worker.submit(images(6, 0));
             assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS)); // 4 in the model, 2 carried
             // more keeps arriving; filled passes would end mid-submission again and again, and the
             // swap, which waits for a pass that ends on a submission's edge, would wait on and on
-            List<CompletableFuture<BatchResult>> later = List.of(aggregator.submit(images(3, 10)),
-                    aggregator.submit(images(3, 20)), aggregator.submit(images(3, 30)));
-            CompletableFuture<BatchAggregator.Switched> swap = aggregator.swap(v2);
+            List<CompletableFuture<BatchResult>> later = List.of(worker.submit(images(3, 10)),
+                    worker.submit(images(3, 20)), worker.submit(images(3, 30)));
+            CompletableFuture<InferenceWorker.Switched> swap = worker.swap(v2);
             gated.permits.release(2);
 
             assertEquals(1, six.get(10, TimeUnit.SECONDS).modelVersion());
@@ -179,11 +178,11 @@ class BatchAggregatorTest {
     void aFailedPassFailsEverySubmissionInItAndTheNextPassServesAgain() throws Exception {
         FakeModel fake = new FakeModel(1);
         Gated gated = new Gated(fake);
-        try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(gated), 4, metrics())) {
-            CompletableFuture<BatchResult> first = aggregator.submit(images(1, 0));
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, metrics())) {
+            CompletableFuture<BatchResult> first = worker.submit(images(1, 0));
             assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS));
-            CompletableFuture<BatchResult> a = aggregator.submit(images(2, 0));
-            CompletableFuture<BatchResult> split = aggregator.submit(images(3, 0)); // 2 in the failing pass, 1 after
+            CompletableFuture<BatchResult> a = worker.submit(images(2, 0));
+            CompletableFuture<BatchResult> split = worker.submit(images(3, 0)); // 2 in the failing pass, 1 after
             fake.fail = true;
             gated.permits.release(1);
             assertThrows(ExecutionException.class, () -> first.get(10, TimeUnit.SECONDS));
@@ -193,7 +192,7 @@ class BatchAggregatorTest {
             assertThrows(ExecutionException.class, () -> split.get(10, TimeUnit.SECONDS));
             fake.fail = false;
             gated.permits.release(1);
-            assertEquals(1, aggregator.submit(images(1, 0)).get(10, TimeUnit.SECONDS).modelVersion());
+            assertEquals(1, worker.submit(images(1, 0)).get(10, TimeUnit.SECONDS).modelVersion());
         }
     }
 
@@ -201,11 +200,11 @@ class BatchAggregatorTest {
     void aSwappedInVersionServesFromTheNextPassAndTheOldOneIsClosed() throws Exception {
         FakeModel v1 = new FakeModel(1);
         FakeModel v2 = new FakeModel(2);
-        try (BatchAggregator aggregator = new BatchAggregator(new ModelSlot(v1), 8, metrics())) {
-            assertEquals(1, aggregator.classify(images(2, 0)).modelVersion());
-            assertEquals(1, aggregator.swap(v2).get(10, TimeUnit.SECONDS).replaced().version());
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(v1), 8, metrics())) {
+            assertEquals(1, worker.classify(images(2, 0)).modelVersion());
+            assertEquals(1, worker.swap(v2).get(10, TimeUnit.SECONDS).replaced().version());
             assertTrue(v1.closed);
-            assertEquals(2, aggregator.classify(images(2, 0)).modelVersion());
+            assertEquals(2, worker.classify(images(2, 0)).modelVersion());
         }
     }
 }

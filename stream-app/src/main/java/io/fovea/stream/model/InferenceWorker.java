@@ -1,9 +1,7 @@
-package io.fovea.stream.batch;
+package io.fovea.stream.model;
 
 import io.fovea.core.image.RgbImage;
 import io.fovea.stream.metrics.StreamMetrics;
-import io.fovea.stream.model.ModelRunner;
-import io.fovea.stream.model.ModelSlot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -25,7 +23,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * while a submission is half done (a half-done one is then finished in a pass of its own, so the
  * swap waits one pass at most). Reports queue wait, batch size and inference time.
  */
-public final class BatchAggregator implements AutoCloseable {
+public final class InferenceWorker implements AutoCloseable {
     /** A submission: its images, and its rows of output as the passes that hold them finish. */
     private static final class Request {
         final List<RgbImage> images;
@@ -69,7 +67,7 @@ public final class BatchAggregator implements AutoCloseable {
     }
 
     /** @param model the version in service; only this thread changes it, between forward passes */
-    public BatchAggregator(ModelSlot model, int maxBatchSize, StreamMetrics metrics) {
+    public InferenceWorker(ModelSlot model, int maxBatchSize, StreamMetrics metrics) {
         this.model = model;
         this.maxBatchSize = maxBatchSize;
         this.metrics = metrics;

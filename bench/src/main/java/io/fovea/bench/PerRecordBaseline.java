@@ -1,14 +1,16 @@
-package io.fovea.cli.bench;
+package io.fovea.bench;
 
-import io.fovea.avro.ClassScore;
 import io.fovea.avro.Prediction;
 import io.fovea.avro.SourcePosition;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.config.StreamConfig;
-import io.fovea.stream.model.ModelRunner;
 import io.fovea.stream.limits.SizeBudget;
+import io.fovea.stream.model.BatchResult;
+import io.fovea.stream.model.ModelRunner;
+import io.fovea.stream.predict.Predictions;
 import io.fovea.stream.validate.AcceptedImage;
 import io.fovea.stream.validate.ImageValidator;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,23 +30,17 @@ final class PerRecordBaseline implements AutoCloseable {
     PerRecordBaseline(StreamConfig config, ModelRunner model) {
         ImageValidator validator = new ImageValidator(SizeBudget.atKafkaDefaults().maxPayloadBytes(),
                 config.getLong(StreamConfig.MAX_IMAGE_PIXELS));
+        String input = config.get(StreamConfig.INPUT_TOPIC);
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(config.get(StreamConfig.INPUT_TOPIC), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+        builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .mapValues(value -> {
                     AcceptedImage image = validator.validate(value);
                     long start = System.nanoTime();
                     INDArray probabilities = model.predict(List.of(image.image()));
-                    int best = probabilities.argMax(1).getInt(0);
-                    Prediction p = Prediction.newBuilder().setId(image.event().getId())
-                            .setLabel(model.labels().get(best)).setLabelIndex(best)
-                            .setConfidence(probabilities.getFloat(0, best))
-                            .setTopK(List.of(new ClassScore(best, model.labels().get(best), probabilities.getFloat(0, best))))
-                            .setModelName(model.name()).setModelVersion(model.version())
-                            .setEventTime(image.event().getEventTime()).setPredictionTime(Instant.now())
-                            .setBatchSize(1).setQueueMillis(0).setInferenceMillis((System.nanoTime() - start) / 1e6)
-                            .setSource(new SourcePosition(config.get(StreamConfig.INPUT_TOPIC), -1, -1L))
-                            .setTrueLabel(image.event().getLabel()).setAttributes(image.event().getAttributes())
-                            .build();
+                    BatchResult one = new BatchResult(probabilities, model.name(), model.version(), model.labels(),
+                            new int[] {1}, 0, new long[] {System.nanoTime() - start});
+                    Prediction p = Predictions.of(image.event(), one, 0, 1, new SourcePosition(input, -1, -1L), 0,
+                            Instant.now());
                     probabilities.close();
                     return FoveaRecords.PREDICTION.encode(p);
                 })
@@ -62,6 +58,6 @@ final class PerRecordBaseline implements AutoCloseable {
 
     @Override
     public void close() {
-        streams.close(java.time.Duration.ofSeconds(30));
+        streams.close(Duration.ofSeconds(30));
     }
 }

@@ -1,4 +1,4 @@
-package io.fovea.cli;
+package io.fovea.core.runtime;
 
 import java.time.Duration;
 

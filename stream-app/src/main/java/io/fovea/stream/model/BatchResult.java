@@ -1,11 +1,11 @@
-package io.fovea.stream.batch;
+package io.fovea.stream.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * What one submission got back: its rows of the probabilities, and for each row the size and
  * time of the forward pass that computed it (a pass can hold several submissions, and a
- * submission can span two passes: see {@link BatchAggregator}).
+ * submission can span two passes: see {@link InferenceWorker}).
  *
  * @param queueNanos from submission to the start of its first pass
  */

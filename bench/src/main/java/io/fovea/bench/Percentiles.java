@@ -1,4 +1,4 @@
-package io.fovea.cli;
+package io.fovea.bench;
 
 import java.util.List;
 

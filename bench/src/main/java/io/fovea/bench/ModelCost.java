@@ -1,7 +1,6 @@
-package io.fovea.cli.bench;
+package io.fovea.bench;
 
-import io.fovea.cli.Blocking;
-import io.fovea.cli.Percentiles;
+import io.fovea.core.runtime.Blocking;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.stream.model.ModelRunner;
 import java.time.Duration;
@@ -77,11 +76,12 @@ public final class ModelCost {
         return 2.0 * n * n * n * runs / elapsed / 1e9;
     }
 
-    /**
-     * sgemm and the model, alternated in {@code rounds} short rounds: {median sgemm GFLOP/s,
-     * median model GFLOP/s, median of the rounds' model / sgemm ratios}.
-     */
-    static double[] sgemmAgainstModel(ModelRunner model, int batch, double flopsPerImage, int rounds, Duration settle) {
+    /** Medians of alternated rounds: sgemm's GFLOP/s, the model's, and of the rounds' model / sgemm ratios. */
+    record AgainstSgemm(double sgemmGflops, double modelGflops, double ratio) {
+    }
+
+    /** sgemm and the model, alternated in {@code rounds} short rounds. */
+    static AgainstSgemm sgemmAgainstModel(ModelRunner model, int batch, double flopsPerImage, int rounds, Duration settle) {
         List<Double> sgemm = new ArrayList<>();
         List<Double> modelGflops = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
@@ -99,6 +99,6 @@ public final class ModelCost {
             modelGflops.add(m);
             ratios.add(m / s);
         }
-        return new double[] {Percentiles.median(sgemm), Percentiles.median(modelGflops), Percentiles.median(ratios)};
+        return new AgainstSgemm(Percentiles.median(sgemm), Percentiles.median(modelGflops), Percentiles.median(ratios));
     }
 }

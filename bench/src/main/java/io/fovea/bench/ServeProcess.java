@@ -1,7 +1,7 @@
-package io.fovea.cli.bench;
+package io.fovea.bench;
 
-import io.fovea.cli.Blocking;
-import io.fovea.cli.FoveaCommand;
+import io.fovea.core.runtime.Blocking;
+import io.fovea.stream.ServeCommand;
 import io.fovea.stream.metrics.ProcessMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,7 +42,7 @@ final class ServeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FoveaCommand.class.getName(), "serve",
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ServeCommand.class.getName(),
                 "--http-port", Integer.toString(port)));
         command.addAll(serveArgs);
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));

@@ -1,0 +1,241 @@
+package io.fovea.bench;
+
+import io.fovea.broker.LocalKafkaBroker;
+import io.fovea.core.runtime.Blocking;
+import io.fovea.core.runtime.NativeBackend;
+import io.fovea.stream.model.ModelRunner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.DoubleSupplier;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Measures, in one run on this machine: the bare model at several batch sizes (and against
+ * sgemm), the whole pipeline through a real broker at the same sizes, the per-record pattern,
+ * and latency percentiles at fractions of the measured maximum. Prints Markdown tables.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Benchmarks the model and the stream app in one run; prints Markdown tables.",
+                "Starts an in-process Kafka unless --bootstrap is given. Takes a few minutes."})
+public final class BenchCommand implements Callable<Integer> {
+    private static final int ROUNDS = 5;
+    private static final Duration SETTLE = Duration.ofMillis(500);
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Use this broker instead of an in-process one.")
+    String bootstrap;
+
+    @Option(names = "--batch-sizes", split = ",", defaultValue = "1,8,32,64", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> batchSizes;
+
+    @Option(names = "--events", defaultValue = "4000",
+            description = {"Images per pipeline run (default: ${DEFAULT-VALUE}). Each run starts a new app; its start",
+                    "is not timed, its first fetches and last commit are."})
+    int events;
+
+    @Option(names = "--rounds", defaultValue = "5",
+            description = {"Pipeline runs, each between two bare-model runs, at batch 32 (default: ${DEFAULT-VALUE});",
+                    "the ratio is the median of theirs."})
+    int referenceRounds;
+
+    @Option(names = "--seconds", defaultValue = "8", description = "Seconds per bare-model measurement (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--latency-seconds", defaultValue = "20", description = "Measured seconds per offered load (default: ${DEFAULT-VALUE}).")
+    int latencySeconds;
+
+    @Option(names = "--input-size", defaultValue = "32", description = "Model input side (default: ${DEFAULT-VALUE}).")
+    int inputSize;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A stream app setting for every pipeline run, e.g. --set kafka.commit.interval.ms=500 (repeatable).")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(names = "--swaps", paramLabel = "N", description = "Instead: hot-swap two VGG16 versions N times under load; time, output pause, memory.")
+    int swaps;
+
+    @Option(names = "--swap-load", defaultValue = "50", description = "Images/s offered during --swaps (default: ${DEFAULT-VALUE}).")
+    double swapLoad;
+
+    @Option(names = "--serve-jvm", paramLabel = "OPTIONS", defaultValue = "-Xms1g -Xmx1g -XX:+AlwaysPreTouch",
+            description = {"JVM options of the app under --swaps (default: ${DEFAULT-VALUE}).",
+                    "A fixed, pre-touched heap (as deploy/ runs it): resident memory then moves only",
+                    "with what lives outside the heap, where a model's memory is."})
+    String serveJvm;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        Path state = Files.createTempDirectory("fovea-bench-state-");
+        LocalKafkaBroker broker = bootstrap == null ? LocalKafkaBroker.startTemporary() : null;
+        String servers = broker == null ? bootstrap : broker.bootstrapServers();
+        try {
+            if (swaps > 0) {
+                new SwapBench(servers, state, List.of(serveJvm.trim().split("\\s+"))).run(swaps, swapLoad, out);
+            } else {
+                measure(out, servers, state);
+            }
+            deleteTree(state); // stores, Kafka Streams state, serve's log: wanted only after a failure
+            return 0;
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("bench failed; its files (serve.log among them) are in " + state);
+            throw e;
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+
+    /** The per-record pattern, and the batched pipeline in the runs just before and after it. */
+    record PerRecord(double imagesPerSecond, double batchedAround) {
+    }
+
+    private void measure(PrintWriter out, String servers, Path state) {
+        if (referenceRounds < 2) {
+            throw new ParameterException(spec.commandLine(),
+                    "--rounds must be 2 or more: the per-record run goes between the first two");
+        }
+        try (ModelRunner model = BenchModel.runner(inputSize, true)) {
+            double flops = ModelCost.flopsPerImage(BenchModel.architecture(inputSize).whole(1e-3),
+                    InputType.convolutional(inputSize, inputSize, 3));
+            printHeader(out, flops);
+            int reference = batchSizes.contains(32) ? 32 : batchSizes.get(batchSizes.size() - 1);
+            ModelCost.AgainstSgemm sgemm = ModelCost.sgemmAgainstModel(model, reference, flops, ROUNDS, SETTLE);
+
+            PipelineBench pipeline = new PipelineBench(servers, state, settings);
+            String topic = pipeline.preload(events);
+            JitWarmUp.run(pipeline, model, topic, events, reference, out);
+            // the reference batch first, right after the warm-up at that batch, with the per-record
+            // pattern between its first two rounds
+            BatchRounds firstRound = pipelineRounds(pipeline, model, topic, reference, 1);
+            double perRecordRate = pipeline.perRecordThroughput(model, topic, Math.min(events, 1000));
+            BatchRounds referenceRuns = firstRound.and(pipelineRounds(pipeline, model, topic, reference, referenceRounds - 1));
+            PerRecord perRecord = new PerRecord(perRecordRate,
+                    (referenceRuns.rounds().get(0).measured() + referenceRuns.rounds().get(1).measured()) / 2);
+            Map<Integer, BatchRounds> byBatch = new LinkedHashMap<>();
+            for (int batch : batchSizes) {
+                byBatch.put(batch, batch == reference ? referenceRuns : pipelineRounds(pipeline, model, topic, batch, 1));
+            }
+            printThroughput(out, flops, reference, sgemm, byBatch, builtInPathRatio(model), perRecord);
+            printLatency(out, pipeline, model, reference, byBatch.get(reference));
+        }
+    }
+
+    private void printHeader(PrintWriter out, double flops) {
+        out.printf("# Fovea benchmark%n%nVGG16 (plain) + classic head, random weights, input %dx%d; ND4J build %s; %d cores.%n",
+                inputSize, inputSize, System.getProperty(NativeBackend.PLATFORM_EXTENSION),
+                Runtime.getRuntime().availableProcessors());
+        out.printf("Model: %.3f GFLOP per image. Each ratio below compares measurements taken next to each other%n"
+                + "(this machine is shared and its speed drifts from minute to minute).%n%n", flops / 1e9);
+        out.flush();
+    }
+
+    /** {@code rounds} pipeline runs at {@code batch}, each between two bare-model runs. */
+    private BatchRounds pipelineRounds(PipelineBench pipeline, ModelRunner model, String topic, int batch, int rounds) {
+        List<AroundBare> measured = new ArrayList<>();
+        List<PipelineBench.Run> runs = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            measured.add(aroundBare(model, batch, () -> {
+                PipelineBench.Run run = pipeline.run(model, topic, events, batch);
+                runs.add(run);
+                return run.imagesPerSecond();
+            }));
+        }
+        return new BatchRounds(batch, measured, runs);
+    }
+
+    /** Fovea's fast path over DL4J's built-in convolution path (oneDNN helpers off), batch 32. */
+    private double builtInPathRatio(ModelRunner model) {
+        try (ModelRunner builtIn = BenchModel.runner(inputSize, false)) {
+            return 1 / aroundBare(model, 32, () -> BenchModel.bareImagesPerSecond(builtIn, 32, seconds)).ratio();
+        }
+    }
+
+    private void printThroughput(PrintWriter out, double flops, int reference, ModelCost.AgainstSgemm sgemm,
+                                 Map<Integer, BatchRounds> byBatch, double fastOverBuiltIn, PerRecord perRecord) {
+        out.printf("sgemm (1024x1024, ND4J BLAS), alternated with the model at batch %d in %d rounds: %.1f GFLOP/s against %.1f: "
+                + "the model runs at %.0f%% of sgemm (median of the rounds' ratios).%n%n", reference, ROUNDS,
+                sgemm.sgemmGflops(), sgemm.modelGflops(), 100 * sgemm.ratio());
+        out.println("| batch | model alone img/s | model GFLOP/s | % of sgemm | pipeline img/s | pipeline / model | JIT s in run |");
+        out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        byBatch.forEach((batch, runs) -> {
+            double gflops = runs.bare() * flops / 1e9;
+            out.printf("| %d | %.1f | %.1f | %.0f%% | %.1f | %.2f | %.1f |%n", batch, runs.bare(), gflops,
+                    100 * gflops / sgemm.sgemmGflops(), runs.piped(), runs.ratio(), runs.compilingSeconds());
+        });
+        out.printf("%n(model alone: the mean of runs just before and just after each pipeline run; at batch %d, medians of %d such"
+                + " alternations, and the ratio is the median of their ratios; %% of sgemm against the median above)%n",
+                reference, referenceRounds);
+        out.printf("(JIT s in run: seconds the JIT compiler worked during the pipeline run; a run takes %d images.)%n", events);
+        BatchRounds referenceRuns = byBatch.get(reference);
+        List<String> eachRound = new ArrayList<>();
+        for (int i = 0; i < referenceRuns.rounds().size(); i++) {
+            AroundBare m = referenceRuns.rounds().get(i);
+            eachRound.add(String.format("%.2f (%.1f / %.1f, the model's %.1f before and %.1f after, in passes %.0f%% of the run)",
+                    m.ratio(), m.measured(), m.bare(), m.before(), m.after(), 100 * referenceRuns.runs().get(i).modelBusy()));
+        }
+        out.printf("Pipeline / model at batch %d in each alternation, in order (pipeline / model img/s): %s.%n", reference,
+                String.join(", ", eachRound));
+        out.printf("%nDL4J's built-in convolution path (oneDNN helpers off), batch 32: Fovea's fast path is %.1fx that.%n",
+                fastOverBuiltIn);
+        out.printf("Per-record pattern (mapValues, one model call per record): %.1f img/s; batched pipeline at %d, "
+                + "run just before and just after it: %.1f img/s, %.1fx that.%n%n", perRecord.imagesPerSecond(), reference,
+                perRecord.batchedAround(), perRecord.batchedAround() / perRecord.imagesPerSecond());
+        out.flush();
+    }
+
+    private void printLatency(PrintWriter out, PipelineBench pipeline, ModelRunner model, int reference, BatchRounds runs) {
+        double max = runs.piped();
+        double oneBatchMs = 1000.0 * reference / runs.bare();
+        out.printf("Latency, event time to prediction committed, batch %d, max.batch.wait.ms 10 (target p99 at 50%%: "
+                + "10 + 3 x %.0f ms = %.0f ms):%n%n", reference, oneBatchMs, 10 + 3 * oneBatchMs);
+        out.println("| offered load | img/s | p50 ms | p95 ms | p99 ms |");
+        out.println("| ---: | ---: | ---: | ---: | ---: |");
+        for (double share : new double[] {0.25, 0.5, 0.9}) {
+            List<Double> latencies = new ArrayList<>(pipeline.latency(model, reference, share * max,
+                    Duration.ofSeconds(latencySeconds), Duration.ofSeconds(3)));
+            Collections.sort(latencies);
+            out.printf("| %.0f%% | %.1f | %.0f | %.0f | %.0f |%n", share * 100, share * max,
+                    Percentiles.nearestRank(latencies, 50), Percentiles.nearestRank(latencies, 95),
+                    Percentiles.nearestRank(latencies, 99));
+            out.flush();
+        }
+    }
+
+    /** {@code measurement} between two bare-model runs at {@code batch}: compared as they ran, whatever the machine's drift. */
+    private AroundBare aroundBare(ModelRunner model, int batch, DoubleSupplier measurement) {
+        Blocking.pause(SETTLE);
+        double before = BenchModel.bareImagesPerSecond(model, batch, seconds / 2);
+        double measured = measurement.getAsDouble();
+        // what the measurement leaves running (an app closing, spinning threads) settles first
+        Blocking.pause(SETTLE);
+        double after = BenchModel.bareImagesPerSecond(model, batch, seconds / 2);
+        return new AroundBare(before, measured, after);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+}
