@@ -1,6 +1,8 @@
 package io.fovea.bench;
 
 import io.fovea.broker.LocalKafkaBroker;
+import io.fovea.core.cli.InputSizeOption;
+import io.fovea.core.cli.KafkaOption;
 import io.fovea.core.runtime.Blocking;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.stream.model.ModelRunner;
@@ -19,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.function.DoubleSupplier;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,8 +38,9 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Callable<Integer> {
     private static final int ROUNDS = 5;
     private static final Duration SETTLE = Duration.ofMillis(500);
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Use this broker instead of an in-process one.")
-    String bootstrap;
+    /** A broker to use instead of an in-process one. */
+    @Mixin
+    KafkaOption kafka;
 
     @Option(names = "--batch-sizes", split = ",", defaultValue = "1,8,32,64", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
     List<Integer> batchSizes;
@@ -57,8 +61,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-seconds", defaultValue = "20", description = "Measured seconds per offered load (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
-    @Option(names = "--input-size", defaultValue = "32", description = "Model input side (default: ${DEFAULT-VALUE}).")
-    int inputSize;
+    @Mixin
+    InputSizeOption input;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "A stream app setting for every pipeline run, e.g. --set kafka.commit.interval.ms=500 (repeatable).")
@@ -83,8 +87,8 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Path state = Files.createTempDirectory("fovea-bench-state-");
-        LocalKafkaBroker broker = bootstrap == null ? LocalKafkaBroker.startTemporary() : null;
-        String servers = broker == null ? bootstrap : broker.bootstrapServers();
+        LocalKafkaBroker broker = kafka.bootstrapOrNull() == null ? LocalKafkaBroker.startTemporary() : null;
+        String servers = broker == null ? kafka.bootstrapOrNull() : broker.bootstrapServers();
         try {
             if (swaps > 0) {
                 new SwapBench(servers, state, List.of(serveJvm.trim().split("\\s+"))).run(swaps, swapLoad, out);
@@ -112,9 +116,9 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--rounds must be 2 or more: the per-record run goes between the first two");
         }
-        try (ModelRunner model = BenchModel.runner(inputSize, true)) {
-            double flops = ModelCost.flopsPerImage(BenchModel.architecture(inputSize).whole(1e-3),
-                    InputType.convolutional(inputSize, inputSize, 3));
+        try (ModelRunner model = BenchModel.runner(input.side(), true)) {
+            double flops = ModelCost.flopsPerImage(BenchModel.architecture(input.side()).whole(1e-3),
+                    InputType.convolutional(input.side(), input.side(), 3));
             printHeader(out, flops);
             int reference = batchSizes.contains(32) ? 32 : batchSizes.get(batchSizes.size() - 1);
             ModelCost.AgainstSgemm sgemm = ModelCost.sgemmAgainstModel(model, reference, flops, ROUNDS, SETTLE);
@@ -140,7 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void printHeader(PrintWriter out, double flops) {
         out.printf("# Fovea benchmark%n%nVGG16 (plain) + classic head, random weights, input %dx%d; ND4J build %s; %d cores.%n",
-                inputSize, inputSize, System.getProperty(NativeBackend.PLATFORM_EXTENSION),
+                input.side(), input.side(), System.getProperty(NativeBackend.PLATFORM_EXTENSION),
                 Runtime.getRuntime().availableProcessors());
         out.printf("Model: %.3f GFLOP per image. Each ratio below compares measurements taken next to each other%n"
                 + "(this machine is shared and its speed drifts from minute to minute).%n%n", flops / 1e9);
@@ -163,7 +167,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Fovea's fast path over DL4J's built-in convolution path (oneDNN helpers off), batch 32. */
     private double builtInPathRatio(ModelRunner model) {
-        try (ModelRunner builtIn = BenchModel.runner(inputSize, false)) {
+        try (ModelRunner builtIn = BenchModel.runner(input.side(), false)) {
             return 1 / aroundBare(model, 32, () -> BenchModel.bareImagesPerSecond(builtIn, 32, seconds)).ratio();
         }
     }

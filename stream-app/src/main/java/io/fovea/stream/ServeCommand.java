@@ -1,5 +1,7 @@
 package io.fovea.stream;
 
+import io.fovea.core.cli.StoreOption;
+import io.fovea.core.cli.KafkaOption;
 import io.fovea.core.bundle.ModelBundle;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
@@ -14,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,12 +27,11 @@ import picocli.CommandLine.Spec;
                 "flags; every setting is listed in the README. SIGTERM drains and stops.",
                 "Exits 1 if Kafka Streams fails for good (the log says why and what to do)."})
 public final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (bootstrap.servers).")
-    String bootstrap;
+    @Mixin
+    KafkaOption kafka;
 
-    @Option(names = "--store", paramLabel = "DIR", defaultValue = "${sys:user.home}/.fovea/models",
-            description = "Model store folder (default: ${DEFAULT-VALUE}).")
-    Path store;
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--model", paramLabel = "NAME[@VERSION]", defaultValue = "cifar10",
             description = "Model to serve; NAME serves its promoted version (its newest if none was promoted), NAME@VERSION pins one (default: ${DEFAULT-VALUE}).")
@@ -59,14 +61,14 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         Map<String, String> overrides = new LinkedHashMap<>(settings);
-        if (bootstrap != null) {
-            overrides.put(StreamConfig.BOOTSTRAP_SERVERS, bootstrap);
+        if (kafka.bootstrapOrNull() != null) {
+            overrides.put(StreamConfig.BOOTSTRAP_SERVERS, kafka.bootstrapOrNull());
         }
         if (httpPort != null) {
             overrides.put(StreamConfig.HTTP_PORT, Integer.toString(httpPort));
         }
         StreamConfig streamConfig = StreamConfig.load(config, System.getenv(), overrides);
-        ModelBundle bundle = resolve(new DirectoryModelStore(store), model);
+        ModelBundle bundle = resolve(new DirectoryModelStore(store.path()), model);
         CountDownLatch stopped = new CountDownLatch(1);
         StreamApp app = new StreamApp(streamConfig, Dl4jModelRunner.checked(bundle));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -76,7 +78,7 @@ public final class ServeCommand implements Callable<Integer> {
         app.start();
         boolean pinned = model.contains("@");
         if (!pinned) {
-            app.followReleases(new DirectoryModelStore(store), bundle.manifest().name());
+            app.followReleases(new DirectoryModelStore(store.path()), bundle.manifest().name());
         }
         out.printf("Serving %s@%d from %s: %s -> %s (dead letters: %s); http://127.0.0.1:%d/metrics%n",
                 bundle.manifest().name(), bundle.manifest().version(), bundle.dir(),

@@ -1,5 +1,10 @@
 package io.fovea.trainer;
 
+import picocli.CommandLine.Mixin;
+import io.fovea.core.cli.ModelNameOption;
+import io.fovea.core.cli.StoreOption;
+import io.fovea.core.cli.InputSizeOption;
+import io.fovea.core.cli.KafkaOption;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.trainer.data.TrainingData;
 import io.fovea.trainer.data.TrainingDataLoader;
@@ -33,16 +38,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-data", paramLabel = "PATH", description = "Held-out test set (default: test_batch.bin beside CIFAR-10 training batches; none for an image folder).")
     Path testData;
 
-    @Option(names = "--store", paramLabel = "DIR", description = "Model store folder (default: ${DEFAULT-VALUE}).",
-            defaultValue = "${sys:user.home}/.fovea/models")
-    Path store;
+    @Mixin
+    StoreOption store;
 
-    @Option(names = "--name", defaultValue = "cifar10", description = "Model name in the store (default: ${DEFAULT-VALUE}).")
-    String name;
+    @Mixin
+    ModelNameOption modelName;
 
-    @Option(names = "--input-size", defaultValue = "32", paramLabel = "S",
-            description = "Images are resized (bilinear) to SxS, 32 to 224 (default: ${DEFAULT-VALUE}).")
-    int inputSize;
+    @Mixin
+    InputSizeOption input;
 
     @Option(names = "--weights", defaultValue = BackboneWeights.IMAGENET, paramLabel = "imagenet|none|FILE",
             description = "Backbone weights: the zoo's ImageNet VGG16, random, or a DL4J zip / Keras .h5 (default: ${DEFAULT-VALUE}).")
@@ -89,8 +92,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--publish", description = "Also send a ModelRelease (PUBLISHED) to fovea.model-releases.")
     boolean publish;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers, for --publish.")
-    String bootstrap;
+    /** For --publish. */
+    @Mixin
+    KafkaOption kafka;
 
     @Spec
     CommandSpec spec;
@@ -105,28 +109,28 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainSettings.Phase trainPhase = parsePhase(phase);
         if (describe) {
-            Vgg16Architecture architecture = new Vgg16Architecture(variant, inputSize, 10, seed);
+            Vgg16Architecture architecture = new Vgg16Architecture(variant, input.side(), 10, seed);
             ComputationGraph model = new ComputationGraph(architecture.whole(lr));
             model.init();
-            out.printf("%s at %dx%d, 10 classes; trainable = what the %s phase trains%n%n", variant.id(), inputSize,
-                    inputSize, trainPhase == TrainSettings.Phase.BOTH ? "head" : phase);
-            ModelDescription.print(model, InputType.convolutional(inputSize, inputSize, 3),
+            out.printf("%s at %dx%d, 10 classes; trainable = what the %s phase trains%n%n", variant.id(), input.side(),
+                    input.side(), trainPhase == TrainSettings.Phase.BOTH ? "head" : phase);
+            ModelDescription.print(model, InputType.convolutional(input.side(), input.side(), 3),
                     Trainer.trainableInFirstPhase(model, trainPhase), out);
             return 0;
         }
         if (data == null) {
             throw new IllegalArgumentException("--data is required to train (or pass --describe)");
         }
-        if (publish && bootstrap == null) {
+        if (publish && kafka.bootstrapOrNull() == null) {
             throw new IllegalArgumentException("--publish needs --bootstrap HOST:PORT");
         }
-        DirectoryModelStore.checkModelName(name);
+        DirectoryModelStore.checkModelName(modelName.name());
         TrainingData trainingData = new TrainingDataLoader().load(data, testData, validationSplit, limit, testLimit, seed);
-        Vgg16Architecture architecture = new Vgg16Architecture(variant, inputSize, trainingData.labels().size(), seed);
+        Vgg16Architecture architecture = new Vgg16Architecture(variant, input.side(), trainingData.labels().size(), seed);
         TrainSettings settings = new TrainSettings(trainPhase, epochs, batch, lr, fineTuneLr, patience, augment, seed, 2000);
-        TrainingRun.Result result = new TrainingRun(out).run(new TrainingRun.Request(name, architecture, weights, settings,
-                new DirectoryModelStore(store), publish ? bootstrap : null), trainingData);
-        out.printf("%nPublished %s version %d in %s%n", name, result.manifest().version(), result.bundleDir());
+        TrainingRun.Result result = new TrainingRun(out).run(new TrainingRun.Request(modelName.name(), architecture, weights, settings,
+                new DirectoryModelStore(store.path()), publish ? kafka.bootstrapOrNull() : null), trainingData);
+        out.printf("%nPublished %s version %d in %s%n", modelName.name(), result.manifest().version(), result.bundleDir());
         result.manifest().metrics().forEach((k, v) -> out.printf("  %-20s %.4f%n", k, v));
         out.flush();
         return 0;

@@ -1,5 +1,6 @@
 package io.fovea.cli.consume;
 
+import io.fovea.core.cli.KafkaOption;
 import io.fovea.schemas.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -16,8 +18,8 @@ import picocli.CommandLine.Spec;
                 "Any Fovea record type is recognised by its schema fingerprint: predictions (with the running",
                 "accuracy where ground truth is present), dead letters, image events, model releases."})
 public final class ConsumeCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-    String bootstrap;
+    @Mixin
+    KafkaOption kafka;
 
     @Option(names = "--topic", defaultValue = Topics.PREDICTIONS, description = "Topic to read (default: ${DEFAULT-VALUE}).")
     String topic;
@@ -49,7 +51,7 @@ public final class ConsumeCommand implements Callable<Integer> {
             printer.printSummary(err);
         });
         Runtime.getRuntime().addShutdownHook(summaryOnExit);
-        try (TopicReader reader = new TopicReader(bootstrap, topic)) {
+        try (TopicReader reader = new TopicReader(kafka.bootstrap(), topic)) {
             reader.read(limit, follow, Duration.ofSeconds(waitSeconds), stop::get, printer::print);
         }
         Runtime.getRuntime().removeShutdownHook(summaryOnExit);

@@ -1,5 +1,7 @@
 package io.fovea.cli.demo;
 
+import io.fovea.core.cli.InputSizeOption;
+import io.fovea.core.cli.ModelNameOption;
 import static io.fovea.core.runtime.Blocking.join;
 
 import io.fovea.avro.ReleaseAction;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -47,18 +50,20 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Offer N images a second (default: all at once, so latency includes the backlog in the topic).")
     double rate;
 
+    /** Not the shared --store: the demo keeps its models apart from ~/.fovea/models. */
     @Option(names = "--store", paramLabel = "DIR", defaultValue = "${sys:user.home}/.fovea/demo-models",
             description = "Model store (default: ${DEFAULT-VALUE}).")
     Path store;
 
-    @Option(names = "--name", defaultValue = "cifar10", description = "Model name (default: ${DEFAULT-VALUE}).")
-    String name;
+    @Mixin
+    ModelNameOption modelName;
 
     @Option(names = "--weights", defaultValue = "none", description = "Backbone weights for models the demo trains (default: ${DEFAULT-VALUE}).")
     String weights;
 
-    @Option(names = "--input-size", defaultValue = "32", description = "Input size for models the demo trains (default: ${DEFAULT-VALUE}).")
-    int inputSize;
+    /** For the models the demo trains. */
+    @Mixin
+    InputSizeOption input;
 
     @Spec
     CommandSpec spec;
@@ -69,24 +74,24 @@ public final class DemoCommand implements Callable<Integer> {
         Path foveaHome = Path.of(System.getProperty("fovea.home", "."));
         Path testBatch = CifarLocator.testBatchOrDownload(data, System.getenv(CifarLocator.ENV), foveaHome, download());
         DirectoryModelStore models = new DirectoryModelStore(store);
-        int[] versions = DemoModels.ensureTwo(models, name, testBatch.getParent(), weights, inputSize, out);
+        int[] versions = DemoModels.ensureTwo(models, modelName.name(), testBatch.getParent(), weights, input.side(), out);
         Dataset testSet = Dataset.open(testBatch);
         int total = Math.min(limit, testSet.size());
-        models.promote(name, versions[0]);
+        models.promote(modelName.name(), versions[0]);
 
         Path state = Files.createTempDirectory("fovea-demo-state-");
         try (LocalKafkaBroker broker = LocalKafkaBroker.startTemporary()) {
             String bootstrap = broker.bootstrapServers();
             StreamApp app = new StreamApp(StreamConfig.of(Map.of(StreamConfig.BOOTSTRAP_SERVERS, bootstrap,
                     StreamConfig.STATE_DIR, state.toString(), StreamConfig.HTTP_PORT, "0")),
-                    Dl4jModelRunner.checked(models.load(name, versions[0]))).start();
+                    Dl4jModelRunner.checked(models.load(modelName.name(), versions[0]))).start();
             try (app; ReleasePublisher releases = new ReleasePublisher(bootstrap);
                  DemoMonitor monitor = new DemoMonitor(bootstrap, Topics.PREDICTIONS, Topics.DEAD_LETTERS)) {
-                app.followReleases(models, name);
+                app.followReleases(models, modelName.name());
                 app.awaitRunning(Duration.ofSeconds(60));
-                out.printf("Kafka at %s; serving %s@%d; metrics at http://127.0.0.1:%d/metrics%n", bootstrap, name,
+                out.printf("Kafka at %s; serving %s@%d; metrics at http://127.0.0.1:%d/metrics%n", bootstrap, modelName.name(),
                         versions[0], app.httpPort());
-                out.printf("Streaming %,d CIFAR-10 test images; %s@%d is promoted halfway.%n", total, name, versions[1]);
+                out.printf("Streaming %,d CIFAR-10 test images; %s@%d is promoted halfway.%n", total, modelName.name(), versions[1]);
                 out.flush();
                 Thread producer = new Thread(() -> {
                     try (ImageEventProducer images = new ImageEventProducer(bootstrap, Topics.IMAGES)) {
@@ -97,10 +102,10 @@ public final class DemoCommand implements Callable<Integer> {
                 long promotedAt = 0;
                 long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
                 while (monitor.seen() < total && System.nanoTime() < deadline) {
-                    monitor.poll(Duration.ofMillis(200), name + "@" + app.model().get().version(), out);
+                    monitor.poll(Duration.ofMillis(200), modelName.name() + "@" + app.model().get().version(), out);
                     if (promotedAt == 0 && monitor.seen() >= total / 2) {
-                        models.promote(name, versions[1]);
-                        releases.send(ReleasePublisher.of(models.manifest(name, versions[1]), models.uri(name, versions[1]),
+                        models.promote(modelName.name(), versions[1]);
+                        releases.send(ReleasePublisher.of(models.manifest(modelName.name(), versions[1]), models.uri(modelName.name(), versions[1]),
                                 ReleaseAction.PROMOTED, versions[0]));
                         promotedAt = System.currentTimeMillis();
                     }

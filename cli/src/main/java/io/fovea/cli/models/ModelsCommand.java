@@ -1,5 +1,8 @@
 package io.fovea.cli.models;
 
+import picocli.CommandLine.Mixin;
+import io.fovea.core.cli.StoreOption;
+import io.fovea.core.cli.KafkaOption;
 import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.release.ReleasePublisher;
@@ -18,19 +21,18 @@ import picocli.CommandLine.Spec;
         description = {"Lists the model store and moves the promoted version forward and back.",
                 "promote and rollback also announce the change on fovea.model-releases (--bootstrap)."})
 public final class ModelsCommand {
-    @Option(names = "--store", paramLabel = "DIR", defaultValue = "${sys:user.home}/.fovea/models", scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "Model store folder (default: ${DEFAULT-VALUE}).")
-    Path store;
+    @Mixin
+    StoreOption store;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "Kafka bootstrap servers: promote and rollback send a ModelRelease.")
-    String bootstrap;
+    /** promote and rollback send a ModelRelease when given. */
+    @Mixin
+    KafkaOption kafka;
 
     @Spec
     CommandSpec spec;
 
     private DirectoryModelStore store() {
-        return new DirectoryModelStore(store);
+        return new DirectoryModelStore(store.path());
     }
 
     private PrintWriter out() {
@@ -89,9 +91,9 @@ public final class ModelsCommand {
     private int announce(String model, Promotions.Change change, ReleaseAction action) {
         out().printf("%s %s@%d (was %s)%n", action, model, change.version(),
                 change.previous() == null ? "none" : Integer.toString(change.previous()));
-        if (bootstrap != null) {
+        if (kafka.bootstrapOrNull() != null) {
             DirectoryModelStore models = store();
-            try (ReleasePublisher publisher = new ReleasePublisher(bootstrap)) {
+            try (ReleasePublisher publisher = new ReleasePublisher(kafka.bootstrapOrNull())) {
                 publisher.send(ReleasePublisher.of(models.manifest(model, change.version()),
                         models.uri(model, change.version()), action, change.previous()));
             }

@@ -1,5 +1,6 @@
 package io.fovea.cli.produce;
 
+import io.fovea.core.cli.KafkaOption;
 import io.fovea.core.console.Progress;
 import io.fovea.core.dataset.Dataset;
 import io.fovea.schemas.TopicCreator;
@@ -10,6 +11,7 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -17,8 +19,8 @@ import picocli.CommandLine.Spec;
         description = {"Produces labelled ImageEvents from CIFAR-10 batches or an image folder.",
                 "An image folder has one sub-folder per class; its name is the label."})
 public final class ProduceCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-    String bootstrap;
+    @Mixin
+    KafkaOption kafka;
 
     @Option(names = "--data", required = true, paramLabel = "PATH",
             description = "A CIFAR-10 .bin file, a folder of them, or a folder of class sub-folders of PNG/JPEG files.")
@@ -48,9 +50,9 @@ public final class ProduceCommand implements Callable<Integer> {
     public Integer call() {
         Dataset dataset = Dataset.open(data);
         long total = Math.min(limit, dataset.size());
-        TopicCreator.ensure(bootstrap, topic, partitions, false);
+        TopicCreator.ensure(kafka.bootstrap(), topic, partitions, false);
         long sent;
-        try (ImageEventProducer producer = new ImageEventProducer(bootstrap, topic);
+        try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrap(), topic);
              ProgressBar bar = Progress.bar("produce", total, "img")) {
             sent = producer.produce(dataset, total, rate, runId, bar::stepTo);
         }
