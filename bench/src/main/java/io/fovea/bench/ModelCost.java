@@ -1,5 +1,6 @@
 package io.fovea.bench;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import io.fovea.core.runtime.Blocking;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.stream.model.ModelRunner;
@@ -60,9 +61,9 @@ public final class ModelCost {
     }
 
     private static double sgemmGflopsAsSet(int n, double seconds) {
-        INDArray a = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n);
-        INDArray b = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n);
-        INDArray c = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n);
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray c = Nd4j.create(DataType.FLOAT, n, n);
         for (int i = 0; i < 3; i++) {
             Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
         }

@@ -1,5 +1,9 @@
 package io.fovea.bench;
 
+import java.util.HashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import static io.fovea.core.runtime.Blocking.join;
 
 import io.fovea.avro.ImageEvent;
@@ -126,7 +130,7 @@ final class PipelineBench {
     }
 
     /** Offers images at {@code rate} until told to stop. */
-    void offerFor(String topic, double rate, java.util.concurrent.atomic.AtomicBoolean stop) {
+    void offerFor(String topic, double rate, AtomicBoolean stop) {
         List<RgbImage> images = BenchModel.images(64, 32, 13);
         long interval = (long) (1e9 / rate);
         long next = System.nanoTime();
@@ -134,7 +138,7 @@ final class PipelineBench {
             for (int i = 0; !stop.get(); i++) {
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    LockSupport.parkNanos(wait);
                 }
                 next += interval;
                 send(producer, topic, "w" + i, images.get(i % images.size()), Instant.now());
@@ -150,7 +154,7 @@ final class PipelineBench {
             for (int i = 0; i < total; i++) {
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    LockSupport.parkNanos(wait);
                 }
                 next += interval;
                 send(producer, topic, "l" + i, images.get(i % images.size()), Instant.now());
@@ -191,7 +195,7 @@ final class PipelineBench {
     }
 
     private StreamConfig config(String topic, String output, int batch) {
-        Map<String, String> all = new java.util.HashMap<>(Map.ofEntries(
+        Map<String, String> all = new HashMap<>(Map.ofEntries(
                 Map.entry(StreamConfig.BOOTSTRAP_SERVERS, bootstrap),
                 Map.entry(StreamConfig.APPLICATION_ID, "bench-" + UUID.randomUUID().toString().substring(0, 6)),
                 Map.entry(StreamConfig.INPUT_TOPIC, topic),
@@ -205,7 +209,7 @@ final class PipelineBench {
         return StreamConfig.of(all);
     }
 
-    private static void awaitRunning(java.util.function.Supplier<KafkaStreams.State> state) {
+    private static void awaitRunning(Supplier<KafkaStreams.State> state) {
         StreamApp.awaitRunning(state, Duration.ofSeconds(60));
     }
 
@@ -214,7 +218,7 @@ final class PipelineBench {
     }
 
     private KafkaProducer<byte[], byte[]> producer(Map<String, Object> extra) {
-        Map<String, Object> config = new java.util.HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        Map<String, Object> config = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5));
         config.putAll(extra);
         return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());

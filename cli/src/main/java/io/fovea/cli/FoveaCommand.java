@@ -1,5 +1,6 @@
 package io.fovea.cli;
 
+import io.fovea.core.bundle.BundleIntegrityException;
 import io.fovea.bench.BenchCommand;
 import io.fovea.cli.broker.BrokerCommand;
 import io.fovea.cli.consume.ConsumeCommand;
@@ -31,7 +32,7 @@ public final class FoveaCommand implements Runnable {
         CommandLine cli = new CommandLine(new FoveaCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof DatasetException || e instanceof IllegalStateException || e instanceof IllegalArgumentException
-                    || e instanceof io.fovea.core.bundle.BundleIntegrityException) {
+                    || e instanceof BundleIntegrityException) {
                 commandLine.getErr().println("fovea " + commandLine.getCommandName() + ": " + e.getMessage());
                 return 2;
             }

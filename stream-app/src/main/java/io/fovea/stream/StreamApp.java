@@ -1,5 +1,7 @@
 package io.fovea.stream;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import io.fovea.schemas.TopicCreator;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.batch.ClassifyProcessor;
@@ -112,7 +114,7 @@ public final class StreamApp implements AutoCloseable {
     }
 
     /** For tests and tools: switch versions as a release would. */
-    public java.util.concurrent.CompletableFuture<ModelSwapper.Outcome> requestVersion(String modelName, int version) {
+    public CompletableFuture<ModelSwapper.Outcome> requestVersion(String modelName, int version) {
         if (swapper == null) {
             throw new IllegalStateException("not following releases");
         }
@@ -125,7 +127,7 @@ public final class StreamApp implements AutoCloseable {
     }
 
     /** Waits until a Kafka Streams client, ours or another, reports RUNNING. */
-    public static void awaitRunning(java.util.function.Supplier<KafkaStreams.State> state, Duration timeout) {
+    public static void awaitRunning(Supplier<KafkaStreams.State> state, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (state.get() != KafkaStreams.State.RUNNING) {
             if (System.nanoTime() > deadline) {
@@ -201,7 +203,7 @@ public final class StreamApp implements AutoCloseable {
 
     private static int partitionsOf(String bootstrap, String topic) {
         try (Admin admin = Admin.create(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            return admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
         } catch (Exception e) {
             throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getMessage(), e);
         }

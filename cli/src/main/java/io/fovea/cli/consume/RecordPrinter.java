@@ -1,5 +1,6 @@
 package io.fovea.cli.consume;
 
+import io.fovea.avro.DeadLetterReason;
 import io.fovea.avro.DeadLetter;
 import io.fovea.avro.ImageEvent;
 import io.fovea.avro.ModelRelease;
@@ -27,8 +28,8 @@ public final class RecordPrinter {
     private long lines;
     private final RunningAccuracy accuracy = new RunningAccuracy();
     private final Map<String, Long> countsByType = new TreeMap<>();
-    private final Map<io.fovea.avro.DeadLetterReason, Long> deadLettersByReason =
-            new EnumMap<>(io.fovea.avro.DeadLetterReason.class);
+    private final Map<DeadLetterReason, Long> deadLettersByReason =
+            new EnumMap<>(DeadLetterReason.class);
 
     /** @param maxLines print at most this many records; later ones are still counted */
     public RecordPrinter(PrintWriter out, boolean json, long maxLines) {
@@ -107,7 +108,7 @@ public final class RecordPrinter {
         return countsByType;
     }
 
-    public Map<io.fovea.avro.DeadLetterReason, Long> deadLettersByReason() {
+    public Map<DeadLetterReason, Long> deadLettersByReason() {
         return deadLettersByReason;
     }
 

@@ -1,5 +1,7 @@
 package io.fovea.cli.demo;
 
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
 import io.fovea.core.cli.InputSizeOption;
 import io.fovea.core.cli.ModelNameOption;
 import static io.fovea.core.runtime.Blocking.join;
@@ -113,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
                 join(producer);
                 out.println();
                 double swapSeconds = app.metrics().registry().find("fovea.model.swap").timer() == null ? Double.NaN
-                        : app.metrics().registry().find("fovea.model.swap").timer().mean(java.util.concurrent.TimeUnit.SECONDS);
+                        : app.metrics().registry().find("fovea.model.swap").timer().mean(TimeUnit.SECONDS);
                 new DemoSummary(total, monitor, swapSeconds, rate).print(out);
                 return monitor.seen() == total ? 0 : 1;
             }
@@ -124,7 +126,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static CifarDownload download() {
         String url = System.getProperty("fovea.cifar.url");
         return url == null ? CifarDownload.official()
-                : new CifarDownload(java.net.URI.create(url), System.getProperty("fovea.cifar.md5", CifarDownload.MD5));
+                : new CifarDownload(URI.create(url), System.getProperty("fovea.cifar.md5", CifarDownload.MD5));
     }
 
 }

@@ -1,5 +1,6 @@
 package io.fovea.cli.models;
 
+import io.fovea.core.bundle.Json;
 import picocli.CommandLine.Mixin;
 import io.fovea.core.cli.StoreOption;
 import io.fovea.core.cli.KafkaOption;
@@ -64,7 +65,7 @@ public final class ModelsCommand {
         int version = spec.contains("@") ? Integer.parseInt(spec.substring(spec.indexOf('@') + 1))
                 : models.promoted(model).or(() -> models.versions(model).stream().reduce((a, b) -> b))
                 .orElseThrow(() -> new IllegalArgumentException("no versions of model '" + model + "' in " + models.root()));
-        out().println(io.fovea.core.bundle.Json.pretty(models.manifest(model, version)));
+        out().println(Json.pretty(models.manifest(model, version)));
         out().println("bundle: " + models.versionDir(model, version));
         out().println("promotions (oldest first):");
         models.promotions(model).entries().forEach(e -> out().printf("  %s %s %d%n", e.at(), e.action(), e.version()));

@@ -1,5 +1,6 @@
 package io.fovea.core.bundle;
 
+import java.util.ArrayList;
 import io.fovea.core.preprocess.Preprocessing;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +38,7 @@ public record BundleManifest(
 
     /** Fields a bundle cannot be served without that this manifest lacks (empty when none). */
     public List<String> missingFields() {
-        List<String> missing = new java.util.ArrayList<>();
+        List<String> missing = new ArrayList<>();
         if (name == null) {
             missing.add("name");
         }

@@ -1,5 +1,6 @@
 package io.fovea.core.dataset;
 
+import java.util.Optional;
 import io.fovea.avro.PixelFormat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -84,14 +85,14 @@ public final class ImageFolderDataset implements Dataset {
     }
 
     /** PNG or JPEG by magic number, not file name. */
-    public static java.util.Optional<PixelFormat> formatOf(byte[] bytes) {
+    public static Optional<PixelFormat> formatOf(byte[] bytes) {
         if (bytes.length >= 8 && (bytes[0] & 0xFF) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
-            return java.util.Optional.of(PixelFormat.PNG);
+            return Optional.of(PixelFormat.PNG);
         }
         if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8 && (bytes[2] & 0xFF) == 0xFF) {
-            return java.util.Optional.of(PixelFormat.JPEG);
+            return Optional.of(PixelFormat.JPEG);
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** Width and height from the image header, without decoding the pixels. */

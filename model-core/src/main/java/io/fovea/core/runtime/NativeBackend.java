@@ -1,5 +1,6 @@
 package io.fovea.core.runtime;
 
+import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ public final class NativeBackend {
      * {@link #configure()}: it loads ND4J. The thread count is process-wide.
      */
     public static void blasOnCallingThreadOnly() {
-        var blas = org.nd4j.linalg.factory.Nd4j.factory().blas();
+        var blas = Nd4j.factory().blas();
         if (blas.getMaxThreads() != 1) {
             blas.setMaxThreads(1);
             LOG.debug("BLAS ({}) now multiplies on the calling thread only", blas.getBlasVendor());

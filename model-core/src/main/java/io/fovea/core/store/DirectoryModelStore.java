@@ -1,5 +1,6 @@
 package io.fovea.core.store;
 
+import java.util.Optional;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.Json;
 import io.fovea.core.bundle.ModelBundle;
@@ -104,7 +105,7 @@ public final class DirectoryModelStore implements ModelStore {
     }
 
     @Override
-    public java.util.Optional<Integer> promoted(String model) {
+    public Optional<Integer> promoted(String model) {
         return promotions(model).current();
     }
 

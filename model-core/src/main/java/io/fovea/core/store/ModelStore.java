@@ -1,5 +1,6 @@
 package io.fovea.core.store;
 
+import java.util.Optional;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelBundle;
 import java.net.URI;
@@ -27,7 +28,7 @@ public interface ModelStore {
     URI uri(String model, int version);
 
     /** The version that serves, if any was promoted. */
-    java.util.Optional<Integer> promoted(String model);
+    Optional<Integer> promoted(String model);
 
     /** Promotion and rollback history, oldest first. */
     Promotions.History promotions(String model);

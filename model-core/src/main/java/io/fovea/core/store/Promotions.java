@@ -1,5 +1,8 @@
 package io.fovea.core.store;
 
+import java.nio.channels.OverlappingFileLockException;
+import java.util.Collections;
+import java.util.function.Function;
 import io.fovea.core.bundle.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +47,7 @@ public final class Promotions {
                 }
             }
             List<Integer> oldestFirst = new ArrayList<>(stack);
-            java.util.Collections.reverse(oldestFirst);
+            Collections.reverse(oldestFirst);
             return oldestFirst;
         }
 
@@ -95,7 +98,7 @@ public final class Promotions {
         while (true) {
             try {
                 return channel.lock();
-            } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
+            } catch (OverlappingFileLockException heldInThisJvm) {
                 try {
                     Thread.sleep(2);
                 } catch (InterruptedException e) {
@@ -106,7 +109,7 @@ public final class Promotions {
         }
     }
 
-    private static Change locked(Path modelDir, java.util.function.Function<History, Change> decide) {
+    private static Change locked(Path modelDir, Function<History, Change> decide) {
         try (FileChannel channel = FileChannel.open(modelDir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = lock(channel)) {
             History history = read(modelDir);

@@ -1,5 +1,6 @@
 package io.fovea.stream.model;
 
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -9,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * @param queueNanos from submission to the start of its first pass
  */
-public record BatchResult(INDArray probabilities, String modelName, int modelVersion, java.util.List<String> labels,
+public record BatchResult(INDArray probabilities, String modelName, int modelVersion, List<String> labels,
                           int[] batchSizes, long queueNanos, long[] inferenceNanos) {
 
     /** Images in the forward pass that computed row {@code row}. */

@@ -1,5 +1,6 @@
 package io.fovea.stream.model;
 
+import java.util.Arrays;
 import io.fovea.core.bundle.ModelBundle;
 import io.fovea.core.image.RandomImages;
 import io.fovea.core.image.RgbImage;
@@ -47,7 +48,7 @@ public final class Dl4jModelRunner implements ModelRunner {
         }
         try {
             if (out.rank() != 2 || out.rows() != 4 || out.columns() != labels) {
-                throw refused("outputs " + java.util.Arrays.toString(out.shape()) + " for 4 images, but the bundle has "
+                throw refused("outputs " + Arrays.toString(out.shape()) + " for 4 images, but the bundle has "
                         + labels + " labels", null);
             }
             for (int r = 0; r < out.rows(); r++) {

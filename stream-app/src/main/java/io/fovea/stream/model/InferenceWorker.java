@@ -1,5 +1,7 @@
 package io.fovea.stream.model;
 
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 import io.fovea.core.image.RgbImage;
 import io.fovea.stream.metrics.StreamMetrics;
 import java.util.ArrayList;
@@ -54,7 +56,7 @@ public final class InferenceWorker implements AutoCloseable {
 
     private final ModelSlot model;
     /** A version waiting to go into service at the next gap between forward passes. */
-    private final java.util.concurrent.atomic.AtomicReference<Swap> pendingSwap = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<Swap> pendingSwap = new AtomicReference<>();
     private final int maxBatchSize;
     private final StreamMetrics metrics;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
@@ -197,8 +199,8 @@ public final class InferenceWorker implements AutoCloseable {
             }
             request.rows.get(NDArrayIndex.interval(slice.from(), slice.from() + slice.count()), NDArrayIndex.all())
                     .assign(probabilities.get(NDArrayIndex.interval(offset, offset + slice.count()), NDArrayIndex.all()));
-            java.util.Arrays.fill(request.batchSizes, slice.from(), slice.from() + slice.count(), size);
-            java.util.Arrays.fill(request.inferenceNanos, slice.from(), slice.from() + slice.count(), inferenceNanos);
+            Arrays.fill(request.batchSizes, slice.from(), slice.from() + slice.count(), size);
+            Arrays.fill(request.inferenceNanos, slice.from(), slice.from() + slice.count(), inferenceNanos);
             offset += slice.count();
             request.done += slice.count();
             if (request.done == request.images.size()) {

@@ -1,5 +1,8 @@
 package io.fovea.stream.model;
 
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.fovea.core.runtime.BackgroundPriority;
 import io.fovea.core.store.ModelStore;
 import io.fovea.stream.metrics.StreamMetrics;
@@ -35,7 +38,7 @@ public final class ModelSwapper implements AutoCloseable {
     private final Supplier<ModelRunner> current;
     private final StreamMetrics metrics;
     /** The newest version asked for; a request overtaken by a newer one does nothing. */
-    private final java.util.concurrent.atomic.AtomicInteger desired = new java.util.concurrent.atomic.AtomicInteger(-1);
+    private final AtomicInteger desired = new AtomicInteger(-1);
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(() -> {
             BackgroundPriority.lowerCurrentThread(); // load on CPU time the forward passes leave idle
@@ -93,9 +96,9 @@ public final class ModelSwapper implements AutoCloseable {
     private InferenceWorker.Switched awaitSwap(Dl4jModelRunner candidate) {
         try {
             return worker.swap(candidate).join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        } catch (java.util.concurrent.CancellationException e) {
+        } catch (CancellationException e) {
             throw new IllegalStateException("a newer release replaced it before it served");
         }
     }

@@ -1,5 +1,6 @@
 package io.fovea.stream.validate;
 
+import java.util.Arrays;
 import io.fovea.avro.DeadLetterReason;
 import io.fovea.avro.ImageEvent;
 import io.fovea.core.image.ImageDecoder;
@@ -55,7 +56,7 @@ public final class ImageValidator {
             Integer index = PixelFormatProbe.pixelFormatIndex(value);
             if (index != null && (index < 0 || index >= PixelFormat.values().length)) {
                 return new RejectedRecordException(DeadLetterReason.UNKNOWN_PIXEL_FORMAT, "pixel format index " + index
-                        + " is not one of " + java.util.Arrays.toString(PixelFormat.values()), e);
+                        + " is not one of " + Arrays.toString(PixelFormat.values()), e);
             }
         }
         return new RejectedRecordException(e.reason(), e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.fovea.trainer.data;
 
+import java.util.Collections;
 import io.fovea.core.bundle.Sha256;
 import io.fovea.core.dataset.CifarBinaryDataset;
 import io.fovea.core.dataset.Dataset;
@@ -120,7 +121,7 @@ public final class TrainingDataLoader {
 
     private static int[] shuffled(int n, long seed) {
         List<Integer> indices = new ArrayList<>(IntStream.range(0, n).boxed().toList());
-        java.util.Collections.shuffle(indices, new Random(seed));
+        Collections.shuffle(indices, new Random(seed));
         return indices.stream().mapToInt(Integer::intValue).toArray();
     }
 

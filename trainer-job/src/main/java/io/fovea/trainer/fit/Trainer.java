@@ -1,5 +1,9 @@
 package io.fovea.trainer.fit;
 
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.IntStream;
 import io.fovea.core.console.Progress;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.trainer.data.Augmenter;
@@ -76,7 +80,7 @@ public final class Trainer {
         int probe = Math.min(settings.probeImages(), trainFeatures.numExamples());
         List<DataSet> probeBatches = trainFeatures.getRange(0, probe).batchBy(settings.batchSize());
         List<DataSet> validationBatches = validationFeatures.batchBy(settings.batchSize());
-        java.util.Random order = new java.util.Random(settings.seed());
+        Random order = new Random(settings.seed());
         List<EpochLog> history = runner.run("head", head, settings.epochs(), trainFeatures.numExamples(),
                 () -> {
                     trainFeatures.shuffle(order.nextLong());
@@ -125,7 +129,7 @@ public final class Trainer {
     private List<EpochLog> runOnImages(String phase, ComputationGraph model) {
         ImageBatches train = batches(data.train(), settings.augment() ? new Augmenter(settings.seed()) : null);
         int probe = Math.min(settings.probeImages(), data.train().size());
-        LabelledImages probeImages = data.train().subset(java.util.stream.IntStream.range(0, probe).toArray());
+        LabelledImages probeImages = data.train().subset(IntStream.range(0, probe).toArray());
         Supplier<Iterator<DataSet>> probeBatches = () -> batches(probeImages, null).epoch(false);
         return runner.run(phase, model, settings.epochs(), train.size(), () -> train.epoch(true), probeBatches,
                 () -> batches(data.validation(), null).epoch(false));
@@ -136,8 +140,8 @@ public final class Trainer {
     }
 
     /** Layers trained in the first phase of these settings, for the model description. */
-    public static java.util.Set<String> trainableInFirstPhase(ComputationGraph model, TrainSettings.Phase phase) {
-        java.util.Set<String> names = new java.util.HashSet<>();
+    public static Set<String> trainableInFirstPhase(ComputationGraph model, TrainSettings.Phase phase) {
+        Set<String> names = new HashSet<>();
         boolean frozen = phase != TrainSettings.Phase.FULL;
         String lastFrozen = phase == TrainSettings.Phase.FINETUNE
                 ? Vgg16Architecture.LAST_FROZEN_WHEN_FINE_TUNING : Vgg16Architecture.FEATURES;
