@@ -18,7 +18,8 @@ record BatchRounds(int batch, List<AroundBare> rounds, List<PipelineBench.Run> r
     }
 
     double compilingSeconds() {
-        return Percentiles.median(runs.stream().map(PipelineBench.Run::compilingSeconds).toList());
+        return Percentiles.median(
+                runs.stream().map(PipelineBench.Run::compilingSeconds).toList());
     }
 
     /** These rounds, then {@code later}'s. */

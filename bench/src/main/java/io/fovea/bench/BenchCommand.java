@@ -32,9 +32,14 @@ import picocli.CommandLine.Spec;
  * sgemm), the whole pipeline through a real broker at the same sizes, the per-record pattern,
  * and latency percentiles at fractions of the measured maximum. Prints Markdown tables.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Benchmarks the model and the stream app in one run; prints Markdown tables.",
-                "Starts an in-process Kafka unless --bootstrap is given. Takes a few minutes."})
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Benchmarks the model and the stream app in one run; prints Markdown tables.",
+            "Starts an in-process Kafka unless --bootstrap is given. Takes a few minutes."
+        })
 public final class BenchCommand implements Callable<Integer> {
     private static final int ROUNDS = 5;
     private static final Duration SETTLE = Duration.ofMillis(500);
@@ -42,42 +47,74 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     KafkaOption kafka;
 
-    @Option(names = "--batch-sizes", split = ",", defaultValue = "1,8,32,64", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-sizes",
+            split = ",",
+            defaultValue = "1,8,32,64",
+            description = "Batch sizes (default: ${DEFAULT-VALUE}).")
     List<Integer> batchSizes;
 
-    @Option(names = "--events", defaultValue = "4000",
-            description = {"Images per pipeline run (default: ${DEFAULT-VALUE}). Each run starts a new app; its start",
-                    "is not timed, its first fetches and last commit are."})
+    @Option(
+            names = "--events",
+            defaultValue = "4000",
+            description = {
+                "Images per pipeline run (default: ${DEFAULT-VALUE}). Each run starts a new app; its start",
+                "is not timed, its first fetches and last commit are."
+            })
     int events;
 
-    @Option(names = "--rounds", defaultValue = "5",
-            description = {"Pipeline runs, each between two bare-model runs, at batch 32 (default: ${DEFAULT-VALUE});",
-                    "the ratio is the median of theirs."})
+    @Option(
+            names = "--rounds",
+            defaultValue = "5",
+            description = {
+                "Pipeline runs, each between two bare-model runs, at batch 32 (default: ${DEFAULT-VALUE});",
+                "the ratio is the median of theirs."
+            })
     int referenceRounds;
 
-    @Option(names = "--seconds", defaultValue = "8", description = "Seconds per bare-model measurement (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seconds",
+            defaultValue = "8",
+            description = "Seconds per bare-model measurement (default: ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--latency-seconds", defaultValue = "20", description = "Measured seconds per offered load (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--latency-seconds",
+            defaultValue = "20",
+            description = "Measured seconds per offered load (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
     @Mixin
     InputSizeOption input;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "A stream app setting for every pipeline run, e.g. --set kafka.commit.interval.ms=500 (repeatable).")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A stream app setting for every pipeline run, e.g. --set kafka.commit.interval.ms=500 (repeatable).")
     Map<String, String> settings = new LinkedHashMap<>();
 
-    @Option(names = "--swaps", paramLabel = "N", description = "Instead: hot-swap two VGG16 versions N times under load; time, output pause, memory.")
+    @Option(
+            names = "--swaps",
+            paramLabel = "N",
+            description = "Instead: hot-swap two VGG16 versions N times under load; time, output pause, memory.")
     int swaps;
 
-    @Option(names = "--swap-load", defaultValue = "50", description = "Images/s offered during --swaps (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--swap-load",
+            defaultValue = "50",
+            description = "Images/s offered during --swaps (default: ${DEFAULT-VALUE}).")
     double swapLoad;
 
-    @Option(names = "--serve-jvm", paramLabel = "OPTIONS", defaultValue = "-Xms1g -Xmx1g -XX:+AlwaysPreTouch",
-            description = {"JVM options of the app under --swaps (default: ${DEFAULT-VALUE}).",
-                    "A fixed, pre-touched heap (as deploy/ runs it): resident memory then moves only",
-                    "with what lives outside the heap, where a model's memory is."})
+    @Option(
+            names = "--serve-jvm",
+            paramLabel = "OPTIONS",
+            defaultValue = "-Xms1g -Xmx1g -XX:+AlwaysPreTouch",
+            description = {
+                "JVM options of the app under --swaps (default: ${DEFAULT-VALUE}).",
+                "A fixed, pre-touched heap (as deploy/ runs it): resident memory then moves only",
+                "with what lives outside the heap, where a model's memory is."
+            })
     String serveJvm;
 
     @Spec
@@ -108,16 +145,16 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** The per-record pattern, and the batched pipeline in the runs just before and after it. */
-    record PerRecord(double imagesPerSecond, double batchedAround) {
-    }
+    record PerRecord(double imagesPerSecond, double batchedAround) {}
 
     private void measure(PrintWriter out, String servers, Path state) {
         if (referenceRounds < 2) {
-            throw new ParameterException(spec.commandLine(),
-                    "--rounds must be 2 or more: the per-record run goes between the first two");
+            throw new ParameterException(
+                    spec.commandLine(), "--rounds must be 2 or more: the per-record run goes between the first two");
         }
         try (ModelRunner model = BenchModel.runner(input.side(), true)) {
-            double flops = ModelCost.flopsPerImage(BenchModel.architecture(input.side()).whole(1e-3),
+            double flops = ModelCost.flopsPerImage(
+                    BenchModel.architecture(input.side()).whole(1e-3),
                     InputType.convolutional(input.side(), input.side(), 3));
             printHeader(out, flops);
             int reference = batchSizes.contains(32) ? 32 : batchSizes.get(batchSizes.size() - 1);
@@ -130,12 +167,17 @@ public final class BenchCommand implements Callable<Integer> {
             // pattern between its first two rounds
             BatchRounds firstRound = pipelineRounds(pipeline, model, topic, reference, 1);
             double perRecordRate = pipeline.perRecordThroughput(model, topic, Math.min(events, 1000));
-            BatchRounds referenceRuns = firstRound.and(pipelineRounds(pipeline, model, topic, reference, referenceRounds - 1));
-            PerRecord perRecord = new PerRecord(perRecordRate,
-                    (referenceRuns.rounds().get(0).measured() + referenceRuns.rounds().get(1).measured()) / 2);
+            BatchRounds referenceRuns =
+                    firstRound.and(pipelineRounds(pipeline, model, topic, reference, referenceRounds - 1));
+            PerRecord perRecord = new PerRecord(
+                    perRecordRate,
+                    (referenceRuns.rounds().get(0).measured()
+                                    + referenceRuns.rounds().get(1).measured())
+                            / 2);
             Map<Integer, BatchRounds> byBatch = new LinkedHashMap<>();
             for (int batch : batchSizes) {
-                byBatch.put(batch, batch == reference ? referenceRuns : pipelineRounds(pipeline, model, topic, batch, 1));
+                byBatch.put(
+                        batch, batch == reference ? referenceRuns : pipelineRounds(pipeline, model, topic, batch, 1));
             }
             printThroughput(out, flops, reference, sgemm, byBatch, builtInPathRatio(model), perRecord);
             printLatency(out, pipeline, model, reference, byBatch.get(reference));
@@ -143,11 +185,16 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void printHeader(PrintWriter out, double flops) {
-        out.printf("# Fovea benchmark%n%nVGG16 (plain) + classic head, random weights, input %dx%d; ND4J build %s; %d cores.%n",
-                input.side(), input.side(), System.getProperty(NativeBackend.PLATFORM_EXTENSION),
+        out.printf(
+                "# Fovea benchmark%n%nVGG16 (plain) + classic head, random weights, input %dx%d; ND4J build %s; %d cores.%n",
+                input.side(),
+                input.side(),
+                System.getProperty(NativeBackend.PLATFORM_EXTENSION),
                 Runtime.getRuntime().availableProcessors());
-        out.printf("Model: %.3f GFLOP per image. Each ratio below compares measurements taken next to each other%n"
-                + "(this machine is shared and its speed drifts from minute to minute).%n%n", flops / 1e9);
+        out.printf(
+                "Model: %.3f GFLOP per image. Each ratio below compares measurements taken next to each other%n"
+                        + "(this machine is shared and its speed drifts from minute to minute).%n%n",
+                flops / 1e9);
         out.flush();
     }
 
@@ -168,56 +215,95 @@ public final class BenchCommand implements Callable<Integer> {
     /** Fovea's fast path over DL4J's built-in convolution path (oneDNN helpers off), batch 32. */
     private double builtInPathRatio(ModelRunner model) {
         try (ModelRunner builtIn = BenchModel.runner(input.side(), false)) {
-            return 1 / aroundBare(model, 32, () -> BenchModel.bareImagesPerSecond(builtIn, 32, seconds)).ratio();
+            return 1
+                    / aroundBare(model, 32, () -> BenchModel.bareImagesPerSecond(builtIn, 32, seconds))
+                            .ratio();
         }
     }
 
-    private void printThroughput(PrintWriter out, double flops, int reference, ModelCost.AgainstSgemm sgemm,
-                                 Map<Integer, BatchRounds> byBatch, double fastOverBuiltIn, PerRecord perRecord) {
-        out.printf("sgemm (1024x1024, ND4J BLAS), alternated with the model at batch %d in %d rounds: %.1f GFLOP/s against %.1f: "
-                + "the model runs at %.0f%% of sgemm (median of the rounds' ratios).%n%n", reference, ROUNDS,
-                sgemm.sgemmGflops(), sgemm.modelGflops(), 100 * sgemm.ratio());
-        out.println("| batch | model alone img/s | model GFLOP/s | % of sgemm | pipeline img/s | pipeline / model | JIT s in run |");
+    private void printThroughput(
+            PrintWriter out,
+            double flops,
+            int reference,
+            ModelCost.AgainstSgemm sgemm,
+            Map<Integer, BatchRounds> byBatch,
+            double fastOverBuiltIn,
+            PerRecord perRecord) {
+        out.printf(
+                "sgemm (1024x1024, ND4J BLAS), alternated with the model at batch %d in %d rounds: %.1f GFLOP/s against %.1f: "
+                        + "the model runs at %.0f%% of sgemm (median of the rounds' ratios).%n%n",
+                reference, ROUNDS, sgemm.sgemmGflops(), sgemm.modelGflops(), 100 * sgemm.ratio());
+        out.println(
+                "| batch | model alone img/s | model GFLOP/s | % of sgemm | pipeline img/s | pipeline / model | JIT s in run |");
         out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         byBatch.forEach((batch, runs) -> {
             double gflops = runs.bare() * flops / 1e9;
-            out.printf("| %d | %.1f | %.1f | %.0f%% | %.1f | %.2f | %.1f |%n", batch, runs.bare(), gflops,
-                    100 * gflops / sgemm.sgemmGflops(), runs.piped(), runs.ratio(), runs.compilingSeconds());
+            out.printf(
+                    "| %d | %.1f | %.1f | %.0f%% | %.1f | %.2f | %.1f |%n",
+                    batch,
+                    runs.bare(),
+                    gflops,
+                    100 * gflops / sgemm.sgemmGflops(),
+                    runs.piped(),
+                    runs.ratio(),
+                    runs.compilingSeconds());
         });
-        out.printf("%n(model alone: the mean of runs just before and just after each pipeline run; at batch %d, medians of %d such"
-                + " alternations, and the ratio is the median of their ratios; %% of sgemm against the median above)%n",
+        out.printf(
+                "%n(model alone: the mean of runs just before and just after each pipeline run; at batch %d, medians of %d such"
+                        + " alternations, and the ratio is the median of their ratios; %% of sgemm against the median above)%n",
                 reference, referenceRounds);
-        out.printf("(JIT s in run: seconds the JIT compiler worked during the pipeline run; a run takes %d images.)%n", events);
+        out.printf(
+                "(JIT s in run: seconds the JIT compiler worked during the pipeline run; a run takes %d images.)%n",
+                events);
         BatchRounds referenceRuns = byBatch.get(reference);
         List<String> eachRound = new ArrayList<>();
         for (int i = 0; i < referenceRuns.rounds().size(); i++) {
             AroundBare m = referenceRuns.rounds().get(i);
-            eachRound.add(String.format("%.2f (%.1f / %.1f, the model's %.1f before and %.1f after, in passes %.0f%% of the run)",
-                    m.ratio(), m.measured(), m.bare(), m.before(), m.after(), 100 * referenceRuns.runs().get(i).modelBusy()));
+            eachRound.add(String.format(
+                    "%.2f (%.1f / %.1f, the model's %.1f before and %.1f after, in passes %.0f%% of the run)",
+                    m.ratio(),
+                    m.measured(),
+                    m.bare(),
+                    m.before(),
+                    m.after(),
+                    100 * referenceRuns.runs().get(i).modelBusy()));
         }
-        out.printf("Pipeline / model at batch %d in each alternation, in order (pipeline / model img/s): %s.%n", reference,
-                String.join(", ", eachRound));
-        out.printf("%nDL4J's built-in convolution path (oneDNN helpers off), batch 32: Fovea's fast path is %.1fx that.%n",
+        out.printf(
+                "Pipeline / model at batch %d in each alternation, in order (pipeline / model img/s): %s.%n",
+                reference, String.join(", ", eachRound));
+        out.printf(
+                "%nDL4J's built-in convolution path (oneDNN helpers off), batch 32: Fovea's fast path is %.1fx that.%n",
                 fastOverBuiltIn);
-        out.printf("Per-record pattern (mapValues, one model call per record): %.1f img/s; batched pipeline at %d, "
-                + "run just before and just after it: %.1f img/s, %.1fx that.%n%n", perRecord.imagesPerSecond(), reference,
-                perRecord.batchedAround(), perRecord.batchedAround() / perRecord.imagesPerSecond());
+        out.printf(
+                "Per-record pattern (mapValues, one model call per record): %.1f img/s; batched pipeline at %d, "
+                        + "run just before and just after it: %.1f img/s, %.1fx that.%n%n",
+                perRecord.imagesPerSecond(),
+                reference,
+                perRecord.batchedAround(),
+                perRecord.batchedAround() / perRecord.imagesPerSecond());
         out.flush();
     }
 
-    private void printLatency(PrintWriter out, PipelineBench pipeline, ModelRunner model, int reference, BatchRounds runs) {
+    private void printLatency(
+            PrintWriter out, PipelineBench pipeline, ModelRunner model, int reference, BatchRounds runs) {
         double max = runs.piped();
         double oneBatchMs = 1000.0 * reference / runs.bare();
-        out.printf("Latency, event time to prediction committed, batch %d, max.batch.wait.ms 10 (target p99 at 50%%: "
-                + "10 + 3 x %.0f ms = %.0f ms):%n%n", reference, oneBatchMs, 10 + 3 * oneBatchMs);
+        out.printf(
+                "Latency, event time to prediction committed, batch %d, max.batch.wait.ms 10 (target p99 at 50%%: "
+                        + "10 + 3 x %.0f ms = %.0f ms):%n%n",
+                reference, oneBatchMs, 10 + 3 * oneBatchMs);
         out.println("| offered load | img/s | p50 ms | p95 ms | p99 ms |");
         out.println("| ---: | ---: | ---: | ---: | ---: |");
         for (double share : new double[] {0.25, 0.5, 0.9}) {
-            List<Double> latencies = new ArrayList<>(pipeline.latency(model, reference, share * max,
-                    Duration.ofSeconds(latencySeconds), Duration.ofSeconds(3)));
+            List<Double> latencies = new ArrayList<>(pipeline.latency(
+                    model, reference, share * max, Duration.ofSeconds(latencySeconds), Duration.ofSeconds(3)));
             Collections.sort(latencies);
-            out.printf("| %.0f%% | %.1f | %.0f | %.0f | %.0f |%n", share * 100, share * max,
-                    Percentiles.nearestRank(latencies, 50), Percentiles.nearestRank(latencies, 95),
+            out.printf(
+                    "| %.0f%% | %.1f | %.0f | %.0f | %.0f |%n",
+                    share * 100,
+                    share * max,
+                    Percentiles.nearestRank(latencies, 50),
+                    Percentiles.nearestRank(latencies, 95),
                     Percentiles.nearestRank(latencies, 99));
             out.flush();
         }
@@ -241,5 +327,4 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
     }
-
 }

@@ -19,8 +19,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /** The model the benchmark measures: plain VGG16 plus the classic head, random weights, as a servable runner. */
 final class BenchModel {
-    private BenchModel() {
-    }
+    private BenchModel() {}
 
     static Vgg16Architecture architecture(int inputSize) {
         return new Vgg16Architecture(Vgg16Architecture.Variant.VGG16, inputSize, 10, 1);
@@ -42,8 +41,20 @@ final class BenchModel {
             System.setProperty(NativeBackend.HELPERS_DISABLE, before == null ? "false" : before);
         }
         Preprocessing preprocessing = Preprocessing.vggImagenetMean(inputSize);
-        BundleManifest manifest = new BundleManifest("bench-vgg16", 1, Instant.now(), "vgg16", "none",
-                ClassLabels.CIFAR10, preprocessing, List.of(), "", Map.of(), Map.of(), Map.of(), "bench");
+        BundleManifest manifest = new BundleManifest(
+                "bench-vgg16",
+                1,
+                Instant.now(),
+                "vgg16",
+                "none",
+                ClassLabels.CIFAR10,
+                preprocessing,
+                List.of(),
+                "",
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                "bench");
         return new Dl4jModelRunner(new ModelBundle(null, manifest, graph, new ImagePreprocessor(preprocessing)));
     }
 

@@ -18,16 +18,17 @@ import java.lang.management.ManagementFactory;
 final class JitWarmUp {
     /** Settled: compiling took less than this share of a run's wall time. */
     static final double SETTLED_SHARE = 0.08;
+
     static final int MAX_RUNS = 8;
     private static final CompilationMXBean COMPILER = ManagementFactory.getCompilationMXBean();
 
-    private JitWarmUp() {
-    }
+    private JitWarmUp() {}
 
     /** Seconds the JIT compiler has spent so far; NaN where the JVM does not say. */
     static double compilingSeconds() {
         return COMPILER != null && COMPILER.isCompilationTimeMonitoringSupported()
-                ? COMPILER.getTotalCompilationTime() / 1000.0 : Double.NaN;
+                ? COMPILER.getTotalCompilationTime() / 1000.0
+                : Double.NaN;
     }
 
     /** Runs {@code events} images at {@code batch} until a run is {@linkplain #SETTLED_SHARE settled}; prints each run. */
@@ -39,7 +40,8 @@ final class JitWarmUp {
             PipelineBench.Run measured = pipeline.run(model, topic, events, batch);
             double seconds = (System.nanoTime() - start) / 1e9;
             double compiling = measured.compilingSeconds();
-            out.printf("- Warm-up run %d (not measured), batch %d: %.1f img/s; JIT compiling %.1f s of the run's %.1f s.%n",
+            out.printf(
+                    "- Warm-up run %d (not measured), batch %d: %.1f img/s; JIT compiling %.1f s of the run's %.1f s.%n",
                     run, batch, measured.imagesPerSecond(), compiling, seconds);
             out.flush();
             if (watched && compiling < SETTLED_SHARE * seconds) {
@@ -47,8 +49,10 @@ final class JitWarmUp {
                 return;
             }
         }
-        out.println(watched ? "- The JIT compiler was still busy after " + runs + " warm-up runs; measuring anyway."
-                : "- This JVM does not report JIT compile time: 2 warm-up runs.");
+        out.println(
+                watched
+                        ? "- The JIT compiler was still busy after " + runs + " warm-up runs; measuring anyway."
+                        : "- This JVM does not report JIT compile time: 2 warm-up runs.");
         out.println();
     }
 }

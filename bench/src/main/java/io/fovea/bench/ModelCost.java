@@ -1,6 +1,5 @@
 package io.fovea.bench;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import io.fovea.core.runtime.Blocking;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.stream.model.ModelRunner;
@@ -14,13 +13,13 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Floating-point work of a forward pass, and the machine's sgemm speed to compare it with. */
 public final class ModelCost {
-    private ModelCost() {
-    }
+    private ModelCost() {}
 
     /** FLOPs (multiply and add counted apart) of one image through the graph's convolution and dense layers. */
     public static double flopsPerImage(ComputationGraphConfiguration conf, InputType input) {
@@ -78,11 +77,11 @@ public final class ModelCost {
     }
 
     /** Medians of alternated rounds: sgemm's GFLOP/s, the model's, and of the rounds' model / sgemm ratios. */
-    record AgainstSgemm(double sgemmGflops, double modelGflops, double ratio) {
-    }
+    record AgainstSgemm(double sgemmGflops, double modelGflops, double ratio) {}
 
     /** sgemm and the model, alternated in {@code rounds} short rounds. */
-    static AgainstSgemm sgemmAgainstModel(ModelRunner model, int batch, double flopsPerImage, int rounds, Duration settle) {
+    static AgainstSgemm sgemmAgainstModel(
+            ModelRunner model, int batch, double flopsPerImage, int rounds, Duration settle) {
         List<Double> sgemm = new ArrayList<>();
         List<Double> modelGflops = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();

@@ -22,8 +22,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class OutputTimeline implements AutoCloseable {
     /** A prediction as the reader saw it: when it was made, by which version, in what forward pass. */
-    record Made(long millis, int version, int batchSize, double inferenceMillis) {
-    }
+    record Made(long millis, int version, int batchSize, double inferenceMillis) {}
 
     private final List<Made> made = new ArrayList<>();
     private final Thread reader;
@@ -46,16 +45,26 @@ final class OutputTimeline implements AutoCloseable {
     }
 
     private void read(String bootstrap, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "output-timeline-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "output-timeline-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(Set.of(topic));
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
                     Prediction p = FoveaRecords.PREDICTION.decode(record.value());
-                    add(new Made(p.getPredictionTime().toEpochMilli(), p.getModelVersion(), p.getBatchSize(),
+                    add(new Made(
+                            p.getPredictionTime().toEpochMilli(),
+                            p.getModelVersion(),
+                            p.getBatchSize(),
                             p.getInferenceMillis()));
                 }
             }
@@ -84,8 +93,7 @@ final class OutputTimeline implements AutoCloseable {
     }
 
     /** What happened at a switch: the gap in output, and the new version's first forward pass. */
-    record Switch(long gapMillis, int firstBatchSize, double firstInferenceMillis) {
-    }
+    record Switch(long gapMillis, int firstBatchSize, double firstInferenceMillis) {}
 
     /** In [from, to]: from the prediction before the first one by {@code version} to that one; null if none. */
     Switch switchAt(int version, long from, long to) {
@@ -93,7 +101,8 @@ final class OutputTimeline implements AutoCloseable {
         for (int i = 1; i < inside.size(); i++) {
             Made first = inside.get(i);
             if (first.version() == version) {
-                return new Switch(first.millis() - inside.get(i - 1).millis(), first.batchSize(), first.inferenceMillis());
+                return new Switch(
+                        first.millis() - inside.get(i - 1).millis(), first.batchSize(), first.inferenceMillis());
             }
         }
         return null;
@@ -101,8 +110,10 @@ final class OutputTimeline implements AutoCloseable {
 
     private List<Made> between(long from, long to) {
         synchronized (made) {
-            return made.stream().filter(m -> m.millis() >= from && m.millis() <= to)
-                    .sorted(Comparator.comparingLong(Made::millis)).toList();
+            return made.stream()
+                    .filter(m -> m.millis() >= from && m.millis() <= to)
+                    .sorted(Comparator.comparingLong(Made::millis))
+                    .toList();
         }
     }
 

@@ -28,8 +28,8 @@ final class PerRecordBaseline implements AutoCloseable {
     private final KafkaStreams streams;
 
     PerRecordBaseline(StreamConfig config, ModelRunner model) {
-        ImageValidator validator = new ImageValidator(SizeBudget.atKafkaDefaults().maxPayloadBytes(),
-                config.getLong(StreamConfig.MAX_IMAGE_PIXELS));
+        ImageValidator validator = new ImageValidator(
+                SizeBudget.atKafkaDefaults().maxPayloadBytes(), config.getLong(StreamConfig.MAX_IMAGE_PIXELS));
         String input = config.get(StreamConfig.INPUT_TOPIC);
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
@@ -37,10 +37,12 @@ final class PerRecordBaseline implements AutoCloseable {
                     AcceptedImage image = validator.validate(value);
                     long start = System.nanoTime();
                     INDArray probabilities = model.predict(List.of(image.image()));
-                    BatchResult one = new BatchResult(probabilities, model.name(), model.version(), model.labels(),
-                            new int[] {1}, 0, new long[] {System.nanoTime() - start});
-                    Prediction p = Predictions.of(image.event(), one, 0, 1, new SourcePosition(input, -1, -1L), 0,
-                            Instant.now());
+                    BatchResult one = new BatchResult(
+                            probabilities, model.name(), model.version(), model.labels(), new int[] {1}, 0, new long[] {
+                                System.nanoTime() - start
+                            });
+                    Prediction p = Predictions.of(
+                            image.event(), one, 0, 1, new SourcePosition(input, -1, -1L), 0, Instant.now());
                     probabilities.close();
                     return FoveaRecords.PREDICTION.encode(p);
                 })

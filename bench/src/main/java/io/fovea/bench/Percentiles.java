@@ -4,8 +4,7 @@ import java.util.List;
 
 /** The percentiles the benchmark and the demo print, computed one way. */
 public final class Percentiles {
-    private Percentiles() {
-    }
+    private Percentiles() {}
 
     /** Nearest-rank percentile {@code p} (0-100) of ascending {@code sorted}; NaN when empty. */
     public static double nearestRank(List<Double> sorted, double p) {

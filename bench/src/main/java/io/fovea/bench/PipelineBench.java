@@ -1,9 +1,5 @@
 package io.fovea.bench;
 
-import java.util.HashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 import static io.fovea.core.runtime.Blocking.join;
 
 import io.fovea.avro.ImageEvent;
@@ -22,12 +18,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -74,8 +74,7 @@ final class PipelineBench {
      * share of that time the model spent in forward passes (under 1: it waited for images), and
      * the seconds the JIT compiler worked during the whole run, the app's start and close included.
      */
-    record Run(double imagesPerSecond, double modelBusy, double compilingSeconds) {
-    }
+    record Run(double imagesPerSecond, double modelBusy, double compilingSeconds) {}
 
     /** A throughput run with batches of up to {@code batch}. */
     Run run(ModelRunner model, String topic, int events, int batch) {
@@ -164,14 +163,21 @@ final class PipelineBench {
 
     /** Reads committed predictions until {@code n}; collects event-to-now latency of those whose event time passes the filter. */
     private void awaitPredictions(String output, int n, LongPredicate measure, List<Double> latencies) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                // The broker answers a fetch as soon as committed data is there (fetch.min.bytes 1), so
-                // the default fetch.max.wait.ms costs no latency; a short one made this reader and the
-                // broker poll every few ms and take CPU from the app being measured.
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "bench-reader-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        // The broker answers a fetch as soon as committed data is there (fetch.min.bytes 1), so
+                        // the default fetch.max.wait.ms costs no latency; a short one made this reader and the
+                        // broker poll every few ms and take CPU from the app being measured.
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(Set.of(output));
             int seen = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
@@ -197,7 +203,9 @@ final class PipelineBench {
     private StreamConfig config(String topic, String output, int batch) {
         Map<String, String> all = new HashMap<>(Map.ofEntries(
                 Map.entry(StreamConfig.BOOTSTRAP_SERVERS, bootstrap),
-                Map.entry(StreamConfig.APPLICATION_ID, "bench-" + UUID.randomUUID().toString().substring(0, 6)),
+                Map.entry(
+                        StreamConfig.APPLICATION_ID,
+                        "bench-" + UUID.randomUUID().toString().substring(0, 6)),
                 Map.entry(StreamConfig.INPUT_TOPIC, topic),
                 Map.entry(StreamConfig.OUTPUT_TOPIC, output),
                 Map.entry(StreamConfig.DLQ_TOPIC, output + "-dlq"),
@@ -218,17 +226,31 @@ final class PipelineBench {
     }
 
     private KafkaProducer<byte[], byte[]> producer(Map<String, Object> extra) {
-        Map<String, Object> config = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5));
+        Map<String, Object> config = new HashMap<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                5));
         config.putAll(extra);
         return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String id, RgbImage image, Instant eventTime) {
-        ImageEvent event = ImageEvent.newBuilder().setId(id).setEventTime(eventTime).setWidth(32).setHeight(32)
-                .setChannels(3).setPixelFormat(PixelFormat.RGB8_CHW).setPixels(ByteBuffer.wrap(image.chw()))
-                .setLabel(null).setAttributes(Map.of()).build();
-        producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), FoveaRecords.IMAGE_EVENT.encode(event)));
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer, String topic, String id, RgbImage image, Instant eventTime) {
+        ImageEvent event = ImageEvent.newBuilder()
+                .setId(id)
+                .setEventTime(eventTime)
+                .setWidth(32)
+                .setHeight(32)
+                .setChannels(3)
+                .setPixelFormat(PixelFormat.RGB8_CHW)
+                .setPixels(ByteBuffer.wrap(image.chw()))
+                .setLabel(null)
+                .setAttributes(Map.of())
+                .build();
+        producer.send(new ProducerRecord<>(
+                topic, id.getBytes(StandardCharsets.UTF_8), FoveaRecords.IMAGE_EVENT.encode(event)));
     }
-
 }

@@ -28,7 +28,8 @@ final class ServeProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private ServeProcess(Process process, int port, Path log) {
         this.process = process;
@@ -42,12 +43,19 @@ final class ServeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ServeCommand.class.getName(),
-                "--http-port", Integer.toString(port)));
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                ServeCommand.class.getName(),
+                "--http-port",
+                Integer.toString(port)));
         command.addAll(serveArgs);
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             return new ServeProcess(process, port, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start serve", e);
@@ -71,7 +79,8 @@ final class ServeProcess implements AutoCloseable {
 
     /** The sum of every sample of a metric whose labels contain {@code labelPart} ("" for any). */
     double metric(String name, String labelPart) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? (\\S+)$").matcher(get("/metrics"));
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? (\\S+)$")
+                .matcher(get("/metrics"));
         double sum = 0;
         while (m.find()) {
             if (labelPart.isEmpty() || (m.group(1) != null && m.group(1).contains(labelPart))) {
@@ -89,7 +98,8 @@ final class ServeProcess implements AutoCloseable {
 
     private int status(String path) {
         try {
-            return http.send(request(path), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(request(path), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -100,7 +110,8 @@ final class ServeProcess implements AutoCloseable {
 
     private String get(String path) {
         try {
-            return http.send(request(path), HttpResponse.BodyHandlers.ofString()).body();
+            return http.send(request(path), HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             throw new UncheckedIOException("serve's " + path + " did not answer; see " + log, e);
         } catch (InterruptedException e) {
@@ -110,7 +121,9 @@ final class ServeProcess implements AutoCloseable {
     }
 
     private HttpRequest request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build();
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5))
+                .build();
     }
 
     /** SIGTERM, as Kubernetes stops a pod; SIGKILL if it has not stopped within a minute. */
@@ -134,5 +147,4 @@ final class ServeProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
     }
-
 }

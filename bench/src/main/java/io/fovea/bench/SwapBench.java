@@ -39,6 +39,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 final class SwapBench {
     /** Fovea's own INFO lines (each swap's load and switch) in the serve log. */
     private static final String SERVE_LOG_LEVEL = "-Dorg.slf4j.simpleLogger.log.io.fovea=info";
+
     private static final Duration SETTLE = Duration.ofMillis(1500);
     private static final int MAX_BATCH = 32;
     private static final long MAX_WAIT_MS = 10;
@@ -54,13 +55,15 @@ final class SwapBench {
     }
 
     /** The 15 s without swaps: the longest pause in output, and resident memory at its start and end. */
-    record Quiet(long longestGapMillis, long residentFrom, long residentTo) {
-    }
+    record Quiet(long longestGapMillis, long residentFrom, long residentTo) {}
 
     /** What the swaps took: each one's load-and-check time, each switch, the worst pause, memory after the first and last. */
-    record Swaps(List<Double> seconds, List<OutputTimeline.Switch> switches, long longestGapMillis, long residentAfterFirst,
-                 long residentAfterLast) {
-    }
+    record Swaps(
+            List<Double> seconds,
+            List<OutputTimeline.Switch> switches,
+            long longestGapMillis,
+            long residentAfterFirst,
+            long residentAfterLast) {}
 
     void run(int swaps, double rate, PrintWriter out) {
         double batchMillis;
@@ -78,19 +81,42 @@ final class SwapBench {
         String output = "swap-out-" + run;
         String releases = "swap-releases-" + run;
         TopicCreator.ensure(bootstrap, input, PipelineBench.PARTITIONS, false);
-        Map<String, String> settings = Map.of(StreamConfig.APPLICATION_ID, "swap-" + run, StreamConfig.INPUT_TOPIC, input,
-                StreamConfig.OUTPUT_TOPIC, output, StreamConfig.DLQ_TOPIC, output + "-dlq", StreamConfig.RELEASES_TOPIC, releases,
-                StreamConfig.STATE_DIR, work.resolve("state").toString(),
-                StreamConfig.MAX_BATCH_SIZE, Integer.toString(MAX_BATCH), StreamConfig.MAX_BATCH_WAIT_MS, Long.toString(MAX_WAIT_MS));
+        Map<String, String> settings = Map.of(
+                StreamConfig.APPLICATION_ID,
+                "swap-" + run,
+                StreamConfig.INPUT_TOPIC,
+                input,
+                StreamConfig.OUTPUT_TOPIC,
+                output,
+                StreamConfig.DLQ_TOPIC,
+                output + "-dlq",
+                StreamConfig.RELEASES_TOPIC,
+                releases,
+                StreamConfig.STATE_DIR,
+                work.resolve("state").toString(),
+                StreamConfig.MAX_BATCH_SIZE,
+                Integer.toString(MAX_BATCH),
+                StreamConfig.MAX_BATCH_WAIT_MS,
+                Long.toString(MAX_WAIT_MS));
         List<String> jvm = new ArrayList<>(jvmOptions);
         jvm.add(SERVE_LOG_LEVEL);
         AtomicBoolean stop = new AtomicBoolean();
-        try (ServeProcess app = ServeProcess.start(jvm, List.of("--bootstrap", bootstrap, "--store",
-                     store.root().toString(), "--model", "bench"), settings, work.resolve("serve.log"))
-                .awaitReady(Duration.ofMinutes(3));
-             ReleasePublisher publisher = new ReleasePublisher(bootstrap, releases);
-             OutputTimeline timeline = new OutputTimeline(bootstrap, output)) {
-            Thread load = new Thread(() -> new PipelineBench(bootstrap, work).offerFor(input, rate, stop), "swap-bench-load");
+        try (ServeProcess app = ServeProcess.start(
+                                jvm,
+                                List.of(
+                                        "--bootstrap",
+                                        bootstrap,
+                                        "--store",
+                                        store.root().toString(),
+                                        "--model",
+                                        "bench"),
+                                settings,
+                                work.resolve("serve.log"))
+                        .awaitReady(Duration.ofMinutes(3));
+                ReleasePublisher publisher = new ReleasePublisher(bootstrap, releases);
+                OutputTimeline timeline = new OutputTimeline(bootstrap, output)) {
+            Thread load =
+                    new Thread(() -> new PipelineBench(bootstrap, work).offerFor(input, rate, stop), "swap-bench-load");
             load.start();
             pause(Duration.ofSeconds(15)); // warm up, then a quiet period without swaps to compare with
             Quiet quiet = quietPeriod(app, timeline);
@@ -99,8 +125,11 @@ final class SwapBench {
             double heapCommitted = app.metric("jvm_memory_committed_bytes", "area=\"heap\"");
             stop.set(true);
             join(load);
-            out.printf("%nHot-swap under load (serve in its own JVM: %s; %.0f img/s offered; VGG16 bundles of %d MB; %d swaps):%n%n",
-                    String.join(" ", jvmOptions), rate, Files.size(store.versionDir("bench", 1).resolve(ModelFiles.PARAMETERS)) >> 20,
+            out.printf(
+                    "%nHot-swap under load (serve in its own JVM: %s; %.0f img/s offered; VGG16 bundles of %d MB; %d swaps):%n%n",
+                    String.join(" ", jvmOptions),
+                    rate,
+                    Files.size(store.versionDir("bench", 1).resolve(ModelFiles.PARAMETERS)) >> 20,
                     swaps);
             printTable(out, batchMillis, quiet, done, corruptGap, heapCommitted);
         } catch (IOException e) {
@@ -117,8 +146,12 @@ final class SwapBench {
     }
 
     /** Promotes versions 2 and 1 in turn, {@code swaps} times, each once the previous one serves. */
-    private static Swaps swapBackAndForth(ServeProcess app, ReleasePublisher publisher, DirectoryModelStore store,
-                                          OutputTimeline timeline, int swaps) {
+    private static Swaps swapBackAndForth(
+            ServeProcess app,
+            ReleasePublisher publisher,
+            DirectoryModelStore store,
+            OutputTimeline timeline,
+            int swaps) {
         List<Double> swapSeconds = new ArrayList<>();
         List<OutputTimeline.Switch> switches = new ArrayList<>();
         long longestAroundSwaps = 0;
@@ -127,8 +160,11 @@ final class SwapBench {
             int version = i % 2 == 0 ? 2 : 1;
             double secondsBefore = app.metric("fovea_model_swap_seconds_sum", "");
             long released = System.currentTimeMillis();
-            publisher.send(ReleasePublisher.of(store.manifest("bench", version), store.uri("bench", version),
-                    ReleaseAction.PROMOTED, 3 - version));
+            publisher.send(ReleasePublisher.of(
+                    store.manifest("bench", version),
+                    store.uri("bench", version),
+                    ReleaseAction.PROMOTED,
+                    3 - version));
             // watch the output, not the app: scraping its metrics this often would slow it down
             timeline.awaitVersion(version, released, Duration.ofMinutes(2));
             pause(SETTLE);
@@ -136,10 +172,12 @@ final class SwapBench {
             swapSeconds.add(app.metric("fovea_model_swap_seconds_sum", "") - secondsBefore);
             OutputTimeline.Switch at = timeline.switchAt(version, released, System.currentTimeMillis());
             if (at == null) {
-                throw new IllegalStateException("swap " + (i + 1) + ": no prediction before the first by version " + version);
+                throw new IllegalStateException(
+                        "swap " + (i + 1) + ": no prediction before the first by version " + version);
             }
             switches.add(at);
-            longestAroundSwaps = Math.max(longestAroundSwaps, timeline.longestGap(released, System.currentTimeMillis()));
+            longestAroundSwaps =
+                    Math.max(longestAroundSwaps, timeline.longestGap(released, System.currentTimeMillis()));
             if (i == 0) {
                 residentAfterFirst = app.residentBytes();
             }
@@ -147,41 +185,64 @@ final class SwapBench {
         return new Swaps(swapSeconds, switches, longestAroundSwaps, residentAfterFirst, app.residentBytes());
     }
 
-    private static void printTable(PrintWriter out, double batchMillis, Quiet quiet, Swaps done, long corruptGap,
-                                   double heapCommitted) {
-        List<Double> gaps = done.switches().stream().map(s -> (double) s.gapMillis()).sorted().toList();
-        List<Double> firstPasses = done.switches().stream().map(OutputTimeline.Switch::firstInferenceMillis).sorted().toList();
-        List<Integer> firstBatches = done.switches().stream().map(OutputTimeline.Switch::firstBatchSize).sorted().toList();
+    private static void printTable(
+            PrintWriter out, double batchMillis, Quiet quiet, Swaps done, long corruptGap, double heapCommitted) {
+        List<Double> gaps = done.switches().stream()
+                .map(s -> (double) s.gapMillis())
+                .sorted()
+                .toList();
+        List<Double> firstPasses = done.switches().stream()
+                .map(OutputTimeline.Switch::firstInferenceMillis)
+                .sorted()
+                .toList();
+        List<Integer> firstBatches = done.switches().stream()
+                .map(OutputTimeline.Switch::firstBatchSize)
+                .sorted()
+                .toList();
         int swaps = done.switches().size();
         out.println("| measure | value |");
         out.println("| --- | ---: |");
-        out.printf("| load + check (release sent to new version serving), median | %.2f s |%n", Percentiles.median(done.seconds()));
-        out.printf("| output gap at the switch (last prediction by the old version to first by the new), median / p90 / max | %.0f / %.0f / %.0f ms |%n",
+        out.printf(
+                "| load + check (release sent to new version serving), median | %.2f s |%n",
+                Percentiles.median(done.seconds()));
+        out.printf(
+                "| output gap at the switch (last prediction by the old version to first by the new), median / p90 / max | %.0f / %.0f / %.0f ms |%n",
                 Percentiles.median(gaps), Percentiles.nearestRank(gaps, 90), Percentiles.nearestRank(gaps, 100));
-        out.printf("| the new version's first forward pass, median / max (its batch size, median / max) | %.0f / %.0f ms (%d / %d) |%n",
-                Percentiles.median(firstPasses), Percentiles.nearestRank(firstPasses, 100),
-                firstBatches.get(firstBatches.size() / 2), firstBatches.get(firstBatches.size() - 1));
-        out.printf("| target: one batch of %d (%.0f ms, measured here) + max.batch.wait.ms | %.0f ms |%n", MAX_BATCH,
-                batchMillis, batchMillis + MAX_WAIT_MS);
+        out.printf(
+                "| the new version's first forward pass, median / max (its batch size, median / max) | %.0f / %.0f ms (%d / %d) |%n",
+                Percentiles.median(firstPasses),
+                Percentiles.nearestRank(firstPasses, 100),
+                firstBatches.get(firstBatches.size() / 2),
+                firstBatches.get(firstBatches.size() - 1));
+        out.printf(
+                "| target: one batch of %d (%.0f ms, measured here) + max.batch.wait.ms | %.0f ms |%n",
+                MAX_BATCH, batchMillis, batchMillis + MAX_WAIT_MS);
         out.printf("| longest pause in output, 15 s without swaps | %d ms |%n", quiet.longestGapMillis());
-        out.printf("| longest pause in output, each release to %.1f s after its switch, worst of %d | %d ms |%n",
+        out.printf(
+                "| longest pause in output, each release to %.1f s after its switch, worst of %d | %d ms |%n",
                 SETTLE.toMillis() / 1000.0, swaps, done.longestGapMillis());
-        out.printf("| a corrupt release (version 3, refused): longest pause in output, release to %.1f s after the refusal | %d ms |%n",
+        out.printf(
+                "| a corrupt release (version 3, refused): longest pause in output, release to %.1f s after the refusal | %d ms |%n",
                 SETTLE.toMillis() / 1000.0, corruptGap);
-        out.printf("| resident memory, start and end of the 15 s without swaps | %d / %d MB |%n", quiet.residentFrom() >> 20,
-                quiet.residentTo() >> 20);
+        out.printf(
+                "| resident memory, start and end of the 15 s without swaps | %d / %d MB |%n",
+                quiet.residentFrom() >> 20, quiet.residentTo() >> 20);
         out.printf("| resident memory after swap 1 | %d MB |%n", done.residentAfterFirst() >> 20);
-        out.printf("| resident memory after swap %d | %d MB (%+.1f%%) |%n", swaps, done.residentAfterLast() >> 20,
+        out.printf(
+                "| resident memory after swap %d | %d MB (%+.1f%%) |%n",
+                swaps,
+                done.residentAfterLast() >> 20,
                 100.0 * (done.residentAfterLast() - done.residentAfterFirst()) / done.residentAfterFirst());
         out.printf("| of which Java heap, committed | %d MB |%n", (long) heapCommitted >> 20);
         out.flush();
     }
 
     /** Releases version 3, whose parameters are corrupt: it must be refused and never serve. Returns the longest pause around it. */
-    private static long releaseCorrupt(ServeProcess app, ReleasePublisher publisher, DirectoryModelStore store,
-                                       OutputTimeline timeline) {
+    private static long releaseCorrupt(
+            ServeProcess app, ReleasePublisher publisher, DirectoryModelStore store, OutputTimeline timeline) {
         long released = System.currentTimeMillis();
-        publisher.send(ReleasePublisher.of(store.manifest("bench", 3), store.uri("bench", 3), ReleaseAction.PROMOTED, null));
+        publisher.send(
+                ReleasePublisher.of(store.manifest("bench", 3), store.uri("bench", 3), ReleaseAction.PROMOTED, null));
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (app.metric("fovea_model_swaps_total", "result=\"refused\"") < 1) {
             if (System.nanoTime() > deadline) {
@@ -212,21 +273,33 @@ final class SwapBench {
         double swapped = app.metric("fovea_model_swaps_total", "result=\"swapped\"");
         double refused = app.metric("fovea_model_swaps_total", "result=\"refused\"");
         if (swapped != count || refused > 0) {
-            throw new IllegalStateException("after " + count + " releases the app reports " + swapped + " swaps and " + refused
-                    + " refusals; see the serve log");
+            throw new IllegalStateException("after " + count + " releases the app reports " + swapped + " swaps and "
+                    + refused + " refusals; see the serve log");
         }
     }
 
     private static void publish(DirectoryModelStore store) {
-        ComputationGraph graph = new ComputationGraph(BenchModel.architecture(32).whole(1e-3));
+        ComputationGraph graph =
+                new ComputationGraph(BenchModel.architecture(32).whole(1e-3));
         graph.init();
         try (StagedBundle staged = store.stage("bench")) {
             String sha256 = ModelFiles.write(graph, staged.dir());
-            staged.commit(new BundleManifest("bench", staged.version(), Instant.now(), "vgg16", "none", ClassLabels.CIFAR10,
-                    Preprocessing.vggImagenetMean(32), ModelFiles.NAMES, sha256, Map.of(), Map.of(), Map.of(), "bench"));
+            staged.commit(new BundleManifest(
+                    "bench",
+                    staged.version(),
+                    Instant.now(),
+                    "vgg16",
+                    "none",
+                    ClassLabels.CIFAR10,
+                    Preprocessing.vggImagenetMean(32),
+                    ModelFiles.NAMES,
+                    sha256,
+                    Map.of(),
+                    Map.of(),
+                    Map.of(),
+                    "bench"));
         } finally {
             graph.close();
         }
     }
-
 }

@@ -16,7 +16,8 @@ class OutputTimelineTest {
 
     @Test
     void theSwitchGapRunsFromTheLastPredictionBeforeTheNewVersionsFirstToThatFirst() {
-        OutputTimeline timeline = of(new long[][] {{1000, 1, 2}, {1300, 2, 5}, {1040, 1, 2}, {1100, 1, 1}, {1320, 2, 5}});
+        OutputTimeline timeline =
+                of(new long[][] {{1000, 1, 2}, {1300, 2, 5}, {1040, 1, 2}, {1100, 1, 1}, {1320, 2, 5}});
         OutputTimeline.Switch at = timeline.switchAt(2, 0, 5000);
         assertEquals(200, at.gapMillis());
         assertEquals(5, at.firstBatchSize());

@@ -1,12 +1,12 @@
 package io.fovea.cli;
 
-import io.fovea.core.bundle.BundleIntegrityException;
 import io.fovea.bench.BenchCommand;
 import io.fovea.cli.broker.BrokerCommand;
 import io.fovea.cli.consume.ConsumeCommand;
 import io.fovea.cli.demo.DemoCommand;
 import io.fovea.cli.models.ModelsCommand;
 import io.fovea.cli.produce.ProduceCommand;
+import io.fovea.core.bundle.BundleIntegrityException;
 import io.fovea.core.dataset.DatasetException;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.stream.ServeCommand;
@@ -15,10 +15,21 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code bin/fovea} launcher. */
-@Command(name = "fovea", mixinStandardHelpOptions = true, version = "Fovea 0.1.0",
+@Command(
+        name = "fovea",
+        mixinStandardHelpOptions = true,
+        version = "Fovea 0.1.0",
         description = "Kafka-native streaming image classifier.",
-        subcommands = {DemoCommand.class, BrokerCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                TrainCommand.class, ServeCommand.class, ModelsCommand.class, BenchCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            BrokerCommand.class,
+            ProduceCommand.class,
+            ConsumeCommand.class,
+            TrainCommand.class,
+            ServeCommand.class,
+            ModelsCommand.class,
+            BenchCommand.class
+        })
 public final class FoveaCommand implements Runnable {
 
     public static void main(String[] args) {
@@ -31,7 +42,9 @@ public final class FoveaCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new FoveaCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof DatasetException || e instanceof IllegalStateException || e instanceof IllegalArgumentException
+            if (e instanceof DatasetException
+                    || e instanceof IllegalStateException
+                    || e instanceof IllegalArgumentException
                     || e instanceof BundleIntegrityException) {
                 commandLine.getErr().println("fovea " + commandLine.getCommandName() + ": " + e.getMessage());
                 return 2;

@@ -20,8 +20,17 @@ class ArchitectureTest {
 
     @Test
     void theRulesSeeEveryModule() {
-        for (String pkg : new String[] {"io.fovea.avro", "io.fovea.schemas", "io.fovea.core", "io.fovea.broker",
-                "io.fovea.testing", "io.fovea.trainer", "io.fovea.stream", "io.fovea.bench", "io.fovea.cli"}) {
+        for (String pkg : new String[] {
+            "io.fovea.avro",
+            "io.fovea.schemas",
+            "io.fovea.core",
+            "io.fovea.broker",
+            "io.fovea.testing",
+            "io.fovea.trainer",
+            "io.fovea.stream",
+            "io.fovea.bench",
+            "io.fovea.cli"
+        }) {
             if (!FOVEA.containPackage(pkg)) {
                 throw new AssertionError("no classes of " + pkg + " imported: the rules below would pass vacuously");
             }
@@ -35,22 +44,38 @@ class ArchitectureTest {
 
     @Test
     void modulesImportOnlyModulesBeforeThem() {
-        layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("schemas").definedBy("io.fovea.avro..", "io.fovea.schemas..")
-                .layer("model-core").definedBy("io.fovea.core..")
-                .layer("local-broker").definedBy("io.fovea.broker..")
-                .layer("test-support").definedBy("io.fovea.testing..")
-                .layer("trainer-job").definedBy("io.fovea.trainer..")
-                .layer("stream-app").definedBy("io.fovea.stream..")
-                .layer("bench").definedBy("io.fovea.bench..")
-                .layer("cli").definedBy("io.fovea.cli..")
-                .whereLayer("schemas").mayNotAccessAnyLayer()
-                .whereLayer("model-core").mayOnlyAccessLayers("schemas")
-                .whereLayer("local-broker").mayNotAccessAnyLayer()
-                .whereLayer("test-support").mayOnlyAccessLayers("schemas", "model-core", "local-broker")
-                .whereLayer("trainer-job").mayOnlyAccessLayers("schemas", "model-core")
-                .whereLayer("stream-app").mayOnlyAccessLayers("schemas", "model-core")
-                .whereLayer("bench").mayOnlyAccessLayers("schemas", "model-core", "local-broker", "trainer-job", "stream-app")
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("schemas")
+                .definedBy("io.fovea.avro..", "io.fovea.schemas..")
+                .layer("model-core")
+                .definedBy("io.fovea.core..")
+                .layer("local-broker")
+                .definedBy("io.fovea.broker..")
+                .layer("test-support")
+                .definedBy("io.fovea.testing..")
+                .layer("trainer-job")
+                .definedBy("io.fovea.trainer..")
+                .layer("stream-app")
+                .definedBy("io.fovea.stream..")
+                .layer("bench")
+                .definedBy("io.fovea.bench..")
+                .layer("cli")
+                .definedBy("io.fovea.cli..")
+                .whereLayer("schemas")
+                .mayNotAccessAnyLayer()
+                .whereLayer("model-core")
+                .mayOnlyAccessLayers("schemas")
+                .whereLayer("local-broker")
+                .mayNotAccessAnyLayer()
+                .whereLayer("test-support")
+                .mayOnlyAccessLayers("schemas", "model-core", "local-broker")
+                .whereLayer("trainer-job")
+                .mayOnlyAccessLayers("schemas", "model-core")
+                .whereLayer("stream-app")
+                .mayOnlyAccessLayers("schemas", "model-core")
+                .whereLayer("bench")
+                .mayOnlyAccessLayers("schemas", "model-core", "local-broker", "trainer-job", "stream-app")
                 .check(FOVEA);
     }
 }

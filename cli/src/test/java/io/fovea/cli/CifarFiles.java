@@ -20,6 +20,5 @@ final class CifarFiles {
         return Files.write(file, bytes);
     }
 
-    private CifarFiles() {
-    }
+    private CifarFiles() {}
 }

@@ -27,19 +27,29 @@ class ConsumeCommandIT {
 
     private static Prediction prediction(String id, int predicted, Integer truth) {
         return Prediction.newBuilder()
-                .setId(id).setLabel("class" + predicted).setLabelIndex(predicted).setConfidence(0.9f)
+                .setId(id)
+                .setLabel("class" + predicted)
+                .setLabelIndex(predicted)
+                .setConfidence(0.9f)
                 .setTopK(List.of(new ClassScore(predicted, "class" + predicted, 0.9f)))
-                .setModelName("m").setModelVersion(1)
-                .setEventTime(Instant.EPOCH).setPredictionTime(Instant.EPOCH)
-                .setBatchSize(8).setQueueMillis(1).setInferenceMillis(2.0)
-                .setSource(new SourcePosition("in", 0, 0L)).setTrueLabel(truth).setAttributes(Map.of())
+                .setModelName("m")
+                .setModelVersion(1)
+                .setEventTime(Instant.EPOCH)
+                .setPredictionTime(Instant.EPOCH)
+                .setBatchSize(8)
+                .setQueueMillis(1)
+                .setInferenceMillis(2.0)
+                .setSource(new SourcePosition("in", 0, 0L))
+                .setTrueLabel(truth)
+                .setAttributes(Map.of())
                 .build();
     }
 
     private static void send(String topic, List<byte[]> values) {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             values.forEach(v -> producer.send(new ProducerRecord<>(topic, 0, "k".getBytes(StandardCharsets.UTF_8), v)));
         }
     }
@@ -48,23 +58,33 @@ class ConsumeCommandIT {
     void printsPredictionsWithRunningAccuracyDeadLettersAndSurvivesGarbage() {
         String topic = KafkaTestClients.uniqueTopic("mixed");
         KafkaTestClients.createTopic(topic, 1);
-        DeadLetter dead = DeadLetter.newBuilder().setReason(DeadLetterReason.CORRUPT_IMAGE).setMessage("bad PNG")
-                .setSourceTopic("in").setSourcePartition(0).setSourceOffset(5L)
-                .setKey(ByteBuffer.wrap("x9".getBytes(StandardCharsets.UTF_8))).setValue(null)
-                .setFailedAt(Instant.EPOCH).build();
-        send(topic, List.of(
-                FoveaRecords.PREDICTION.encode(prediction("a", 3, 3)),
-                "not avro".getBytes(StandardCharsets.UTF_8),
-                FoveaRecords.PREDICTION.encode(prediction("b", 1, 2)),
-                FoveaRecords.DEAD_LETTER.encode(dead),
-                FoveaRecords.PREDICTION.encode(prediction("c", 4, null))));
+        DeadLetter dead = DeadLetter.newBuilder()
+                .setReason(DeadLetterReason.CORRUPT_IMAGE)
+                .setMessage("bad PNG")
+                .setSourceTopic("in")
+                .setSourcePartition(0)
+                .setSourceOffset(5L)
+                .setKey(ByteBuffer.wrap("x9".getBytes(StandardCharsets.UTF_8)))
+                .setValue(null)
+                .setFailedAt(Instant.EPOCH)
+                .build();
+        send(
+                topic,
+                List.of(
+                        FoveaRecords.PREDICTION.encode(prediction("a", 3, 3)),
+                        "not avro".getBytes(StandardCharsets.UTF_8),
+                        FoveaRecords.PREDICTION.encode(prediction("b", 1, 2)),
+                        FoveaRecords.DEAD_LETTER.encode(dead),
+                        FoveaRecords.PREDICTION.encode(prediction("c", 4, null))));
 
         CliRun run = CliRun.of("consume", "--bootstrap", KafkaTestBroker.bootstrapServers(), "--topic", topic);
 
         assertEquals(0, run.exitCode(), run.err());
         List<String> lines = run.out().lines().toList();
         assertEquals(5, lines.size(), run.out());
-        assertTrue(lines.get(0).startsWith("a -> class3 0.900 [m@1, batch 8] ok truth=3 accuracy=1.000 (1)"), lines.get(0));
+        assertTrue(
+                lines.get(0).startsWith("a -> class3 0.900 [m@1, batch 8] ok truth=3 accuracy=1.000 (1)"),
+                lines.get(0));
         assertTrue(lines.get(1).contains("UNDECODABLE NOT_SINGLE_OBJECT_AVRO"), lines.get(1));
         assertTrue(lines.get(2).endsWith("WRONG truth=2 accuracy=0.500 (2)"), lines.get(2));
         assertEquals("DEAD x9 CORRUPT_IMAGE from in-0@5: bad PNG", lines.get(3));
@@ -77,11 +97,21 @@ class ConsumeCommandIT {
     void limitStopsEarlyAndJsonPrintsAvroJson() {
         String topic = KafkaTestClients.uniqueTopic("json");
         KafkaTestClients.createTopic(topic, 1);
-        send(topic, List.of(FoveaRecords.PREDICTION.encode(prediction("a", 1, null)),
-                FoveaRecords.PREDICTION.encode(prediction("b", 1, null))));
+        send(
+                topic,
+                List.of(
+                        FoveaRecords.PREDICTION.encode(prediction("a", 1, null)),
+                        FoveaRecords.PREDICTION.encode(prediction("b", 1, null))));
 
-        CliRun run = CliRun.of("consume", "--bootstrap", KafkaTestBroker.bootstrapServers(), "--topic", topic,
-                "--limit", "1", "--json");
+        CliRun run = CliRun.of(
+                "consume",
+                "--bootstrap",
+                KafkaTestBroker.bootstrapServers(),
+                "--topic",
+                topic,
+                "--limit",
+                "1",
+                "--json");
 
         assertEquals(0, run.exitCode(), run.err());
         List<String> lines = run.out().lines().toList();
@@ -94,19 +124,42 @@ class ConsumeCommandIT {
             throws java.io.IOException {
         String topic = KafkaTestClients.uniqueTopic("roundtrip");
         java.nio.file.Path batch = CifarFiles.write(dir.resolve("test_batch.bin"), 12);
-        assertEquals(0, CliRun.of("produce", "--bootstrap", KafkaTestBroker.bootstrapServers(),
-                "--data", batch.toString(), "--topic", topic, "--run-id", "rt").exitCode());
+        assertEquals(
+                0,
+                CliRun.of(
+                                "produce",
+                                "--bootstrap",
+                                KafkaTestBroker.bootstrapServers(),
+                                "--data",
+                                batch.toString(),
+                                "--topic",
+                                topic,
+                                "--run-id",
+                                "rt")
+                        .exitCode());
 
         CliRun run = CliRun.of("consume", "--bootstrap", KafkaTestBroker.bootstrapServers(), "--topic", topic);
 
-        assertEquals(12, run.out().lines().filter(l -> l.startsWith("IMAGE rt/test_batch.bin#")).count(), run.out());
+        assertEquals(
+                12,
+                run.out()
+                        .lines()
+                        .filter(l -> l.startsWith("IMAGE rt/test_batch.bin#"))
+                        .count(),
+                run.out());
         assertTrue(run.err().contains("Read: {ImageEvent=12}"), run.err());
     }
 
     @Test
     void missingTopicIsAClearErrorAfterTheWait() {
-        CliRun run = CliRun.of("consume", "--bootstrap", KafkaTestBroker.bootstrapServers(),
-                "--topic", KafkaTestClients.uniqueTopic("absent"), "--wait", "1");
+        CliRun run = CliRun.of(
+                "consume",
+                "--bootstrap",
+                KafkaTestBroker.bootstrapServers(),
+                "--topic",
+                KafkaTestClients.uniqueTopic("absent"),
+                "--wait",
+                "1");
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("does not exist"), run.err());
     }

@@ -24,7 +24,8 @@ class DemoCommandIT {
     }
 
     private static long row(String out, String name) {
-        Matcher m = Pattern.compile("(?m)^\\| " + Pattern.quote(name) + " \\| (\\d+)").matcher(out);
+        Matcher m = Pattern.compile("(?m)^\\| " + Pattern.quote(name) + " \\| (\\d+)")
+                .matcher(out);
         assertTrue(m.find(), name + " missing in:\n" + out);
         return Long.parseLong(m.group(1));
     }
@@ -45,7 +46,8 @@ class DemoCommandIT {
         long dead = row(run.out(), "dead letters");
         assertEquals(60, streamed);
         assertEquals(streamed, classified + dead, run.out());
-        Matcher perVersion = Pattern.compile("(?m)^\\| accuracy of cifar10@\\d+ \\| [0-9.]+ over (\\d+) images").matcher(run.out());
+        Matcher perVersion = Pattern.compile("(?m)^\\| accuracy of cifar10@\\d+ \\| [0-9.]+ over (\\d+) images")
+                .matcher(run.out());
         long sum = 0;
         while (perVersion.find()) {
             sum += Long.parseLong(perVersion.group(1));

@@ -32,7 +32,8 @@ class ModelsCommandIT {
     private List<ModelRelease> releasesKeyed(String key) {
         return KafkaTestClients.readCommitted(Topics.MODEL_RELEASES, 1000, Duration.ofSeconds(5)).stream()
                 .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(key))
-                .map(r -> FoveaRecords.MODEL_RELEASE.decode(r.value())).toList();
+                .map(r -> FoveaRecords.MODEL_RELEASE.decode(r.value()))
+                .toList();
     }
 
     @Test
@@ -44,8 +45,12 @@ class ModelsCommandIT {
         }
         String bootstrap = KafkaTestBroker.bootstrapServers();
 
-        assertEquals(0, CliRun.of("models", "promote", model + "@2", "--store", dir.toString(), "--bootstrap", bootstrap).exitCode());
-        CliRun promote3 = CliRun.of("models", "promote", model + "@3", "--store", dir.toString(), "--bootstrap", bootstrap);
+        assertEquals(
+                0,
+                CliRun.of("models", "promote", model + "@2", "--store", dir.toString(), "--bootstrap", bootstrap)
+                        .exitCode());
+        CliRun promote3 =
+                CliRun.of("models", "promote", model + "@3", "--store", dir.toString(), "--bootstrap", bootstrap);
         assertTrue(promote3.out().startsWith("PROMOTED " + model + "@3 (was 2)"), promote3.out());
         CliRun list = CliRun.of("models", "list", "--store", dir.toString());
         assertTrue(list.out().lines().anyMatch(l -> l.startsWith(model) && l.contains("     3*")), list.out());
@@ -55,18 +60,29 @@ class ModelsCommandIT {
         assertTrue(show.out().contains("\"version\" : 2"), show.out());
 
         List<ModelRelease> releases = releasesKeyed(model);
-        assertEquals(List.of(ReleaseAction.PROMOTED, ReleaseAction.PROMOTED, ReleaseAction.ROLLED_BACK),
+        assertEquals(
+                List.of(ReleaseAction.PROMOTED, ReleaseAction.PROMOTED, ReleaseAction.ROLLED_BACK),
                 releases.stream().map(ModelRelease::getAction).toList());
-        assertEquals(List.of(2, 3, 2), releases.stream().map(ModelRelease::getVersion).toList());
+        assertEquals(
+                List.of(2, 3, 2),
+                releases.stream().map(ModelRelease::getVersion).toList());
         assertEquals(3, releases.get(2).getPreviousVersion());
     }
 
     @Test
     void listAndPromoteWorkWhileAnotherProcessPublishesToTheSameStore() throws Exception {
         String model = "busy";
-        Process publisher = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), PublishLoop.class.getName(), dir.toString(), model, "12")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("publisher.log").toFile()).start();
+        Process publisher = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        PublishLoop.class.getName(),
+                        dir.toString(),
+                        model,
+                        "12")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("publisher.log").toFile())
+                .start();
         DirectoryModelStore store = new DirectoryModelStore(dir);
         int lists = 0;
         while (publisher.isAlive() || lists == 0) {

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 
 /** Another process publishing to a store: {@code PublishLoop STORE MODEL COUNT}. */
 public final class PublishLoop {
-    private PublishLoop() {
-    }
+    private PublishLoop() {}
 
     public static void main(String[] args) {
         NativeBackend.configure();

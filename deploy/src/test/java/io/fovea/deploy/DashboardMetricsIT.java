@@ -50,44 +50,86 @@ class DashboardMetricsIT {
         DirectoryModelStore store = new DirectoryModelStore(dir.resolve("store"));
         TinyBundles.publish(store, "dash", 1);
         TinyBundles.publish(store, "dash", 2);
-        StreamConfig config = StreamConfig.of(Map.of(StreamConfig.BOOTSTRAP_SERVERS, KafkaTestBroker.bootstrapServers(),
-                StreamConfig.APPLICATION_ID, "dash-" + System.nanoTime(), StreamConfig.INPUT_TOPIC, images,
-                StreamConfig.OUTPUT_TOPIC, images + "-out", StreamConfig.DLQ_TOPIC, images + "-dlq",
-                StreamConfig.RELEASES_TOPIC, images + "-releases", StreamConfig.STATE_DIR, dir.resolve("state").toString(),
-                StreamConfig.HTTP_PORT, "0"));
+        StreamConfig config = StreamConfig.of(Map.of(
+                StreamConfig.BOOTSTRAP_SERVERS,
+                KafkaTestBroker.bootstrapServers(),
+                StreamConfig.APPLICATION_ID,
+                "dash-" + System.nanoTime(),
+                StreamConfig.INPUT_TOPIC,
+                images,
+                StreamConfig.OUTPUT_TOPIC,
+                images + "-out",
+                StreamConfig.DLQ_TOPIC,
+                images + "-dlq",
+                StreamConfig.RELEASES_TOPIC,
+                images + "-releases",
+                StreamConfig.STATE_DIR,
+                dir.resolve("state").toString(),
+                StreamConfig.HTTP_PORT,
+                "0"));
         try (StreamApp app = new StreamApp(config, new Dl4jModelRunner(store.load("dash", 1))).start()) {
             app.followReleases(store, "dash");
             app.awaitRunning(Duration.ofSeconds(60)); // throws if the app never gets there
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                    Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-                ImageEvent event = ImageEvent.newBuilder().setId("d1").setEventTime(Instant.now()).setWidth(32).setHeight(32)
-                        .setChannels(3).setPixelFormat(PixelFormat.RGB8_CHW).setPixels(ByteBuffer.wrap(new byte[3072]))
-                        .setLabel(3).setAttributes(Map.of()).build();
-                producer.send(new ProducerRecord<>(images, "d1".getBytes(StandardCharsets.UTF_8), FoveaRecords.IMAGE_EVENT.encode(event)));
-                producer.send(new ProducerRecord<>(images, "bad".getBytes(StandardCharsets.UTF_8), "junk".getBytes(StandardCharsets.UTF_8)));
+                    Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers()),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                ImageEvent event = ImageEvent.newBuilder()
+                        .setId("d1")
+                        .setEventTime(Instant.now())
+                        .setWidth(32)
+                        .setHeight(32)
+                        .setChannels(3)
+                        .setPixelFormat(PixelFormat.RGB8_CHW)
+                        .setPixels(ByteBuffer.wrap(new byte[3072]))
+                        .setLabel(3)
+                        .setAttributes(Map.of())
+                        .build();
+                producer.send(new ProducerRecord<>(
+                        images, "d1".getBytes(StandardCharsets.UTF_8), FoveaRecords.IMAGE_EVENT.encode(event)));
+                producer.send(new ProducerRecord<>(
+                        images, "bad".getBytes(StandardCharsets.UTF_8), "junk".getBytes(StandardCharsets.UTF_8)));
             }
-            assertEquals(1, KafkaTestClients.readCommitted(images + "-out", 1, Duration.ofSeconds(60)).size(),
+            assertEquals(
+                    1,
+                    KafkaTestClients.readCommitted(images + "-out", 1, Duration.ofSeconds(60))
+                            .size(),
                     "the image was classified, so every stream metric has been recorded");
             app.requestVersion("dash", 2).join();
 
-            String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + app.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String scrape = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             Set<String> exported = new HashSet<>();
-            Matcher names = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]").matcher(scrape);
+            Matcher names =
+                    Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]").matcher(scrape);
             while (names.find()) {
                 exported.add(names.group(1));
             }
-            JsonNode dashboard = new ObjectMapper().readTree(DeployFilesTest.DEPLOY.resolve("grafana/dashboards/fovea.json").toFile());
+            JsonNode dashboard = new ObjectMapper()
+                    .readTree(DeployFilesTest.DEPLOY
+                            .resolve("grafana/dashboards/fovea.json")
+                            .toFile());
             Matcher queried = Pattern.compile("\\b((?:fovea|kafka)_[a-z0-9_]+)").matcher(dashboard.toString());
             Set<String> dashboardMetrics = new TreeSet<>();
             while (queried.find()) {
                 dashboardMetrics.add(queried.group(1));
             }
-            assertFalse(dashboardMetrics.isEmpty(), "the dashboard queries no fovea_ or kafka_ metric: the pattern is off");
+            assertFalse(
+                    dashboardMetrics.isEmpty(), "the dashboard queries no fovea_ or kafka_ metric: the pattern is off");
             Set<String> missing = new TreeSet<>(dashboardMetrics);
             missing.removeAll(exported);
-            assertEquals(Set.of(), missing, "queried by the dashboard but not exported; exported: "
-                    + exported.stream().filter(n -> n.startsWith("fovea")).sorted().toList());
+            assertEquals(
+                    Set.of(),
+                    missing,
+                    "queried by the dashboard but not exported; exported: "
+                            + exported.stream()
+                                    .filter(n -> n.startsWith("fovea"))
+                                    .sorted()
+                                    .toList());
         }
     }
 }

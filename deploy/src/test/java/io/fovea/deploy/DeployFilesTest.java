@@ -46,33 +46,47 @@ class DeployFilesTest {
             JsonNode service = services.get(name);
             assertTrue(service.has("image") || service.has("build"), name + " has neither image nor build");
             if (service.has("build")) {
-                Path context = compose.getParent().resolve(service.get("build").get("context").asText()).normalize();
-                assertTrue(Files.isRegularFile(context.resolve(service.get("build").get("dockerfile").asText())), name);
+                Path context = compose.getParent()
+                        .resolve(service.get("build").get("context").asText())
+                        .normalize();
+                assertTrue(
+                        Files.isRegularFile(context.resolve(
+                                service.get("build").get("dockerfile").asText())),
+                        name);
             }
             for (JsonNode volume : service.path("volumes")) {
                 String source = volume.asText().split(":")[0];
                 if (source.startsWith(".") && !source.endsWith("/data")) {
-                    assertTrue(Files.exists(compose.getParent().resolve(source).normalize()), name + " mounts missing " + source);
+                    assertTrue(
+                            Files.exists(compose.getParent().resolve(source).normalize()),
+                            name + " mounts missing " + source);
                 }
             }
         }
         assertTrue(services.get("stream-app").get("command").toString().contains("serve"));
         assertEquals("fovea:cpu", services.get("stream-app").get("image").asText());
-        assertEquals("fovea:cpu", services.get("trainer").get("image").asText(), "the stream app runs what the trainer service built");
+        assertEquals(
+                "fovea:cpu",
+                services.get("trainer").get("image").asText(),
+                "the stream app runs what the trainer service built");
     }
 
     @Test
     void prometheusScrapesTheStreamAppWhereComposeRunsIt() throws IOException {
-        JsonNode config = yamlDocuments(DEPLOY.resolve("prometheus/prometheus.yml")).get(0);
+        JsonNode config =
+                yamlDocuments(DEPLOY.resolve("prometheus/prometheus.yml")).get(0);
         JsonNode job = config.get("scrape_configs").get(0);
         assertEquals("/metrics", job.get("metrics_path").asText());
-        assertEquals("stream-app:8080", job.get("static_configs").get(0).get("targets").get(0).asText());
+        assertEquals(
+                "stream-app:8080",
+                job.get("static_configs").get(0).get("targets").get(0).asText());
     }
 
     @Test
     void dockerfilesCopyWhatTheBuildMakes() throws IOException {
         String cliPom = Files.readString(REPO.resolve("cli/pom.xml"));
-        assertTrue(cliPom.contains("<finalName>fovea-cli</finalName>") && cliPom.contains("${project.build.directory}/lib"));
+        assertTrue(cliPom.contains("<finalName>fovea-cli</finalName>")
+                && cliPom.contains("${project.build.directory}/lib"));
         String rootPom = Files.readString(REPO.resolve("pom.xml"));
         for (String dockerfile : List.of("Dockerfile", "Dockerfile.gpu")) {
             String text = Files.readString(DEPLOY.resolve("docker").resolve(dockerfile));
@@ -87,7 +101,8 @@ class DeployFilesTest {
     @Test
     void kustomizeResourcesExistAndTheDeploymentProbesTheAppsEndpoints() throws IOException {
         Path base = DEPLOY.resolve("k8s/base");
-        JsonNode kustomization = yamlDocuments(base.resolve("kustomization.yaml")).get(0);
+        JsonNode kustomization =
+                yamlDocuments(base.resolve("kustomization.yaml")).get(0);
         Set<String> claims = new HashSet<>();
         Set<String> claimsUsed = new HashSet<>();
         JsonNode deployment = null;
@@ -95,39 +110,64 @@ class DeployFilesTest {
             Path file = base.resolve(resource.asText());
             assertTrue(Files.isRegularFile(file), "missing " + file);
             for (JsonNode doc : yamlDocuments(file)) {
-                assertTrue(doc.hasNonNull("apiVersion") && doc.hasNonNull("kind") && doc.path("metadata").hasNonNull("name"), file.toString());
+                assertTrue(
+                        doc.hasNonNull("apiVersion")
+                                && doc.hasNonNull("kind")
+                                && doc.path("metadata").hasNonNull("name"),
+                        file.toString());
                 switch (doc.get("kind").asText()) {
-                    case "PersistentVolumeClaim" -> claims.add(doc.get("metadata").get("name").asText());
+                    case "PersistentVolumeClaim" ->
+                        claims.add(doc.get("metadata").get("name").asText());
                     case "StatefulSet" -> deployment = doc;
-                    case "ConfigMap" -> doc.get("data").fieldNames().forEachRemaining(key -> {
-                        String knob = key.substring("FOVEA_".length()).toLowerCase().replace('_', '.');
-                        assertTrue(StreamConfig.KNOBS.containsKey(knob), key + " is not a stream-app setting");
-                    });
-                    default -> { }
+                    case "ConfigMap" ->
+                        doc.get("data").fieldNames().forEachRemaining(key -> {
+                            String knob = key.substring("FOVEA_".length())
+                                    .toLowerCase()
+                                    .replace('_', '.');
+                            assertTrue(StreamConfig.KNOBS.containsKey(knob), key + " is not a stream-app setting");
+                        });
+                    default -> {}
                 }
                 doc.findValues("claimName").forEach(c -> claimsUsed.add(c.asText()));
             }
         }
         assertTrue(claims.containsAll(claimsUsed), "every claim used is declared: " + claimsUsed + " vs " + claims);
-        JsonNode container = deployment.get("spec").get("template").get("spec").get("containers").get(0);
-        assertEquals("/ready", container.get("readinessProbe").get("httpGet").get("path").asText());
-        assertEquals("/health", container.get("livenessProbe").get("httpGet").get("path").asText());
-        assertEquals("http", container.get("readinessProbe").get("httpGet").get("port").asText());
+        JsonNode container = deployment
+                .get("spec")
+                .get("template")
+                .get("spec")
+                .get("containers")
+                .get(0);
+        assertEquals(
+                "/ready",
+                container.get("readinessProbe").get("httpGet").get("path").asText());
+        assertEquals(
+                "/health",
+                container.get("livenessProbe").get("httpGet").get("path").asText());
+        assertEquals(
+                "http",
+                container.get("readinessProbe").get("httpGet").get("port").asText());
         assertEquals(8080, container.get("ports").get(0).get("containerPort").asInt());
         assertTrue(container.get("args").toString().contains("\"--http-port\",\"8080\""));
         JsonNode instanceId = container.get("env").get(0);
         assertEquals("FOVEA_INSTANCE_ID", instanceId.get("name").asText(), "static membership needs a stable name");
-        assertEquals("metadata.name", instanceId.get("valueFrom").get("fieldRef").get("fieldPath").asText());
+        assertEquals(
+                "metadata.name",
+                instanceId.get("valueFrom").get("fieldRef").get("fieldPath").asText());
         assertTrue(StreamConfig.KNOBS.containsKey("instance.id"));
     }
 
     @Test
     void theGpuOverlayAsksForAGpuAndUsesTheGpuImage() throws IOException {
         Path overlay = DEPLOY.resolve("k8s/overlays/gpu");
-        JsonNode kustomization = yamlDocuments(overlay.resolve("kustomization.yaml")).get(0);
+        JsonNode kustomization =
+                yamlDocuments(overlay.resolve("kustomization.yaml")).get(0);
         assertEquals("gpu", kustomization.get("images").get(0).get("newTag").asText());
-        JsonNode patch = yamlDocuments(overlay.resolve(kustomization.get("patches").get(0).get("path").asText())).get(0);
+        JsonNode patch = yamlDocuments(overlay.resolve(
+                        kustomization.get("patches").get(0).get("path").asText()))
+                .get(0);
         assertEquals(1, patch.findValue("nvidia.com/gpu").asInt());
-        assertTrue(Files.isDirectory(overlay.resolve(kustomization.get("resources").get(0).asText()).normalize()));
+        assertTrue(Files.isDirectory(
+                overlay.resolve(kustomization.get("resources").get(0).asText()).normalize()));
     }
 }

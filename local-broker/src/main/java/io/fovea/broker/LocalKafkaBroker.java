@@ -127,7 +127,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", "1"),
                 Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
+                Map.entry(
+                        "listeners",
+                        "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
                 Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
                 Map.entry("controller.listener.names", "CONTROLLER"),
@@ -174,8 +176,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         Map<String, Object> config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) timeout.toMillis());
         try (Admin admin = Admin.create(config)) {
             admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -183,7 +187,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("interrupted while waiting for Kafka", e);
         } catch (ExecutionException | TimeoutException e) {
             close();
-            throw new IllegalStateException("Kafka did not become ready at " + bootstrapServers() + " within " + timeout, e);
+            throw new IllegalStateException(
+                    "Kafka did not become ready at " + bootstrapServers() + " within " + timeout, e);
         }
     }
 

@@ -26,10 +26,14 @@ class LocalKafkaBrokerTest {
     @Test
     void transactionsCommitAndAbortOnASingleNodeAndReadCommittedSeesOnlyCommitted() {
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dataDir, 0)) {
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-test"),
-                    new StringSerializer(), new StringSerializer())) {
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            broker.bootstrapServers(),
+                            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                            "tx-test"),
+                    new StringSerializer(),
+                    new StringSerializer())) {
                 producer.initTransactions();
                 producer.beginTransaction();
                 producer.send(new ProducerRecord<>("tx", "k", "committed"));
@@ -48,7 +52,8 @@ class LocalKafkaBrokerTest {
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dataDir, 0)) {
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                     Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-                    new StringSerializer(), new StringSerializer())) {
+                    new StringSerializer(),
+                    new StringSerializer())) {
                 for (int i = 0; i < 3; i++) {
                     producer.send(new ProducerRecord<>("keep", "k", "v" + i));
                 }
@@ -63,14 +68,22 @@ class LocalKafkaBrokerTest {
 
     private static List<String> readAll(LocalKafkaBroker broker, String topic, String group, int max) {
         List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, max),
-                new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        group,
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        "false",
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        max),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             consumer.subscribe(Set.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (values.size() < max && System.nanoTime() < deadline) {

@@ -12,22 +12,21 @@ package org.nd4j.nativeblas;
  * with the real setting. Delete it once DL4J looks up the new name.
  */
 public final class Nd4jCpu {
-    private Nd4jCpu() {
-    }
+    private Nd4jCpu() {}
 
     /** The old name of the libnd4j environment, answering the one question DL4J asks of it. */
     public static final class Environment {
         private static final Environment INSTANCE = new Environment();
 
-        private Environment() {
-        }
+        private Environment() {}
 
         public static Environment getInstance() {
             return INSTANCE;
         }
 
         public boolean isUseMKLDNN() {
-            return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
+            return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance()
+                    .isUseONEDNN();
         }
     }
 }

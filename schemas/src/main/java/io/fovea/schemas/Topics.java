@@ -11,6 +11,5 @@ public final class Topics {
     /** {@link io.fovea.avro.ModelRelease}s, compacted; key = model name, or name@version for PUBLISHED. */
     public static final String MODEL_RELEASES = "fovea.model-releases";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

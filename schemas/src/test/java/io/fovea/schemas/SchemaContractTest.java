@@ -56,7 +56,9 @@ class SchemaContractTest {
         old.put("key", ByteBuffer.wrap(new byte[] {'k'}));
         old.put("value", ByteBuffer.wrap(new byte[] {1, 2, 3}));
         old.put("failedAt", 1_700_000_000_000L);
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1)
+                .encode(old)
+                .array();
 
         DeadLetter decoded = FoveaRecords.DEAD_LETTER.decode(bytes);
         assertEquals(DeadLetterReason.CORRUPT_IMAGE, decoded.getReason());
@@ -70,13 +72,19 @@ class SchemaContractTest {
     /** The worked example of the README, byte for byte, in both directions. */
     @Test
     void readmeWorkedExampleEncodesAndDecodesExactly() {
-        byte[] readme = HexFormat.ofDelimiter(" ").parseHex(
-                "C3 01 6C 17 5D 13 73 5D 50 9E 08 65 78 2D 31 80 A0 AB FE F9 62 04 02 06 00 0C FF 00 00 00 FF 00 02 02 00");
+        byte[] readme = HexFormat.ofDelimiter(" ")
+                .parseHex(
+                        "C3 01 6C 17 5D 13 73 5D 50 9E 08 65 78 2D 31 80 A0 AB FE F9 62 04 02 06 00 0C FF 00 00 00 FF 00 02 02 00");
         ImageEvent example = ImageEvent.newBuilder()
-                .setId("ex-1").setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
-                .setWidth(2).setHeight(1).setChannels(3).setPixelFormat(PixelFormat.RGB8_HWC)
+                .setId("ex-1")
+                .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
+                .setWidth(2)
+                .setHeight(1)
+                .setChannels(3)
+                .setPixelFormat(PixelFormat.RGB8_HWC)
                 .setPixels(ByteBuffer.wrap(new byte[] {(byte) 255, 0, 0, 0, (byte) 255, 0}))
-                .setLabel(1).setAttributes(Map.of())
+                .setLabel(1)
+                .setAttributes(Map.of())
                 .build();
         assertArrayEquals(readme, FoveaRecords.IMAGE_EVENT.encode(example));
         assertEquals(example, FoveaRecords.IMAGE_EVENT.decode(readme));

@@ -25,14 +25,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SchemaRoundTripTest {
 
     static Stream<SpecificRecord> samples() {
-        return Stream.of(SampleRecords.imageEvent(), SampleRecords.prediction(),
-                SampleRecords.deadLetter(), SampleRecords.modelRelease());
+        return Stream.of(
+                SampleRecords.imageEvent(),
+                SampleRecords.prediction(),
+                SampleRecords.deadLetter(),
+                SampleRecords.modelRelease());
     }
 
     @SuppressWarnings("unchecked")
     private static <T extends SpecificRecord> SingleObjectCodec<T> codecOf(T record) {
         return (SingleObjectCodec<T>) FoveaRecords.ALL.stream()
-                .filter(codec -> codec.type() == record.getClass()).findFirst().orElseThrow();
+                .filter(codec -> codec.type() == record.getClass())
+                .findFirst()
+                .orElseThrow();
     }
 
     @ParameterizedTest
@@ -46,7 +51,8 @@ class SchemaRoundTripTest {
 
     @ParameterizedTest
     @MethodSource("samples")
-    <T extends SpecificRecord> void bytesAreExactlyWhatAvrosReferenceSingleObjectEncoderWrites(T record) throws Exception {
+    <T extends SpecificRecord> void bytesAreExactlyWhatAvrosReferenceSingleObjectEncoderWrites(T record)
+            throws Exception {
         SingleObjectCodec<T> codec = codecOf(record);
         BinaryMessageEncoder<T> reference = new BinaryMessageEncoder<>(SpecificData.get(), codec.schema());
         ByteBuffer expected = reference.encode(record);
@@ -64,7 +70,9 @@ class SchemaRoundTripTest {
         byte[] bytes = codec.encode(record);
         assertEquals((byte) 0xC3, bytes[0]);
         assertEquals((byte) 0x01, bytes[1]);
-        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long fingerprint = ByteBuffer.wrap(bytes, 2, 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getLong();
         assertEquals(org.apache.avro.SchemaNormalization.parsingFingerprint64(record.getSchema()), fingerprint);
     }
 
@@ -78,10 +86,15 @@ class SchemaRoundTripTest {
 
     @org.junit.jupiter.api.Test
     void decodeAnyReturnsTheRecordTypeNamedByTheFingerprint() {
-        assertInstanceOf(ImageEvent.class, FoveaRecords.decodeAny(FoveaRecords.IMAGE_EVENT.encode(SampleRecords.imageEvent())));
-        assertInstanceOf(Prediction.class, FoveaRecords.decodeAny(FoveaRecords.PREDICTION.encode(SampleRecords.prediction())));
-        assertInstanceOf(DeadLetter.class, FoveaRecords.decodeAny(FoveaRecords.DEAD_LETTER.encode(SampleRecords.deadLetter())));
-        assertInstanceOf(ModelRelease.class, FoveaRecords.decodeAny(FoveaRecords.MODEL_RELEASE.encode(SampleRecords.modelRelease())));
+        assertInstanceOf(
+                ImageEvent.class, FoveaRecords.decodeAny(FoveaRecords.IMAGE_EVENT.encode(SampleRecords.imageEvent())));
+        assertInstanceOf(
+                Prediction.class, FoveaRecords.decodeAny(FoveaRecords.PREDICTION.encode(SampleRecords.prediction())));
+        assertInstanceOf(
+                DeadLetter.class, FoveaRecords.decodeAny(FoveaRecords.DEAD_LETTER.encode(SampleRecords.deadLetter())));
+        assertInstanceOf(
+                ModelRelease.class,
+                FoveaRecords.decodeAny(FoveaRecords.MODEL_RELEASE.encode(SampleRecords.modelRelease())));
     }
 
     private static <T> void roundTrip(Serde<T> serde, T record) {

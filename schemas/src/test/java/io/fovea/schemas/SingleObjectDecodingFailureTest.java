@@ -37,7 +37,9 @@ class SingleObjectDecodingFailureTest {
 
     @Test
     void emptyBytesAreNotSingleObjectEncoding() {
-        assertEquals(DeadLetterReason.NOT_SINGLE_OBJECT_AVRO, decodeFails(new byte[0]).reason());
+        assertEquals(
+                DeadLetterReason.NOT_SINGLE_OBJECT_AVRO,
+                decodeFails(new byte[0]).reason());
     }
 
     @Test
@@ -60,10 +62,13 @@ class SingleObjectDecodingFailureTest {
     void bodyCutShortAtEveryLengthIsTruncatedOrMalformedNeverAnotherException() {
         for (int length = 10; length < valid.length; length++) {
             UndecodableRecordException e = decodeFails(Arrays.copyOf(valid, length));
-            assertTrue(e.reason() == DeadLetterReason.TRUNCATED || e.reason() == DeadLetterReason.MALFORMED_AVRO,
+            assertTrue(
+                    e.reason() == DeadLetterReason.TRUNCATED || e.reason() == DeadLetterReason.MALFORMED_AVRO,
                     "length " + length + ": " + e.getMessage());
         }
-        assertEquals(DeadLetterReason.TRUNCATED, decodeFails(Arrays.copyOf(valid, valid.length - 1)).reason());
+        assertEquals(
+                DeadLetterReason.TRUNCATED,
+                decodeFails(Arrays.copyOf(valid, valid.length - 1)).reason());
     }
 
     @Test
@@ -94,7 +99,8 @@ class SingleObjectDecodingFailureTest {
 
     @Test
     void theKafkaDeserializerThrowsTheSameClearErrors() {
-        UndecodableRecordException e = assertThrows(UndecodableRecordException.class,
+        UndecodableRecordException e = assertThrows(
+                UndecodableRecordException.class,
                 () -> AvroSerde.imageEvents().deserializer().deserialize("t", Arrays.copyOf(valid, 4)));
         assertEquals(DeadLetterReason.TRUNCATED, e.reason());
     }
@@ -103,7 +109,8 @@ class SingleObjectDecodingFailureTest {
     void decodeAnyRefusesUnknownFingerprints() {
         byte[] bytes = valid.clone();
         bytes[5] ^= 0x5A;
-        UndecodableRecordException e = assertThrows(UndecodableRecordException.class, () -> FoveaRecords.decodeAny(bytes));
+        UndecodableRecordException e =
+                assertThrows(UndecodableRecordException.class, () -> FoveaRecords.decodeAny(bytes));
         assertEquals(DeadLetterReason.UNKNOWN_SCHEMA_FINGERPRINT, e.reason());
     }
 }

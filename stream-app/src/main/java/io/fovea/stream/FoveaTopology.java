@@ -20,23 +20,33 @@ public final class FoveaTopology {
     /** Accepted images not yet predicted, keyed by input offset; changelogged, so they survive any stop. */
     public static final String PENDING_STORE = "pending-images";
 
-    private FoveaTopology() {
-    }
+    private FoveaTopology() {}
 
     public static Topology build(StreamConfig config, ClassifyProcessor.Settings settings) {
         Topology topology = new Topology();
-        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.get(StreamConfig.INPUT_TOPIC));
+        topology.addSource(
+                SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.get(StreamConfig.INPUT_TOPIC));
         topology.addProcessor(CLASSIFY, () -> new ClassifyProcessor(settings), SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
-                        Serdes.Long(), Serdes.ByteArray())
-                .withLoggingEnabled(Map.of())
-                // Caching coalesces the put and delete of an image classified within one commit
-                // interval, so the changelog mostly carries only what is still pending.
-                .withCachingEnabled(), CLASSIFY);
-        topology.addSink(ClassifyProcessor.PREDICTIONS_SINK, config.get(StreamConfig.OUTPUT_TOPIC),
-                new ByteArraySerializer(), new ByteArraySerializer(), CLASSIFY);
-        topology.addSink(ClassifyProcessor.DEAD_LETTERS_SINK, config.get(StreamConfig.DLQ_TOPIC),
-                new ByteArraySerializer(), new ByteArraySerializer(), CLASSIFY);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.Long(), Serdes.ByteArray())
+                        .withLoggingEnabled(Map.of())
+                        // Caching coalesces the put and delete of an image classified within one commit
+                        // interval, so the changelog mostly carries only what is still pending.
+                        .withCachingEnabled(),
+                CLASSIFY);
+        topology.addSink(
+                ClassifyProcessor.PREDICTIONS_SINK,
+                config.get(StreamConfig.OUTPUT_TOPIC),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
+                CLASSIFY);
+        topology.addSink(
+                ClassifyProcessor.DEAD_LETTERS_SINK,
+                config.get(StreamConfig.DLQ_TOPIC),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
+                CLASSIFY);
         return topology;
     }
 }

@@ -1,8 +1,8 @@
 package io.fovea.stream;
 
-import io.fovea.core.cli.StoreOption;
-import io.fovea.core.cli.KafkaOption;
 import io.fovea.core.bundle.ModelBundle;
+import io.fovea.core.cli.KafkaOption;
+import io.fovea.core.cli.StoreOption;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.stream.config.StreamConfig;
@@ -21,11 +21,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs the stream app: classifies ImageEvents into Predictions, exactly once.",
-                "Settings come from defaults, then --config FILE, then FOVEA_* environment variables, then",
-                "flags; every setting is listed in the README. SIGTERM drains and stops.",
-                "Exits 1 if Kafka Streams fails for good (the log says why and what to do)."})
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Runs the stream app: classifies ImageEvents into Predictions, exactly once.",
+            "Settings come from defaults, then --config FILE, then FOVEA_* environment variables, then",
+            "flags; every setting is listed in the README. SIGTERM drains and stops.",
+            "Exits 1 if Kafka Streams fails for good (the log says why and what to do)."
+        })
 public final class ServeCommand implements Callable<Integer> {
     @Mixin
     KafkaOption kafka;
@@ -33,14 +38,21 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
 
-    @Option(names = "--model", paramLabel = "NAME[@VERSION]", defaultValue = "cifar10",
-            description = "Model to serve; NAME serves its promoted version (its newest if none was promoted), NAME@VERSION pins one (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--model",
+            paramLabel = "NAME[@VERSION]",
+            defaultValue = "cifar10",
+            description =
+                    "Model to serve; NAME serves its promoted version (its newest if none was promoted), NAME@VERSION pins one (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file of settings.")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, e.g. --set max.batch.size=64 (repeatable).")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "Any setting, e.g. --set max.batch.size=64 (repeatable).")
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = "--http-port", paramLabel = "PORT", description = "Port of /metrics, /health, /ready (http.port).")
@@ -71,31 +83,45 @@ public final class ServeCommand implements Callable<Integer> {
         ModelBundle bundle = resolve(new DirectoryModelStore(store.path()), model);
         CountDownLatch stopped = new CountDownLatch(1);
         StreamApp app = new StreamApp(streamConfig, Dl4jModelRunner.checked(bundle));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "fovea-serve-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            app.close();
+                            stopped.countDown();
+                        },
+                        "fovea-serve-stop"));
         app.start();
         boolean pinned = model.contains("@");
         if (!pinned) {
-            app.followReleases(new DirectoryModelStore(store.path()), bundle.manifest().name());
+            app.followReleases(
+                    new DirectoryModelStore(store.path()), bundle.manifest().name());
         }
-        out.printf("Serving %s@%d from %s: %s -> %s (dead letters: %s); http://127.0.0.1:%d/metrics%n",
-                bundle.manifest().name(), bundle.manifest().version(), bundle.dir(),
-                streamConfig.get(StreamConfig.INPUT_TOPIC), streamConfig.get(StreamConfig.OUTPUT_TOPIC),
-                streamConfig.get(StreamConfig.DLQ_TOPIC), app.httpPort());
-        out.println(pinned ? "Pinned: promotions and rollbacks are ignored." : "Following " + streamConfig.get(StreamConfig.RELEASES_TOPIC)
-                + " for promotions and rollbacks.");
+        out.printf(
+                "Serving %s@%d from %s: %s -> %s (dead letters: %s); http://127.0.0.1:%d/metrics%n",
+                bundle.manifest().name(),
+                bundle.manifest().version(),
+                bundle.dir(),
+                streamConfig.get(StreamConfig.INPUT_TOPIC),
+                streamConfig.get(StreamConfig.OUTPUT_TOPIC),
+                streamConfig.get(StreamConfig.DLQ_TOPIC),
+                app.httpPort());
+        out.println(
+                pinned
+                        ? "Pinned: promotions and rollbacks are ignored."
+                        : "Following " + streamConfig.get(StreamConfig.RELEASES_TOPIC)
+                                + " for promotions and rollbacks.");
         out.flush();
-        Thread watchdog = new Thread(() -> {
-            try {
-                app.awaitFailure();
-                failedForGood = true;
-                stopped.countDown();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "fovea-serve-watchdog");
+        Thread watchdog = new Thread(
+                () -> {
+                    try {
+                        app.awaitFailure();
+                        failedForGood = true;
+                        stopped.countDown();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "fovea-serve-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
         stopped.await();

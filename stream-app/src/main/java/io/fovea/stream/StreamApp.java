@@ -1,9 +1,7 @@
 package io.fovea.stream;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
+import io.fovea.core.store.ModelStore;
 import io.fovea.schemas.TopicCreator;
-import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.errors.ErrorRouting;
@@ -15,11 +13,11 @@ import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.HttpEndpoints;
 import io.fovea.stream.metrics.ProcessMetrics;
 import io.fovea.stream.metrics.StreamMetrics;
+import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.ModelRunner;
 import io.fovea.stream.model.ModelSlot;
 import io.fovea.stream.model.ModelSwapper;
 import io.fovea.stream.model.ReleaseFollower;
-import io.fovea.core.store.ModelStore;
 import io.fovea.stream.validate.ImageValidator;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -28,7 +26,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -67,7 +67,9 @@ public final class StreamApp implements AutoCloseable {
         Properties properties = config.streamsProperties();
         this.budget = sizeBudget(config, properties);
         LOG.info("Size budget: {}", budget.describe());
-        properties.put(ErrorRouting.CONFIG_KEY, new ErrorRouting(config.get(StreamConfig.DLQ_TOPIC), budget.deadLetters(), metrics));
+        properties.put(
+                ErrorRouting.CONFIG_KEY,
+                new ErrorRouting(config.get(StreamConfig.DLQ_TOPIC), budget.deadLetters(), metrics));
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingErrors.class);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // Kafka 5.0's default
         properties.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrors.class);
@@ -75,11 +77,15 @@ public final class StreamApp implements AutoCloseable {
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
         this.worker = new InferenceWorker(model, config.getInt(StreamConfig.MAX_BATCH_SIZE), metrics);
         ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(
-                config.get(StreamConfig.INPUT_TOPIC), FoveaTopology.PENDING_STORE,
-                config.getInt(StreamConfig.MAX_BATCH_SIZE), Duration.ofMillis(config.getLong(StreamConfig.MAX_BATCH_WAIT_MS)),
+                config.get(StreamConfig.INPUT_TOPIC),
+                FoveaTopology.PENDING_STORE,
+                config.getInt(StreamConfig.MAX_BATCH_SIZE),
+                Duration.ofMillis(config.getLong(StreamConfig.MAX_BATCH_WAIT_MS)),
                 config.getInt(StreamConfig.TOP_K),
                 new ImageValidator(budget.maxPayloadBytes(), config.getLong(StreamConfig.MAX_IMAGE_PIXELS)),
-                budget, worker, metrics);
+                budget,
+                worker,
+                metrics);
         this.streams = new KafkaStreams(FoveaTopology.build(config, settings), properties);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
@@ -107,9 +113,14 @@ public final class StreamApp implements AutoCloseable {
      */
     public StreamApp followReleases(ModelStore store, String modelName) {
         swapper = new ModelSwapper(store, worker, model, metrics);
-        TopicCreator.ensure(config.get(StreamConfig.BOOTSTRAP_SERVERS), config.get(StreamConfig.RELEASES_TOPIC), 1, true);
-        follower = new ReleaseFollower(config.get(StreamConfig.BOOTSTRAP_SERVERS), config.get(StreamConfig.RELEASES_TOPIC),
-                modelName, version -> swapper.request(modelName, version)).start();
+        TopicCreator.ensure(
+                config.get(StreamConfig.BOOTSTRAP_SERVERS), config.get(StreamConfig.RELEASES_TOPIC), 1, true);
+        follower = new ReleaseFollower(
+                        config.get(StreamConfig.BOOTSTRAP_SERVERS),
+                        config.get(StreamConfig.RELEASES_TOPIC),
+                        modelName,
+                        version -> swapper.request(modelName, version))
+                .start();
         return this;
     }
 
@@ -190,9 +201,14 @@ public final class StreamApp implements AutoCloseable {
         String changelog = pendingChangelog(config);
         String output = config.get(StreamConfig.OUTPUT_TOPIC);
         String dlq = config.get(StreamConfig.DLQ_TOPIC);
-        try (Admin admin = Admin.create(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(StreamConfig.BOOTSTRAP_SERVERS)))) {
+        try (Admin admin = Admin.create(
+                Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(StreamConfig.BOOTSTRAP_SERVERS)))) {
             Map<String, RecordLimit> limits = new ClusterLimits(admin, properties).of(List.of(changelog, output, dlq));
-            return SizeBudget.of(limits.get(changelog), limits.get(output), limits.get(dlq), config.maxPayloadBytes(),
+            return SizeBudget.of(
+                    limits.get(changelog),
+                    limits.get(output),
+                    limits.get(dlq),
+                    config.maxPayloadBytes(),
                     StreamConfig.MAX_PAYLOAD_BYTES);
         }
     }
@@ -203,7 +219,12 @@ public final class StreamApp implements AutoCloseable {
 
     private static int partitionsOf(String bootstrap, String topic) {
         try (Admin admin = Admin.create(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            return admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .size();
         } catch (Exception e) {
             throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getMessage(), e);
         }

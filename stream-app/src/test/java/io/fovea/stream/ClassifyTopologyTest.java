@@ -11,11 +11,11 @@ import io.fovea.avro.Prediction;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.schemas.Topics;
 import io.fovea.schemas.serde.FoveaRecords;
-import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
+import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.ModelSlot;
 import io.fovea.stream.validate.ImageValidator;
 import io.fovea.stream.validate.UnknownPixelFormat;
@@ -23,7 +23,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -63,19 +62,36 @@ class ClassifyTopologyTest {
         model = new FakeModel(3);
         metrics = new StreamMetrics(new SimpleMeterRegistry(), 100);
         worker = new InferenceWorker(new ModelSlot(model), MAX_BATCH, metrics);
-        StreamConfig config = StreamConfig.of(Map.of(StreamConfig.BOOTSTRAP_SERVERS, "unused:9092",
-                StreamConfig.MAX_BATCH_SIZE, Integer.toString(MAX_BATCH), StreamConfig.MAX_BATCH_WAIT_MS, Long.toString(WAIT_MS),
-                StreamConfig.MAX_PAYLOAD_BYTES, "5000", StreamConfig.MAX_IMAGE_PIXELS, "100"));
-        ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(Topics.IMAGES, FoveaTopology.PENDING_STORE,
-                MAX_BATCH, Duration.ofMillis(WAIT_MS), 2, new ImageValidator(5000, 100), SizeBudget.atKafkaDefaults(), worker,
+        StreamConfig config = StreamConfig.of(Map.of(
+                StreamConfig.BOOTSTRAP_SERVERS,
+                "unused:9092",
+                StreamConfig.MAX_BATCH_SIZE,
+                Integer.toString(MAX_BATCH),
+                StreamConfig.MAX_BATCH_WAIT_MS,
+                Long.toString(WAIT_MS),
+                StreamConfig.MAX_PAYLOAD_BYTES,
+                "5000",
+                StreamConfig.MAX_IMAGE_PIXELS,
+                "100"));
+        ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(
+                Topics.IMAGES,
+                FoveaTopology.PENDING_STORE,
+                MAX_BATCH,
+                Duration.ofMillis(WAIT_MS),
+                2,
+                new ImageValidator(5000, 100),
+                SizeBudget.atKafkaDefaults(),
+                worker,
                 metrics);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(FoveaTopology.build(config, settings), props);
         images = driver.createInputTopic(Topics.IMAGES, new ByteArraySerializer(), new ByteArraySerializer());
-        predictions = driver.createOutputTopic(Topics.PREDICTIONS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        predictions =
+                driver.createOutputTopic(Topics.PREDICTIONS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        deadLetters =
+                driver.createOutputTopic(Topics.DEAD_LETTERS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
@@ -89,7 +105,9 @@ class ClassifyTopologyTest {
     }
 
     private List<Prediction> predicted() {
-        return predictions.readValuesToList().stream().map(FoveaRecords.PREDICTION::decode).toList();
+        return predictions.readValuesToList().stream()
+                .map(FoveaRecords.PREDICTION::decode)
+                .toList();
     }
 
     /**
@@ -119,12 +137,16 @@ class ClassifyTopologyTest {
         awaitOutput(predictions, MAX_BATCH);
         List<Prediction> out = predicted();
         assertEquals(List.of(MAX_BATCH), model.batchSizes);
-        assertEquals(List.of("img-0", "img-1", "img-2", "img-3"), out.stream().map(Prediction::getId).toList());
+        assertEquals(
+                List.of("img-0", "img-1", "img-2", "img-3"),
+                out.stream().map(Prediction::getId).toList());
         Prediction p = out.get(2);
         assertEquals("two", p.getLabel());
         assertEquals(2, p.getLabelIndex());
         assertEquals(0.7f, p.getConfidence(), 1e-6);
-        assertEquals(List.of("two", "three"), p.getTopK().stream().map(s -> s.getLabel()).toList());
+        assertEquals(
+                List.of("two", "three"),
+                p.getTopK().stream().map(s -> s.getLabel()).toList());
         assertEquals("fake", p.getModelName());
         assertEquals(3, p.getModelVersion());
         assertEquals(MAX_BATCH, p.getBatchSize());
@@ -145,9 +167,16 @@ class ClassifyTopologyTest {
         assertTrue(predictions.isEmpty(), "still before the deadline");
         driver.advanceWallClockTime(Duration.ofMillis(WAIT_MS));
         awaitOutput(predictions, 2);
-        assertEquals(List.of("a", "b"), predicted().stream().map(Prediction::getId).toList());
+        assertEquals(
+                List.of("a", "b"), predicted().stream().map(Prediction::getId).toList());
         assertEquals(List.of(2), model.batchSizes);
-        assertEquals(1.0, metrics.registry().get("fovea.batches.closed").tag("cause", "deadline").counter().count());
+        assertEquals(
+                1.0,
+                metrics.registry()
+                        .get("fovea.batches.closed")
+                        .tag("cause", "deadline")
+                        .counter()
+                        .count());
     }
 
     @Test
@@ -179,19 +208,25 @@ class ClassifyTopologyTest {
         driver.advanceWallClockTime(Duration.ofMillis(WAIT_MS * 2));
         awaitOutput(predictions, 2);
 
-        assertEquals(List.of("ok-1", "ok-2"), predicted().stream().map(Prediction::getId).toList());
-        Map<String, DeadLetterReason> reasons = deadLetters.readRecordsToList().stream().collect(Collectors.toMap(
-                r -> new String(r.key(), StandardCharsets.UTF_8), r -> FoveaRecords.DEAD_LETTER.decode(r.value()).getReason()));
-        assertEquals(Map.of(
-                "json", DeadLetterReason.NOT_SINGLE_OBJECT_AVRO,
-                "cut", DeadLetterReason.TRUNCATED,
-                "fp", DeadLetterReason.UNKNOWN_SCHEMA_FINGERPRINT,
-                "null", DeadLetterReason.NULL_VALUE,
-                "fmt", DeadLetterReason.UNKNOWN_PIXEL_FORMAT,
-                "bad-dims", DeadLetterReason.DIMENSION_MISMATCH,
-                "bad-png", DeadLetterReason.CORRUPT_IMAGE,
-                "big", DeadLetterReason.PAYLOAD_TOO_LARGE,
-                "huge", DeadLetterReason.IMAGE_TOO_LARGE), reasons);
+        assertEquals(
+                List.of("ok-1", "ok-2"),
+                predicted().stream().map(Prediction::getId).toList());
+        Map<String, DeadLetterReason> reasons = deadLetters.readRecordsToList().stream()
+                .collect(Collectors.toMap(
+                        r -> new String(r.key(), StandardCharsets.UTF_8),
+                        r -> FoveaRecords.DEAD_LETTER.decode(r.value()).getReason()));
+        assertEquals(
+                Map.of(
+                        "json", DeadLetterReason.NOT_SINGLE_OBJECT_AVRO,
+                        "cut", DeadLetterReason.TRUNCATED,
+                        "fp", DeadLetterReason.UNKNOWN_SCHEMA_FINGERPRINT,
+                        "null", DeadLetterReason.NULL_VALUE,
+                        "fmt", DeadLetterReason.UNKNOWN_PIXEL_FORMAT,
+                        "bad-dims", DeadLetterReason.DIMENSION_MISMATCH,
+                        "bad-png", DeadLetterReason.CORRUPT_IMAGE,
+                        "big", DeadLetterReason.PAYLOAD_TOO_LARGE,
+                        "huge", DeadLetterReason.IMAGE_TOO_LARGE),
+                reasons);
         assertEquals(11.0, metrics.registry().get("fovea.records.in").counter().count());
     }
 
@@ -214,12 +249,17 @@ class ClassifyTopologyTest {
             send("f" + i, TestImages.bytes("f" + i, i, null));
         }
         awaitOutput(deadLetters, MAX_BATCH);
-        assertEquals(MAX_BATCH, deadLetters.readValuesToList().stream().map(FoveaRecords.DEAD_LETTER::decode)
-                .filter(d -> d.getReason() == DeadLetterReason.INFERENCE_FAILED).count());
+        assertEquals(
+                MAX_BATCH,
+                deadLetters.readValuesToList().stream()
+                        .map(FoveaRecords.DEAD_LETTER::decode)
+                        .filter(d -> d.getReason() == DeadLetterReason.INFERENCE_FAILED)
+                        .count());
         model.fail = false;
         send("after", TestImages.bytes("after", 1, null));
         driver.advanceWallClockTime(Duration.ofMillis(WAIT_MS * 2));
         awaitOutput(predictions, 1);
-        assertEquals(List.of("after"), predicted().stream().map(Prediction::getId).toList());
+        assertEquals(
+                List.of("after"), predicted().stream().map(Prediction::getId).toList());
     }
 }

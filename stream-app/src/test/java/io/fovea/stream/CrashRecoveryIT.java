@@ -38,13 +38,22 @@ class CrashRecoveryIT {
     private Process serve(StreamTestKit kit, Path store, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                ServeCommand.class.getName(), "--store", store.toString(), "--model", "tiny"));
-        for (Map.Entry<String, String> setting : kit.settings(dir.resolve("state").toString()).entrySet()) {
+                "-cp",
+                System.getProperty("java.class.path"),
+                ServeCommand.class.getName(),
+                "--store",
+                store.toString(),
+                "--model",
+                "tiny"));
+        for (Map.Entry<String, String> setting :
+                kit.settings(dir.resolve("state").toString()).entrySet()) {
             command.add("--set");
             command.add(setting.getKey() + "=" + setting.getValue());
         }
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     @Test
@@ -72,12 +81,19 @@ class CrashRecoveryIT {
             });
             Process first = serve(kit, dir.resolve("store"), log);
             feeder.start();
-            StreamTestKit.await(() -> KafkaTestClients.readCommitted(kit.predictions, 200, Duration.ofMillis(500)).size() >= 200,
-                    Duration.ofSeconds(120), "the first 200 predictions (log: " + log + ")");
+            StreamTestKit.await(
+                    () -> KafkaTestClients.readCommitted(kit.predictions, 200, Duration.ofMillis(500))
+                                    .size()
+                            >= 200,
+                    Duration.ofSeconds(120),
+                    "the first 200 predictions (log: " + log + ")");
             first.destroyForcibly(); // SIGKILL: no shutdown hook, no commit, an open transaction
             assertTrue(first.waitFor(30, TimeUnit.SECONDS));
-            int beforeRestart = KafkaTestClients.readCommitted(kit.predictions, EVENTS, Duration.ofSeconds(3)).size();
-            assertTrue(beforeRestart < EVENTS, "the kill must land mid-stream, " + beforeRestart + " of " + EVENTS + " done");
+            int beforeRestart = KafkaTestClients.readCommitted(kit.predictions, EVENTS, Duration.ofSeconds(3))
+                    .size();
+            assertTrue(
+                    beforeRestart < EVENTS,
+                    "the kill must land mid-stream, " + beforeRestart + " of " + EVENTS + " done");
 
             Process second = serve(kit, dir.resolve("store"), dir.resolve("serve-2.log"));
             feeder.join();
@@ -85,7 +101,9 @@ class CrashRecoveryIT {
             Map<String, Integer> counts = StreamTestKit.counts(ids);
             assertEquals(EVENTS, counts.size(), "every event predicted (" + ids.size() + " predictions read)");
             assertTrue(counts.values().stream().allMatch(c -> c == 1), "none twice");
-            assertTrue(kit.deadLetters(1, Duration.ofSeconds(2)).isEmpty(), "labelled valid events are never dead letters");
+            assertTrue(
+                    kit.deadLetters(1, Duration.ofSeconds(2)).isEmpty(),
+                    "labelled valid events are never dead letters");
 
             second.destroy(); // SIGTERM
             assertTrue(second.waitFor(40, TimeUnit.SECONDS), "SIGTERM stops serve within its shutdown timeout");
@@ -100,5 +118,4 @@ class CrashRecoveryIT {
             Thread.currentThread().interrupt();
         }
     }
-
 }

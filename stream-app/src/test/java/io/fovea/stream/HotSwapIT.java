@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.avro.Prediction;
 import io.fovea.avro.ReleaseAction;
+import io.fovea.core.bundle.ModelFiles;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
@@ -13,7 +14,6 @@ import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.model.Dl4jModelRunner;
 import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
-import io.fovea.core.bundle.ModelFiles;
 import io.fovea.testing.TinyBundles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,18 +56,24 @@ class HotSwapIT {
         bytes[bytes.length / 3] ^= 0x55;
         Files.write(corrupt, bytes);
 
-        StreamApp app = new StreamApp(StreamConfig.of(kit.settings(dir.resolve("state").toString())),
-                new Dl4jModelRunner(store.load("swap", 1))).start();
+        StreamApp app = new StreamApp(
+                        StreamConfig.of(kit.settings(dir.resolve("state").toString())),
+                        new Dl4jModelRunner(store.load("swap", 1)))
+                .start();
         app.followReleases(store, "swap");
         // a second instance of the same app: both must converge on every release
-        StreamApp other = new StreamApp(StreamConfig.of(kit.settings(dir.resolve("state-2").toString())),
-                new Dl4jModelRunner(store.load("swap", 1))).start();
+        StreamApp other = new StreamApp(
+                        StreamConfig.of(kit.settings(dir.resolve("state-2").toString())),
+                        new Dl4jModelRunner(store.load("swap", 1)))
+                .start();
         other.followReleases(store, "swap");
-        StreamTestKit.await(() -> app.state() == KafkaStreams.State.RUNNING && other.state() == KafkaStreams.State.RUNNING,
-                Duration.ofSeconds(60), "RUNNING");
+        StreamTestKit.await(
+                () -> app.state() == KafkaStreams.State.RUNNING && other.state() == KafkaStreams.State.RUNNING,
+                Duration.ofSeconds(60),
+                "RUNNING");
 
         try (KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer();
-             ReleasePublisher publisher = new ReleasePublisher(KafkaTestBroker.bootstrapServers(), releases)) {
+                ReleasePublisher publisher = new ReleasePublisher(KafkaTestBroker.bootstrapServers(), releases)) {
             Thread feeder = new Thread(() -> {
                 for (int i = 0; i < EVENTS; i++) {
                     kit.send(producer, "s" + i, TestImages.bytes("s" + i, i % 256, i % 10));
@@ -84,25 +90,35 @@ class HotSwapIT {
             for (int[] step : plan) {
                 sleep(1500);
                 ReleaseAction action = step[1] == 1 ? ReleaseAction.ROLLED_BACK : ReleaseAction.PROMOTED;
-                publisher.send(ReleasePublisher.of(store.manifest("swap", step[0]), store.uri("swap", step[0]), action, previous));
+                publisher.send(ReleasePublisher.of(
+                        store.manifest("swap", step[0]), store.uri("swap", step[0]), action, previous));
                 int expected = step[0] == 5 ? 4 : step[0];
-                StreamTestKit.await(() -> step[0] == 5 || app.model().get().version() == expected
-                                && other.model().get().version() == expected,
-                        Duration.ofSeconds(30), "version " + expected + " in service in both instances");
+                StreamTestKit.await(
+                        () -> step[0] == 5
+                                || app.model().get().version() == expected
+                                        && other.model().get().version() == expected,
+                        Duration.ofSeconds(30),
+                        "version " + expected + " in service in both instances");
                 previous = step[0] == 5 ? previous : step[0];
             }
             feeder.join();
 
-            List<ConsumerRecord<byte[], byte[]>> records = KafkaTestClients.readCommitted(kit.predictions, EVENTS, Duration.ofSeconds(90));
-            List<Prediction> predictions = records.stream().map(r -> FoveaRecords.PREDICTION.decode(r.value())).toList();
-            Map<String, Integer> counts = StreamTestKit.counts(predictions.stream().map(Prediction::getId).toList());
+            List<ConsumerRecord<byte[], byte[]>> records =
+                    KafkaTestClients.readCommitted(kit.predictions, EVENTS, Duration.ofSeconds(90));
+            List<Prediction> predictions = records.stream()
+                    .map(r -> FoveaRecords.PREDICTION.decode(r.value()))
+                    .toList();
+            Map<String, Integer> counts = StreamTestKit.counts(
+                    predictions.stream().map(Prediction::getId).toList());
             assertEquals(EVENTS, counts.size(), "every image predicted");
             assertTrue(counts.values().stream().allMatch(c -> c == 1), "none twice");
 
             // per partition, in input order, versions follow the release order and never go back to an older state
             List<Integer> served = List.of(1, 2, 3, 4, 3);
             Map<Integer, List<Prediction>> byPartition = new TreeMap<>();
-            predictions.forEach(p -> byPartition.computeIfAbsent(p.getSource().getPartition(), k -> new ArrayList<>()).add(p));
+            predictions.forEach(p -> byPartition
+                    .computeIfAbsent(p.getSource().getPartition(), k -> new ArrayList<>())
+                    .add(p));
             for (List<Prediction> partition : byPartition.values()) {
                 partition.sort(Comparator.comparingLong(p -> p.getSource().getOffset()));
                 int step = 0;
@@ -110,24 +126,46 @@ class HotSwapIT {
                     while (step < served.size() && served.get(step) != p.getModelVersion()) {
                         step++;
                     }
-                    assertTrue(step < served.size(), "version " + p.getModelVersion() + " out of order at offset " + p.getSource().getOffset());
+                    assertTrue(
+                            step < served.size(),
+                            "version " + p.getModelVersion() + " out of order at offset "
+                                    + p.getSource().getOffset());
                 }
             }
-            assertTrue(predictions.stream().noneMatch(p -> p.getModelVersion() == 5), "the corrupt version never served");
+            assertTrue(
+                    predictions.stream().noneMatch(p -> p.getModelVersion() == 5), "the corrupt version never served");
             assertEquals(3, app.model().get().version());
             assertEquals(3, other.model().get().version());
             assertTrue(app.isReady(), "/ready stays green after a refusal");
             for (StreamApp instance : List.of(app, other)) {
-                assertEquals(1.0, instance.metrics().registry().get("fovea.model.swaps").tag("result", "refused").counter().count());
-                assertEquals(4.0, instance.metrics().registry().get("fovea.model.swaps").tag("result", "swapped").counter().count());
+                assertEquals(
+                        1.0,
+                        instance.metrics()
+                                .registry()
+                                .get("fovea.model.swaps")
+                                .tag("result", "refused")
+                                .counter()
+                                .count());
+                assertEquals(
+                        4.0,
+                        instance.metrics()
+                                .registry()
+                                .get("fovea.model.swaps")
+                                .tag("result", "swapped")
+                                .counter()
+                                .count());
             }
 
-            List<Long> times = predictions.stream().map(p -> p.getPredictionTime().toEpochMilli()).sorted().toList();
+            List<Long> times = predictions.stream()
+                    .map(p -> p.getPredictionTime().toEpochMilli())
+                    .sorted()
+                    .toList();
             long gap = 0;
             for (int i = 1; i < times.size(); i++) {
                 gap = Math.max(gap, times.get(i) - times.get(i - 1));
             }
-            System.out.printf("HotSwapIT: %d predictions across 4 swaps and a refusal; longest gap between predictions %d ms%n",
+            System.out.printf(
+                    "HotSwapIT: %d predictions across 4 swaps and a refusal; longest gap between predictions %d ms%n",
                     predictions.size(), gap);
         } finally {
             other.close();

@@ -31,9 +31,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,16 +59,31 @@ class PoisonPillIT {
 
     /** A producer that sends what the broker takes, so the topic's own limit is the one that counts. */
     private static KafkaProducer<byte[], byte[]> largeRecordProducer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        KafkaTestBroker.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        4 << 20),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     /** An image of {@code side}×{@code side} whose encoded event is exactly {@code length} bytes, padded with an attribute. */
     static byte[] paddedImage(String id, int side, int length) {
-        ImageEvent event = ImageEvent.newBuilder().setId(id).setEventTime(Instant.now()).setWidth(side).setHeight(side)
-                .setChannels(3).setPixelFormat(PixelFormat.RGB8_HWC).setPixels(ByteBuffer.wrap(new byte[side * side * 3]))
-                .setLabel(null).setAttributes(Map.of()).build();
+        ImageEvent event = ImageEvent.newBuilder()
+                .setId(id)
+                .setEventTime(Instant.now())
+                .setWidth(side)
+                .setHeight(side)
+                .setChannels(3)
+                .setPixelFormat(PixelFormat.RGB8_HWC)
+                .setPixels(ByteBuffer.wrap(new byte[side * side * 3]))
+                .setLabel(null)
+                .setAttributes(Map.of())
+                .build();
         int pad = length - FoveaRecords.IMAGE_EVENT.encode(event).length;
         for (int tries = 0; tries < 10; tries++) {
             event.setAttributes(Map.of("pad", "x".repeat(Math.max(0, pad))));
@@ -81,8 +96,7 @@ class PoisonPillIT {
         throw new IllegalStateException("cannot pad an image to exactly " + length + " bytes");
     }
 
-    private record Outcome(byte[] value, DeadLetterReason deadLetter) {
-    }
+    private record Outcome(byte[] value, DeadLetterReason deadLetter) {}
 
     /** The records of one round: key → value and what it must become (null: a prediction). */
     private static Map<String, Outcome> round(String tag, SizeBudget budget) {
@@ -90,17 +104,25 @@ class PoisonPillIT {
         byte[] junk = new byte[1_048_300];
         new Random(7).nextBytes(junk);
         records.put(tag + "junk", new Outcome(junk, DeadLetterReason.NOT_SINGLE_OBJECT_AVRO));
-        records.put(tag + "padded", new Outcome(paddedImage(tag + "padded", 32, 1_048_480), DeadLetterReason.PAYLOAD_TOO_LARGE));
+        records.put(
+                tag + "padded",
+                new Outcome(paddedImage(tag + "padded", 32, 1_048_480), DeadLetterReason.PAYLOAD_TOO_LARGE));
         String exact = tag + "exact";
         int atLimit = budget.maxPayloadBytes() - exact.length(); // key and value share the held copy
         records.put(exact, new Outcome(paddedImage(exact, 32, atLimit), null));
         String over = tag + "over";
-        records.put(over, new Outcome(paddedImage(over, 32, budget.maxPayloadBytes() - over.length() + 1),
-                DeadLetterReason.PAYLOAD_TOO_LARGE));
+        records.put(
+                over,
+                new Outcome(
+                        paddedImage(over, 32, budget.maxPayloadBytes() - over.length() + 1),
+                        DeadLetterReason.PAYLOAD_TOO_LARGE));
         // Held, but its prediction copies the attributes and adds more: too large for the output topic.
         String fat = tag + "fat";
-        records.put(fat, new Outcome(paddedImage(fat, 1, budget.maxPayloadBytes() - fat.length()),
-                DeadLetterReason.OUTPUT_TOO_LARGE));
+        records.put(
+                fat,
+                new Outcome(
+                        paddedImage(fat, 1, budget.maxPayloadBytes() - fat.length()),
+                        DeadLetterReason.OUTPUT_TOO_LARGE));
         for (int i = 0; i < VALID; i++) {
             records.put(tag + "v" + i, new Outcome(TestImages.bytes(tag + "v" + i, i % 4, i % 4), null));
         }
@@ -112,7 +134,8 @@ class PoisonPillIT {
     }
 
     @Test
-    void recordsAtAndOverEverySizeLimitEndAsOnePredictionOrOneDeadLetterAndServeStaysUpThroughARestart() throws Exception {
+    void recordsAtAndOverEverySizeLimitEndAsOnePredictionOrOneDeadLetterAndServeStaysUpThroughARestart()
+            throws Exception {
         StreamTestKit kit = new StreamTestKit(2);
         String stateDir = stateRoot.resolve("app").toString();
         int expectedPredictions = 0;
@@ -125,10 +148,15 @@ class PoisonPillIT {
                     assertEquals(SizeBudget.largestHeld(budget.changelog()), budget.maxPayloadBytes(), "auto");
                     Map<String, Outcome> records = round(tag, budget);
                     for (var record : records.entrySet()) {
-                        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(kit.images,
-                                record.getKey().getBytes(StandardCharsets.UTF_8), record.getValue().value())).get();
+                        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                        kit.images,
+                                        record.getKey().getBytes(StandardCharsets.UTF_8),
+                                        record.getValue().value()))
+                                .get();
                     }
-                    long predicted = records.values().stream().filter(o -> o.deadLetter() == null).count();
+                    long predicted = records.values().stream()
+                            .filter(o -> o.deadLetter() == null)
+                            .count();
                     expectedPredictions += (int) predicted;
                     expectedDeadLetters += records.size() - (int) predicted;
 
@@ -145,8 +173,9 @@ class PoisonPillIT {
                         }
                     });
                     assertEquals(expectedDeadLetters, dead.size(), "dead letters so far");
-                    Map<String, DeadLetter> byKey = dead.stream().collect(Collectors.toMap(
-                            d -> new String(bytesOf(d.getKey()), StandardCharsets.UTF_8), Function.identity()));
+                    Map<String, DeadLetter> byKey = dead.stream()
+                            .collect(Collectors.toMap(
+                                    d -> new String(bytesOf(d.getKey()), StandardCharsets.UTF_8), Function.identity()));
                     for (var record : records.entrySet()) {
                         Outcome outcome = record.getValue();
                         if (outcome.deadLetter() == null) {
@@ -154,12 +183,14 @@ class PoisonPillIT {
                             continue;
                         }
                         DeadLetter letter = byKey.get(record.getKey());
-                        assertEquals(outcome.deadLetter(), letter.getReason(), record.getKey() + ": " + letter.getMessage());
+                        assertEquals(
+                                outcome.deadLetter(), letter.getReason(), record.getKey() + ": " + letter.getMessage());
                         assertTrue(letter.getTruncated(), record.getKey() + " is too large to dead-letter whole");
                         assertEquals(outcome.value().length, letter.getOriginalValueLength());
                         assertEquals(sha256(outcome.value()), letter.getOriginalValueSha256());
                     }
-                    assertTrue(byKey.get(tag + "over").getMessage().contains("changelog"),
+                    assertTrue(
+                            byKey.get(tag + "over").getMessage().contains("changelog"),
                             byKey.get(tag + "over").getMessage());
                 }
             }
@@ -181,18 +212,29 @@ class PoisonPillIT {
             try (StreamApp app = new StreamApp(StreamConfig.of(kit.settings(stateDir)), new FakeModel(1)).start()) {
                 StreamTestKit.await(() -> app.state() == KafkaStreams.State.RUNNING, TIMEOUT, "RUNNING");
                 String changelog = StreamApp.pendingChangelog(StreamConfig.of(kit.settings(stateDir)));
-                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        KafkaTestBroker.bootstrapServers()))) {
-                    admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, changelog),
-                            List.of(new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "100000"),
-                                    AlterConfigOp.OpType.SET)))).all().get();
+                try (Admin admin = Admin.create(
+                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers()))) {
+                    admin.incrementalAlterConfigs(Map.of(
+                                    new ConfigResource(ConfigResource.Type.TOPIC, changelog),
+                                    List.of(new AlterConfigOp(
+                                            new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "100000"),
+                                            AlterConfigOp.OpType.SET))))
+                            .all()
+                            .get();
                 }
-                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(kit.images, "big".getBytes(),
-                        paddedImage("big", 32, 300_000))).get();
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                kit.images, "big".getBytes(), paddedImage("big", 32, 300_000)))
+                        .get();
                 StreamTestKit.await(() -> app.state() == KafkaStreams.State.ERROR, TIMEOUT, "ERROR");
                 assertFalse(app.isAlive(), "/health answers 503");
-                assertEquals(1.0, app.metrics().registry().get("fovea.stream.errors").tag("outcome", "fatal")
-                        .counter().count());
+                assertEquals(
+                        1.0,
+                        app.metrics()
+                                .registry()
+                                .get("fovea.stream.errors")
+                                .tag("outcome", "fatal")
+                                .counter()
+                                .count());
             }
             try (StreamApp app = new StreamApp(StreamConfig.of(kit.settings(stateDir)), new FakeModel(1)).start()) {
                 StreamTestKit.await(() -> app.state() == KafkaStreams.State.RUNNING, TIMEOUT, "RUNNING again");

@@ -42,8 +42,7 @@ class RestartIT {
         NativeBackend.configure();
     }
 
-    private record Started(Process process, double secondsToReady) {
-    }
+    private record Started(Process process, double secondsToReady) {}
 
     private Started serve(StreamTestKit kit, String logName) throws IOException, InterruptedException {
         int port;
@@ -57,18 +56,26 @@ class RestartIT {
         settings.put("http.port", Integer.toString(port));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                ServeCommand.class.getName(), "--store", dir.resolve("store").toString(), "--model", "tiny"));
+                "-cp",
+                System.getProperty("java.class.path"),
+                ServeCommand.class.getName(),
+                "--store",
+                dir.resolve("store").toString(),
+                "--model",
+                "tiny"));
         settings.forEach((key, value) -> {
             command.add("--set");
             command.add(key + "=" + value);
         });
         long launched = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(logName).toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(logName).toFile())
+                .start();
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
-                .timeout(Duration.ofSeconds(2)).build();
+                .timeout(Duration.ofSeconds(2))
+                .build();
         long deadline = launched + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             try {
@@ -92,8 +99,12 @@ class RestartIT {
     }
 
     private static void awaitPredictions(StreamTestKit kit, int count) {
-        StreamTestKit.await(() -> KafkaTestClients.readCommitted(kit.predictions, count, Duration.ofMillis(500)).size() >= count,
-                TIMEOUT, count + " predictions");
+        StreamTestKit.await(
+                () -> KafkaTestClients.readCommitted(kit.predictions, count, Duration.ofMillis(500))
+                                .size()
+                        >= count,
+                TIMEOUT,
+                count + " predictions");
     }
 
     @Test
@@ -121,8 +132,12 @@ class RestartIT {
 
             double sigtermRatio = afterSigterm.secondsToReady() / first.secondsToReady();
             double sigkillRatio = afterSigkill.secondsToReady() / first.secondsToReady();
-            System.out.printf("RestartIT: first start %.1f s; after SIGTERM %.1f s (%.2fx); after SIGKILL %.1f s (%.2fx)%n",
-                    first.secondsToReady(), afterSigterm.secondsToReady(), sigtermRatio, afterSigkill.secondsToReady(),
+            System.out.printf(
+                    "RestartIT: first start %.1f s; after SIGTERM %.1f s (%.2fx); after SIGKILL %.1f s (%.2fx)%n",
+                    first.secondsToReady(),
+                    afterSigterm.secondsToReady(),
+                    sigtermRatio,
+                    afterSigkill.secondsToReady(),
                     sigkillRatio);
             Map<String, Integer> counts = StreamTestKit.counts(ids);
             assertEquals(3 * PER_PHASE, counts.size(), "every image predicted (" + ids.size() + " predictions read)");

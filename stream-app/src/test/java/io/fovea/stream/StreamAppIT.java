@@ -38,7 +38,9 @@ class StreamAppIT {
     }
 
     private StreamApp start(StreamTestKit kit, String stateDir) {
-        StreamApp app = new StreamApp(StreamConfig.of(kit.settings(stateRoot.resolve(stateDir).toString())), new FakeModel(1)).start();
+        StreamApp app = new StreamApp(
+                        StreamConfig.of(kit.settings(stateRoot.resolve(stateDir).toString())), new FakeModel(1))
+                .start();
         StreamTestKit.await(() -> app.state() == KafkaStreams.State.RUNNING, TIMEOUT, "RUNNING");
         return app;
     }
@@ -70,7 +72,8 @@ class StreamAppIT {
         poison.put(DeadLetterReason.IMAGE_TOO_LARGE, io.fovea.schemas.serde.FoveaRecords.IMAGE_EVENT.encode(huge));
 
         kit.extra.put(StreamConfig.MAX_PAYLOAD_BYTES, "200000");
-        try (StreamApp app = start(kit, "mix"); KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer()) {
+        try (StreamApp app = start(kit, "mix");
+                KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer()) {
             int valids = 0;
             for (int round = 0; round < 3; round++) {
                 for (var entry : poison.entrySet()) {
@@ -90,7 +93,9 @@ class StreamAppIT {
             Map<DeadLetterReason, Long> byReason = new EnumMap<>(DeadLetterReason.class);
             dead.forEach(d -> byReason.merge(d.getReason(), 1L, Long::sum));
             poison.keySet().forEach(reason -> assertEquals(3L, byReason.get(reason), reason.name()));
-            assertEquals(3 * poison.size() * 2.0, app.metrics().registry().get("fovea.records.in").counter().count());
+            assertEquals(
+                    3 * poison.size() * 2.0,
+                    app.metrics().registry().get("fovea.records.in").counter().count());
         }
     }
 
@@ -122,7 +127,8 @@ class StreamAppIT {
     void aSecondInstanceJoiningMidStreamTakesPartitionsWithoutLossOrDuplicates() throws Exception {
         StreamTestKit kit = new StreamTestKit(4);
         int n = 600;
-        try (KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer(); StreamApp first = start(kit, "one")) {
+        try (KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer();
+                StreamApp first = start(kit, "one")) {
             Thread feeder = new Thread(() -> {
                 for (int i = 0; i < n; i++) {
                     kit.send(producer, "r" + i, TestImages.bytes("r" + i, i % 4, i % 4));
@@ -141,7 +147,13 @@ class StreamAppIT {
                 Map<String, Integer> counts = StreamTestKit.counts(ids);
                 assertEquals(n, counts.size(), "no id lost");
                 assertTrue(counts.values().stream().allMatch(c -> c == 1), "no id twice");
-                assertTrue(second.metrics().registry().get("fovea.predictions").counter().count() > 0,
+                assertTrue(
+                        second.metrics()
+                                        .registry()
+                                        .get("fovea.predictions")
+                                        .counter()
+                                        .count()
+                                > 0,
                         "the second instance did some of the work");
             }
         }
@@ -153,19 +165,38 @@ class StreamAppIT {
         try (StreamApp app = start(kit, "http")) {
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + app.httpPort();
-            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode());
-            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(
+                    200,
+                    http.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/health"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode());
+            assertEquals(
+                    200,
+                    http.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/ready"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode());
             try (KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer()) {
                 kit.send(producer, "m", TestImages.bytes("m", 1, 1));
             }
             kit.predictedIds(1, TIMEOUT);
-            String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            for (String name : List.of("fovea_records_in_total 1.0", "fovea_predictions_total 1.0", "fovea_batch_size_count",
-                    "fovea_inference_seconds", "fovea_latency_seconds", "fovea_model_version{model=\"fake\"} 1.0",
-                    "fovea_rolling_accuracy{model=\"fake\",version=\"1\"} 1.0", "fovea_batches_closed_total{cause=\"deadline\"}",
+            String metrics = http.send(
+                            HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            for (String name : List.of(
+                    "fovea_records_in_total 1.0",
+                    "fovea_predictions_total 1.0",
+                    "fovea_batch_size_count",
+                    "fovea_inference_seconds",
+                    "fovea_latency_seconds",
+                    "fovea_model_version{model=\"fake\"} 1.0",
+                    "fovea_rolling_accuracy{model=\"fake\",version=\"1\"} 1.0",
+                    "fovea_batches_closed_total{cause=\"deadline\"}",
                     "kafka_stream")) {
                 assertTrue(metrics.contains(name), name + " missing from /metrics");
             }

@@ -52,8 +52,14 @@ public final class StreamTestKit {
     }
 
     public static KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        KafkaTestBroker.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     public void send(KafkaProducer<byte[], byte[]> producer, String id, byte[] value) {
@@ -63,12 +69,15 @@ public final class StreamTestKit {
     /** Ids of every committed prediction, with repeats. */
     public List<String> predictedIds(int expected, Duration timeout) {
         return KafkaTestClients.readCommitted(predictions, expected, timeout).stream()
-                .map(r -> FoveaRecords.PREDICTION.decode(r.value())).map(Prediction::getId).toList();
+                .map(r -> FoveaRecords.PREDICTION.decode(r.value()))
+                .map(Prediction::getId)
+                .toList();
     }
 
     public List<DeadLetter> deadLetters(int expected, Duration timeout) {
         return KafkaTestClients.readCommitted(deadLetters, expected, timeout).stream()
-                .map(r -> FoveaRecords.DEAD_LETTER.decode(r.value())).toList();
+                .map(r -> FoveaRecords.DEAD_LETTER.decode(r.value()))
+                .toList();
     }
 
     /** How often each id appears: exactly once is {id: 1} for all. */

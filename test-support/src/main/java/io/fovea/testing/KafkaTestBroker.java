@@ -27,8 +27,7 @@ public final class KafkaTestBroker {
     static final String KAFKA_IMAGE = "apache/kafka:4.1.0";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTestBroker.class);
 
-    private KafkaTestBroker() {
-    }
+    private KafkaTestBroker() {}
 
     /** Bootstrap servers of the shared broker, started on first use. */
     public static String bootstrapServers() {

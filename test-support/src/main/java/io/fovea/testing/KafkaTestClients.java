@@ -17,8 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Small helpers for tests against {@link KafkaTestBroker}. */
 public final class KafkaTestClients {
-    private KafkaTestClients() {
-    }
+    private KafkaTestClients() {}
 
     /** A topic name no other test uses. */
     public static String uniqueTopic(String prefix) {
@@ -27,7 +26,9 @@ public final class KafkaTestClients {
 
     public static void createTopic(String topic, int partitions) {
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                    .all()
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -49,7 +50,12 @@ public final class KafkaTestClients {
 
     public static int partitionCount(String topic) {
         try (Admin admin = admin()) {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            return admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -71,7 +77,7 @@ public final class KafkaTestClients {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(Set.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (records.size() < expected && System.nanoTime() < deadline) {

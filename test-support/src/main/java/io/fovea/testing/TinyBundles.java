@@ -18,22 +18,47 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** A real but small bundle (32x32 RGB in, 10 CIFAR classes out) published to a store, for tests of serving. */
 public final class TinyBundles {
-    private TinyBundles() {
-    }
+    private TinyBundles() {}
 
     public static int publish(DirectoryModelStore store, String name, long seed) {
-        ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(seed).graphBuilder()
-                .addInputs("input").setInputTypes(InputType.convolutional(32, 32, 3))
-                .addLayer("fc", new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build(), "input")
-                .addLayer("predictions", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
-                        .activation(Activation.SOFTMAX).build(), "fc")
-                .setOutputs("predictions").build());
+        ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .graphBuilder()
+                .addInputs("input")
+                .setInputTypes(InputType.convolutional(32, 32, 3))
+                .addLayer(
+                        "fc",
+                        new DenseLayer.Builder()
+                                .nOut(16)
+                                .activation(Activation.RELU)
+                                .build(),
+                        "input")
+                .addLayer(
+                        "predictions",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nOut(10)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "fc")
+                .setOutputs("predictions")
+                .build());
         graph.init();
         try (StagedBundle staged = store.stage(name)) {
             String sha256 = ModelFiles.write(graph, staged.dir());
-            staged.commit(new BundleManifest(name, staged.version(), Instant.now(), "tiny-dense", "none", ClassLabels.CIFAR10,
-                    Preprocessing.fitted(32, new double[] {128, 128, 128}, new double[] {64, 64, 64}), ModelFiles.NAMES,
-                    sha256, Map.of(), Map.of(), Map.of(), "test"));
+            staged.commit(new BundleManifest(
+                    name,
+                    staged.version(),
+                    Instant.now(),
+                    "tiny-dense",
+                    "none",
+                    ClassLabels.CIFAR10,
+                    Preprocessing.fitted(32, new double[] {128, 128, 128}, new double[] {64, 64, 64}),
+                    ModelFiles.NAMES,
+                    sha256,
+                    Map.of(),
+                    Map.of(),
+                    Map.of(),
+                    "test"));
             return staged.version();
         }
     }

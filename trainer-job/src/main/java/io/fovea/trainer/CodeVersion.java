@@ -7,8 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 /** "Fovea VERSION (git COMMIT[, modified])", for the manifest: which code made a model. */
 final class CodeVersion {
-    private CodeVersion() {
-    }
+    private CodeVersion() {}
 
     static String describe() {
         String version = CodeVersion.class.getPackage().getImplementationVersion();
@@ -16,7 +15,9 @@ final class CodeVersion {
         String commit = home == null ? null : git(Path.of(home), "rev-parse", "--short=12", "HEAD");
         String dirty = home == null ? null : git(Path.of(home), "status", "--porcelain", "--untracked-files=no");
         return "Fovea " + (version == null ? "dev" : version)
-                + (commit == null ? "" : " (git " + commit + (dirty != null && !dirty.isEmpty() ? ", modified" : "") + ")");
+                + (commit == null
+                        ? ""
+                        : " (git " + commit + (dirty != null && !dirty.isEmpty() ? ", modified" : "") + ")");
     }
 
     private static String git(Path dir, String... args) {
@@ -26,7 +27,8 @@ final class CodeVersion {
         command[2] = dir.toString();
         System.arraycopy(args, 0, command, 3, args.length);
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0 ? out : null;
         } catch (IOException e) {

@@ -21,9 +21,7 @@ import io.fovea.trainer.model.BackboneWeights;
 import io.fovea.trainer.model.Vgg16Architecture;
 import io.fovea.trainer.report.ModelCard;
 import io.fovea.trainer.report.ReportWriter;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -40,13 +38,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class TrainingRun {
 
     /** What to build and where to put it. */
-    public record Request(String name, Vgg16Architecture architecture, String weights, TrainSettings settings,
-                          DirectoryModelStore store, String bootstrapServers) {
-    }
+    public record Request(
+            String name,
+            Vgg16Architecture architecture,
+            String weights,
+            TrainSettings settings,
+            DirectoryModelStore store,
+            String bootstrapServers) {}
 
     /** What came out. */
-    public record Result(BundleManifest manifest, Path bundleDir, ComputationGraph model, List<EpochLog> history) {
-    }
+    public record Result(BundleManifest manifest, Path bundleDir, ComputationGraph model, List<EpochLog> history) {}
 
     private final PrintWriter out;
 
@@ -56,39 +57,70 @@ public final class TrainingRun {
 
     public Result run(Request request, TrainingData data) {
         Vgg16Architecture arch = request.architecture();
-        ComputationGraph model = new ComputationGraph(arch.whole(request.settings().learningRate()));
+        ComputationGraph model =
+                new ComputationGraph(arch.whole(request.settings().learningRate()));
         model.init();
         String weights = BackboneWeights.apply(request.weights(), model);
         Preprocessing preprocessing = BackboneWeights.NONE.equals(weights)
                 ? NormaliserFit.fit(data.train(), arch.inputSize())
                 : Preprocessing.vggImagenetMean(arch.inputSize());
         ImagePreprocessor preprocessor = new ImagePreprocessor(preprocessing);
-        out.printf("Training %s (%s, weights %s) on %d images, validating on %d; preprocessing %s%n",
-                request.name(), arch.variant().id(), weights, data.train().size(), data.validation().size(), preprocessing);
+        out.printf(
+                "Training %s (%s, weights %s) on %d images, validating on %d; preprocessing %s%n",
+                request.name(),
+                arch.variant().id(),
+                weights,
+                data.train().size(),
+                data.validation().size(),
+                preprocessing);
         out.flush();
 
         List<EpochLog> history = new Trainer(arch, request.settings(), preprocessor, data).train(model);
         int batch = request.settings().batchSize();
-        Scores validation = Scores.of(model, batches(data.validation(), preprocessor, data, batch).epoch(false), data.labels());
-        Scores test = data.test() == null ? null
-                : Scores.of(model, batches(data.test(), preprocessor, data, batch).epoch(false), data.labels());
+        Scores validation = Scores.of(
+                model, batches(data.validation(), preprocessor, data, batch).epoch(false), data.labels());
+        Scores test = data.test() == null
+                ? null
+                : Scores.of(
+                        model, batches(data.test(), preprocessor, data, batch).epoch(false), data.labels());
 
         try (StagedBundle staged = request.store().stage(request.name())) {
             String sha256 = ModelFiles.write(model, staged.dir());
             checkReloadMatches(model, staged.dir(), data, preprocessor);
-            BundleManifest manifest = new BundleManifest(request.name(), staged.version(), Instant.now(),
-                    arch.variant().id(), weights, data.labels(), preprocessing, ModelFiles.NAMES, sha256,
-                    request.settings().asMap(), data.description(), ReportWriter.headline(validation, test),
+            BundleManifest manifest = new BundleManifest(
+                    request.name(),
+                    staged.version(),
+                    Instant.now(),
+                    arch.variant().id(),
+                    weights,
+                    data.labels(),
+                    preprocessing,
+                    ModelFiles.NAMES,
+                    sha256,
+                    request.settings().asMap(),
+                    data.description(),
+                    ReportWriter.headline(validation, test),
                     CodeVersion.describe());
-            ModelCard card = new ModelCard(manifest.name(), manifest.version(), manifest.architecture(), weights,
-                    arch.inputSize(), preprocessing.toString(), manifest.training(), manifest.data(), manifest.codeVersion());
+            ModelCard card = new ModelCard(
+                    manifest.name(),
+                    manifest.version(),
+                    manifest.architecture(),
+                    weights,
+                    arch.inputSize(),
+                    preprocessing.toString(),
+                    manifest.training(),
+                    manifest.data(),
+                    manifest.codeVersion());
             ReportWriter.write(staged.dir().resolve("report"), card, history, validation, test, data.labels());
             staged.commit(manifest);
             Path dir = request.store().versionDir(request.name(), manifest.version());
             if (request.bootstrapServers() != null) {
                 try (ReleasePublisher publisher = new ReleasePublisher(request.bootstrapServers())) {
-                    publisher.send(ReleasePublisher.of(manifest, request.store().uri(manifest.name(), manifest.version()),
-                            ReleaseAction.PUBLISHED, null));
+                    publisher.send(ReleasePublisher.of(
+                            manifest,
+                            request.store().uri(manifest.name(), manifest.version()),
+                            ReleaseAction.PUBLISHED,
+                            null));
                 }
             }
             return new Result(manifest, dir, model, history);
@@ -96,21 +128,24 @@ public final class TrainingRun {
     }
 
     /** The file on disk must be the model we evaluated: same outputs for the same inputs, bit for bit. */
-    private static void checkReloadMatches(ComputationGraph model, Path bundleDir, TrainingData data,
-                                           ImagePreprocessor preprocessor) {
-        LabelledImages sample = data.validation().subset(IntStream.range(0, Math.min(8, data.validation().size())).toArray());
+    private static void checkReloadMatches(
+            ComputationGraph model, Path bundleDir, TrainingData data, ImagePreprocessor preprocessor) {
+        LabelledImages sample = data.validation()
+                .subset(IntStream.range(0, Math.min(8, data.validation().size()))
+                        .toArray());
         INDArray input = preprocessor.toBatch(sample.images());
         INDArray expected = model.outputSingle(false, input);
         ComputationGraph reloaded = ModelFiles.read(bundleDir);
         INDArray actual = reloaded.outputSingle(false, input);
         reloaded.close();
         if (!expected.equalsWithEps(actual, 1e-6)) {
-            throw new BundleIntegrityException(bundleDir + ": the saved model's outputs differ from the trained model's");
+            throw new BundleIntegrityException(
+                    bundleDir + ": the saved model's outputs differ from the trained model's");
         }
     }
 
-    private static ImageBatches batches(LabelledImages images, ImagePreprocessor preprocessor, TrainingData data, int batch) {
+    private static ImageBatches batches(
+            LabelledImages images, ImagePreprocessor preprocessor, TrainingData data, int batch) {
         return new ImageBatches(images, preprocessor, data.labels().size(), batch, null, 0);
     }
-
 }

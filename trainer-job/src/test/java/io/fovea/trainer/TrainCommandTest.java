@@ -50,16 +50,36 @@ class TrainCommandTest {
     void quickRunLeavesACompleteBundleThatLoadsAndPredictsLikeTheTrainedModel() throws IOException {
         Path data = TrainerFixtures.cifarFolder(dir.resolve("cifar"), 200, 50);
         Path store = dir.resolve("store");
-        TrainerFixtures.Run run = TrainerFixtures.train("--data", data.toString(), "--store", store.toString(),
-                "--weights", "none", "--phase", "head", "--epochs", "2", "--batch", "16", "--name", "toy");
+        TrainerFixtures.Run run = TrainerFixtures.train(
+                "--data",
+                data.toString(),
+                "--store",
+                store.toString(),
+                "--weights",
+                "none",
+                "--phase",
+                "head",
+                "--epochs",
+                "2",
+                "--batch",
+                "16",
+                "--name",
+                "toy");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("Published toy version 1"), run.out());
 
         DirectoryModelStore models = new DirectoryModelStore(store);
         assertEquals(List.of(1), models.versions("toy"));
         Path bundle = models.versionDir("toy", 1);
-        for (String file : List.of("graph.json", "params.npy", "manifest.json", "report/metrics.json", "report/confusion_matrix.png",
-                "report/loss.png", "report/accuracy.png", "report/model_card.md")) {
+        for (String file : List.of(
+                "graph.json",
+                "params.npy",
+                "manifest.json",
+                "report/metrics.json",
+                "report/confusion_matrix.png",
+                "report/loss.png",
+                "report/accuracy.png",
+                "report/model_card.md")) {
             assertTrue(Files.size(bundle.resolve(file)) > 0, file);
         }
         BundleManifest manifest = models.manifest("toy", 1);
@@ -68,7 +88,8 @@ class TrainCommandTest {
         assertEquals(180, manifest.data().get("train_images"));
         assertEquals(20, manifest.data().get("validation_images"));
         assertEquals(50, manifest.data().get("test_images"));
-        assertTrue(manifest.metrics().get("test_accuracy") > 0.3, "a toy problem of ten colours: " + manifest.metrics());
+        assertTrue(
+                manifest.metrics().get("test_accuracy") > 0.3, "a toy problem of ten colours: " + manifest.metrics());
 
         ModelBundle loaded = models.load("toy", 1);
         assertEquals(manifest, loaded.manifest());
@@ -80,8 +101,13 @@ class TrainCommandTest {
     @Test
     void trainingOnTheTestBatchIsRefused() throws IOException {
         Path data = TrainerFixtures.cifarFolder(dir.resolve("cifar"), 20, 20);
-        TrainerFixtures.Run run = TrainerFixtures.train("--data", data.resolve("test_batch.bin").toString(),
-                "--store", dir.resolve("store").toString(), "--weights", "none");
+        TrainerFixtures.Run run = TrainerFixtures.train(
+                "--data",
+                data.resolve("test_batch.bin").toString(),
+                "--store",
+                dir.resolve("store").toString(),
+                "--weights",
+                "none");
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("is the held-out test batch"), run.err());
     }
@@ -90,32 +116,43 @@ class TrainCommandTest {
     void badInputNamesTheFileAndLeavesTheStoreUntouched() throws IOException {
         Path store = dir.resolve("store");
         // missing folder
-        assertError(TrainerFixtures.train("--data", dir.resolve("nope").toString(), "--store", store.toString(), "--weights", "none"),
+        assertError(
+                TrainerFixtures.train(
+                        "--data", dir.resolve("nope").toString(), "--store", store.toString(), "--weights", "none"),
                 dir.resolve("nope") + ": does not exist");
         // truncated batch
         Path cut = TrainerFixtures.cifarFolder(dir.resolve("cut"), 30, 10);
         Path batch = cut.resolve("data_batch_1.bin");
         Files.write(batch, Arrays.copyOf(Files.readAllBytes(batch), 30 * 3073 - 5));
-        assertError(TrainerFixtures.train("--data", cut.toString(), "--store", store.toString(), "--weights", "none"),
+        assertError(
+                TrainerFixtures.train("--data", cut.toString(), "--store", store.toString(), "--weights", "none"),
                 batch + ": truncated");
         // an unreadable image in a folder
         Path folder = dir.resolve("folder");
         for (String cls : List.of("cat", "dog")) {
             Files.createDirectories(folder.resolve(cls));
             for (int i = 0; i < 3; i++) {
-                ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", folder.resolve(cls + "/" + i + ".png").toFile());
+                ImageIO.write(
+                        new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB),
+                        "png",
+                        folder.resolve(cls + "/" + i + ".png").toFile());
             }
         }
         Path broken = folder.resolve("dog/broken.png");
         byte[] png = Files.readAllBytes(folder.resolve("dog/0.png"));
         Files.write(broken, Arrays.copyOf(png, png.length / 2));
-        assertError(TrainerFixtures.train("--data", folder.toString(), "--store", store.toString(), "--weights", "none"),
+        assertError(
+                TrainerFixtures.train("--data", folder.toString(), "--store", store.toString(), "--weights", "none"),
                 broken.toString());
         // a folder with a single class
         Path single = dir.resolve("single");
         Files.createDirectories(single.resolve("cat"));
-        ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", single.resolve("cat/1.png").toFile());
-        assertError(TrainerFixtures.train("--data", single.toString(), "--store", store.toString(), "--weights", "none"),
+        ImageIO.write(
+                new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB),
+                "png",
+                single.resolve("cat/1.png").toFile());
+        assertError(
+                TrainerFixtures.train("--data", single.toString(), "--store", store.toString(), "--weights", "none"),
                 single + ": has only one class (cat)");
 
         assertFalse(Files.exists(store), "the store must not even be created");

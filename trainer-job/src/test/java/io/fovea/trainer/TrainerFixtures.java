@@ -17,8 +17,7 @@ public final class TrainerFixtures {
         NativeBackend.configure();
     }
 
-    private TrainerFixtures() {
-    }
+    private TrainerFixtures() {}
 
     /** Ensures the fast ND4J build is chosen before any test touches ND4J. */
     public static void init() {
@@ -38,7 +37,8 @@ public final class TrainerFixtures {
             int[] rgb = {(label * 70) % 256, (label * 130 + 40) % 256, (label * 200 + 90) % 256};
             for (int c = 0; c < 3; c++) {
                 for (int p = 0; p < 1024; p++) {
-                    bytes[i * RECORD + 1 + c * 1024 + p] = (byte) Math.max(0, Math.min(255, rgb[c] + random.nextInt(41) - 20));
+                    bytes[i * RECORD + 1 + c * 1024 + p] =
+                            (byte) Math.max(0, Math.min(255, rgb[c] + random.nextInt(41) - 20));
                 }
             }
         }
@@ -53,8 +53,7 @@ public final class TrainerFixtures {
         return dir;
     }
 
-    public record Run(int exitCode, String out, String err) {
-    }
+    public record Run(int exitCode, String out, String err) {}
 
     public static Run train(String... args) {
         StringWriter out = new StringWriter();

@@ -42,33 +42,43 @@ class TrainingRunIT {
     @Test
     void publishedBundlePredictsExactlyLikeTheTrainedModelAndIsAnnouncedOnKafka() throws IOException {
         Path data = TrainerFixtures.cifarFolder(dir.resolve("cifar"), 120, 30);
-        TrainingData trainingData = new TrainingDataLoader().load(data, null, 0.1, Integer.MAX_VALUE, Integer.MAX_VALUE, 7);
+        TrainingData trainingData =
+                new TrainingDataLoader().load(data, null, 0.1, Integer.MAX_VALUE, Integer.MAX_VALUE, 7);
         DirectoryModelStore store = new DirectoryModelStore(dir.resolve("store"));
         Vgg16Architecture arch = new Vgg16Architecture(Vgg16Architecture.Variant.VGG16_BN, 32, 10, 7);
         TrainSettings settings = new TrainSettings(TrainSettings.Phase.FULL, 1, 16, 1e-3, 1e-4, 3, true, 7, 50);
         String name = "run-" + System.nanoTime();
 
-        TrainingRun.Result result = new TrainingRun(new PrintWriter(new StringWriter())).run(
-                new TrainingRun.Request(name, arch, "none", settings, store, KafkaTestBroker.bootstrapServers()), trainingData);
+        TrainingRun.Result result = new TrainingRun(new PrintWriter(new StringWriter()))
+                .run(
+                        new TrainingRun.Request(
+                                name, arch, "none", settings, store, KafkaTestBroker.bootstrapServers()),
+                        trainingData);
 
         ModelBundle bundle = store.load(name, 1);
         assertEquals(Preprocessing.FITTED, bundle.manifest().preprocessing().normalization());
-        INDArray input = bundle.preprocessor().toBatch(trainingData.test().images().subList(0, 30));
+        INDArray input =
+                bundle.preprocessor().toBatch(trainingData.test().images().subList(0, 30));
         INDArray expected = result.model().outputSingle(false, input);
         INDArray actual = bundle.graph().outputSingle(false, input);
         assertEquals(expected, actual, "same weights, same preprocessing, same outputs");
         assertEquals(1, result.history().size());
         assertEquals("full", result.history().get(0).phase());
 
-        List<ModelRelease> releases = KafkaTestClients.readCommitted(Topics.MODEL_RELEASES, 50, Duration.ofSeconds(20)).stream()
-                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(name + "@1"))
-                .map(ConsumerRecord::value).map(FoveaRecords.MODEL_RELEASE::decode).toList();
+        List<ModelRelease> releases =
+                KafkaTestClients.readCommitted(Topics.MODEL_RELEASES, 50, Duration.ofSeconds(20)).stream()
+                        .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(name + "@1"))
+                        .map(ConsumerRecord::value)
+                        .map(FoveaRecords.MODEL_RELEASE::decode)
+                        .toList();
         assertEquals(1, releases.size());
         ModelRelease release = releases.get(0);
         assertEquals(ReleaseAction.PUBLISHED, release.getAction());
         assertEquals(bundle.manifest().sha256(), release.getSha256());
         assertEquals(32, release.getInputSize());
         assertTrue(release.getBundleUri().endsWith("/" + name + "/1/"), release.getBundleUri());
-        assertEquals(bundle.manifest().metrics().get("test_accuracy"), release.getMetrics().get("test_accuracy"));
+        assertEquals(
+                bundle.manifest().metrics().get("test_accuracy"),
+                release.getMetrics().get("test_accuracy"));
     }
 }

@@ -7,33 +7,45 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "consume", mixinStandardHelpOptions = true,
-        description = {"Prints the records of a Fovea topic, one a line.",
-                "Reads from the beginning, with read_committed isolation, and stops at the end unless --follow.",
-                "Any Fovea record type is recognised by its schema fingerprint: predictions (with the running",
-                "accuracy where ground truth is present), dead letters, image events, model releases."})
+@Command(
+        name = "consume",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Prints the records of a Fovea topic, one a line.",
+            "Reads from the beginning, with read_committed isolation, and stops at the end unless --follow.",
+            "Any Fovea record type is recognised by its schema fingerprint: predictions (with the running",
+            "accuracy where ground truth is present), dead letters, image events, model releases."
+        })
 public final class ConsumeCommand implements Callable<Integer> {
     @Mixin
     KafkaOption kafka;
 
-    @Option(names = "--topic", defaultValue = Topics.PREDICTIONS, description = "Topic to read (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--topic",
+            defaultValue = Topics.PREDICTIONS,
+            description = "Topic to read (default: ${DEFAULT-VALUE}).")
     String topic;
 
     @Option(names = "--limit", paramLabel = "N", description = "Stop after N records.")
     long limit = Long.MAX_VALUE;
 
-    @Option(names = "--follow", description = "Keep waiting for new records (Ctrl-C stops) instead of stopping at the end.")
+    @Option(
+            names = "--follow",
+            description = "Keep waiting for new records (Ctrl-C stops) instead of stopping at the end.")
     boolean follow;
 
     @Option(names = "--json", description = "Print each record as Avro JSON instead of a summary line.")
     boolean json;
 
-    @Option(names = "--wait", defaultValue = "30", paramLabel = "SECONDS",
+    @Option(
+            names = "--wait",
+            defaultValue = "30",
+            paramLabel = "SECONDS",
             description = "How long to wait for the topic to exist (default: ${DEFAULT-VALUE}).")
     long waitSeconds;
 

@@ -1,7 +1,7 @@
 package io.fovea.cli.consume;
 
-import io.fovea.avro.DeadLetterReason;
 import io.fovea.avro.DeadLetter;
+import io.fovea.avro.DeadLetterReason;
 import io.fovea.avro.ImageEvent;
 import io.fovea.avro.ModelRelease;
 import io.fovea.avro.Prediction;
@@ -28,8 +28,7 @@ public final class RecordPrinter {
     private long lines;
     private final RunningAccuracy accuracy = new RunningAccuracy();
     private final Map<String, Long> countsByType = new TreeMap<>();
-    private final Map<DeadLetterReason, Long> deadLettersByReason =
-            new EnumMap<>(DeadLetterReason.class);
+    private final Map<DeadLetterReason, Long> deadLettersByReason = new EnumMap<>(DeadLetterReason.class);
 
     /** @param maxLines print at most this many records; later ones are still counted */
     public RecordPrinter(PrintWriter out, boolean json, long maxLines) {
@@ -45,7 +44,9 @@ public final class RecordPrinter {
         } catch (UndecodableRecordException e) {
             count("undecodable");
             if (lines++ < maxLines) {
-                out.printf("%s-%d@%d UNDECODABLE %s%n", record.topic(), record.partition(), record.offset(), e.getMessage());
+                out.printf(
+                        "%s-%d@%d UNDECODABLE %s%n",
+                        record.topic(), record.partition(), record.offset(), e.getMessage());
             }
             return;
         }
@@ -68,36 +69,53 @@ public final class RecordPrinter {
             return imageEvent(e);
         }
         if (value instanceof ModelRelease m) {
-            return String.format("RELEASE %s@%d %s sha256=%s %s", m.getModelName(), m.getVersion(),
-                    m.getAction(), m.getSha256(), m.getBundleUri());
+            return String.format(
+                    "RELEASE %s@%d %s sha256=%s %s",
+                    m.getModelName(), m.getVersion(), m.getAction(), m.getSha256(), m.getBundleUri());
         }
         return value.toString();
     }
 
     private String prediction(Prediction p) {
-        String line = String.format("%s -> %s %.3f [%s@%d, batch %d]", p.getId(), p.getLabel(), p.getConfidence(),
-                p.getModelName(), p.getModelVersion(), p.getBatchSize());
+        String line = String.format(
+                "%s -> %s %.3f [%s@%d, batch %d]",
+                p.getId(), p.getLabel(), p.getConfidence(), p.getModelName(), p.getModelVersion(), p.getBatchSize());
         if (p.getTrueLabel() == null) {
             return line;
         }
         boolean correct = p.getTrueLabel() == p.getLabelIndex();
         accuracy.record(p.getModelName() + "@" + p.getModelVersion(), correct);
-        return String.format("%s %s truth=%d accuracy=%.3f (%d)", line, correct ? "ok" : "WRONG", p.getTrueLabel(),
-                accuracy.accuracy(), accuracy.total());
+        return String.format(
+                "%s %s truth=%d accuracy=%.3f (%d)",
+                line, correct ? "ok" : "WRONG", p.getTrueLabel(), accuracy.accuracy(), accuracy.total());
     }
 
     private String deadLetter(DeadLetter d) {
         deadLettersByReason.merge(d.getReason(), 1L, Long::sum);
-        String key = d.getKey() == null ? "(no key)" : StandardCharsets.UTF_8.decode(d.getKey().duplicate()).toString();
-        return String.format("DEAD %s %s from %s-%d@%d: %s", key, d.getReason(), d.getSourceTopic(),
-                d.getSourcePartition(), d.getSourceOffset(), d.getMessage());
+        String key = d.getKey() == null
+                ? "(no key)"
+                : StandardCharsets.UTF_8.decode(d.getKey().duplicate()).toString();
+        return String.format(
+                "DEAD %s %s from %s-%d@%d: %s",
+                key, d.getReason(), d.getSourceTopic(), d.getSourcePartition(), d.getSourceOffset(), d.getMessage());
     }
 
     private static String imageEvent(ImageEvent e) {
-        String label = e.getLabel() == null ? "" : " label=" + e.getLabel()
-                + (e.getAttributes().containsKey(ImageEvents.LABEL_NAME) ? " (" + e.getAttributes().get(ImageEvents.LABEL_NAME) + ")" : "");
-        return String.format("IMAGE %s %dx%dx%d %s %d bytes%s", e.getId(), e.getWidth(), e.getHeight(), e.getChannels(),
-                e.getPixelFormat(), e.getPixels().remaining(), label);
+        String label = e.getLabel() == null
+                ? ""
+                : " label=" + e.getLabel()
+                        + (e.getAttributes().containsKey(ImageEvents.LABEL_NAME)
+                                ? " (" + e.getAttributes().get(ImageEvents.LABEL_NAME) + ")"
+                                : "");
+        return String.format(
+                "IMAGE %s %dx%dx%d %s %d bytes%s",
+                e.getId(),
+                e.getWidth(),
+                e.getHeight(),
+                e.getChannels(),
+                e.getPixelFormat(),
+                e.getPixels().remaining(),
+                label);
     }
 
     private void count(String type) {
@@ -124,7 +142,8 @@ public final class RecordPrinter {
             to.println("Dead letters by reason: " + deadLettersByReason);
         }
         if (accuracy.total() > 0) {
-            to.printf("Accuracy: %.3f over %d labelled predictions; by model: %s%n",
+            to.printf(
+                    "Accuracy: %.3f over %d labelled predictions; by model: %s%n",
                     accuracy.accuracy(), accuracy.total(), accuracy.byModel());
         }
         to.flush();

@@ -4,8 +4,8 @@ import io.fovea.core.runtime.Blocking;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,14 +25,21 @@ public final class TopicReader implements AutoCloseable {
 
     public TopicReader(String bootstrapServers, String topic) {
         this.topic = topic;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                // Reading must not create the topic it looks for.
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "fovea-consume"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        // Reading must not create the topic it looks for.
+                        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                        false,
+                        ConsumerConfig.CLIENT_ID_CONFIG,
+                        "fovea-consume"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     /**
@@ -42,8 +49,12 @@ public final class TopicReader implements AutoCloseable {
      * @param waitForTopic how long to wait for a topic that does not exist yet
      * @return how many records were read
      */
-    public long read(long limit, boolean follow, Duration waitForTopic, BooleanSupplier stop,
-                     Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+    public long read(
+            long limit,
+            boolean follow,
+            Duration waitForTopic,
+            BooleanSupplier stop,
+            Consumer<ConsumerRecord<byte[], byte[]>> sink) {
         List<TopicPartition> partitions = awaitPartitions(waitForTopic);
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
@@ -69,7 +80,9 @@ public final class TopicReader implements AutoCloseable {
         while (true) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic);
             if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                return infos.stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("topic " + topic + " does not exist");

@@ -53,15 +53,16 @@ final class CifarDownload {
             String actual = md5Of(archive);
             if (!actual.equals(md5)) {
                 Files.deleteIfExists(archive);
-                throw new IllegalStateException("the download from " + source + " has MD5 " + actual + ", expected " + md5
-                        + "; it was not kept. Try again, or provide the data as below.\n" + howToProvide(parent));
+                throw new IllegalStateException("the download from " + source + " has MD5 " + actual + ", expected "
+                        + md5 + "; it was not kept. Try again, or provide the data as below.\n" + howToProvide(parent));
             }
             Path target = parent.resolve(FOLDER);
             unpack(archive, parent);
             Files.deleteIfExists(archive);
             return target;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot download CIFAR-10 from " + source + " (" + e + ").\n" + howToProvide(parent), e);
+            throw new IllegalStateException(
+                    "cannot download CIFAR-10 from " + source + " (" + e + ").\n" + howToProvide(parent), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while downloading CIFAR-10", e);
@@ -71,20 +72,24 @@ final class CifarDownload {
     static String howToProvide(Path parent) {
         return "To run offline: on a machine with internet, fetch " + URL + " (MD5 " + MD5 + "), copy it here and run\n"
                 + "  mkdir -p " + parent + " && tar -xzf cifar-10-binary.tar.gz -C " + parent + "\n"
-                + "or pass --data DIR / set " + CifarLocator.ENV + "=DIR to a folder holding test_batch.bin and data_batch_*.bin.";
+                + "or pass --data DIR / set " + CifarLocator.ENV
+                + "=DIR to a folder holding test_batch.bin and data_batch_*.bin.";
     }
 
     private void download(Path archive) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
-        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(source).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpClient client = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(15))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+        HttpResponse<InputStream> response =
+                client.send(HttpRequest.newBuilder(source).build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode());
         }
         long length = response.headers().firstValueAsLong("content-length").orElse(-1);
-        try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(archive);
-             ProgressBar bar = Progress.bar("CIFAR-10", Math.max(length, 1) >> 10, "KiB")) {
+        try (InputStream in = response.body();
+                OutputStream out = Files.newOutputStream(archive);
+                ProgressBar bar = Progress.bar("CIFAR-10", Math.max(length, 1) >> 10, "KiB")) {
             byte[] buffer = new byte[1 << 16];
             long done = 0;
             for (int n; (n = in.read(buffer)) >= 0; ) {
@@ -98,7 +103,8 @@ final class CifarDownload {
     private static String md5Of(Path file) throws IOException {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("MD5"))) {
             in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            return HexFormat.of()
+                    .formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -15,8 +15,7 @@ public final class CifarLocator {
     public static final String ENV = "CIFAR10_HOME";
     static final String TEST_BATCH = "test_batch.bin";
 
-    private CifarLocator() {
-    }
+    private CifarLocator() {}
 
     /** The test batch, downloading the dataset into {@code data/} beside Fovea when it is nowhere. */
     public static Path testBatchOrDownload(Path explicit, String env, Path foveaHome, CifarDownload download) {
@@ -36,14 +35,16 @@ public final class CifarLocator {
         Optional.ofNullable(explicit).ifPresent(candidates::add);
         Optional.ofNullable(env).filter(s -> !s.isBlank()).map(Path::of).ifPresent(candidates::add);
         candidates.add(foveaHome.resolve("data/cifar-10-batches-bin"));
-        candidates.add(foveaHome.resolve("../shared/datasets/cifar-10-batches-bin").normalize());
+        candidates.add(
+                foveaHome.resolve("../shared/datasets/cifar-10-batches-bin").normalize());
         for (Path candidate : candidates) {
             Path file = Files.isDirectory(candidate) ? candidate.resolve(TEST_BATCH) : candidate;
             if (Files.isRegularFile(file)) {
                 return file;
             }
             if (candidate == explicit) {
-                throw new IllegalArgumentException("--data " + explicit + ": no such file, nor a folder holding " + TEST_BATCH);
+                throw new IllegalArgumentException(
+                        "--data " + explicit + ": no such file, nor a folder holding " + TEST_BATCH);
             }
         }
         throw new IllegalArgumentException("CIFAR-10 not found; looked in " + candidates

@@ -1,14 +1,12 @@
 package io.fovea.cli.demo;
 
-import java.net.URI;
-import java.util.concurrent.TimeUnit;
-import io.fovea.core.cli.InputSizeOption;
-import io.fovea.core.cli.ModelNameOption;
 import static io.fovea.core.runtime.Blocking.join;
 
 import io.fovea.avro.ReleaseAction;
 import io.fovea.broker.LocalKafkaBroker;
 import io.fovea.cli.produce.ImageEventProducer;
+import io.fovea.core.cli.InputSizeOption;
+import io.fovea.core.cli.ModelNameOption;
 import io.fovea.core.dataset.Dataset;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.store.DirectoryModelStore;
@@ -18,14 +16,16 @@ import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.model.Dl4jModelRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -34,33 +34,53 @@ import picocli.CommandLine.Spec;
  * store with two versions (trained quickly if missing), the stream app, the CIFAR-10 test set
  * streamed through it, the second version promoted halfway, one live status line, a summary.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs Fovea end to end on this machine, with nothing else running.",
-                "Starts Kafka in-process, makes sure the store has two model versions (training quick ones",
-                "if not), serves the first, streams the CIFAR-10 test set, promotes the second halfway",
-                "through, and ends with a summary table."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Runs Fovea end to end on this machine, with nothing else running.",
+            "Starts Kafka in-process, makes sure the store has two model versions (training quick ones",
+            "if not), serves the first, streams the CIFAR-10 test set, promotes the second halfway",
+            "through, and ends with a summary table."
+        })
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--data", paramLabel = "PATH",
-            description = "CIFAR-10 binary folder (default: $" + CifarLocator.ENV + ", then data/ and ../shared/datasets/ beside Fovea; "
+    @Option(
+            names = "--data",
+            paramLabel = "PATH",
+            description = "CIFAR-10 binary folder (default: $" + CifarLocator.ENV
+                    + ", then data/ and ../shared/datasets/ beside Fovea; "
                     + "else the official archive is downloaded into data/).")
     Path data;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Stream only the first N test images (default: all 10,000).")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            description = "Stream only the first N test images (default: all 10,000).")
     int limit = Integer.MAX_VALUE;
 
-    @Option(names = "--rate", paramLabel = "N",
-            description = "Offer N images a second (default: all at once, so latency includes the backlog in the topic).")
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            description =
+                    "Offer N images a second (default: all at once, so latency includes the backlog in the topic).")
     double rate;
 
     /** Not the shared --store: the demo keeps its models apart from ~/.fovea/models. */
-    @Option(names = "--store", paramLabel = "DIR", defaultValue = "${sys:user.home}/.fovea/demo-models",
+    @Option(
+            names = "--store",
+            paramLabel = "DIR",
+            defaultValue = "${sys:user.home}/.fovea/demo-models",
             description = "Model store (default: ${DEFAULT-VALUE}).")
     Path store;
 
     @Mixin
     ModelNameOption modelName;
 
-    @Option(names = "--weights", defaultValue = "none", description = "Backbone weights for models the demo trains (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--weights",
+            defaultValue = "none",
+            description = "Backbone weights for models the demo trains (default: ${DEFAULT-VALUE}).")
     String weights;
 
     /** For the models the demo trains. */
@@ -76,7 +96,8 @@ public final class DemoCommand implements Callable<Integer> {
         Path foveaHome = Path.of(System.getProperty("fovea.home", "."));
         Path testBatch = CifarLocator.testBatchOrDownload(data, System.getenv(CifarLocator.ENV), foveaHome, download());
         DirectoryModelStore models = new DirectoryModelStore(store);
-        int[] versions = DemoModels.ensureTwo(models, modelName.name(), testBatch.getParent(), weights, input.side(), out);
+        int[] versions =
+                DemoModels.ensureTwo(models, modelName.name(), testBatch.getParent(), weights, input.side(), out);
         Dataset testSet = Dataset.open(testBatch);
         int total = Math.min(limit, testSet.size());
         models.promote(modelName.name(), versions[0]);
@@ -84,38 +105,63 @@ public final class DemoCommand implements Callable<Integer> {
         Path state = Files.createTempDirectory("fovea-demo-state-");
         try (LocalKafkaBroker broker = LocalKafkaBroker.startTemporary()) {
             String bootstrap = broker.bootstrapServers();
-            StreamApp app = new StreamApp(StreamConfig.of(Map.of(StreamConfig.BOOTSTRAP_SERVERS, bootstrap,
-                    StreamConfig.STATE_DIR, state.toString(), StreamConfig.HTTP_PORT, "0")),
-                    Dl4jModelRunner.checked(models.load(modelName.name(), versions[0]))).start();
-            try (app; ReleasePublisher releases = new ReleasePublisher(bootstrap);
-                 DemoMonitor monitor = new DemoMonitor(bootstrap, Topics.PREDICTIONS, Topics.DEAD_LETTERS)) {
+            StreamApp app = new StreamApp(
+                            StreamConfig.of(Map.of(
+                                    StreamConfig.BOOTSTRAP_SERVERS,
+                                    bootstrap,
+                                    StreamConfig.STATE_DIR,
+                                    state.toString(),
+                                    StreamConfig.HTTP_PORT,
+                                    "0")),
+                            Dl4jModelRunner.checked(models.load(modelName.name(), versions[0])))
+                    .start();
+            try (app;
+                    ReleasePublisher releases = new ReleasePublisher(bootstrap);
+                    DemoMonitor monitor = new DemoMonitor(bootstrap, Topics.PREDICTIONS, Topics.DEAD_LETTERS)) {
                 app.followReleases(models, modelName.name());
                 app.awaitRunning(Duration.ofSeconds(60));
-                out.printf("Kafka at %s; serving %s@%d; metrics at http://127.0.0.1:%d/metrics%n", bootstrap, modelName.name(),
-                        versions[0], app.httpPort());
-                out.printf("Streaming %,d CIFAR-10 test images; %s@%d is promoted halfway.%n", total, modelName.name(), versions[1]);
+                out.printf(
+                        "Kafka at %s; serving %s@%d; metrics at http://127.0.0.1:%d/metrics%n",
+                        bootstrap, modelName.name(), versions[0], app.httpPort());
+                out.printf(
+                        "Streaming %,d CIFAR-10 test images; %s@%d is promoted halfway.%n",
+                        total, modelName.name(), versions[1]);
                 out.flush();
-                Thread producer = new Thread(() -> {
-                    try (ImageEventProducer images = new ImageEventProducer(bootstrap, Topics.IMAGES)) {
-                        images.produce(testSet, total, rate, "demo", sent -> { });
-                    }
-                }, "demo-producer");
+                Thread producer = new Thread(
+                        () -> {
+                            try (ImageEventProducer images = new ImageEventProducer(bootstrap, Topics.IMAGES)) {
+                                images.produce(testSet, total, rate, "demo", sent -> {});
+                            }
+                        },
+                        "demo-producer");
                 producer.start();
                 long promotedAt = 0;
                 long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
                 while (monitor.seen() < total && System.nanoTime() < deadline) {
-                    monitor.poll(Duration.ofMillis(200), modelName.name() + "@" + app.model().get().version(), out);
+                    monitor.poll(
+                            Duration.ofMillis(200),
+                            modelName.name() + "@" + app.model().get().version(),
+                            out);
                     if (promotedAt == 0 && monitor.seen() >= total / 2) {
                         models.promote(modelName.name(), versions[1]);
-                        releases.send(ReleasePublisher.of(models.manifest(modelName.name(), versions[1]), models.uri(modelName.name(), versions[1]),
-                                ReleaseAction.PROMOTED, versions[0]));
+                        releases.send(ReleasePublisher.of(
+                                models.manifest(modelName.name(), versions[1]),
+                                models.uri(modelName.name(), versions[1]),
+                                ReleaseAction.PROMOTED,
+                                versions[0]));
                         promotedAt = System.currentTimeMillis();
                     }
                 }
                 join(producer);
                 out.println();
-                double swapSeconds = app.metrics().registry().find("fovea.model.swap").timer() == null ? Double.NaN
-                        : app.metrics().registry().find("fovea.model.swap").timer().mean(TimeUnit.SECONDS);
+                double swapSeconds =
+                        app.metrics().registry().find("fovea.model.swap").timer() == null
+                                ? Double.NaN
+                                : app.metrics()
+                                        .registry()
+                                        .find("fovea.model.swap")
+                                        .timer()
+                                        .mean(TimeUnit.SECONDS);
                 new DemoSummary(total, monitor, swapSeconds, rate).print(out);
                 return monitor.seen() == total ? 0 : 1;
             }
@@ -125,8 +171,8 @@ public final class DemoCommand implements Callable<Integer> {
     /** The official archive; {@code fovea.cifar.url} and {@code fovea.cifar.md5} point elsewhere (a mirror, a test). */
     private static CifarDownload download() {
         String url = System.getProperty("fovea.cifar.url");
-        return url == null ? CifarDownload.official()
+        return url == null
+                ? CifarDownload.official()
                 : new CifarDownload(URI.create(url), System.getProperty("fovea.cifar.md5", CifarDownload.MD5));
     }
-
 }

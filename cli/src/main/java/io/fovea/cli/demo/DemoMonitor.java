@@ -1,7 +1,7 @@
 package io.fovea.cli.demo;
 
-import io.fovea.bench.Percentiles;
 import io.fovea.avro.Prediction;
+import io.fovea.bench.Percentiles;
 import io.fovea.schemas.serde.FoveaRecords;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -34,11 +34,18 @@ final class DemoMonitor implements AutoCloseable {
 
     DemoMonitor(String bootstrap, String predictionsTopic, String deadLettersTopic) {
         this.predictionsTopic = predictionsTopic;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "fovea-demo-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "fovea-demo-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         consumer.subscribe(Set.of(predictionsTopic, deadLettersTopic));
     }
 
@@ -64,7 +71,8 @@ final class DemoMonitor implements AutoCloseable {
         }
         if (System.currentTimeMillis() - lastStatus >= 1000) {
             lastStatus = System.currentTimeMillis();
-            status.printf("\r%,8d classified | %,5d dead letters | %6.1f img/s | p99 %5.0f ms | accuracy %s | serving %s   ",
+            status.printf(
+                    "\r%,8d classified | %,5d dead letters | %6.1f img/s | p99 %5.0f ms | accuracy %s | serving %s   ",
                     predictions, deadLetters, throughput(), percentile(99), accuracy(), serving);
             status.flush();
         }

@@ -12,11 +12,18 @@ record DemoSummary(int streamed, DemoMonitor monitor, double swapSeconds, double
         out.printf("| images classified | %d |%n", monitor.predictions());
         out.printf("| dead letters | %d |%n", monitor.deadLetters());
         out.printf("| throughput | %.1f img/s |%n", monitor.throughput());
-        out.printf("| latency p50 / p95 / p99 (event time to prediction seen%s) | %.0f / %.0f / %.0f ms |%n",
-                rate > 0 ? String.format(", %.0f img/s offered", rate) : "; all images sent at once, so this includes the backlog", monitor.percentile(50), monitor.percentile(95),
+        out.printf(
+                "| latency p50 / p95 / p99 (event time to prediction seen%s) | %.0f / %.0f / %.0f ms |%n",
+                rate > 0
+                        ? String.format(", %.0f img/s offered", rate)
+                        : "; all images sent at once, so this includes the backlog",
+                monitor.percentile(50),
+                monitor.percentile(95),
                 monitor.percentile(99));
-        monitor.byVersion().forEach((version, c) -> out.printf("| accuracy of %s | %.3f over %d images |%n", version,
-                c[1] == 0 ? Double.NaN : (double) c[0] / c[1], c[2]));
+        monitor.byVersion()
+                .forEach((version, c) -> out.printf(
+                        "| accuracy of %s | %.3f over %d images |%n",
+                        version, c[1] == 0 ? Double.NaN : (double) c[0] / c[1], c[2]));
         out.printf("| swap: load, check, warm-up | %.2f s |%n", swapSeconds);
         out.flush();
     }

@@ -1,26 +1,28 @@
 package io.fovea.cli.models;
 
-import io.fovea.core.bundle.Json;
-import picocli.CommandLine.Mixin;
-import io.fovea.core.cli.StoreOption;
-import io.fovea.core.cli.KafkaOption;
 import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.bundle.Json;
+import io.fovea.core.cli.KafkaOption;
+import io.fovea.core.cli.StoreOption;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.core.store.Promotions;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "models", mixinStandardHelpOptions = true,
-        description = {"Lists the model store and moves the promoted version forward and back.",
-                "promote and rollback also announce the change on fovea.model-releases (--bootstrap)."})
+@Command(
+        name = "models",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Lists the model store and moves the promoted version forward and back.",
+            "promote and rollback also announce the change on fovea.model-releases (--bootstrap)."
+        })
 public final class ModelsCommand {
     @Mixin
     StoreOption store;
@@ -43,15 +45,23 @@ public final class ModelsCommand {
     @Command(name = "list", description = "Every model and version, with metrics; * marks the promoted version.")
     int list() {
         DirectoryModelStore models = store();
-        out().printf("%-16s %7s  %-24s %-10s %-14s %10s%n", "model", "version", "created", "arch", "weights", "test acc");
+        out().printf(
+                        "%-16s %7s  %-24s %-10s %-14s %10s%n",
+                        "model", "version", "created", "arch", "weights", "test acc");
         for (String model : models.models()) {
             Optional<Integer> promoted = models.promoted(model);
             for (int version : models.versions(model)) {
                 BundleManifest m = models.manifest(model, version);
                 Double accuracy = m.metrics().get("test_accuracy");
-                out().printf("%-16s %6d%s  %-24s %-10s %-14s %10s%n", model, version,
-                        promoted.filter(p -> p == version).isPresent() ? "*" : " ", m.createdAt().toString().substring(0, 19),
-                        m.architecture(), m.weights(), accuracy == null ? "-" : String.format("%.4f", accuracy));
+                out().printf(
+                                "%-16s %6d%s  %-24s %-10s %-14s %10s%n",
+                                model,
+                                version,
+                                promoted.filter(p -> p == version).isPresent() ? "*" : " ",
+                                m.createdAt().toString().substring(0, 19),
+                                m.architecture(),
+                                m.weights(),
+                                accuracy == null ? "-" : String.format("%.4f", accuracy));
             }
         }
         out().flush();
@@ -62,9 +72,12 @@ public final class ModelsCommand {
     int show(@Parameters(paramLabel = "MODEL[@VERSION]") String spec) {
         DirectoryModelStore models = store();
         String model = spec.contains("@") ? spec.substring(0, spec.indexOf('@')) : spec;
-        int version = spec.contains("@") ? Integer.parseInt(spec.substring(spec.indexOf('@') + 1))
-                : models.promoted(model).or(() -> models.versions(model).stream().reduce((a, b) -> b))
-                .orElseThrow(() -> new IllegalArgumentException("no versions of model '" + model + "' in " + models.root()));
+        int version = spec.contains("@")
+                ? Integer.parseInt(spec.substring(spec.indexOf('@') + 1))
+                : models.promoted(model)
+                        .or(() -> models.versions(model).stream().reduce((a, b) -> b))
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "no versions of model '" + model + "' in " + models.root()));
         out().println(Json.pretty(models.manifest(model, version)));
         out().println("bundle: " + models.versionDir(model, version));
         out().println("promotions (oldest first):");
@@ -90,13 +103,20 @@ public final class ModelsCommand {
     }
 
     private int announce(String model, Promotions.Change change, ReleaseAction action) {
-        out().printf("%s %s@%d (was %s)%n", action, model, change.version(),
-                change.previous() == null ? "none" : Integer.toString(change.previous()));
+        out().printf(
+                        "%s %s@%d (was %s)%n",
+                        action,
+                        model,
+                        change.version(),
+                        change.previous() == null ? "none" : Integer.toString(change.previous()));
         if (kafka.bootstrapOrNull() != null) {
             DirectoryModelStore models = store();
             try (ReleasePublisher publisher = new ReleasePublisher(kafka.bootstrapOrNull())) {
-                publisher.send(ReleasePublisher.of(models.manifest(model, change.version()),
-                        models.uri(model, change.version()), action, change.previous()));
+                publisher.send(ReleasePublisher.of(
+                        models.manifest(model, change.version()),
+                        models.uri(model, change.version()),
+                        action,
+                        change.previous()));
             }
             out().println("announced on fovea.model-releases");
         }

@@ -26,14 +26,22 @@ public final class ImageEventProducer implements AutoCloseable {
 
     public ImageEventProducer(String bootstrapServers, String topic) {
         this.topic = topic;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.CLIENT_ID_CONFIG, "fovea-produce"),
-                new StringSerializer(), AvroSerde.imageEvents().serializer());
+        this.producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5,
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                        "lz4",
+                        ProducerConfig.CLIENT_ID_CONFIG,
+                        "fovea-produce"),
+                new StringSerializer(),
+                AvroSerde.imageEvents().serializer());
     }
 
     /**
@@ -56,7 +64,8 @@ public final class ImageEventProducer implements AutoCloseable {
                 }
                 nextSendAt = pace(nextSendAt, intervalNanos);
                 String id = idPrefix + "/" + item.origin();
-                ImageEvent event = ImageEvents.fromDatasetItem(id, item, dataset.labels().get(item.label()), Instant.now());
+                ImageEvent event =
+                        ImageEvents.fromDatasetItem(id, item, dataset.labels().get(item.label()), Instant.now());
                 producer.send(new ProducerRecord<>(topic, id, event), (metadata, error) -> {
                     if (error != null) {
                         firstFailure.compareAndSet(null, error);
@@ -67,8 +76,8 @@ public final class ImageEventProducer implements AutoCloseable {
         }
         producer.flush();
         if (firstFailure.get() != null) {
-            throw new IllegalStateException("sending to " + topic + " failed: " + firstFailure.get().getMessage(),
-                    firstFailure.get());
+            throw new IllegalStateException(
+                    "sending to " + topic + " failed: " + firstFailure.get().getMessage(), firstFailure.get());
         }
         return sent;
     }

@@ -10,36 +10,54 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "produce", mixinStandardHelpOptions = true,
-        description = {"Produces labelled ImageEvents from CIFAR-10 batches or an image folder.",
-                "An image folder has one sub-folder per class; its name is the label."})
+@Command(
+        name = "produce",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Produces labelled ImageEvents from CIFAR-10 batches or an image folder.",
+            "An image folder has one sub-folder per class; its name is the label."
+        })
 public final class ProduceCommand implements Callable<Integer> {
     @Mixin
     KafkaOption kafka;
 
-    @Option(names = "--data", required = true, paramLabel = "PATH",
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "PATH",
             description = "A CIFAR-10 .bin file, a folder of them, or a folder of class sub-folders of PNG/JPEG files.")
     Path data;
 
-    @Option(names = "--topic", defaultValue = Topics.IMAGES, description = "Topic to write (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--topic",
+            defaultValue = Topics.IMAGES,
+            description = "Topic to write (default: ${DEFAULT-VALUE}).")
     String topic;
 
     @Option(names = "--limit", paramLabel = "N", description = "Produce at most N images (default: all).")
     long limit = Long.MAX_VALUE;
 
-    @Option(names = "--rate", paramLabel = "N", description = "At most N images a second (default: as fast as possible).")
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            description = "At most N images a second (default: as fast as possible).")
     double rate;
 
-    @Option(names = "--partitions", defaultValue = "4",
-            description = "Partitions if the topic must be created (default: ${DEFAULT-VALUE}); also the most stream-app instances that can share the work.")
+    @Option(
+            names = "--partitions",
+            defaultValue = "4",
+            description =
+                    "Partitions if the topic must be created (default: ${DEFAULT-VALUE}); also the most stream-app instances that can share the work.")
     int partitions;
 
-    @Option(names = "--run-id", paramLabel = "ID",
+    @Option(
+            names = "--run-id",
+            paramLabel = "ID",
             description = "Prefix of the event ids, which are ID/origin (default: a new random one per run).")
     String runId = UUID.randomUUID().toString().substring(0, 8);
 
@@ -53,10 +71,12 @@ public final class ProduceCommand implements Callable<Integer> {
         TopicCreator.ensure(kafka.bootstrap(), topic, partitions, false);
         long sent;
         try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrap(), topic);
-             ProgressBar bar = Progress.bar("produce", total, "img")) {
+                ProgressBar bar = Progress.bar("produce", total, "img")) {
             sent = producer.produce(dataset, total, rate, runId, bar::stepTo);
         }
-        spec.commandLine().getOut().printf("Produced %d images from %s to %s (event ids %s/...)%n", sent, data, topic, runId);
+        spec.commandLine()
+                .getOut()
+                .printf("Produced %d images from %s to %s (event ids %s/...)%n", sent, data, topic, runId);
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -55,10 +55,12 @@ class CifarDownloadTest {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         try {
             URI uri = serve(server, archive);
-            String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(archive));
+            String md5 =
+                    HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(archive));
             Path folder = new CifarDownload(uri, md5).into(dir);
             assertArrayEquals(batch, Files.readAllBytes(folder.resolve("test_batch.bin")));
-            assertFalse(Files.exists(dir.resolve("cifar-10-binary.tar.gz.part")), "the archive is removed after unpacking");
+            assertFalse(
+                    Files.exists(dir.resolve("cifar-10-binary.tar.gz.part")), "the archive is removed after unpacking");
         } finally {
             server.stop(0);
         }
@@ -69,7 +71,8 @@ class CifarDownloadTest {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         try {
             URI uri = serve(server, archive(new byte[3073]));
-            IllegalStateException e = assertThrows(IllegalStateException.class,
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
                     () -> new CifarDownload(uri, "00000000000000000000000000000000").into(dir));
             assertTrue(e.getMessage().contains("expected 00000000000000000000000000000000"), e.getMessage());
             assertTrue(e.getMessage().contains("tar -xzf cifar-10-binary.tar.gz"), e.getMessage());
@@ -82,9 +85,12 @@ class CifarDownloadTest {
     @Test
     void noNetworkSaysExactlyHowToProvideTheData() {
         // nothing listens on port 9 of the loopback: a refused connection, as on a machine offline
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> new CifarDownload(URI.create("http://127.0.0.1:9/cifar.tar.gz"), CifarDownload.MD5).into(dir));
         assertTrue(e.getMessage().startsWith("cannot download CIFAR-10 from http://127.0.0.1:9/"), e.getMessage());
-        assertTrue(e.getMessage().contains(CifarDownload.URL) && e.getMessage().contains(CifarDownload.MD5), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(CifarDownload.URL) && e.getMessage().contains(CifarDownload.MD5),
+                e.getMessage());
     }
 }

@@ -1,8 +1,8 @@
 package io.fovea.core.bundle;
 
-import java.util.ArrayList;
 import io.fovea.core.preprocess.Preprocessing;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -48,8 +48,11 @@ public record BundleManifest(
         if (labels == null || labels.isEmpty()) {
             missing.add("labels");
         }
-        if (preprocessing == null || preprocessing.mean() == null || preprocessing.std() == null
-                || preprocessing.mean().length != 3 || preprocessing.std().length != 3) {
+        if (preprocessing == null
+                || preprocessing.mean() == null
+                || preprocessing.std() == null
+                || preprocessing.mean().length != 3
+                || preprocessing.std().length != 3) {
             missing.add("preprocessing (input size, and a mean and std per channel)");
         }
         return missing;
@@ -60,7 +63,19 @@ public record BundleManifest(
     }
 
     public BundleManifest withVersion(int newVersion) {
-        return new BundleManifest(name, newVersion, createdAt, architecture, weights, labels, preprocessing, modelFiles,
-                sha256, training, data, metrics, codeVersion);
+        return new BundleManifest(
+                name,
+                newVersion,
+                createdAt,
+                architecture,
+                weights,
+                labels,
+                preprocessing,
+                modelFiles,
+                sha256,
+                training,
+                data,
+                metrics,
+                codeVersion);
     }
 }

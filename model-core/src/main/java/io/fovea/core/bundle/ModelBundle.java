@@ -29,8 +29,9 @@ public record ModelBundle(Path dir, BundleManifest manifest, ComputationGraph gr
         }
         String actual = ModelFiles.sha256(dir, manifest.modelFiles());
         if (!actual.equals(manifest.sha256())) {
-            throw new BundleIntegrityException(dir + ": SHA-256 of " + String.join(" + ", manifest.modelFiles()) + " is "
-                    + actual + " but the manifest says " + manifest.sha256() + "; a file is corrupt or was replaced");
+            throw new BundleIntegrityException(
+                    dir + ": SHA-256 of " + String.join(" + ", manifest.modelFiles()) + " is " + actual
+                            + " but the manifest says " + manifest.sha256() + "; a file is corrupt or was replaced");
         }
         ComputationGraph graph;
         try {

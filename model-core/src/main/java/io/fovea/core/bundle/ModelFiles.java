@@ -27,13 +27,14 @@ public final class ModelFiles {
     /** In the order the manifest's SHA-256 covers them. */
     public static final List<String> NAMES = List.of(CONFIGURATION, PARAMETERS);
 
-    private ModelFiles() {
-    }
+    private ModelFiles() {}
 
     /** Writes the model into {@code dir} and returns the SHA-256 of its files, for the manifest. */
     public static String write(ComputationGraph graph, Path dir) {
         try {
-            Files.writeString(dir.resolve(CONFIGURATION), ServingGraph.standard(graph.getConfiguration()).toJson());
+            Files.writeString(
+                    dir.resolve(CONFIGURATION),
+                    ServingGraph.standard(graph.getConfiguration()).toJson());
             Nd4j.writeAsNumpy(graph.params(), dir.resolve(PARAMETERS).toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the model into " + dir, e);

@@ -29,8 +29,7 @@ final class NpyFloats {
     private static final Pattern ORDER = Pattern.compile("'fortran_order':\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
 
-    private NpyFloats() {
-    }
+    private NpyFloats() {}
 
     static INDArray read(Path file) throws IOException {
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
@@ -54,7 +53,8 @@ final class NpyFloats {
                 ByteBuffer wide = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN);
                 readFully(channel, wide, file);
                 wide.flip();
-                headerLength = (Short.toUnsignedInt(preamble.getShort())) | (Short.toUnsignedInt(wide.getShort()) << 16);
+                headerLength =
+                        (Short.toUnsignedInt(preamble.getShort())) | (Short.toUnsignedInt(wide.getShort()) << 16);
             }
             ByteBuffer headerBytes = ByteBuffer.allocate(headerLength);
             readFully(channel, headerBytes, file);
@@ -62,12 +62,13 @@ final class NpyFloats {
             long[] shape = parseHeader(header, file);
             long count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
             if (4 * count > Integer.MAX_VALUE) {
-                throw new IOException(file + ": " + count + " parameters; more than 2 GB in one array is not supported");
+                throw new IOException(
+                        file + ": " + count + " parameters; more than 2 GB in one array is not supported");
             }
             long expected = channel.position() + 4 * count;
             if (channel.size() != expected) {
-                throw new IOException(file + ": " + channel.size() + " bytes, but its header " + header.trim() + " needs "
-                        + expected);
+                throw new IOException(file + ": " + channel.size() + " bytes, but its header " + header.trim()
+                        + " needs " + expected);
             }
             INDArray array = Nd4j.create(DataType.FLOAT, shape, 'c');
             try {
@@ -97,8 +98,11 @@ final class NpyFloats {
         if (order.group(1).equals("True")) {
             throw new IOException(file + ": Fortran order, expected C order");
         }
-        return Arrays.stream(shape.group(1).split(",")).map(String::trim).filter(d -> !d.isEmpty())
-                .mapToLong(Long::parseLong).toArray();
+        return Arrays.stream(shape.group(1).split(","))
+                .map(String::trim)
+                .filter(d -> !d.isEmpty())
+                .mapToLong(Long::parseLong)
+                .toArray();
     }
 
     private static void readFully(FileChannel channel, ByteBuffer into, Path file) throws IOException {

@@ -12,8 +12,7 @@ import java.util.HexFormat;
 
 /** SHA-256 of files, as lower-case hex. */
 public final class Sha256 {
-    private Sha256() {
-    }
+    private Sha256() {}
 
     public static String of(Path... files) {
         MessageDigest digest = newDigest();

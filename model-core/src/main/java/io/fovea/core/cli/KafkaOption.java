@@ -8,7 +8,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code --bootstrap HOST:PORT}: the Kafka cluster, for every command that talks to it. */
 public final class KafkaOption {
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            scope = ScopeType.INHERIT,
             description = "Kafka bootstrap servers.")
     private String bootstrap;
 

@@ -5,8 +5,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /** The one progress bar style of the CLI: count, rate and ETA. */
 public final class Progress {
-    private Progress() {
-    }
+    private Progress() {}
 
     public static ProgressBar bar(String task, long total, String unit) {
         return ProgressBar.builder()

@@ -62,7 +62,8 @@ public final class CifarBinaryDataset implements Dataset {
     public static List<Path> batchFiles(Path dir) {
         try (Stream<Path> list = Files.list(dir)) {
             return list.filter(p -> p.getFileName().toString().endsWith(".bin") && Files.isRegularFile(p))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new DatasetException(dir, "cannot list: " + e.getMessage(), e);
         }
@@ -79,9 +80,11 @@ public final class CifarBinaryDataset implements Dataset {
             throw new DatasetException(file, "is empty, expected CIFAR-10 records of " + RECORD_BYTES + " bytes");
         }
         if (bytes % RECORD_BYTES != 0) {
-            throw new DatasetException(file, "truncated or not a CIFAR-10 batch: " + bytes + " bytes is not a whole number of "
-                    + RECORD_BYTES + "-byte records (record " + bytes / RECORD_BYTES + " has only "
-                    + bytes % RECORD_BYTES + " bytes)");
+            throw new DatasetException(
+                    file,
+                    "truncated or not a CIFAR-10 batch: " + bytes + " bytes is not a whole number of "
+                            + RECORD_BYTES + "-byte records (record " + bytes / RECORD_BYTES + " has only "
+                            + bytes % RECORD_BYTES + " bytes)");
         }
         return Math.toIntExact(bytes / RECORD_BYTES);
     }
@@ -122,8 +125,10 @@ public final class CifarBinaryDataset implements Dataset {
         try {
             int label = in.readUnsignedByte();
             if (label >= labels.size()) {
-                throw new DatasetException(file, "record " + index + " has label " + label + " but there are only "
-                        + labels.size() + " classes");
+                throw new DatasetException(
+                        file,
+                        "record " + index + " has label " + label + " but there are only " + labels.size()
+                                + " classes");
             }
             byte[] pixels = new byte[PIXEL_BYTES];
             in.readFully(pixels);

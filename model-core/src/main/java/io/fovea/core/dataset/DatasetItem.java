@@ -9,6 +9,5 @@ import io.fovea.avro.PixelFormat;
  * @param origin where it came from, e.g. {@code test_batch.bin#42} or {@code cat/0001.png}
  * @param label class index in the dataset's label list
  */
-public record DatasetItem(String origin, int label, int width, int height, int channels,
-                          PixelFormat format, byte[] bytes) {
-}
+public record DatasetItem(
+        String origin, int label, int width, int height, int channels, PixelFormat format, byte[] bytes) {}

@@ -1,6 +1,5 @@
 package io.fovea.core.dataset;
 
-import java.util.Optional;
 import io.fovea.avro.PixelFormat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -20,8 +20,7 @@ import javax.imageio.stream.ImageInputStream;
  * sub-folder names in name order, so the same folder always gives the same label indices.
  */
 public final class ImageFolderDataset implements Dataset {
-    private record Entry(Path file, int label) {
-    }
+    private record Entry(Path file, int label) {}
 
     private final Path root;
     private final List<String> labels;
@@ -46,7 +45,8 @@ public final class ImageFolderDataset implements Dataset {
         for (Path dir : classDirs) {
             int label = labels.size();
             labels.add(dir.getFileName().toString());
-            List<Path> images = list(dir).filter(ImageFolderDataset::isImageFile).sorted().toList();
+            List<Path> images =
+                    list(dir).filter(ImageFolderDataset::isImageFile).sorted().toList();
             if (images.isEmpty()) {
                 throw new DatasetException(dir, "class folder has no .png, .jpg or .jpeg files");
             }

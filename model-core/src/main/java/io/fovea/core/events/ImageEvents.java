@@ -13,8 +13,7 @@ public final class ImageEvents {
     /** Attribute holding the ground-truth class name, so readers need not know the label order. */
     public static final String LABEL_NAME = "label_name";
 
-    private ImageEvents() {
-    }
+    private ImageEvents() {}
 
     public static ImageEvent fromDatasetItem(String id, DatasetItem item, String labelName, Instant eventTime) {
         return ImageEvent.newBuilder()

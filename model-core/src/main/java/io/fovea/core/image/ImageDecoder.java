@@ -39,22 +39,27 @@ public final class ImageDecoder {
             case JPEG:
                 return decodeFile(format, bytes);
             default:
-                throw new InvalidImageException(DeadLetterReason.UNKNOWN_PIXEL_FORMAT, "pixel format " + format + " is not supported");
+                throw new InvalidImageException(
+                        DeadLetterReason.UNKNOWN_PIXEL_FORMAT, "pixel format " + format + " is not supported");
         }
     }
 
     private void checkRaw(int width, int height, int channels, byte[] bytes) {
         if (width <= 0 || height <= 0 || channels != RgbImage.CHANNELS) {
-            throw new InvalidImageException(DeadLetterReason.DIMENSION_MISMATCH,
-                    "raw RGB needs positive width and height and 3 channels, got " + width + "x" + height + "x" + channels);
+            throw new InvalidImageException(
+                    DeadLetterReason.DIMENSION_MISMATCH,
+                    "raw RGB needs positive width and height and 3 channels, got " + width + "x" + height + "x"
+                            + channels);
         }
         if ((long) width * height > maxPixels) {
-            throw new InvalidImageException(DeadLetterReason.IMAGE_TOO_LARGE,
+            throw new InvalidImageException(
+                    DeadLetterReason.IMAGE_TOO_LARGE,
                     width + "x" + height + " is over the limit of " + maxPixels + " pixels");
         }
         long expected = (long) width * height * channels;
         if (bytes.length != expected) {
-            throw new InvalidImageException(DeadLetterReason.DIMENSION_MISMATCH,
+            throw new InvalidImageException(
+                    DeadLetterReason.DIMENSION_MISMATCH,
                     width + "x" + height + "x" + channels + " needs " + expected + " bytes, got " + bytes.length);
         }
     }
@@ -81,8 +86,10 @@ public final class ImageDecoder {
                 reader.setInput(in, true, true);
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 if (pixels > maxPixels) {
-                    throw new InvalidImageException(DeadLetterReason.IMAGE_TOO_LARGE, format + " of "
-                            + reader.getWidth(0) + "x" + reader.getHeight(0) + " is over the limit of " + maxPixels + " pixels");
+                    throw new InvalidImageException(
+                            DeadLetterReason.IMAGE_TOO_LARGE,
+                            format + " of " + reader.getWidth(0) + "x" + reader.getHeight(0) + " is over the limit of "
+                                    + maxPixels + " pixels");
                 }
                 return fromBufferedImage(reader.read(0));
             } finally {
@@ -92,7 +99,8 @@ public final class ImageDecoder {
             if (e instanceof InvalidImageException invalid) {
                 throw invalid;
             }
-            throw new InvalidImageException(DeadLetterReason.CORRUPT_IMAGE, "corrupt " + format + ": " + e.getMessage(), e);
+            throw new InvalidImageException(
+                    DeadLetterReason.CORRUPT_IMAGE, "corrupt " + format + ": " + e.getMessage(), e);
         }
     }
 

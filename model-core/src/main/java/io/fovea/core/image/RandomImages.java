@@ -6,8 +6,7 @@ import java.util.Random;
 
 /** Images of random pixels, reproducible from a seed: probe batches, warm-ups and benchmarks. */
 public final class RandomImages {
-    private RandomImages() {
-    }
+    private RandomImages() {}
 
     public static List<RgbImage> of(int count, int side, long seed) {
         Random random = new Random(seed);

@@ -24,15 +24,16 @@ public record Preprocessing(int inputSize, String resize, String normalization, 
             throw new IllegalArgumentException("unknown resize '" + resize + "'; only " + BILINEAR + " is implemented");
         }
         if (mean.length != 3 || std.length != 3 || Arrays.stream(std).anyMatch(s -> !(s > 0))) {
-            throw new IllegalArgumentException("need 3 means and 3 positive stds, got " + Arrays.toString(mean)
-                    + " and " + Arrays.toString(std));
+            throw new IllegalArgumentException(
+                    "need 3 means and 3 positive stds, got " + Arrays.toString(mean) + " and " + Arrays.toString(std));
         }
     }
 
     /** The per-channel RGB mean subtraction of the original VGG16 (Simonyan and Zisserman), no scaling. */
     public static Preprocessing vggImagenetMean(int inputSize) {
-        return new Preprocessing(inputSize, BILINEAR, VGG_IMAGENET_MEAN,
-                new double[] {123.68, 116.779, 103.939}, new double[] {1, 1, 1});
+        return new Preprocessing(
+                inputSize, BILINEAR, VGG_IMAGENET_MEAN, new double[] {123.68, 116.779, 103.939}, new double[] {1, 1, 1
+                });
     }
 
     public static Preprocessing fitted(int inputSize, double[] mean, double[] std) {
@@ -41,8 +42,12 @@ public record Preprocessing(int inputSize, String resize, String normalization, 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Preprocessing p && p.inputSize == inputSize && p.resize.equals(resize)
-                && p.normalization.equals(normalization) && Arrays.equals(p.mean, mean) && Arrays.equals(p.std, std);
+        return o instanceof Preprocessing p
+                && p.inputSize == inputSize
+                && p.resize.equals(resize)
+                && p.normalization.equals(normalization)
+                && Arrays.equals(p.mean, mean)
+                && Arrays.equals(p.std, std);
     }
 
     @Override

@@ -28,12 +28,18 @@ public final class ReleasePublisher implements AutoCloseable {
     public ReleasePublisher(String bootstrapServers, String topic) {
         this.topic = topic;
         TopicCreator.ensure(bootstrapServers, topic, 1, true);
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, "fovea-releases"),
-                new StringSerializer(), AvroSerde.modelReleases().serializer());
+        this.producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.CLIENT_ID_CONFIG,
+                        "fovea-releases"),
+                new StringSerializer(),
+                AvroSerde.modelReleases().serializer());
     }
 
     public ReleasePublisher(String bootstrapServers) {
@@ -43,10 +49,12 @@ public final class ReleasePublisher implements AutoCloseable {
     /** Record key: the model name for promotions and rollbacks (compaction keeps the latest), name@version for publications. */
     public static String keyOf(ModelRelease release) {
         return release.getAction() == ReleaseAction.PUBLISHED
-                ? release.getModelName() + "@" + release.getVersion() : release.getModelName();
+                ? release.getModelName() + "@" + release.getVersion()
+                : release.getModelName();
     }
 
-    public static ModelRelease of(BundleManifest manifest, URI bundleUri, ReleaseAction action, Integer previousVersion) {
+    public static ModelRelease of(
+            BundleManifest manifest, URI bundleUri, ReleaseAction action, Integer previousVersion) {
         return ModelRelease.newBuilder()
                 .setModelName(manifest.name())
                 .setVersion(manifest.version())
@@ -69,8 +77,10 @@ public final class ReleasePublisher implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing the release", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not publish " + release.getAction() + " of " + release.getModelName()
-                    + "@" + release.getVersion() + " to " + topic + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "could not publish " + release.getAction() + " of " + release.getModelName() + "@"
+                            + release.getVersion() + " to " + topic + ": " + e.getMessage(),
+                    e);
         }
     }
 

@@ -20,8 +20,7 @@ public final class BackgroundPriority {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundPriority.class);
     private static final int NICEST = 19;
 
-    private BackgroundPriority() {
-    }
+    private BackgroundPriority() {}
 
     /** @return whether the priority was lowered */
     public static boolean lowerCurrentThread() {
@@ -29,15 +28,22 @@ public final class BackgroundPriority {
         try {
             String tid = Files.readSymbolicLink(self).getFileName().toString();
             Process renice = new ProcessBuilder("renice", "-n", Integer.toString(NICEST), "-p", tid)
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String said = new String(renice.getInputStream().readAllBytes()).trim();
             if (renice.waitFor() != 0) {
-                LOG.info("Thread {} keeps its CPU priority: renice said {}", Thread.currentThread().getName(), said);
+                LOG.info(
+                        "Thread {} keeps its CPU priority: renice said {}",
+                        Thread.currentThread().getName(),
+                        said);
                 return false;
             }
             return true;
         } catch (IOException | UnsupportedOperationException e) {
-            LOG.info("Thread {} keeps its CPU priority: {}", Thread.currentThread().getName(), e.toString());
+            LOG.info(
+                    "Thread {} keeps its CPU priority: {}",
+                    Thread.currentThread().getName(),
+                    e.toString());
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -7,8 +7,7 @@ import java.time.Duration;
  * the command with an error, instead of being swallowed.
  */
 public final class Blocking {
-    private Blocking() {
-    }
+    private Blocking() {}
 
     public static void join(Thread thread) {
         try {

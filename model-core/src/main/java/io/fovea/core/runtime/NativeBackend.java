@@ -1,12 +1,12 @@
 package io.fovea.core.runtime;
 
-import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +31,7 @@ public final class NativeBackend {
     private static final Set<String> AVX512 = Set.of("avx512f", "avx512bw", "avx512vl", "avx512dq");
     private static final Set<String> AVX2 = Set.of("avx2", "fma");
 
-    private NativeBackend() {
-    }
+    private NativeBackend() {}
 
     /** Sets the properties unless the user set them already (e.g. {@code -D...} to force a build). */
     public static void configure() {
@@ -44,7 +43,9 @@ public final class NativeBackend {
         }
         // ND4J logs a page of native build details at start-up; the chosen build is logged below instead.
         System.setProperty("org.nd4j.log.initialization", System.getProperty("org.nd4j.log.initialization", "false"));
-        LOG.debug("ND4J build {}, DL4J helpers disabled={}", System.getProperty(PLATFORM_EXTENSION),
+        LOG.debug(
+                "ND4J build {}, DL4J helpers disabled={}",
+                System.getProperty(PLATFORM_EXTENSION),
                 System.getProperty(HELPERS_DISABLE));
     }
 
@@ -82,7 +83,8 @@ public final class NativeBackend {
             return Files.readAllLines(cpuinfo).stream()
                     .filter(line -> line.startsWith("flags"))
                     .findFirst()
-                    .map(line -> Arrays.stream(line.substring(line.indexOf(':') + 1).trim().split("\\s+"))
+                    .map(line -> Arrays.stream(
+                                    line.substring(line.indexOf(':') + 1).trim().split("\\s+"))
                             .collect(Collectors.toSet()))
                     .orElse(Set.of());
         } catch (IOException e) {

@@ -17,12 +17,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public class PlainMaxPooling extends SubsamplingLayer {
 
     /** Jackson and DL4J's {@code clone()} need it; use {@link #copyOf}. */
-    public PlainMaxPooling() {
-    }
+    public PlainMaxPooling() {}
 
     /** Whether the layer is one this class serves faster: max pooling on NCHW data. */
     static boolean applies(SubsamplingLayer layer) {
-        return layer.getPoolingType() == org.deeplearning4j.nn.conf.layers.PoolingType.MAX && layer.getCnn2dDataFormat() == CNN2DFormat.NCHW;
+        return layer.getPoolingType() == org.deeplearning4j.nn.conf.layers.PoolingType.MAX
+                && layer.getCnn2dDataFormat() == CNN2DFormat.NCHW;
     }
 
     static PlainMaxPooling copyOf(SubsamplingLayer standard) {
@@ -55,8 +55,13 @@ public class PlainMaxPooling extends SubsamplingLayer {
 
     /** As {@link SubsamplingLayer#instantiate}, with the plain-kernel implementation. */
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
-            INDArray paramsView, boolean initializeParams, DataType networkDataType) {
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int index,
+            INDArray paramsView,
+            boolean initializeParams,
+            DataType networkDataType) {
         PlainMaxPoolingLayer layer = new PlainMaxPoolingLayer(conf, networkDataType);
         layer.setListeners(listeners);
         layer.setIndex(index);

@@ -44,10 +44,23 @@ public class PlainMaxPoolingLayer extends SubsamplingLayer {
         int[] p = conf.getPadding();
         int[] d = conf.getDilation();
         // the same arguments DL4J passes: kernel, stride, padding, dilation, same mode, extra, NHWC
-        int[] arguments = {k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1],
-                conf.getConvolutionMode() == ConvolutionMode.Same ? 1 : 0, 0,
-                conf.getCnn2dDataFormat() == CNN2DFormat.NCHW ? 0 : 1};
-        DynamicCustomOp op = DynamicCustomOp.builder("maxpool2d").addInputs(in).addIntegerArguments(arguments).build();
+        int[] arguments = {
+            k[0],
+            k[1],
+            s[0],
+            s[1],
+            p[0],
+            p[1],
+            d[0],
+            d[1],
+            conf.getConvolutionMode() == ConvolutionMode.Same ? 1 : 0,
+            0,
+            conf.getCnn2dDataFormat() == CNN2DFormat.NCHW ? 0 : 1
+        };
+        DynamicCustomOp op = DynamicCustomOp.builder("maxpool2d")
+                .addInputs(in)
+                .addIntegerArguments(arguments)
+                .build();
         long[] shape = op.calculateOutputShape().get(0).getShape();
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), shape, 'c');
         OpExecutioner executioner = Nd4j.getExecutioner();

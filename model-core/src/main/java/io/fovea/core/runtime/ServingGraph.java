@@ -13,14 +13,17 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
  * configuration ({@link #standard}), so DL4J alone can still read them.
  */
 public final class ServingGraph {
-    private ServingGraph() {
-    }
+    private ServingGraph() {}
 
     /** A copy of {@code configuration} to build the served graph from. */
     public static ComputationGraphConfiguration forServing(ComputationGraphConfiguration configuration) {
-        return rewritten(configuration, layer -> layer instanceof SubsamplingLayer pooling
-                && !(layer instanceof PlainMaxPooling) && PlainMaxPooling.applies(pooling)
-                ? PlainMaxPooling.copyOf(pooling) : layer);
+        return rewritten(
+                configuration,
+                layer -> layer instanceof SubsamplingLayer pooling
+                                && !(layer instanceof PlainMaxPooling)
+                                && PlainMaxPooling.applies(pooling)
+                        ? PlainMaxPooling.copyOf(pooling)
+                        : layer);
     }
 
     /** A copy of {@code configuration} with standard DL4J layers only: what goes to disk. */
@@ -28,12 +31,14 @@ public final class ServingGraph {
         return rewritten(configuration, layer -> layer instanceof PlainMaxPooling plain ? plain.toStandard() : layer);
     }
 
-    private static ComputationGraphConfiguration rewritten(ComputationGraphConfiguration configuration,
-            UnaryOperator<Layer> rewrite) {
+    private static ComputationGraphConfiguration rewritten(
+            ComputationGraphConfiguration configuration, UnaryOperator<Layer> rewrite) {
         ComputationGraphConfiguration copy = configuration.clone();
         for (GraphVertex vertex : copy.getVertices().values()) {
             if (vertex instanceof LayerVertex layerVertex) {
-                layerVertex.getLayerConf().setLayer(rewrite.apply(layerVertex.getLayerConf().getLayer()));
+                layerVertex
+                        .getLayerConf()
+                        .setLayer(rewrite.apply(layerVertex.getLayerConf().getLayer()));
             }
         }
         return copy;

@@ -1,6 +1,5 @@
 package io.fovea.core.store;
 
-import java.util.Optional;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.Json;
 import io.fovea.core.bundle.ModelBundle;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -60,8 +60,11 @@ public final class DirectoryModelStore implements ModelStore {
             return List.of();
         }
         try (Stream<Path> list = Files.list(root)) {
-            return list.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                    .filter(name -> MODEL_NAME.matcher(name).matches()).sorted().toList();
+            return list.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .filter(name -> MODEL_NAME.matcher(name).matches())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root, e);
         }
@@ -78,7 +81,9 @@ public final class DirectoryModelStore implements ModelStore {
             return list.map(p -> p.getFileName().toString())
                     .filter(name -> VERSION_DIR.matcher(name).matches())
                     .filter(name -> Files.isRegularFile(dir.resolve(name).resolve(BundleManifest.FILE_NAME)))
-                    .map(Integer::valueOf).sorted().toList();
+                    .map(Integer::valueOf)
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
@@ -159,11 +164,13 @@ public final class DirectoryModelStore implements ModelStore {
 
     private static int highestTaken(Path modelDir) throws IOException {
         try (Stream<Path> reserved = Files.list(modelDir.resolve(RESERVED));
-             Stream<Path> published = Files.list(modelDir)) {
+                Stream<Path> published = Files.list(modelDir)) {
             return Stream.concat(reserved, published)
                     .map(p -> p.getFileName().toString())
                     .filter(name -> VERSION_DIR.matcher(name).matches())
-                    .mapToInt(Integer::parseInt).max().orElse(0);
+                    .mapToInt(Integer::parseInt)
+                    .max()
+                    .orElse(0);
         }
     }
 
@@ -192,7 +199,8 @@ public final class DirectoryModelStore implements ModelStore {
         @Override
         public void commit(BundleManifest manifest) {
             if (manifest.version() != version) {
-                throw new IllegalArgumentException("manifest says version " + manifest.version() + ", staged " + version);
+                throw new IllegalArgumentException(
+                        "manifest says version " + manifest.version() + ", staged " + version);
             }
             Json.write(dir.resolve(BundleManifest.FILE_NAME), manifest);
             try {

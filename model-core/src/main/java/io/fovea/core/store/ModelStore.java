@@ -1,10 +1,10 @@
 package io.fovea.core.store;
 
-import java.util.Optional;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelBundle;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where versioned model bundles live. Versions count from 1 per model and are never reused nor

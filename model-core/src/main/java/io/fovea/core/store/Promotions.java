@@ -1,13 +1,11 @@
 package io.fovea.core.store;
 
-import java.nio.channels.OverlappingFileLockException;
-import java.util.Collections;
-import java.util.function.Function;
 import io.fovea.core.bundle.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,10 +13,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Which version of a model serves: {@code <model>/promotions.json}, the whole history of
@@ -31,8 +31,7 @@ public final class Promotions {
     private static final String LOCK = ".promotions.lock";
 
     /** One line of the history. */
-    public record Entry(String action, int version, Instant at) {
-    }
+    public record Entry(String action, int version, Instant at) {}
 
     /** The file's content. */
     public record History(List<Entry> entries) {
@@ -58,14 +57,12 @@ public final class Promotions {
     }
 
     /** What a promotion or rollback did. */
-    public record Change(String action, int version, Integer previous) {
-    }
+    public record Change(String action, int version, Integer previous) {}
 
     public static final String PROMOTED = "PROMOTED";
     public static final String ROLLED_BACK = "ROLLED_BACK";
 
-    private Promotions() {
-    }
+    private Promotions() {}
 
     static History read(Path modelDir) {
         Path file = modelDir.resolve(FILE);
@@ -83,8 +80,10 @@ public final class Promotions {
         return locked(modelDir, history -> {
             List<Integer> stack = history.stack();
             if (stack.size() < 2) {
-                throw new IllegalStateException("nothing to roll back to: " + (stack.isEmpty()
-                        ? "no version was ever promoted" : "only version " + stack.get(0) + " was promoted"));
+                throw new IllegalStateException("nothing to roll back to: "
+                        + (stack.isEmpty()
+                                ? "no version was ever promoted"
+                                : "only version " + stack.get(0) + " was promoted"));
             }
             return new Change(ROLLED_BACK, stack.get(stack.size() - 2), stack.get(stack.size() - 1));
         });
@@ -110,15 +109,17 @@ public final class Promotions {
     }
 
     private static Change locked(Path modelDir, Function<History, Change> decide) {
-        try (FileChannel channel = FileChannel.open(modelDir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = lock(channel)) {
+        try (FileChannel channel =
+                        FileChannel.open(modelDir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = lock(channel)) {
             History history = read(modelDir);
             Change change = decide.apply(history);
             List<Entry> entries = new ArrayList<>(history.entries());
             entries.add(new Entry(change.action(), change.version(), Instant.now()));
             Path temp = modelDir.resolve(".promotions-" + UUID.randomUUID() + ".json");
             Json.write(temp, new History(entries));
-            Files.move(temp, modelDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    temp, modelDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return change;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot update promotions of " + modelDir, e);

@@ -63,10 +63,16 @@ class ModelFilesTest {
     @Test
     void onlyLittleEndianFloat32InCOrderIsAccepted() {
         Path file = dir.resolve("x.npy");
-        assertTrue(assertThrows(IOException.class, () -> NpyFloats.parseHeader(
-                "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }", file)).getMessage().contains("<f8"));
-        assertTrue(assertThrows(IOException.class, () -> NpyFloats.parseHeader(
-                "{'descr': '<f4', 'fortran_order': True, 'shape': (4,), }", file)).getMessage().contains("Fortran"));
+        assertTrue(assertThrows(
+                        IOException.class,
+                        () -> NpyFloats.parseHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }", file))
+                .getMessage()
+                .contains("<f8"));
+        assertTrue(assertThrows(
+                        IOException.class,
+                        () -> NpyFloats.parseHeader("{'descr': '<f4', 'fortran_order': True, 'shape': (4,), }", file))
+                .getMessage()
+                .contains("Fortran"));
         assertThrows(IOException.class, () -> NpyFloats.parseHeader("garbage", file));
     }
 
@@ -74,6 +80,8 @@ class ModelFilesTest {
     void aFileThatIsNotNpyIsAClearError() throws IOException {
         Path file = dir.resolve("not.npy");
         Files.writeString(file, "PK\u0003\u0004 a zip, say", StandardCharsets.ISO_8859_1);
-        assertTrue(assertThrows(IOException.class, () -> NpyFloats.read(file)).getMessage().contains("not a NumPy"));
+        assertTrue(assertThrows(IOException.class, () -> NpyFloats.read(file))
+                .getMessage()
+                .contains("not a NumPy"));
     }
 }

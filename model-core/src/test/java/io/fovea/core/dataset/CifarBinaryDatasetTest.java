@@ -1,6 +1,5 @@
 package io.fovea.core.dataset;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +24,8 @@ class CifarBinaryDatasetTest {
             int base = i * CifarBinaryDataset.RECORD_BYTES;
             bytes[base] = (byte) (i % 10);
             for (int plane = 0; plane < 3; plane++) {
-                Arrays.fill(bytes, base + 1 + plane * 1024, base + 1 + (plane + 1) * 1024, (byte) ((i % 10) * 10 + plane));
+                Arrays.fill(
+                        bytes, base + 1 + plane * 1024, base + 1 + (plane + 1) * 1024, (byte) ((i % 10) * 10 + plane));
             }
         }
         return bytes;
@@ -39,7 +39,8 @@ class CifarBinaryDatasetTest {
         assertEquals(5, dataset.size());
         assertEquals(ClassLabels.CIFAR10, dataset.labels());
         List<DatasetItem> items = dataset.items().toList();
-        assertEquals(List.of(0, 1, 2, 0, 1), items.stream().map(DatasetItem::label).toList());
+        assertEquals(
+                List.of(0, 1, 2, 0, 1), items.stream().map(DatasetItem::label).toList());
         DatasetItem second = items.get(1);
         assertEquals("data_batch_1.bin#1", second.origin());
         assertEquals(PixelFormat.RGB8_CHW, second.format());
@@ -54,7 +55,9 @@ class CifarBinaryDatasetTest {
     void classNamesComeFromBatchesMetaWhenPresent() throws IOException {
         Files.write(dir.resolve("b.bin"), batch(1));
         Files.writeString(dir.resolve("batches.meta.txt"), "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n\n");
-        assertEquals(List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"), Dataset.open(dir.resolve("b.bin")).labels());
+        assertEquals(
+                List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"),
+                Dataset.open(dir.resolve("b.bin")).labels());
     }
 
     @Test
@@ -72,7 +75,8 @@ class CifarBinaryDatasetTest {
         bytes[CifarBinaryDataset.RECORD_BYTES] = 42;
         Path file = dir.resolve("bad.bin");
         Files.write(file, bytes);
-        DatasetException e = assertThrows(DatasetException.class, () -> Dataset.open(file).items().toList());
+        DatasetException e = assertThrows(
+                DatasetException.class, () -> Dataset.open(file).items().toList());
         assertTrue(e.getMessage().contains("record 1 has label 42"), e.getMessage());
     }
 

@@ -47,7 +47,8 @@ class ImageFolderDatasetTest {
         image("cat/ok.png", "png", 4, 4);
         Path broken = root.resolve("cat/broken.png");
         Files.write(broken, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0});
-        DatasetException e = assertThrows(DatasetException.class, () -> Dataset.open(root).items().toList());
+        DatasetException e = assertThrows(
+                DatasetException.class, () -> Dataset.open(root).items().toList());
         assertTrue(e.getMessage().startsWith(broken.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("unreadable image"), e.getMessage());
     }
@@ -56,7 +57,8 @@ class ImageFolderDatasetTest {
     void fileThatIsNoImageIsNamedInTheError() throws IOException {
         Files.createDirectories(root.resolve("cat"));
         Files.writeString(root.resolve("cat/notes.jpg"), "hello");
-        DatasetException e = assertThrows(DatasetException.class, () -> Dataset.open(root).items().toList());
+        DatasetException e = assertThrows(
+                DatasetException.class, () -> Dataset.open(root).items().toList());
         assertTrue(e.getMessage().contains("notes.jpg: is neither PNG nor JPEG"), e.getMessage());
     }
 

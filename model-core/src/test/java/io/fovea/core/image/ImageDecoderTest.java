@@ -42,8 +42,12 @@ class ImageDecoderTest {
                 hwc[3 * p + c] = expected.chw()[c * 6 + p];
             }
         }
-        assertArrayEquals(expected.chw(), decoder.decode(PixelFormat.RGB8_HWC, 3, 2, 3, hwc).chw());
-        assertArrayEquals(expected.chw(), decoder.decode(PixelFormat.RGB8_CHW, 3, 2, 3, expected.chw()).chw());
+        assertArrayEquals(
+                expected.chw(),
+                decoder.decode(PixelFormat.RGB8_HWC, 3, 2, 3, hwc).chw());
+        assertArrayEquals(
+                expected.chw(),
+                decoder.decode(PixelFormat.RGB8_CHW, 3, 2, 3, expected.chw()).chw());
         RgbImage png = decoder.decode(PixelFormat.PNG, 0, 0, 3, encode(sample(), "png"));
         assertEquals(3, png.width());
         assertArrayEquals(expected.chw(), png.chw());
@@ -53,30 +57,47 @@ class ImageDecoderTest {
 
     @Test
     void rawBytesThatDoNotMatchTheDimensionsAreADimensionMismatch() {
-        InvalidImageException e = assertThrows(InvalidImageException.class,
-                () -> decoder.decode(PixelFormat.RGB8_HWC, 32, 32, 3, new byte[100]));
+        InvalidImageException e = assertThrows(
+                InvalidImageException.class, () -> decoder.decode(PixelFormat.RGB8_HWC, 32, 32, 3, new byte[100]));
         assertEquals(DeadLetterReason.DIMENSION_MISMATCH, e.reason());
         assertEquals("32x32x3 needs 3072 bytes, got 100", e.getMessage());
-        assertEquals(DeadLetterReason.DIMENSION_MISMATCH,
-                assertThrows(InvalidImageException.class, () -> decoder.decode(PixelFormat.RGB8_CHW, 2, 2, 4, new byte[16])).reason());
+        assertEquals(
+                DeadLetterReason.DIMENSION_MISMATCH,
+                assertThrows(
+                                InvalidImageException.class,
+                                () -> decoder.decode(PixelFormat.RGB8_CHW, 2, 2, 4, new byte[16]))
+                        .reason());
     }
 
     @Test
     void corruptPngAndJpegAreCorruptImages() throws IOException {
         byte[] png = encode(sample(), "png");
-        assertEquals(DeadLetterReason.CORRUPT_IMAGE, assertThrows(InvalidImageException.class,
-                () -> decoder.decode(PixelFormat.PNG, 3, 2, 3, Arrays.copyOf(png, png.length / 2))).reason());
-        assertEquals(DeadLetterReason.CORRUPT_IMAGE, assertThrows(InvalidImageException.class,
-                () -> decoder.decode(PixelFormat.JPEG, 3, 2, 3, "not a jpeg".getBytes())).reason());
+        assertEquals(
+                DeadLetterReason.CORRUPT_IMAGE,
+                assertThrows(
+                                InvalidImageException.class,
+                                () -> decoder.decode(PixelFormat.PNG, 3, 2, 3, Arrays.copyOf(png, png.length / 2)))
+                        .reason());
+        assertEquals(
+                DeadLetterReason.CORRUPT_IMAGE,
+                assertThrows(
+                                InvalidImageException.class,
+                                () -> decoder.decode(PixelFormat.JPEG, 3, 2, 3, "not a jpeg".getBytes()))
+                        .reason());
     }
 
     @Test
     void hugeImageIsRefusedFromItsHeaderBeforeDecoding() throws IOException {
         byte[] big = encode(new BufferedImage(2000, 1000, BufferedImage.TYPE_INT_RGB), "png");
-        InvalidImageException e = assertThrows(InvalidImageException.class,
+        InvalidImageException e = assertThrows(
+                InvalidImageException.class,
                 () -> new ImageDecoder(1_000_000).decode(PixelFormat.PNG, 2000, 1000, 3, big));
         assertEquals(DeadLetterReason.IMAGE_TOO_LARGE, e.reason());
-        assertEquals(DeadLetterReason.IMAGE_TOO_LARGE, assertThrows(InvalidImageException.class,
-                () -> new ImageDecoder(100).decode(PixelFormat.RGB8_CHW, 20, 20, 3, new byte[1200])).reason());
+        assertEquals(
+                DeadLetterReason.IMAGE_TOO_LARGE,
+                assertThrows(
+                                InvalidImageException.class,
+                                () -> new ImageDecoder(100).decode(PixelFormat.RGB8_CHW, 20, 20, 3, new byte[1200]))
+                        .reason());
     }
 }

@@ -29,7 +29,8 @@ class ImagePreprocessorTest {
 
     @Test
     void sameSizeImageIsOnlyNormalisedPerChannel() {
-        ImagePreprocessor pre = new ImagePreprocessor(Preprocessing.fitted(2, new double[] {10, 20, 30}, new double[] {2, 4, 5}));
+        ImagePreprocessor pre =
+                new ImagePreprocessor(Preprocessing.fitted(2, new double[] {10, 20, 30}, new double[] {2, 4, 5}));
         INDArray batch = pre.toBatch(List.of(uniform(2, 12, 24, 40), uniform(2, 10, 20, 30)));
         assertArrayEquals(new long[] {2, 3, 2, 2}, batch.shape());
         assertEquals(1.0, batch.getDouble(0, 0, 1, 1), 1e-6);
@@ -54,7 +55,8 @@ class ImagePreprocessorTest {
         chw[1] = 100;
         RgbImage image = new RgbImage(2, 1, chw);
         float[] out = new float[3 * 16];
-        new ImagePreprocessor(Preprocessing.fitted(4, new double[] {0, 0, 0}, new double[] {1, 1, 1})).writeInto(image, out, 0);
+        new ImagePreprocessor(Preprocessing.fitted(4, new double[] {0, 0, 0}, new double[] {1, 1, 1}))
+                .writeInto(image, out, 0);
         assertArrayEquals(new float[] {0, 25, 75, 100}, java.util.Arrays.copyOfRange(out, 0, 4), 1e-4f);
         assertArrayEquals(new float[] {0, 25, 75, 100}, java.util.Arrays.copyOfRange(out, 12, 16), 1e-4f);
     }

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 class BackgroundPriorityTest {
     private static boolean reniceAvailable() {
-        return Files.exists(Path.of("/proc/thread-self")) && Stream.of(System.getenv("PATH").split(":"))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, "renice")));
+        return Files.exists(Path.of("/proc/thread-self"))
+                && Stream.of(System.getenv("PATH").split(":"))
+                        .anyMatch(dir -> Files.isExecutable(Path.of(dir, "renice")));
     }
 
     @Test
@@ -40,7 +41,8 @@ class BackgroundPriorityTest {
             lowered.countDown();
             CompletableFuture<Integer> child = new CompletableFuture<>();
             new Thread(() -> child.complete(BackgroundPriority.niceOfCurrentThread())).start();
-            background.complete(new int[] {before, done ? 1 : 0, BackgroundPriority.niceOfCurrentThread(), child.join()});
+            background.complete(
+                    new int[] {before, done ? 1 : 0, BackgroundPriority.niceOfCurrentThread(), child.join()});
         });
         loader.start();
         int[] seen = background.get(10, TimeUnit.SECONDS);

@@ -9,7 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
 class NativeBackendTest {
     @Test
     void choosesTheWidestOneDnnBuildTheCpuRuns() {
-        assertEquals("-onednn-avx512", NativeBackend.extensionFor(Set.of("avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq")));
+        assertEquals(
+                "-onednn-avx512",
+                NativeBackend.extensionFor(Set.of("avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq")));
         assertEquals("-onednn-avx2", NativeBackend.extensionFor(Set.of("avx2", "fma", "avx512f")));
         assertEquals("-onednn", NativeBackend.extensionFor(Set.of("sse4_2", "avx")));
         assertEquals("-onednn", NativeBackend.extensionFor(Set.of()));

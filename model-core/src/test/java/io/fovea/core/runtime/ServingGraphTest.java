@@ -39,22 +39,53 @@ class ServingGraphTest {
 
     /** conv, 2x2 max pool, conv, 3x3 max pool in Same mode over an odd size, 2x2 average pool, softmax. */
     private static ComputationGraphConfiguration pools() {
-        return new NeuralNetConfiguration.Builder().seed(3).updater(new Sgd(0.1)).graphBuilder()
+        return new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .updater(new Sgd(0.1))
+                .graphBuilder()
                 .addInputs("in")
                 .setInputTypes(InputType.convolutional(14, 14, 3))
                 .addLayer("conv1", conv(8), "in")
-                .addLayer("max2", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(), "conv1")
+                .addLayer(
+                        "max2",
+                        new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                                .kernelSize(2, 2)
+                                .stride(2, 2)
+                                .build(),
+                        "conv1")
                 .addLayer("conv2", conv(6), "max2")
-                .addLayer("max3same", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(3, 3).stride(2, 2)
-                        .convolutionMode(ConvolutionMode.Same).build(), "conv2")
-                .addLayer("avg", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), "max3same")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4).activation(Activation.SOFTMAX).build(), "avg")
+                .addLayer(
+                        "max3same",
+                        new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                                .kernelSize(3, 3)
+                                .stride(2, 2)
+                                .convolutionMode(ConvolutionMode.Same)
+                                .build(),
+                        "conv2")
+                .addLayer(
+                        "avg",
+                        new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.AVG)
+                                .kernelSize(2, 2)
+                                .stride(2, 2)
+                                .build(),
+                        "max3same")
+                .addLayer(
+                        "out",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nOut(4)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "avg")
                 .setOutputs("out")
                 .build();
     }
 
     private static ConvolutionLayer conv(int filters) {
-        return new ConvolutionLayer.Builder(3, 3).nOut(filters).convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build();
+        return new ConvolutionLayer.Builder(3, 3)
+                .nOut(filters)
+                .convolutionMode(ConvolutionMode.Same)
+                .activation(Activation.RELU)
+                .build();
     }
 
     private static ComputationGraph built(ComputationGraphConfiguration configuration, INDArray params) {
@@ -64,14 +95,24 @@ class ServingGraphTest {
     }
 
     private static List<String> layerClasses(ComputationGraph graph) {
-        return Arrays.stream(graph.getLayers()).map(Layer::getClass).map(Class::getSimpleName).toList();
+        return Arrays.stream(graph.getLayers())
+                .map(Layer::getClass)
+                .map(Class::getSimpleName)
+                .toList();
     }
 
     @Test
     void theServedGraphRunsMaxPoolingOnThePlainKernelAndLeavesOtherPoolingAlone() {
         ComputationGraph served = built(ServingGraph.forServing(pools()), null);
-        assertEquals(List.of("ConvolutionLayer", "PlainMaxPoolingLayer", "ConvolutionLayer", "PlainMaxPoolingLayer",
-                "SubsamplingLayer", "OutputLayer"), layerClasses(served));
+        assertEquals(
+                List.of(
+                        "ConvolutionLayer",
+                        "PlainMaxPoolingLayer",
+                        "ConvolutionLayer",
+                        "PlainMaxPoolingLayer",
+                        "SubsamplingLayer",
+                        "OutputLayer"),
+                layerClasses(served));
     }
 
     @Test

@@ -45,9 +45,20 @@ class DirectoryModelStoreTest {
     }
 
     static BundleManifest manifest(String model, int version, String sha) {
-        return new BundleManifest(model, version, Instant.parse("2026-11-29T00:00:00Z"), "tiny", "none",
-                List.of("a", "b"), Preprocessing.fitted(2, new double[] {0, 0, 0}, new double[] {1, 1, 1}),
-                ModelFiles.NAMES, sha, Map.of("epochs", 1), Map.of("source", "test"), Map.of("test_accuracy", 0.5), "test");
+        return new BundleManifest(
+                model,
+                version,
+                Instant.parse("2026-11-29T00:00:00Z"),
+                "tiny",
+                "none",
+                List.of("a", "b"),
+                Preprocessing.fitted(2, new double[] {0, 0, 0}, new double[] {1, 1, 1}),
+                ModelFiles.NAMES,
+                sha,
+                Map.of("epochs", 1),
+                Map.of("source", "test"),
+                Map.of("test_accuracy", 0.5),
+                "test");
     }
 
     @Test
@@ -87,7 +98,8 @@ class DirectoryModelStoreTest {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<Integer>> futures = new ArrayList<>();
-            IntStream.range(0, 8).forEach(i -> futures.add(pool.submit(() -> publish(new DirectoryModelStore(root), "m", graph))));
+            IntStream.range(0, 8)
+                    .forEach(i -> futures.add(pool.submit(() -> publish(new DirectoryModelStore(root), "m", graph))));
             List<Integer> got = new ArrayList<>();
             for (Future<Integer> f : futures) {
                 got.add(f.get());
@@ -117,8 +129,10 @@ class DirectoryModelStoreTest {
         DirectoryModelStore store = new DirectoryModelStore(root);
         publish(store, "m", TinyModels.tiny(1));
         Path manifest = store.versionDir("m", 1).resolve(BundleManifest.FILE_NAME);
-        Files.writeString(manifest, Files.readString(manifest)
-                .replaceAll("\"modelFiles\"\\s*:\\s*\\[[^]]*]", "\"modelFile\" : \"model.zip\""));
+        Files.writeString(
+                manifest,
+                Files.readString(manifest)
+                        .replaceAll("\"modelFiles\"\\s*:\\s*\\[[^]]*]", "\"modelFile\" : \"model.zip\""));
         assertEquals(List.of(1), store.versions("m"));
         BundleIntegrityException e = assertThrows(BundleIntegrityException.class, () -> store.load("m", 1));
         assertTrue(e.getMessage().contains("older Fovea"), e.getMessage());
@@ -137,8 +151,10 @@ class DirectoryModelStoreTest {
     @Test
     void missingVersionAndBadNamesAreClearErrors() {
         DirectoryModelStore store = new DirectoryModelStore(root);
-        assertEquals("no version 3 of model 'm' in " + root,
-                assertThrows(IllegalArgumentException.class, () -> store.load("m", 3)).getMessage());
+        assertEquals(
+                "no version 3 of model 'm' in " + root,
+                assertThrows(IllegalArgumentException.class, () -> store.load("m", 3))
+                        .getMessage());
         assertThrows(IllegalArgumentException.class, () -> store.stage("../etc"));
     }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PromotionsTest {
     @TempDir
     Path root;
+
     DirectoryModelStore store;
 
     @BeforeAll

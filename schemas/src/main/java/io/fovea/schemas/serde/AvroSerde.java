@@ -4,10 +4,10 @@ import io.fovea.avro.DeadLetter;
 import io.fovea.avro.ImageEvent;
 import io.fovea.avro.ModelRelease;
 import io.fovea.avro.Prediction;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Kafka serde for one Fovea record type in Avro single-object encoding: no schema registry needed.

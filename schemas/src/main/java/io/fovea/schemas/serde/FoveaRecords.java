@@ -27,8 +27,7 @@ public final class FoveaRecords {
 
     public static final List<SingleObjectCodec<?>> ALL = List.of(IMAGE_EVENT, PREDICTION, DEAD_LETTER, MODEL_RELEASE);
 
-    private FoveaRecords() {
-    }
+    private FoveaRecords() {}
 
     /** The name of the Fovea schema with this fingerprint, if any. */
     public static Optional<String> nameOf(long fingerprint) {
@@ -37,15 +36,18 @@ public final class FoveaRecords {
 
     /** Decodes any Fovea record, choosing the schema by the fingerprint in its header. */
     public static SpecificRecord decodeAny(byte[] data) {
-        if (data == null || data.length < SingleObjectEncoding.HEADER_LENGTH
-                || data[0] != SingleObjectEncoding.MAGIC_0 || data[1] != SingleObjectEncoding.MAGIC_1) {
+        if (data == null
+                || data.length < SingleObjectEncoding.HEADER_LENGTH
+                || data[0] != SingleObjectEncoding.MAGIC_0
+                || data[1] != SingleObjectEncoding.MAGIC_1) {
             // Let a codec produce the precise header error.
             return IMAGE_EVENT.decode(data);
         }
         long fingerprint = SingleObjectEncoding.readFingerprint(data);
         return codecFor(fingerprint)
                 .<SpecificRecord>map(codec -> codec.decode(data))
-                .orElseThrow(() -> new UndecodableRecordException(DeadLetterReason.UNKNOWN_SCHEMA_FINGERPRINT,
+                .orElseThrow(() -> new UndecodableRecordException(
+                        DeadLetterReason.UNKNOWN_SCHEMA_FINGERPRINT,
                         "unknown schema fingerprint " + SingleObjectEncoding.wireHex(fingerprint)
                                 + ": not one of ImageEvent, Prediction, DeadLetter, ModelRelease"));
     }
@@ -56,15 +58,17 @@ public final class FoveaRecords {
 
     /** Earlier versions of a schema, shipped in the jar under avro/history. */
     private static List<Schema> earlier(String... files) {
-        return Arrays.stream(files).map(file -> {
-            try (InputStream in = FoveaRecords.class.getResourceAsStream("/avro/history/" + file)) {
-                if (in == null) {
-                    throw new IllegalStateException("schema history file missing from the jar: " + file);
-                }
-                return new Schema.Parser().parse(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).toList();
+        return Arrays.stream(files)
+                .map(file -> {
+                    try (InputStream in = FoveaRecords.class.getResourceAsStream("/avro/history/" + file)) {
+                        if (in == null) {
+                            throw new IllegalStateException("schema history file missing from the jar: " + file);
+                        }
+                        return new Schema.Parser().parse(in);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .toList();
     }
 }

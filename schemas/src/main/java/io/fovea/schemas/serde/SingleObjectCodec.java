@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
@@ -48,8 +47,11 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
         this.header = SingleObjectEncoding.header(schema);
         this.writer = new SpecificDatumWriter<>(schema);
         this.reader = new SpecificDatumReader<>(schema);
-        this.earlierReaders = earlier.stream().collect(Collectors.toUnmodifiableMap(
-                SingleObjectEncoding::fingerprint, old -> new SpecificDatumReader<T>(old, schema), (a, b) -> a));
+        this.earlierReaders = earlier.stream()
+                .collect(Collectors.toUnmodifiableMap(
+                        SingleObjectEncoding::fingerprint,
+                        old -> new SpecificDatumReader<T>(old, schema),
+                        (a, b) -> a));
     }
 
     /** True when records with this fingerprint decode: the current schema's, or an earlier version's. */
@@ -92,21 +94,26 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
      */
     public T decode(byte[] data) {
         SpecificDatumReader<T> reader = readerFor(data);
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(
-                data, SingleObjectEncoding.HEADER_LENGTH, data.length - SingleObjectEncoding.HEADER_LENGTH, null);
+        BinaryDecoder decoder = DecoderFactory.get()
+                .binaryDecoder(
+                        data,
+                        SingleObjectEncoding.HEADER_LENGTH,
+                        data.length - SingleObjectEncoding.HEADER_LENGTH,
+                        null);
         T record;
         try {
             record = reader.read(null, decoder);
         } catch (EOFException e) {
-            throw new UndecodableRecordException(DeadLetterReason.TRUNCATED,
-                    name() + " body ends early: " + data.length + " bytes in all", e);
+            throw new UndecodableRecordException(
+                    DeadLetterReason.TRUNCATED, name() + " body ends early: " + data.length + " bytes in all", e);
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
-            throw new UndecodableRecordException(DeadLetterReason.MALFORMED_AVRO,
-                    name() + " body is not valid Avro binary for its schema: " + e, e);
+            throw new UndecodableRecordException(
+                    DeadLetterReason.MALFORMED_AVRO, name() + " body is not valid Avro binary for its schema: " + e, e);
         }
         try {
             if (!decoder.isEnd()) {
-                throw new UndecodableRecordException(DeadLetterReason.MALFORMED_AVRO,
+                throw new UndecodableRecordException(
+                        DeadLetterReason.MALFORMED_AVRO,
                         name() + " has bytes left after the record: " + data.length + " bytes in all");
             }
         } catch (IOException e) {
@@ -117,18 +124,20 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
 
     private SpecificDatumReader<T> readerFor(byte[] data) {
         if (data == null) {
-            throw new UndecodableRecordException(DeadLetterReason.NULL_VALUE,
-                    "expected a single-object encoded " + name() + ", got null");
+            throw new UndecodableRecordException(
+                    DeadLetterReason.NULL_VALUE, "expected a single-object encoded " + name() + ", got null");
         }
         boolean magicOk = (data.length < 1 || data[0] == SingleObjectEncoding.MAGIC_0)
                 && (data.length < 2 || data[1] == SingleObjectEncoding.MAGIC_1);
         if (!magicOk || data.length == 0) {
-            throw new UndecodableRecordException(DeadLetterReason.NOT_SINGLE_OBJECT_AVRO,
-                    "expected Avro single-object encoding (C3 01 + 8-byte fingerprint) for " + name()
-                            + ", got " + data.length + " bytes starting " + SingleObjectEncoding.leadingHex(data, 8));
+            throw new UndecodableRecordException(
+                    DeadLetterReason.NOT_SINGLE_OBJECT_AVRO,
+                    "expected Avro single-object encoding (C3 01 + 8-byte fingerprint) for " + name() + ", got "
+                            + data.length + " bytes starting " + SingleObjectEncoding.leadingHex(data, 8));
         }
         if (data.length < SingleObjectEncoding.HEADER_LENGTH) {
-            throw new UndecodableRecordException(DeadLetterReason.TRUNCATED,
+            throw new UndecodableRecordException(
+                    DeadLetterReason.TRUNCATED,
                     "single-object header needs 10 bytes, got " + data.length + ": "
                             + SingleObjectEncoding.leadingHex(data, 10));
         }
@@ -141,9 +150,10 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
             String what = FoveaRecords.nameOf(got)
                     .map(other -> "that is the fingerprint of " + other + ", not " + name())
                     .orElse("no Fovea schema has it");
-            throw new UndecodableRecordException(DeadLetterReason.UNKNOWN_SCHEMA_FINGERPRINT,
-                    "unknown schema fingerprint " + SingleObjectEncoding.wireHex(got) + " (" + what + "); "
-                            + name() + " expects " + SingleObjectEncoding.wireHex(fingerprint));
+            throw new UndecodableRecordException(
+                    DeadLetterReason.UNKNOWN_SCHEMA_FINGERPRINT,
+                    "unknown schema fingerprint " + SingleObjectEncoding.wireHex(got) + " (" + what + "); " + name()
+                            + " expects " + SingleObjectEncoding.wireHex(fingerprint));
         }
         return earlier;
     }

@@ -16,8 +16,7 @@ public final class SingleObjectEncoding {
     public static final byte MAGIC_1 = (byte) 0x01;
     public static final int HEADER_LENGTH = 10;
 
-    private SingleObjectEncoding() {
-    }
+    private SingleObjectEncoding() {}
 
     public static long fingerprint(Schema schema) {
         return SchemaNormalization.parsingFingerprint64(schema);
@@ -25,8 +24,12 @@ public final class SingleObjectEncoding {
 
     /** The 10 header bytes for a schema. */
     public static byte[] header(Schema schema) {
-        return ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
-                .put(MAGIC_0).put(MAGIC_1).putLong(fingerprint(schema)).array();
+        return ByteBuffer.allocate(HEADER_LENGTH)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .put(MAGIC_0)
+                .put(MAGIC_1)
+                .putLong(fingerprint(schema))
+                .array();
     }
 
     /** Reads the fingerprint from a header already checked for length and magic. */
@@ -36,7 +39,10 @@ public final class SingleObjectEncoding {
 
     /** A fingerprint as the 16 hex digits of its bytes on the wire (little-endian), as a hex dump shows them. */
     public static String wireHex(long fingerprint) {
-        byte[] bytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(fingerprint).array();
+        byte[] bytes = ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(fingerprint)
+                .array();
         return HexFormat.ofDelimiter(" ").withUpperCase().formatHex(bytes);
     }
 

@@ -5,9 +5,9 @@ import io.fovea.avro.Prediction;
 import io.fovea.avro.SourcePosition;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.limits.SizeBudget;
+import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.BatchResult;
 import io.fovea.stream.model.InferenceWorker;
-import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.predict.Predictions;
 import io.fovea.stream.validate.AcceptedImage;
 import io.fovea.stream.validate.DeadLetters;
@@ -46,19 +46,26 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     static final int MAX_IN_FLIGHT = 4;
 
     /** What a processor needs; one instance serves every task. */
-    public record Settings(String inputTopic, String pendingStore, int maxBatchSize, Duration maxBatchWait, int topK,
-                           ImageValidator validator, SizeBudget budget, InferenceWorker worker,
-                           StreamMetrics metrics) {
-    }
+    public record Settings(
+            String inputTopic,
+            String pendingStore,
+            int maxBatchSize,
+            Duration maxBatchWait,
+            int topK,
+            ImageValidator validator,
+            SizeBudget budget,
+            InferenceWorker worker,
+            StreamMetrics metrics) {}
 
     /** A closed batch in (or queued for) the model. */
-    private record InFlight(List<PendingImages.Pending> batch, CompletableFuture<BatchResult> result, long closedNanos) {
-    }
+    private record InFlight(
+            List<PendingImages.Pending> batch, CompletableFuture<BatchResult> result, long closedNanos) {}
 
     private final Settings settings;
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
     /** Held images that failed validation when restored; dead-lettered at the first chance to forward. */
     private List<PendingImages.Refused> refusedOnRestore = List.of();
+
     private ProcessorContext<byte[], byte[]> context;
     private PendingImages pending;
 
@@ -85,16 +92,29 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         try {
             image = settings.validator().validate(record.value());
         } catch (RejectedRecordException e) {
-            deadLetter(e.reason(), e.getMessage(), meta.topic(), meta.partition(), meta.offset(), record.key(), record.value());
+            deadLetter(
+                    e.reason(),
+                    e.getMessage(),
+                    meta.topic(),
+                    meta.partition(),
+                    meta.offset(),
+                    record.key(),
+                    record.value());
             return;
         }
         if (!settings.budget().holds(record.key(), record.value())) {
             // Refused up front: a held copy the changelog cannot take would fail the task at commit.
-            deadLetter(DeadLetterReason.PAYLOAD_TOO_LARGE, "key and value of " + (length(record.key())
-                    + length(record.value())) + " bytes are more than the changelog of pending images can hold: "
-                    + SizeBudget.largestHeld(settings.budget().changelog()) + " bytes, as "
-                    + settings.budget().changelog() + " allows", meta.topic(), meta.partition(), meta.offset(),
-                    record.key(), record.value());
+            deadLetter(
+                    DeadLetterReason.PAYLOAD_TOO_LARGE,
+                    "key and value of " + (length(record.key()) + length(record.value()))
+                            + " bytes are more than the changelog of pending images can hold: "
+                            + SizeBudget.largestHeld(settings.budget().changelog()) + " bytes, as "
+                            + settings.budget().changelog() + " allows",
+                    meta.topic(),
+                    meta.partition(),
+                    meta.offset(),
+                    record.key(),
+                    record.value());
             return;
         }
         pending.add(meta.offset(), record.key(), record.value(), image, context.currentSystemTimeMs());
@@ -106,7 +126,9 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     private void punctuate(long nowMillis) {
         deadLetterRefusedOnRestore();
         emitFinished();
-        if (!pending.isEmpty() && nowMillis - pending.oldestArrivalMillis() >= settings.maxBatchWait().toMillis()) {
+        if (!pending.isEmpty()
+                && nowMillis - pending.oldestArrivalMillis()
+                        >= settings.maxBatchWait().toMillis()) {
             close("deadline");
         }
     }
@@ -117,15 +139,24 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         }
         List<PendingImages.Pending> batch = pending.take(settings.maxBatchSize());
         settings.metrics().batchClosed(cause);
-        inFlight.addLast(new InFlight(batch,
-                settings.worker().submit(batch.stream().map(p -> p.image().image()).toList()), System.nanoTime()));
+        inFlight.addLast(new InFlight(
+                batch,
+                settings.worker()
+                        .submit(batch.stream().map(p -> p.image().image()).toList()),
+                System.nanoTime()));
     }
 
     /** init() may not forward, so images refused on restore wait for the first process or punctuation. */
     private void deadLetterRefusedOnRestore() {
         for (PendingImages.Refused r : refusedOnRestore) {
-            deadLetter(r.reason().reason(), "refused on restore: " + r.reason().getMessage(), topic(), partition(), r.offset(),
-                    r.key(), r.value());
+            deadLetter(
+                    r.reason().reason(),
+                    "refused on restore: " + r.reason().getMessage(),
+                    topic(),
+                    partition(),
+                    r.offset(),
+                    r.key(),
+                    r.value());
             pending.emitted(r.offset());
         }
         refusedOnRestore = List.of();
@@ -145,7 +176,14 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             result = InferenceWorker.await(closed.result());
         } catch (InferenceWorker.InferenceException e) {
             for (PendingImages.Pending p : batch) {
-                deadLetter(DeadLetterReason.INFERENCE_FAILED, e.getMessage(), topic(), partition(), p.offset(), p.key(), p.value());
+                deadLetter(
+                        DeadLetterReason.INFERENCE_FAILED,
+                        e.getMessage(),
+                        topic(),
+                        partition(),
+                        p.offset(),
+                        p.key(),
+                        p.value());
                 pending.emitted(p.offset());
             }
             return;
@@ -156,23 +194,38 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             PendingImages.Pending p = batch.get(i);
             long queueNanos = start - p.arrivalNanos();
             settings.metrics().queueWait(queueNanos);
-            Prediction prediction = Predictions.of(p.image().event(), result, i, settings.topK(),
-                    new SourcePosition(topic(), partition(), p.offset()), queueNanos / 1_000_000, now);
+            Prediction prediction = Predictions.of(
+                    p.image().event(),
+                    result,
+                    i,
+                    settings.topK(),
+                    new SourcePosition(topic(), partition(), p.offset()),
+                    queueNanos / 1_000_000,
+                    now);
             byte[] key = prediction.getId().getBytes(StandardCharsets.UTF_8);
             byte[] value = FoveaRecords.PREDICTION.encode(prediction);
             if (!settings.budget().predictions().fits(key, value)) {
                 // Its id and attributes are copied into the prediction: too many for the output topic.
-                deadLetter(DeadLetterReason.OUTPUT_TOO_LARGE, "its prediction of " + (key.length + value.length)
-                        + " bytes of key and value does not fit " + settings.budget().predictions(), topic(), partition(),
-                        p.offset(), p.key(), p.value());
+                deadLetter(
+                        DeadLetterReason.OUTPUT_TOO_LARGE,
+                        "its prediction of " + (key.length + value.length) + " bytes of key and value does not fit "
+                                + settings.budget().predictions(),
+                        topic(),
+                        partition(),
+                        p.offset(),
+                        p.key(),
+                        p.value());
                 pending.emitted(p.offset());
                 continue;
             }
             context.forward(new Record<>(key, value, now.toEpochMilli()), PREDICTIONS_SINK);
             Integer truth = prediction.getTrueLabel();
-            settings.metrics().predicted(result.modelName(), result.modelVersion(),
-                    now.toEpochMilli() - prediction.getEventTime().toEpochMilli(),
-                    truth == null ? null : truth == prediction.getLabelIndex());
+            settings.metrics()
+                    .predicted(
+                            result.modelName(),
+                            result.modelVersion(),
+                            now.toEpochMilli() - prediction.getEventTime().toEpochMilli(),
+                            truth == null ? null : truth == prediction.getLabelIndex());
             pending.emitted(p.offset());
         }
         result.probabilities().close();
@@ -187,10 +240,24 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         inFlight.clear();
     }
 
-    private void deadLetter(DeadLetterReason reason, String message, String topic, int partition, long offset,
-                            byte[] key, byte[] value) {
+    private void deadLetter(
+            DeadLetterReason reason,
+            String message,
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value) {
         Instant now = Instant.now();
-        DeadLetters.Letter letter = DeadLetters.fitted(reason, message, topic, partition, offset, key, value, now,
+        DeadLetters.Letter letter = DeadLetters.fitted(
+                reason,
+                message,
+                topic,
+                partition,
+                offset,
+                key,
+                value,
+                now,
                 settings.budget().deadLetters());
         context.forward(new Record<>(letter.key(), letter.value(), now.toEpochMilli()), DEAD_LETTERS_SINK);
         settings.metrics().deadLetter(reason, letter.truncated());

@@ -25,12 +25,11 @@ public final class PendingImages {
      * @param arrivalMillis stream time of arrival (the context's wall clock, which tests can move)
      * @param arrivalNanos  monotonic arrival, for measuring queue wait
      */
-    public record Pending(long offset, byte[] key, byte[] value, AcceptedImage image, long arrivalMillis, long arrivalNanos) {
-    }
+    public record Pending(
+            long offset, byte[] key, byte[] value, AcceptedImage image, long arrivalMillis, long arrivalNanos) {}
 
     /** A held image that no longer passes validation (e.g. a limit was lowered before a restart). */
-    public record Refused(long offset, byte[] key, byte[] value, RejectedRecordException reason) {
-    }
+    public record Refused(long offset, byte[] key, byte[] value, RejectedRecordException reason) {}
 
     private final KeyValueStore<Long, byte[]> store;
     /** Waiting for a batch to close; images of closed batches stay in the store until emitted. */
@@ -55,8 +54,15 @@ public final class PendingImages {
                     byte[] key = readChunk(envelope);
                     byte[] value = readChunk(envelope);
                     try {
-                        byOffset.put(entry.key, new Pending(entry.key, key, value, validator.validate(value), nowMillis,
-                                System.nanoTime()));
+                        byOffset.put(
+                                entry.key,
+                                new Pending(
+                                        entry.key,
+                                        key,
+                                        value,
+                                        validator.validate(value),
+                                        nowMillis,
+                                        System.nanoTime()));
                     } catch (RejectedRecordException e) {
                         refused.add(new Refused(entry.key, key, value, e));
                     }
@@ -81,7 +87,10 @@ public final class PendingImages {
 
     /** Arrival of the longest-waiting image; call only when not empty. */
     public long oldestArrivalMillis() {
-        return byOffset.values().stream().mapToLong(Pending::arrivalMillis).min().orElseThrow();
+        return byOffset.values().stream()
+                .mapToLong(Pending::arrivalMillis)
+                .min()
+                .orElseThrow();
     }
 
     /**

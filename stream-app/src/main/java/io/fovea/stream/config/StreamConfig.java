@@ -45,6 +45,7 @@ public final class StreamConfig {
     public static final String AUTO = "auto";
     /** {@link #INSTANCE_ID} value: no static membership. */
     public static final String DYNAMIC = "dynamic";
+
     public static final String KAFKA_PREFIX = "kafka.";
 
     /** Key, default, meaning: the README's configuration table is this list. */
@@ -59,24 +60,40 @@ public final class StreamConfig {
     private static Map<String, String[]> knobs() {
         Map<String, String[]> k = new LinkedHashMap<>();
         k.put(BOOTSTRAP_SERVERS, new String[] {"", "Kafka bootstrap servers (required)"});
-        k.put(APPLICATION_ID, new String[] {"fovea-classifier", "Kafka Streams application id: consumer group, state and internal topic prefix"});
+        k.put(APPLICATION_ID, new String[] {
+            "fovea-classifier", "Kafka Streams application id: consumer group, state and internal topic prefix"
+        });
         k.put(INPUT_TOPIC, new String[] {Topics.IMAGES, "ImageEvents to classify"});
         k.put(OUTPUT_TOPIC, new String[] {Topics.PREDICTIONS, "where Predictions go"});
         k.put(DLQ_TOPIC, new String[] {Topics.DEAD_LETTERS, "where DeadLetters go"});
-        k.put(RELEASES_TOPIC, new String[] {Topics.MODEL_RELEASES, "ModelRelease events followed for hot-swaps (unless the model is pinned with NAME@VERSION)"});
+        k.put(RELEASES_TOPIC, new String[] {
+            Topics.MODEL_RELEASES,
+            "ModelRelease events followed for hot-swaps (unless the model is pinned with NAME@VERSION)"
+        });
         k.put(MAX_BATCH_SIZE, new String[] {"32", "a batch closes when it holds this many images"});
         k.put(MAX_BATCH_WAIT_MS, new String[] {"10", "... or when its oldest image has waited this long"});
         k.put(TOP_K, new String[] {"3", "classes listed in each prediction's topK"});
-        k.put(MAX_PAYLOAD_BYTES, new String[] {AUTO, "larger record values are dead-lettered as PAYLOAD_TOO_LARGE; auto: what the changelog of pending images can hold, read from the cluster at start"});
-        k.put(MAX_IMAGE_PIXELS, new String[] {"16777216", "larger images (width*height) are dead-lettered as IMAGE_TOO_LARGE, before decoding"});
+        k.put(MAX_PAYLOAD_BYTES, new String[] {
+            AUTO,
+            "larger record values are dead-lettered as PAYLOAD_TOO_LARGE; auto: what the changelog of pending images can hold, read from the cluster at start"
+        });
+        k.put(MAX_IMAGE_PIXELS, new String[] {
+            "16777216", "larger images (width*height) are dead-lettered as IMAGE_TOO_LARGE, before decoding"
+        });
         k.put(PROCESSING_GUARANTEE, new String[] {StreamsConfig.EXACTLY_ONCE_V2, "exactly_once_v2 or at_least_once"});
         k.put(NUM_STREAM_THREADS, new String[] {"1", "stream threads; all share one model"});
-        k.put(COMMIT_INTERVAL_MS, new String[] {"100", "how often offsets, state and output are committed (one transaction under exactly-once)"});
+        k.put(COMMIT_INTERVAL_MS, new String[] {
+            "100", "how often offsets, state and output are committed (one transaction under exactly-once)"
+        });
         k.put(STATE_DIR, new String[] {System.getProperty("java.io.tmpdir") + "/fovea-streams", "local state folder"});
         k.put(HTTP_PORT, new String[] {"8080", "port of /metrics, /health and /ready (0: any free port; -1: off)"});
         k.put(SHUTDOWN_TIMEOUT_MS, new String[] {"30000", "how long SIGTERM may take to drain and stop"});
-        k.put(ACCURACY_WINDOW, new String[] {"1000", "rolling accuracy is over the last this many labelled predictions"});
-        k.put(INSTANCE_ID, new String[] {"", "stable name of this instance (Kafka's group.instance.id): a restart takes its partitions back at once instead of after the session timeout; empty: host name and state.dir; dynamic: none. In Kubernetes, the pod name"});
+        k.put(ACCURACY_WINDOW, new String[] {"1000", "rolling accuracy is over the last this many labelled predictions"
+        });
+        k.put(INSTANCE_ID, new String[] {
+            "",
+            "stable name of this instance (Kafka's group.instance.id): a restart takes its partitions back at once instead of after the session timeout; empty: host name and state.dir; dynamic: none. In Kubernetes, the pod name"
+        });
         return k;
     }
 
@@ -91,13 +108,21 @@ public final class StreamConfig {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read config file " + file, e);
             }
-            props.stringPropertyNames().forEach(key -> values.put(checkKnown(key, file.toString()), props.getProperty(key)));
+            props.stringPropertyNames()
+                    .forEach(key -> values.put(checkKnown(key, file.toString()), props.getProperty(key)));
         }
         environment.forEach((name, value) -> {
             if (name.startsWith("FOVEA_KAFKA_")) {
-                values.put(KAFKA_PREFIX + name.substring("FOVEA_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+                values.put(
+                        KAFKA_PREFIX
+                                + name.substring("FOVEA_KAFKA_".length())
+                                        .toLowerCase(Locale.ROOT)
+                                        .replace('_', '.'),
+                        value);
             } else if (name.startsWith("FOVEA_")) {
-                String key = name.substring("FOVEA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                String key = name.substring("FOVEA_".length())
+                        .toLowerCase(Locale.ROOT)
+                        .replace('_', '.');
                 if (KNOBS.containsKey(key)) {
                     values.put(key, value);
                 }
@@ -115,26 +140,29 @@ public final class StreamConfig {
 
     private static String checkKnown(String key, String where) {
         if (!KNOBS.containsKey(key) && !key.startsWith(KAFKA_PREFIX)) {
-            throw new IllegalArgumentException("unknown setting '" + key + "' in " + where + "; known: " + KNOBS.keySet()
-                    + " and kafka.* for Kafka Streams");
+            throw new IllegalArgumentException("unknown setting '" + key + "' in " + where + "; known: "
+                    + KNOBS.keySet() + " and kafka.* for Kafka Streams");
         }
         return key;
     }
 
     private void validate() {
         if (get(BOOTSTRAP_SERVERS).isBlank()) {
-            throw new IllegalArgumentException(BOOTSTRAP_SERVERS + " is required (--bootstrap, FOVEA_BOOTSTRAP_SERVERS or the config file)");
+            throw new IllegalArgumentException(
+                    BOOTSTRAP_SERVERS + " is required (--bootstrap, FOVEA_BOOTSTRAP_SERVERS or the config file)");
         }
         positive(MAX_BATCH_SIZE);
         positive(MAX_BATCH_WAIT_MS);
         positive(TOP_K);
         if (maxPayloadBytes() != null && maxPayloadBytes() <= 0) {
-            throw new IllegalArgumentException(MAX_PAYLOAD_BYTES + " must be positive or auto, got " + get(MAX_PAYLOAD_BYTES));
+            throw new IllegalArgumentException(
+                    MAX_PAYLOAD_BYTES + " must be positive or auto, got " + get(MAX_PAYLOAD_BYTES));
         }
         positive(NUM_STREAM_THREADS);
         String guarantee = get(PROCESSING_GUARANTEE);
         if (!guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !guarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
-            throw new IllegalArgumentException(PROCESSING_GUARANTEE + " must be exactly_once_v2 or at_least_once, got " + guarantee);
+            throw new IllegalArgumentException(
+                    PROCESSING_GUARANTEE + " must be exactly_once_v2 or at_least_once, got " + guarantee);
         }
     }
 

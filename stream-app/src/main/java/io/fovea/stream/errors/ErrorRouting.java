@@ -25,23 +25,49 @@ public record ErrorRouting(String deadLetterTopic, RecordLimit deadLetterLimit, 
     }
 
     /** A dead letter for the dead-letter topic, cut short if need be. */
-    ProducerRecord<byte[], byte[]> deadLetter(DeadLetterReason reason, String message, String topic, int partition,
-                                               long offset, byte[] key, byte[] value) {
+    ProducerRecord<byte[], byte[]> deadLetter(
+            DeadLetterReason reason,
+            String message,
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value) {
         return deadLetter(reason, message, topic, partition, offset, key, value, deadLetterLimit);
     }
 
     /** A dead letter small enough for any dead-letter topic serve accepts at start. */
-    ProducerRecord<byte[], byte[]> minimalDeadLetter(DeadLetterReason reason, String message, String topic, int partition,
-                                                      long offset, byte[] key, byte[] value) {
-        return deadLetter(reason, message, topic, partition, offset, key, value, new RecordLimit(deadLetterTopic,
-                SizeBudget.MIN_DEAD_LETTER_BYTES, SizeBudget.MIN_DEAD_LETTER_BYTES));
+    ProducerRecord<byte[], byte[]> minimalDeadLetter(
+            DeadLetterReason reason,
+            String message,
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value) {
+        return deadLetter(
+                reason,
+                message,
+                topic,
+                partition,
+                offset,
+                key,
+                value,
+                new RecordLimit(deadLetterTopic, SizeBudget.MIN_DEAD_LETTER_BYTES, SizeBudget.MIN_DEAD_LETTER_BYTES));
     }
 
-    private ProducerRecord<byte[], byte[]> deadLetter(DeadLetterReason reason, String message, String topic, int partition,
-                                                      long offset, byte[] key, byte[] value, RecordLimit limit) {
+    private ProducerRecord<byte[], byte[]> deadLetter(
+            DeadLetterReason reason,
+            String message,
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value,
+            RecordLimit limit) {
         Instant now = Instant.now();
-        DeadLetters.Letter letter = DeadLetters.fitted(reason, message, topic == null ? "" : topic, partition, offset,
-                key, value, now, limit);
+        DeadLetters.Letter letter = DeadLetters.fitted(
+                reason, message, topic == null ? "" : topic, partition, offset, key, value, now, limit);
         metrics.deadLetter(reason, letter.truncated());
         return new ProducerRecord<>(deadLetterTopic, null, now.toEpochMilli(), letter.key(), letter.value());
     }

@@ -33,11 +33,21 @@ public final class ProcessingErrors implements ProcessingExceptionHandler {
             routing.metrics().streamError(HANDLER, "skipped_punctuation");
             return Response.resume();
         }
-        LOG.error("Processing {}-{}@{} failed; it is dead-lettered as {}", context.topic(), context.partition(),
-                context.offset(), DeadLetterReason.PROCESSING_FAILED, exception);
+        LOG.error(
+                "Processing {}-{}@{} failed; it is dead-lettered as {}",
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                DeadLetterReason.PROCESSING_FAILED,
+                exception);
         routing.metrics().streamError(HANDLER, "dead_lettered");
-        return Response.resume(List.of(routing.deadLetter(DeadLetterReason.PROCESSING_FAILED,
-                "processing failed: " + exception, context.topic(), context.partition(), context.offset(),
-                context.sourceRawKey(), context.sourceRawValue())));
+        return Response.resume(List.of(routing.deadLetter(
+                DeadLetterReason.PROCESSING_FAILED,
+                "processing failed: " + exception,
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                context.sourceRawKey(),
+                context.sourceRawValue())));
     }
 }

@@ -32,31 +32,53 @@ public final class ProductionErrors implements ProductionExceptionHandler {
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+    public Response handleError(
+            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         boolean changelog = record.topic().endsWith("-changelog");
         boolean alreadyMinimal = record.topic().equals(routing.deadLetterTopic())
                 && RecordLimit.recordSize(record.key() == null ? -1 : record.key().length, record.value().length)
                         <= SizeBudget.MIN_DEAD_LETTER_BYTES;
         if (exception instanceof RecordTooLargeException && !changelog && !alreadyMinimal) {
-            LOG.warn("A record for {} was too large for it ({}); the input {}-{}@{} is dead-lettered instead",
-                    record.topic(), exception.getMessage(), context.topic(), context.partition(), context.offset());
+            LOG.warn(
+                    "A record for {} was too large for it ({}); the input {}-{}@{} is dead-lettered instead",
+                    record.topic(),
+                    exception.getMessage(),
+                    context.topic(),
+                    context.partition(),
+                    context.offset());
             routing.metrics().streamError(HANDLER, "dead_lettered");
-            return Response.resume(List.of(routing.minimalDeadLetter(DeadLetterReason.OUTPUT_TOO_LARGE,
-                    "the record for " + record.topic() + " was refused: " + exception.getMessage(), context.topic(),
-                    context.partition(), context.offset(), context.sourceRawKey(), context.sourceRawValue())));
+            return Response.resume(List.of(routing.minimalDeadLetter(
+                    DeadLetterReason.OUTPUT_TOO_LARGE,
+                    "the record for " + record.topic() + " was refused: " + exception.getMessage(),
+                    context.topic(),
+                    context.partition(),
+                    context.offset(),
+                    context.sourceRawKey(),
+                    context.sourceRawValue())));
         }
         routing.metrics().streamError(HANDLER, "fatal");
-        LOG.error("Cannot write to {}: {}. Serve stops; nothing committed is lost, and the uncommitted work is "
-                + "redone on restart. {}", record.topic(), exception, whatToDo(record.topic(), exception));
+        LOG.error(
+                "Cannot write to {}: {}. Serve stops; nothing committed is lost, and the uncommitted work is "
+                        + "redone on restart. {}",
+                record.topic(),
+                exception,
+                whatToDo(record.topic(), exception));
         return Response.fail();
     }
 
     @Override
-    public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
-                                             SerializationExceptionOrigin origin) {
+    public Response handleSerializationError(
+            ErrorHandlerContext context,
+            ProducerRecord record,
+            Exception exception,
+            SerializationExceptionOrigin origin) {
         routing.metrics().streamError(HANDLER, "fatal");
-        LOG.error("Serializing a record for {} failed ({}): Fovea writes bytes only, so this is a defect; "
-                + "please report it with this log", record.topic(), origin, exception);
+        LOG.error(
+                "Serializing a record for {} failed ({}): Fovea writes bytes only, so this is a defect; "
+                        + "please report it with this log",
+                record.topic(),
+                origin,
+                exception);
         return Response.fail();
     }
 

@@ -49,7 +49,8 @@ public final class ClusterLimits {
     public Map<String, RecordLimit> of(Collection<String> topics) {
         Map<String, RecordLimit> limits = new HashMap<>();
         List<ConfigResource> resources = topics.stream()
-                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic))
+                .toList();
         Map<ConfigResource, Config> described = describe(resources, true);
         List<String> missing = new ArrayList<>();
         for (String topic : topics) {
@@ -75,7 +76,8 @@ public final class ClusterLimits {
             return Integer.parseInt(override.toString().trim());
         }
         try {
-            String node = admin.describeCluster().nodes().get().iterator().next().idString();
+            String node =
+                    admin.describeCluster().nodes().get().iterator().next().idString();
             ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node);
             Config config = describe(List.of(broker), false).get(broker);
             return Integer.parseInt(config.get(BROKER_MESSAGE_MAX_BYTES).value());
@@ -83,8 +85,10 @@ public final class ClusterLimits {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the broker's " + BROKER_MESSAGE_MAX_BYTES, e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read the broker's " + BROKER_MESSAGE_MAX_BYTES + ": "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot read the broker's " + BROKER_MESSAGE_MAX_BYTES + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 
@@ -98,8 +102,12 @@ public final class ClusterLimits {
                 throw new IllegalStateException("interrupted while reading the config of " + resource.name(), e);
             } catch (ExecutionException e) {
                 if (!skipMissing || !(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw new IllegalStateException("cannot read the size limits of " + resource.type().name().toLowerCase()
-                            + " " + resource.name() + " (needs DESCRIBE_CONFIGS): " + e.getCause().getMessage(), e.getCause());
+                    throw new IllegalStateException(
+                            "cannot read the size limits of "
+                                    + resource.type().name().toLowerCase() + " " + resource.name()
+                                    + " (needs DESCRIBE_CONFIGS): "
+                                    + e.getCause().getMessage(),
+                            e.getCause());
                 }
             }
         });

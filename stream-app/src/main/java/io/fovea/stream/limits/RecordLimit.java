@@ -55,7 +55,8 @@ public record RecordLimit(String topic, int maxMessageBytes, int maxRequestSize)
     public static int recordSize(int keyLength, int valueLength) {
         // The producer counts a record's fixed fields at their widest (DefaultRecord.MAX_RECORD_OVERHEAD,
         // 21 bytes) where a body with zero deltas has 3 one-byte fields: 18 more.
-        return DefaultRecordBatch.RECORD_BATCH_OVERHEAD + 18
+        return DefaultRecordBatch.RECORD_BATCH_OVERHEAD
+                + 18
                 + DefaultRecord.sizeOfBodyInBytes(0, 0L, keyLength, valueLength, NO_HEADERS);
     }
 

@@ -18,8 +18,12 @@ public record SizeBudget(RecordLimit changelog, RecordLimit predictions, RecordL
     public static final int MIN_DEAD_LETTER_BYTES = 4096;
 
     /** Checks that the settings can work together; {@code configuredPayload} is null for {@code auto}. */
-    public static SizeBudget of(RecordLimit changelog, RecordLimit predictions, RecordLimit deadLetters,
-                                Long configuredPayload, String payloadKey) {
+    public static SizeBudget of(
+            RecordLimit changelog,
+            RecordLimit predictions,
+            RecordLimit deadLetters,
+            Long configuredPayload,
+            String payloadKey) {
         int heldCapacity = largestHeld(changelog);
         if (configuredPayload != null && configuredPayload > heldCapacity) {
             throw new IllegalArgumentException(payloadKey + "=" + configuredPayload + " is more than the changelog of "
@@ -27,8 +31,9 @@ public record SizeBudget(RecordLimit changelog, RecordLimit predictions, RecordL
                     + " allows. Lower " + payloadKey + " (or set it to auto), or raise both limits.");
         }
         if (deadLetters.bytes() < MIN_DEAD_LETTER_BYTES) {
-            throw new IllegalArgumentException("the dead-letter topic takes records up to " + deadLetters + ", less than "
-                    + MIN_DEAD_LETTER_BYTES + " bytes, the least a dead letter needs. Raise the topic's max.message.bytes.");
+            throw new IllegalArgumentException(
+                    "the dead-letter topic takes records up to " + deadLetters + ", less than " + MIN_DEAD_LETTER_BYTES
+                            + " bytes, the least a dead letter needs. Raise the topic's max.message.bytes.");
         }
         int payload = configuredPayload == null ? heldCapacity : Math.toIntExact(configuredPayload);
         return new SizeBudget(changelog, predictions, deadLetters, payload);
@@ -36,11 +41,13 @@ public record SizeBudget(RecordLimit changelog, RecordLimit predictions, RecordL
 
     /** Kafka's default limits: broker {@code message.max.bytes} and producer {@code max.request.size}. */
     public static final int KAFKA_DEFAULT_MESSAGE_MAX_BYTES = 1_048_588;
+
     public static final int KAFKA_DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
 
     /** The budget of an untouched cluster, for tools and tests that have no cluster to ask. */
     public static SizeBudget atKafkaDefaults() {
-        RecordLimit limit = new RecordLimit("kafka-defaults", KAFKA_DEFAULT_MESSAGE_MAX_BYTES, KAFKA_DEFAULT_MAX_REQUEST_SIZE);
+        RecordLimit limit =
+                new RecordLimit("kafka-defaults", KAFKA_DEFAULT_MESSAGE_MAX_BYTES, KAFKA_DEFAULT_MAX_REQUEST_SIZE);
         return of(limit, limit, limit, null, "max.payload.bytes");
     }
 
@@ -51,8 +58,11 @@ public record SizeBudget(RecordLimit changelog, RecordLimit predictions, RecordL
 
     /** True when the held copy of this input fits the changelog. */
     public boolean holds(byte[] key, byte[] value) {
-        return changelog.fits(HELD_KEY_BYTES, HELD_ENVELOPE_BYTES + Math.max(0, RecordLimit.lengthOf(key))
-                + Math.max(0, RecordLimit.lengthOf(value)));
+        return changelog.fits(
+                HELD_KEY_BYTES,
+                HELD_ENVELOPE_BYTES
+                        + Math.max(0, RecordLimit.lengthOf(key))
+                        + Math.max(0, RecordLimit.lengthOf(value)));
     }
 
     /** One line for the start-up log. */

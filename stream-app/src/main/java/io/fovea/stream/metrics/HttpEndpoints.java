@@ -25,8 +25,9 @@ public final class HttpEndpoints implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on HTTP port " + port, e);
         }
-        server.createContext("/metrics", exchange -> respond(exchange, 200, registry.scrape(),
-                "text/plain; version=0.0.4; charset=utf-8"));
+        server.createContext(
+                "/metrics",
+                exchange -> respond(exchange, 200, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
         server.createContext("/health", exchange -> status(exchange, alive.getAsBoolean()));
         server.createContext("/ready", exchange -> status(exchange, ready.getAsBoolean()));
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {

@@ -25,8 +25,10 @@ public final class ProcessMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         gc.bindTo(registry);
         if (Files.isReadable(STATUS)) {
-            Gauge.builder("process.resident.memory", () -> residentBytes(STATUS)).baseUnit("bytes")
-                    .description("resident set size (VmRSS) of this process").register(registry);
+            Gauge.builder("process.resident.memory", () -> residentBytes(STATUS))
+                    .baseUnit("bytes")
+                    .description("resident set size (VmRSS) of this process")
+                    .register(registry);
         }
     }
 

@@ -41,10 +41,16 @@ public final class StreamMetrics {
     public StreamMetrics(MeterRegistry registry, int accuracyWindow) {
         this.registry = registry;
         this.accuracyWindow = accuracyWindow;
-        recordsIn = Counter.builder("fovea.records.in").description("input records read").register(registry);
-        predictions = Counter.builder("fovea.predictions").description("predictions emitted").register(registry);
-        batchSize = DistributionSummary.builder("fovea.batch.size").description("images per forward pass")
-                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).register(registry);
+        recordsIn = Counter.builder("fovea.records.in")
+                .description("input records read")
+                .register(registry);
+        predictions = Counter.builder("fovea.predictions")
+                .description("predictions emitted")
+                .register(registry);
+        batchSize = DistributionSummary.builder("fovea.batch.size")
+                .description("images per forward pass")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128)
+                .register(registry);
         queueWait = timer("fovea.queue.wait", "from arrival to the start of its forward pass");
         modelWait = timer("fovea.model.wait", "a closed batch waiting for the model thread");
         inference = timer("fovea.inference", "one forward pass");
@@ -52,8 +58,12 @@ public final class StreamMetrics {
     }
 
     private Timer timer(String name, String description) {
-        return Timer.builder(name).description(description).publishPercentiles(0.5, 0.95, 0.99)
-                .publishPercentileHistogram().distributionStatisticExpiry(Duration.ofMinutes(1)).register(registry);
+        return Timer.builder(name)
+                .description(description)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .publishPercentileHistogram()
+                .distributionStatisticExpiry(Duration.ofMinutes(1))
+                .register(registry);
     }
 
     public MeterRegistry registry() {
@@ -66,10 +76,15 @@ public final class StreamMetrics {
 
     /** {@code truncated}: the original was cut short to fit the dead-letter topic. */
     public void deadLetter(DeadLetterReason reason, boolean truncated) {
-        Counter.builder("fovea.dead.letters").tag("reason", reason.name()).register(registry).increment();
+        Counter.builder("fovea.dead.letters")
+                .tag("reason", reason.name())
+                .register(registry)
+                .increment();
         if (truncated) {
-            Counter.builder("fovea.dead.letters.truncated").description("dead letters whose original was cut short")
-                    .register(registry).increment();
+            Counter.builder("fovea.dead.letters.truncated")
+                    .description("dead letters whose original was cut short")
+                    .register(registry)
+                    .increment();
         }
     }
 
@@ -78,12 +93,19 @@ public final class StreamMetrics {
      * by handler (processing, production) and outcome (dead_lettered, skipped_punctuation, fatal).
      */
     public void streamError(String handler, String outcome) {
-        Counter.builder("fovea.stream.errors").tag("handler", handler).tag("outcome", outcome)
-                .description("exceptions handled by Fovea's Kafka Streams handlers").register(registry).increment();
+        Counter.builder("fovea.stream.errors")
+                .tag("handler", handler)
+                .tag("outcome", outcome)
+                .description("exceptions handled by Fovea's Kafka Streams handlers")
+                .register(registry)
+                .increment();
     }
 
     public void batchClosed(String cause) {
-        Counter.builder("fovea.batches.closed").tag("cause", cause).register(registry).increment();
+        Counter.builder("fovea.batches.closed")
+                .tag("cause", cause)
+                .register(registry)
+                .increment();
     }
 
     public void batch(int size, long inferenceNanos) {
@@ -105,31 +127,43 @@ public final class StreamMetrics {
         latency.record(Math.max(0, latencyMillis), TimeUnit.MILLISECONDS);
         if (correct != null) {
             accuracy.computeIfAbsent(model + "@" + version, key -> {
-                RollingAccuracy rolling = new RollingAccuracy(accuracyWindow);
-                Gauge.builder("fovea.rolling.accuracy", rolling, RollingAccuracy::value)
-                        .tag("model", model).tag("version", Integer.toString(version))
-                        .description("accuracy over the last labelled predictions").register(registry);
-                return rolling;
-            }).add(correct);
+                        RollingAccuracy rolling = new RollingAccuracy(accuracyWindow);
+                        Gauge.builder("fovea.rolling.accuracy", rolling, RollingAccuracy::value)
+                                .tag("model", model)
+                                .tag("version", Integer.toString(version))
+                                .description("accuracy over the last labelled predictions")
+                                .register(registry);
+                        return rolling;
+                    })
+                    .add(correct);
         }
     }
 
     /** A swap attempt: {@code fovea_model_swaps_total{result}} and {@code fovea_model_swap_seconds} (load, check, warm-up). */
     public void modelSwap(boolean swapped, double seconds) {
-        Counter.builder("fovea.model.swaps").tag("result", swapped ? "swapped" : "refused")
-                .description("model versions put into service or refused").register(registry).increment();
-        Timer.builder("fovea.model.swap").description("loading, checking and warming up a new version")
-                .register(registry).record(Duration.ofNanos((long) (seconds * 1e9)));
+        Counter.builder("fovea.model.swaps")
+                .tag("result", swapped ? "swapped" : "refused")
+                .description("model versions put into service or refused")
+                .register(registry)
+                .increment();
+        Timer.builder("fovea.model.swap")
+                .description("loading, checking and warming up a new version")
+                .register(registry)
+                .record(Duration.ofNanos((long) (seconds * 1e9)));
     }
 
     /** The version a model serves now. */
     public void modelInService(String model, int version) {
-        modelVersions.computeIfAbsent(model, m -> {
-            AtomicInteger holder = new AtomicInteger();
-            Gauge.builder("fovea.model.version", holder, AtomicInteger::get).tag("model", m)
-                    .description("model version in service").register(registry);
-            return holder;
-        }).set(version);
+        modelVersions
+                .computeIfAbsent(model, m -> {
+                    AtomicInteger holder = new AtomicInteger();
+                    Gauge.builder("fovea.model.version", holder, AtomicInteger::get)
+                            .tag("model", m)
+                            .description("model version in service")
+                            .register(registry);
+                    return holder;
+                })
+                .set(version);
     }
 
     /** Correct share of the last {@code window} labelled predictions. */

@@ -10,8 +10,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * @param queueNanos from submission to the start of its first pass
  */
-public record BatchResult(INDArray probabilities, String modelName, int modelVersion, List<String> labels,
-                          int[] batchSizes, long queueNanos, long[] inferenceNanos) {
+public record BatchResult(
+        INDArray probabilities,
+        String modelName,
+        int modelVersion,
+        List<String> labels,
+        int[] batchSizes,
+        long queueNanos,
+        long[] inferenceNanos) {
 
     /** Images in the forward pass that computed row {@code row}. */
     public int batchSize(int row) {

@@ -1,10 +1,10 @@
 package io.fovea.stream.model;
 
-import java.util.Arrays;
 import io.fovea.core.bundle.ModelBundle;
 import io.fovea.core.image.RandomImages;
 import io.fovea.core.image.RgbImage;
 import io.fovea.core.runtime.NativeBackend;
+import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -48,8 +48,10 @@ public final class Dl4jModelRunner implements ModelRunner {
         }
         try {
             if (out.rank() != 2 || out.rows() != 4 || out.columns() != labels) {
-                throw refused("outputs " + Arrays.toString(out.shape()) + " for 4 images, but the bundle has "
-                        + labels + " labels", null);
+                throw refused(
+                        "outputs " + Arrays.toString(out.shape()) + " for 4 images, but the bundle has " + labels
+                                + " labels",
+                        null);
             }
             for (int r = 0; r < out.rows(); r++) {
                 double sum = 0;

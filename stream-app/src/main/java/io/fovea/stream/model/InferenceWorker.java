@@ -1,16 +1,16 @@
 package io.fovea.stream.model;
 
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicReference;
 import io.fovea.core.image.RgbImage;
 import io.fovea.stream.metrics.StreamMetrics;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -51,12 +51,12 @@ public final class InferenceWorker implements AutoCloseable {
     }
 
     /** {@code count} images of {@code request}, from its image {@code from}, in a pass. */
-    private record Slice(Request request, int from, int count) {
-    }
+    private record Slice(Request request, int from, int count) {}
 
     private final ModelSlot model;
     /** A version waiting to go into service at the next gap between forward passes. */
     private final AtomicReference<Swap> pendingSwap = new AtomicReference<>();
+
     private final int maxBatchSize;
     private final StreamMetrics metrics;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
@@ -65,8 +65,7 @@ public final class InferenceWorker implements AutoCloseable {
     /** A submission only partly placed in the last pass: its other images open the next one. Worker thread only. */
     private Request carried;
 
-    private record Swap(ModelRunner next, CompletableFuture<Switched> done) {
-    }
+    private record Swap(ModelRunner next, CompletableFuture<Switched> done) {}
 
     /** @param model the version in service; only this thread changes it, between forward passes */
     public InferenceWorker(ModelSlot model, int maxBatchSize, StreamMetrics metrics) {
@@ -109,8 +108,7 @@ public final class InferenceWorker implements AutoCloseable {
     }
 
     /** A version put into service: the one it replaced, and when ({@link System#nanoTime()}). */
-    public record Switched(ModelRunner replaced, long atNanos) {
-    }
+    public record Switched(ModelRunner replaced, long atNanos) {}
 
     /**
      * Puts {@code next} into service between two forward passes and closes the version it
@@ -197,15 +195,23 @@ public final class InferenceWorker implements AutoCloseable {
                 request.firstPassNanos = start;
                 metrics.modelWait(start - request.submittedNanos);
             }
-            request.rows.get(NDArrayIndex.interval(slice.from(), slice.from() + slice.count()), NDArrayIndex.all())
-                    .assign(probabilities.get(NDArrayIndex.interval(offset, offset + slice.count()), NDArrayIndex.all()));
+            request.rows
+                    .get(NDArrayIndex.interval(slice.from(), slice.from() + slice.count()), NDArrayIndex.all())
+                    .assign(probabilities.get(
+                            NDArrayIndex.interval(offset, offset + slice.count()), NDArrayIndex.all()));
             Arrays.fill(request.batchSizes, slice.from(), slice.from() + slice.count(), size);
             Arrays.fill(request.inferenceNanos, slice.from(), slice.from() + slice.count(), inferenceNanos);
             offset += slice.count();
             request.done += slice.count();
             if (request.done == request.images.size()) {
-                request.result.complete(new BatchResult(request.rows, runner.name(), runner.version(), runner.labels(),
-                        request.batchSizes, request.firstPassNanos - request.submittedNanos, request.inferenceNanos));
+                request.result.complete(new BatchResult(
+                        request.rows,
+                        runner.name(),
+                        runner.version(),
+                        runner.labels(),
+                        request.batchSizes,
+                        request.firstPassNanos - request.submittedNanos,
+                        request.inferenceNanos));
             }
         }
         probabilities.close();

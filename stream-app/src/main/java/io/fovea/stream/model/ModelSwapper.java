@@ -1,14 +1,14 @@
 package io.fovea.stream.model;
 
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import io.fovea.core.runtime.BackgroundPriority;
 import io.fovea.core.store.ModelStore;
 import io.fovea.stream.metrics.StreamMetrics;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +30,7 @@ public final class ModelSwapper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSwapper.class);
 
     /** What became of a request. */
-    public record Outcome(int version, boolean swapped, String reason, double seconds) {
-    }
+    public record Outcome(int version, boolean swapped, String reason, double seconds) {}
 
     private final ModelStore store;
     private final InferenceWorker worker;
@@ -39,17 +38,20 @@ public final class ModelSwapper implements AutoCloseable {
     private final StreamMetrics metrics;
     /** The newest version asked for; a request overtaken by a newer one does nothing. */
     private final AtomicInteger desired = new AtomicInteger(-1);
+
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(() -> {
-            BackgroundPriority.lowerCurrentThread(); // load on CPU time the forward passes leave idle
-            r.run();
-        }, "fovea-model-loader");
+        Thread t = new Thread(
+                () -> {
+                    BackgroundPriority.lowerCurrentThread(); // load on CPU time the forward passes leave idle
+                    r.run();
+                },
+                "fovea-model-loader");
         t.setDaemon(true);
         return t;
     });
 
-    public ModelSwapper(ModelStore store, InferenceWorker worker, Supplier<ModelRunner> current,
-                        StreamMetrics metrics) {
+    public ModelSwapper(
+            ModelStore store, InferenceWorker worker, Supplier<ModelRunner> current, StreamMetrics metrics) {
         this.store = store;
         this.worker = worker;
         this.current = current;
@@ -76,8 +78,13 @@ public final class ModelSwapper implements AutoCloseable {
             ModelRunner replaced = switched.replaced();
             double seconds = (switched.atNanos() - start) / 1e9;
             metrics.modelSwap(true, seconds);
-            LOG.info("Now serving {}@{} (was {}@{}); load and check took {} s", model, version,
-                    replaced.name(), replaced.version(), String.format("%.2f", seconds));
+            LOG.info(
+                    "Now serving {}@{} (was {}@{}); load and check took {} s",
+                    model,
+                    version,
+                    replaced.name(),
+                    replaced.version(),
+                    String.format("%.2f", seconds));
             return new Outcome(version, true, null, seconds);
         } catch (RuntimeException | Error e) {
             // An Error too (say OutOfMemoryError for a version too large to load): it would
@@ -86,8 +93,13 @@ public final class ModelSwapper implements AutoCloseable {
             double seconds = (System.nanoTime() - start) / 1e9;
             String reason = e instanceof Error ? e.toString() : e.getMessage();
             metrics.modelSwap(false, seconds);
-            LOG.warn("Refused {}@{}: {}; {}@{} keeps serving", model, version, reason,
-                    current.get().name(), current.get().version());
+            LOG.warn(
+                    "Refused {}@{}: {}; {}@{} keeps serving",
+                    model,
+                    version,
+                    reason,
+                    current.get().name(),
+                    current.get().version());
             return new Outcome(version, false, reason, seconds);
         }
     }

@@ -39,14 +39,21 @@ public final class ReleaseFollower implements AutoCloseable {
         this.topic = topic;
         this.model = model;
         this.serveVersion = serveVersion;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                // a releases topic made by auto-creation would not be compacted: wait for the real one
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "fovea-release-follower"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        // a releases topic made by auto-creation would not be compacted: wait for the real one
+                        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                        false,
+                        ConsumerConfig.CLIENT_ID_CONFIG,
+                        "fovea-release-follower"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "fovea-release-follower");
         this.thread.setDaemon(true);
     }
@@ -94,7 +101,8 @@ public final class ReleaseFollower implements AutoCloseable {
         while (running) {
             try {
                 List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
                 if (!partitions.isEmpty()) {
                     return partitions;
                 }
@@ -123,7 +131,11 @@ public final class ReleaseFollower implements AutoCloseable {
         try {
             release = FoveaRecords.MODEL_RELEASE.decode(record.value());
         } catch (UndecodableRecordException e) {
-            LOG.warn("Ignoring an unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+            LOG.warn(
+                    "Ignoring an unreadable record at {}-{}@{}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
                     e.getMessage());
             return null;
         }

@@ -14,16 +14,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Builds the Prediction of one image from its row of a batch's probabilities. */
 public final class Predictions {
-    private Predictions() {
-    }
+    private Predictions() {}
 
-    public static Prediction of(ImageEvent event, BatchResult batch, int row, int topK, SourcePosition source,
-                                long queueMillis, Instant now) {
+    public static Prediction of(
+            ImageEvent event,
+            BatchResult batch,
+            int row,
+            int topK,
+            SourcePosition source,
+            long queueMillis,
+            Instant now) {
         INDArray probabilities = batch.probabilities().getRow(row);
         List<String> labels = batch.labels();
-        List<Integer> order = IntStream.range(0, labels.size()).boxed()
+        List<Integer> order = IntStream.range(0, labels.size())
+                .boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> -probabilities.getDouble(i)))
-                .limit(topK).toList();
+                .limit(topK)
+                .toList();
         List<ClassScore> top = new ArrayList<>(order.size());
         for (int index : order) {
             top.add(new ClassScore(index, labels.get(index), probabilities.getFloat(index)));

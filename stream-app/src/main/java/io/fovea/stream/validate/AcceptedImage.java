@@ -4,5 +4,4 @@ import io.fovea.avro.ImageEvent;
 import io.fovea.core.image.RgbImage;
 
 /** An input record that passed validation: the event and its decoded pixels. */
-public record AcceptedImage(ImageEvent event, RgbImage image) {
-}
+public record AcceptedImage(ImageEvent event, RgbImage image) {}

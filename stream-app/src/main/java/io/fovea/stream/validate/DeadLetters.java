@@ -23,14 +23,19 @@ public final class DeadLetters {
     static final int KEPT_KEY_BYTES = 1024;
 
     /** A dead letter as forwarded: record key and encoded DeadLetter. */
-    public record Letter(byte[] key, byte[] value, boolean truncated) {
-    }
+    public record Letter(byte[] key, byte[] value, boolean truncated) {}
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
-    public static DeadLetter of(DeadLetterReason reason, String message, String topic, int partition, long offset,
-                                byte[] key, byte[] value, Instant failedAt) {
+    public static DeadLetter of(
+            DeadLetterReason reason,
+            String message,
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value,
+            Instant failedAt) {
         String text = message == null ? reason.name() : message;
         if (text.length() > MAX_MESSAGE_CHARS) {
             text = text.substring(0, MAX_MESSAGE_CHARS) + "... (" + text.length() + " characters)";
@@ -48,8 +53,16 @@ public final class DeadLetters {
     }
 
     /** The letter for {@code key} and {@code value}, whole when it fits {@code limit}, else cut short. */
-    public static Letter fitted(DeadLetterReason reason, String message, String topic, int partition, long offset,
-                                byte[] key, byte[] value, Instant failedAt, RecordLimit limit) {
+    public static Letter fitted(
+            DeadLetterReason reason,
+            String message,
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value,
+            Instant failedAt,
+            RecordLimit limit) {
         DeadLetter letter = of(reason, message, topic, partition, offset, key, value, failedAt);
         byte[] encoded = FoveaRecords.DEAD_LETTER.encode(letter);
         if (limit.fits(key, encoded)) {
@@ -69,7 +82,8 @@ public final class DeadLetters {
         // The key is in the record twice (record key and field): what is left goes to the value.
         int keptValue = value == null ? 0 : value.length;
         do {
-            letter.setValue(value == null ? null : ByteBuffer.wrap(value, 0, keptValue).slice());
+            letter.setValue(
+                    value == null ? null : ByteBuffer.wrap(value, 0, keptValue).slice());
             encoded = FoveaRecords.DEAD_LETTER.encode(letter);
             keptValue -= Math.max(1, limit.excess(keptKey, encoded));
         } while (!limit.fits(keptKey, encoded) && keptValue >= 0);

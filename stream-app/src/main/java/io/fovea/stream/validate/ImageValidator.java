@@ -1,14 +1,14 @@
 package io.fovea.stream.validate;
 
-import java.util.Arrays;
 import io.fovea.avro.DeadLetterReason;
 import io.fovea.avro.ImageEvent;
+import io.fovea.avro.PixelFormat;
 import io.fovea.core.image.ImageDecoder;
 import io.fovea.core.image.InvalidImageException;
 import io.fovea.core.image.RgbImage;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.schemas.serde.UndecodableRecordException;
-import io.fovea.avro.PixelFormat;
+import java.util.Arrays;
 
 /**
  * Turns a record value into an {@link AcceptedImage} or refuses it with a dead-letter reason:
@@ -26,8 +26,10 @@ public final class ImageValidator {
     /** @throws RejectedRecordException with the reason to dead-letter the record under */
     public AcceptedImage validate(byte[] value) {
         if (value != null && value.length > maxPayloadBytes) {
-            throw new RejectedRecordException(DeadLetterReason.PAYLOAD_TOO_LARGE,
-                    value.length + " bytes is over the limit of " + maxPayloadBytes, null);
+            throw new RejectedRecordException(
+                    DeadLetterReason.PAYLOAD_TOO_LARGE,
+                    value.length + " bytes is over the limit of " + maxPayloadBytes,
+                    null);
         }
         ImageEvent event;
         try {
@@ -38,8 +40,8 @@ public final class ImageValidator {
         byte[] pixels = new byte[event.getPixels().remaining()];
         event.getPixels().duplicate().get(pixels);
         try {
-            RgbImage image = decoder.decode(event.getPixelFormat(), event.getWidth(), event.getHeight(),
-                    event.getChannels(), pixels);
+            RgbImage image = decoder.decode(
+                    event.getPixelFormat(), event.getWidth(), event.getHeight(), event.getChannels(), pixels);
             return new AcceptedImage(event, image);
         } catch (InvalidImageException e) {
             throw new RejectedRecordException(e.reason(), "image " + event.getId() + ": " + e.getMessage(), e);
@@ -55,8 +57,10 @@ public final class ImageValidator {
         if (e.reason() == DeadLetterReason.MALFORMED_AVRO) {
             Integer index = PixelFormatProbe.pixelFormatIndex(value);
             if (index != null && (index < 0 || index >= PixelFormat.values().length)) {
-                return new RejectedRecordException(DeadLetterReason.UNKNOWN_PIXEL_FORMAT, "pixel format index " + index
-                        + " is not one of " + Arrays.toString(PixelFormat.values()), e);
+                return new RejectedRecordException(
+                        DeadLetterReason.UNKNOWN_PIXEL_FORMAT,
+                        "pixel format index " + index + " is not one of " + Arrays.toString(PixelFormat.values()),
+                        e);
             }
         }
         return new RejectedRecordException(e.reason(), e.getMessage(), e);

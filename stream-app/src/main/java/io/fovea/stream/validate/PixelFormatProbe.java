@@ -16,8 +16,7 @@ import org.apache.avro.io.DecoderFactory;
 final class PixelFormatProbe {
     static final Schema RELAXED = relaxed();
 
-    private PixelFormatProbe() {
-    }
+    private PixelFormatProbe() {}
 
     private static Schema relaxed() {
         Schema original = ImageEvent.getClassSchema();
@@ -34,8 +33,12 @@ final class PixelFormatProbe {
         if (value == null || value.length <= SingleObjectEncoding.HEADER_LENGTH) {
             return null;
         }
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(value, SingleObjectEncoding.HEADER_LENGTH,
-                value.length - SingleObjectEncoding.HEADER_LENGTH, null);
+        BinaryDecoder decoder = DecoderFactory.get()
+                .binaryDecoder(
+                        value,
+                        SingleObjectEncoding.HEADER_LENGTH,
+                        value.length - SingleObjectEncoding.HEADER_LENGTH,
+                        null);
         try {
             GenericRecord record = new GenericDatumReader<GenericRecord>(RELAXED).read(null, decoder);
             return decoder.isEnd() ? (Integer) record.get("pixelFormat") : null;

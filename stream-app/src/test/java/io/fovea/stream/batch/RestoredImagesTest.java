@@ -13,8 +13,8 @@ import io.fovea.stream.FakeModel;
 import io.fovea.stream.FoveaTopology;
 import io.fovea.stream.TestImages;
 import io.fovea.stream.limits.SizeBudget;
-import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.metrics.StreamMetrics;
+import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.ModelSlot;
 import io.fovea.stream.validate.ImageValidator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -40,8 +40,9 @@ class RestoredImagesTest {
         MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(0);
         KeyValueStore<Long, byte[]> store = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(FoveaTopology.PENDING_STORE), Serdes.Long(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
+                        Stores.inMemoryKeyValueStore(FoveaTopology.PENDING_STORE), Serdes.Long(), Serdes.ByteArray())
+                .withLoggingDisabled()
+                .build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         // held before a restart, when the payload limit was generous
@@ -51,16 +52,27 @@ class RestoredImagesTest {
 
         StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
         try (InferenceWorker worker = new InferenceWorker(new ModelSlot(new FakeModel(1)), 4, metrics)) {
-            ClassifyProcessor processor = new ClassifyProcessor(new ClassifyProcessor.Settings(Topics.IMAGES,
-                    FoveaTopology.PENDING_STORE, 4, Duration.ofMillis(10), 2, new ImageValidator(10, 10_000), SizeBudget.atKafkaDefaults(),
-                    worker, metrics));
+            ClassifyProcessor processor = new ClassifyProcessor(new ClassifyProcessor.Settings(
+                    Topics.IMAGES,
+                    FoveaTopology.PENDING_STORE,
+                    4,
+                    Duration.ofMillis(10),
+                    2,
+                    new ImageValidator(10, 10_000),
+                    SizeBudget.atKafkaDefaults(),
+                    worker,
+                    metrics));
             processor.init(context); // must not throw
             context.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
 
-            List<MockProcessorContext.CapturedForward<? extends byte[], ? extends byte[]>> forwarded = context.forwarded();
+            List<MockProcessorContext.CapturedForward<? extends byte[], ? extends byte[]>> forwarded =
+                    context.forwarded();
             assertEquals(1, forwarded.size());
-            assertEquals(ClassifyProcessor.DEAD_LETTERS_SINK, forwarded.get(0).childName().orElseThrow());
-            DeadLetter letter = FoveaRecords.DEAD_LETTER.decode(forwarded.get(0).record().value());
+            assertEquals(
+                    ClassifyProcessor.DEAD_LETTERS_SINK,
+                    forwarded.get(0).childName().orElseThrow());
+            DeadLetter letter =
+                    FoveaRecords.DEAD_LETTER.decode(forwarded.get(0).record().value());
             assertEquals(DeadLetterReason.PAYLOAD_TOO_LARGE, letter.getReason());
             assertEquals(7L, letter.getSourceOffset());
             assertTrue(letter.getMessage().startsWith("refused on restore:"), letter.getMessage());

@@ -19,9 +19,20 @@ class StreamConfigTest {
     @Test
     void fileThenEnvironmentThenFlagsEachOverrideTheLast() throws IOException {
         Path file = dir.resolve("fovea.properties");
-        Files.writeString(file, "bootstrap.servers=file:1\nmax.batch.size=8\nmax.batch.wait.ms=20\ntop.k=4\nkafka.num.standby.replicas=1\n");
-        StreamConfig config = StreamConfig.load(file,
-                Map.of("FOVEA_MAX_BATCH_SIZE", "16", "FOVEA_MAX_BATCH_WAIT_MS", "30", "FOVEA_KAFKA_REPLICATION_FACTOR", "3", "PATH", "/bin"),
+        Files.writeString(
+                file,
+                "bootstrap.servers=file:1\nmax.batch.size=8\nmax.batch.wait.ms=20\ntop.k=4\nkafka.num.standby.replicas=1\n");
+        StreamConfig config = StreamConfig.load(
+                file,
+                Map.of(
+                        "FOVEA_MAX_BATCH_SIZE",
+                        "16",
+                        "FOVEA_MAX_BATCH_WAIT_MS",
+                        "30",
+                        "FOVEA_KAFKA_REPLICATION_FACTOR",
+                        "3",
+                        "PATH",
+                        "/bin"),
                 Map.of("max.batch.size", "64"));
         assertEquals(64, config.getInt(StreamConfig.MAX_BATCH_SIZE));
         assertEquals(30, config.getLong(StreamConfig.MAX_BATCH_WAIT_MS));
@@ -37,14 +48,23 @@ class StreamConfigTest {
     @Test
     void mistakesAreClearErrors() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> StreamConfig.of(Map.of()))
-                .getMessage().startsWith("bootstrap.servers is required"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> StreamConfig.of(Map.of("bootstrap.servers", "x", "max.bach.size", "3"))).getMessage()
+                .getMessage()
+                .startsWith("bootstrap.servers is required"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> StreamConfig.of(Map.of("bootstrap.servers", "x", "max.bach.size", "3")))
+                .getMessage()
                 .startsWith("unknown setting 'max.bach.size'"));
-        assertEquals("max.batch.size must be a whole number, got 'many'", assertThrows(IllegalArgumentException.class,
-                () -> StreamConfig.of(Map.of("bootstrap.servers", "x", "max.batch.size", "many"))).getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> StreamConfig.of(Map.of("bootstrap.servers", "x", "processing.guarantee", "exactly_once"))).getMessage()
+        assertEquals(
+                "max.batch.size must be a whole number, got 'many'",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> StreamConfig.of(Map.of("bootstrap.servers", "x", "max.batch.size", "many")))
+                        .getMessage());
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> StreamConfig.of(Map.of("bootstrap.servers", "x", "processing.guarantee", "exactly_once")))
+                .getMessage()
                 .contains("exactly_once_v2 or at_least_once"));
     }
 

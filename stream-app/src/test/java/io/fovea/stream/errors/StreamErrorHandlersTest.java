@@ -58,12 +58,16 @@ class StreamErrorHandlersTest {
 
     @BeforeEach
     void routing() {
-        configs = Map.of(ErrorRouting.CONFIG_KEY, new ErrorRouting(DLQ, new RecordLimit(DLQ, 1_048_588, 1_048_576),
-                new StreamMetrics(registry, 10)));
+        configs = Map.of(
+                ErrorRouting.CONFIG_KEY,
+                new ErrorRouting(DLQ, new RecordLimit(DLQ, 1_048_588, 1_048_576), new StreamMetrics(registry, 10)));
     }
 
     private double count(String handler, String outcome) {
-        var counter = registry.find("fovea.stream.errors").tag("handler", handler).tag("outcome", outcome).counter();
+        var counter = registry.find("fovea.stream.errors")
+                .tag("handler", handler)
+                .tag("outcome", outcome)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -77,7 +81,8 @@ class StreamErrorHandlersTest {
     void aPredictionTooLargeForItsTopicBecomesADeadLetterOfTheInput() {
         ProductionErrors handler = new ProductionErrors();
         handler.configure(configs);
-        ProductionExceptionHandler.Response response = handler.handleError(INPUT,
+        ProductionExceptionHandler.Response response = handler.handleError(
+                INPUT,
                 new ProducerRecord<>("fovea.predictions", new byte[10], new byte[2_000_000]),
                 new RecordTooLargeException("too large"));
         assertEquals(ProductionExceptionHandler.Result.RESUME, response.result());
@@ -86,20 +91,25 @@ class StreamErrorHandlersTest {
         assertEquals(77, letter.getSourceOffset());
         assertEquals(3, letter.getSourcePartition());
         assertEquals(1.0, count("production", "dead_lettered"));
-        assertEquals(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), letter.getValue(), "the input, whole: it is small");
+        assertEquals(
+                java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), letter.getValue(), "the input, whole: it is small");
     }
 
     @Test
     void aDeadLetterTooLargeForItsTopicIsCutToTheMinimumAndOnlyThenFatal() {
         ProductionErrors handler = new ProductionErrors();
         handler.configure(configs);
-        ProductionExceptionHandler.Response cut = handler.handleError(INPUT,
-                new ProducerRecord<>(DLQ, new byte[4], new byte[500_000]), new RecordTooLargeException("lowered"));
+        ProductionExceptionHandler.Response cut = handler.handleError(
+                INPUT,
+                new ProducerRecord<>(DLQ, new byte[4], new byte[500_000]),
+                new RecordTooLargeException("lowered"));
         assertEquals(ProductionExceptionHandler.Result.RESUME, cut.result());
         ProducerRecord<byte[], byte[]> minimal = cut.deadLetterQueueRecords().get(0);
         assertTrue(minimal.value().length <= SizeBudget.MIN_DEAD_LETTER_BYTES);
-        assertEquals(ProductionExceptionHandler.Result.FAIL,
-                handler.handleError(INPUT, minimal, new RecordTooLargeException("still")).result(),
+        assertEquals(
+                ProductionExceptionHandler.Result.FAIL,
+                handler.handleError(INPUT, minimal, new RecordTooLargeException("still"))
+                        .result(),
                 "a topic that refuses even that cannot be helped by skipping");
     }
 
@@ -107,12 +117,20 @@ class StreamErrorHandlersTest {
     void aMissingAclOrAChangelogRecordTooLargeStopsServeAndIsCounted() {
         ProductionErrors handler = new ProductionErrors();
         handler.configure(configs);
-        assertEquals(ProductionExceptionHandler.Result.FAIL, handler.handleError(INPUT,
-                new ProducerRecord<>("fovea.predictions", new byte[1], new byte[1]),
-                new TopicAuthorizationException("denied")).result());
-        assertEquals(ProductionExceptionHandler.Result.FAIL, handler.handleError(INPUT,
-                new ProducerRecord<>("app-pending-images-changelog", new byte[8], new byte[2_000_000]),
-                new RecordTooLargeException("too large")).result());
+        assertEquals(
+                ProductionExceptionHandler.Result.FAIL,
+                handler.handleError(
+                                INPUT,
+                                new ProducerRecord<>("fovea.predictions", new byte[1], new byte[1]),
+                                new TopicAuthorizationException("denied"))
+                        .result());
+        assertEquals(
+                ProductionExceptionHandler.Result.FAIL,
+                handler.handleError(
+                                INPUT,
+                                new ProducerRecord<>("app-pending-images-changelog", new byte[8], new byte[2_000_000]),
+                                new RecordTooLargeException("too large"))
+                        .result());
         assertEquals(2.0, count("production", "fatal"));
         assertTrue(ProductionErrors.whatToDo("fovea.predictions", new TopicAuthorizationException("x"))
                 .contains("WRITE on topic fovea.predictions"));
@@ -122,8 +140,10 @@ class StreamErrorHandlersTest {
     void aRecordWhoseProcessingThrowsIsDeadLetteredWithItsOriginalBytes() {
         ProcessingErrors handler = new ProcessingErrors();
         handler.configure(configs);
-        ProcessingExceptionHandler.Response response = handler.handleError(INPUT,
-                new Record<>(INPUT.sourceRawKey(), INPUT.sourceRawValue(), 0), new IllegalStateException("a defect"));
+        ProcessingExceptionHandler.Response response = handler.handleError(
+                INPUT,
+                new Record<>(INPUT.sourceRawKey(), INPUT.sourceRawValue(), 0),
+                new IllegalStateException("a defect"));
         assertEquals(ProcessingExceptionHandler.Result.RESUME, response.result());
         DeadLetter letter = onlyDeadLetter(response.deadLetterQueueRecords());
         assertEquals(DeadLetterReason.PROCESSING_FAILED, letter.getReason());
@@ -136,8 +156,8 @@ class StreamErrorHandlersTest {
     void aFailedPunctuationIsCountedAndTheNextOneTriesAgain() {
         ProcessingErrors handler = new ProcessingErrors();
         handler.configure(configs);
-        ProcessingExceptionHandler.Response response = handler.handleError(new Context(null, 0, -1, null, null), null,
-                new IllegalStateException("punctuation"));
+        ProcessingExceptionHandler.Response response = handler.handleError(
+                new Context(null, 0, -1, null, null), null, new IllegalStateException("punctuation"));
         assertEquals(ProcessingExceptionHandler.Result.RESUME, response.result());
         assertTrue(response.deadLetterQueueRecords().isEmpty());
         assertEquals(1.0, count("processing", "skipped_punctuation"));

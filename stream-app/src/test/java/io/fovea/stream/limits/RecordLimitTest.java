@@ -17,8 +17,12 @@ class RecordLimitTest {
         int[] sizes = {0, 1, 63, 64, 127, 128, 8191, 8192, 16383, 16384, 1_048_300, 1_048_480};
         for (int key : new int[] {-1, 0, 8, 300}) {
             for (int value : sizes) {
-                int producer = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE,
-                        CompressionType.NONE, key < 0 ? null : new byte[key], new byte[value], new Header[0]);
+                int producer = AbstractRecords.estimateSizeInBytesUpperBound(
+                        RecordBatch.CURRENT_MAGIC_VALUE,
+                        CompressionType.NONE,
+                        key < 0 ? null : new byte[key],
+                        new byte[value],
+                        new Header[0]);
                 assertEquals(producer, RecordLimit.recordSize(key, value), "key " + key + ", value " + value);
             }
         }

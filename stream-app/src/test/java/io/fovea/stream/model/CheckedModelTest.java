@@ -40,11 +40,26 @@ class CheckedModelTest {
         TinyBundles.publish(store, "bad", 1);
         Path manifestFile = store.versionDir("bad", 1).resolve(BundleManifest.FILE_NAME);
         BundleManifest m = Json.read(manifestFile, BundleManifest.class);
-        Json.write(manifestFile, new BundleManifest(m.name(), m.version(), m.createdAt(), m.architecture(), m.weights(),
-                List.of("a", "b", "c"), m.preprocessing(), m.modelFiles(), m.sha256(), m.training(), m.data(), m.metrics(),
-                m.codeVersion()));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Dl4jModelRunner.checked(store.load("bad", 1)));
-        assertTrue(e.getMessage().startsWith("bad@1 refused: outputs [4, 10] for 4 images, but the bundle has 3 labels"),
+        Json.write(
+                manifestFile,
+                new BundleManifest(
+                        m.name(),
+                        m.version(),
+                        m.createdAt(),
+                        m.architecture(),
+                        m.weights(),
+                        List.of("a", "b", "c"),
+                        m.preprocessing(),
+                        m.modelFiles(),
+                        m.sha256(),
+                        m.training(),
+                        m.data(),
+                        m.metrics(),
+                        m.codeVersion()));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> Dl4jModelRunner.checked(store.load("bad", 1)));
+        assertTrue(
+                e.getMessage().startsWith("bad@1 refused: outputs [4, 10] for 4 images, but the bundle has 3 labels"),
                 e.getMessage());
     }
 }

@@ -35,7 +35,6 @@ class InferenceWorkerTest {
         return images;
     }
 
-
     /** A model that runs one forward pass per permit, so a test can hold the model busy. */
     private static final class Gated implements io.fovea.stream.model.ModelRunner {
         final FakeModel fake;
@@ -85,7 +84,8 @@ class InferenceWorkerTest {
     }
 
     @Test
-    void submissionsWaitingForTheModelFillTheNextPassAndOneThatDoesNotFitWholeIsFinishedByTheFollowingPass() throws Exception {
+    void submissionsWaitingForTheModelFillTheNextPassAndOneThatDoesNotFitWholeIsFinishedByTheFollowingPass()
+            throws Exception {
         FakeModel fake = new FakeModel(1);
         Gated gated = new Gated(fake);
         try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 8, metrics())) {
@@ -106,7 +106,8 @@ class InferenceWorkerTest {
             assertEquals(1, split.batchSize(1));
             // each submission gets its own rows back, in order, also across passes
             assertEquals(4, b.get().probabilities().rows());
-            assertEquals((20 + 1) % 4, b.get().probabilities().getRow(1).argMax().getInt(0));
+            assertEquals(
+                    (20 + 1) % 4, b.get().probabilities().getRow(1).argMax().getInt(0));
             assertEquals(2, split.probabilities().rows());
             assertEquals(30 % 4, split.probabilities().getRow(0).argMax().getInt(0));
             assertEquals((30 + 1) % 4, split.probabilities().getRow(1).argMax().getInt(0));
@@ -159,8 +160,8 @@ class InferenceWorkerTest {
             assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS)); // 4 in the model, 2 carried
             // more keeps arriving; filled passes would end mid-submission again and again, and the
             // swap, which waits for a pass that ends on a submission's edge, would wait on and on
-            List<CompletableFuture<BatchResult>> later = List.of(worker.submit(images(3, 10)),
-                    worker.submit(images(3, 20)), worker.submit(images(3, 30)));
+            List<CompletableFuture<BatchResult>> later =
+                    List.of(worker.submit(images(3, 10)), worker.submit(images(3, 20)), worker.submit(images(3, 30)));
             CompletableFuture<InferenceWorker.Switched> swap = worker.swap(v2);
             gated.permits.release(2);
 
@@ -192,7 +193,8 @@ class InferenceWorkerTest {
             assertThrows(ExecutionException.class, () -> split.get(10, TimeUnit.SECONDS));
             fake.fail = false;
             gated.permits.release(1);
-            assertEquals(1, worker.submit(images(1, 0)).get(10, TimeUnit.SECONDS).modelVersion());
+            assertEquals(
+                    1, worker.submit(images(1, 0)).get(10, TimeUnit.SECONDS).modelVersion());
         }
     }
 

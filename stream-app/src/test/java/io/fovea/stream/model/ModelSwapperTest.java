@@ -24,8 +24,8 @@ class ModelSwapperTest {
 
     /** A store whose every load fails with {@code failure}. */
     private static ModelStore failingWith(Throwable failure) {
-        return (ModelStore) Proxy.newProxyInstance(ModelStore.class.getClassLoader(), new Class<?>[] {ModelStore.class},
-                (proxy, method, args) -> {
+        return (ModelStore) Proxy.newProxyInstance(
+                ModelStore.class.getClassLoader(), new Class<?>[] {ModelStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("load")) {
                         throw failure;
                     }
@@ -39,13 +39,18 @@ class ModelSwapperTest {
         StreamMetrics metrics = new StreamMetrics(registry, 10);
         ModelSlot slot = new ModelSlot(new FakeModel(1));
         try (InferenceWorker worker = new InferenceWorker(slot, 4, metrics);
-             ModelSwapper swapper = new ModelSwapper(failingWith(new OutOfMemoryError("Cannot allocate 4 GB")),
-                     worker, slot::get, metrics)) {
+                ModelSwapper swapper = new ModelSwapper(
+                        failingWith(new OutOfMemoryError("Cannot allocate 4 GB")), worker, slot::get, metrics)) {
             ModelSwapper.Outcome outcome = swapper.request("fake", 2).get(30, TimeUnit.SECONDS);
 
             assertFalse(outcome.swapped());
             assertTrue(outcome.reason().contains("OutOfMemoryError: Cannot allocate 4 GB"), outcome.reason());
-            assertEquals(1.0, registry.get("fovea.model.swaps").tag("result", "refused").counter().count());
+            assertEquals(
+                    1.0,
+                    registry.get("fovea.model.swaps")
+                            .tag("result", "refused")
+                            .counter()
+                            .count());
             List<RgbImage> one = List.of(new RgbImage(2, 2, new byte[12]));
             assertEquals(1, worker.classify(one).modelVersion());
         }

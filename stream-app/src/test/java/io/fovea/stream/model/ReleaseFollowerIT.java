@@ -40,7 +40,8 @@ class ReleaseFollowerIT {
             Thread.sleep(1500); // it looks the topic up, finds no partitions, and must not give up
             TopicCreator.ensure(bootstrap, topic, 1, true);
             try (ReleasePublisher publisher = new ReleasePublisher(bootstrap, topic)) {
-                publisher.send(ReleasePublisher.of(store.manifest("m", 2), store.uri("m", 2), ReleaseAction.PROMOTED, 1));
+                publisher.send(
+                        ReleasePublisher.of(store.manifest("m", 2), store.uri("m", 2), ReleaseAction.PROMOTED, 1));
             }
             assertEquals(2, told.poll(30, TimeUnit.SECONDS));
             // and the topic was not auto-created behind our back as an uncompacted one

@@ -35,8 +35,8 @@ class DeadLettersTest {
     @Test
     void aLetterThatFitsKeepsTheOriginalWhole() {
         byte[] value = random(1000);
-        DeadLetters.Letter letter = DeadLetters.fitted(DeadLetterReason.CORRUPT_IMAGE, "bad", "in", 1, 2,
-                "k".getBytes(), value, T, DEFAULTS);
+        DeadLetters.Letter letter = DeadLetters.fitted(
+                DeadLetterReason.CORRUPT_IMAGE, "bad", "in", 1, 2, "k".getBytes(), value, T, DEFAULTS);
         assertFalse(letter.truncated());
         DeadLetter decoded = FoveaRecords.DEAD_LETTER.decode(letter.value());
         assertFalse(decoded.getTruncated());
@@ -49,11 +49,12 @@ class DeadLettersTest {
     void aLetterTooLargeForTheTopicKeepsAsMuchAsFitsWithTheOriginalsLengthAndSha256() {
         byte[] key = "junk".getBytes();
         byte[] value = random(1_048_500);
-        DeadLetters.Letter letter = DeadLetters.fitted(DeadLetterReason.NOT_SINGLE_OBJECT_AVRO, "not Avro", "in", 0, 9,
-                key, value, T, DEFAULTS);
+        DeadLetters.Letter letter = DeadLetters.fitted(
+                DeadLetterReason.NOT_SINGLE_OBJECT_AVRO, "not Avro", "in", 0, 9, key, value, T, DEFAULTS);
         assertTrue(letter.truncated());
         assertTrue(DEFAULTS.fits(letter.key(), letter.value()), "fits the topic");
-        assertTrue(DEFAULTS.excess(letter.key(), Arrays.copyOf(letter.value(), letter.value().length + 40)) > 0,
+        assertTrue(
+                DEFAULTS.excess(letter.key(), Arrays.copyOf(letter.value(), letter.value().length + 40)) > 0,
                 "and keeps all but a few bytes of what would fit");
         DeadLetter decoded = FoveaRecords.DEAD_LETTER.decode(letter.value());
         assertTrue(decoded.getTruncated());
@@ -68,8 +69,8 @@ class DeadLettersTest {
     @Test
     void aHugeKeyIsCutShortToo() {
         byte[] key = random(2_000_000);
-        DeadLetters.Letter letter = DeadLetters.fitted(DeadLetterReason.PAYLOAD_TOO_LARGE, "big", "in", 0, 1, key,
-                random(10), T, DEFAULTS);
+        DeadLetters.Letter letter =
+                DeadLetters.fitted(DeadLetterReason.PAYLOAD_TOO_LARGE, "big", "in", 0, 1, key, random(10), T, DEFAULTS);
         assertTrue(letter.truncated());
         assertEquals(DeadLetters.KEPT_KEY_BYTES, letter.key().length);
         DeadLetter decoded = FoveaRecords.DEAD_LETTER.decode(letter.value());
@@ -80,9 +81,13 @@ class DeadLettersTest {
 
     @Test
     void aMessageQuotingALongIdIsCutShort() {
-        DeadLetter letter = DeadLetters.of(DeadLetterReason.CORRUPT_IMAGE, "image " + "x".repeat(500_000) + ": bad",
-                "in", 0, 1, null, null, T);
-        assertTrue(letter.getMessage().length() < DeadLetters.MAX_MESSAGE_CHARS + 40, "" + letter.getMessage().length());
-        assertTrue(letter.getMessage().endsWith("(500011 characters)"), letter.getMessage().substring(1000));
+        DeadLetter letter = DeadLetters.of(
+                DeadLetterReason.CORRUPT_IMAGE, "image " + "x".repeat(500_000) + ": bad", "in", 0, 1, null, null, T);
+        assertTrue(
+                letter.getMessage().length() < DeadLetters.MAX_MESSAGE_CHARS + 40,
+                "" + letter.getMessage().length());
+        assertTrue(
+                letter.getMessage().endsWith("(500011 characters)"),
+                letter.getMessage().substring(1000));
     }
 }

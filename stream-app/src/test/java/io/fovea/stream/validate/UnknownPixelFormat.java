@@ -13,8 +13,7 @@ import org.apache.avro.io.EncoderFactory;
 
 /** Bytes of an ImageEvent, under ImageEvent's fingerprint, whose pixel format index is one no version defines. */
 public final class UnknownPixelFormat {
-    private UnknownPixelFormat() {
-    }
+    private UnknownPixelFormat() {}
 
     public static byte[] encode(ImageEvent event, int formatIndex) {
         GenericRecord relaxed = new GenericData.Record(PixelFormatProbe.RELAXED);

@@ -23,8 +23,13 @@ public final class ImageBatches {
     private final Random random;
 
     /** @param augmenter null for none (validation, test, feature extraction) */
-    public ImageBatches(LabelledImages data, ImagePreprocessor preprocessor, int numClasses, int batchSize,
-                        Augmenter augmenter, long seed) {
+    public ImageBatches(
+            LabelledImages data,
+            ImagePreprocessor preprocessor,
+            int numClasses,
+            int batchSize,
+            Augmenter augmenter,
+            long seed) {
         this.data = data;
         this.preprocessor = preprocessor;
         this.numClasses = numClasses;
@@ -39,7 +44,8 @@ public final class ImageBatches {
 
     /** One pass over the data; a new random order per call when {@code shuffle}. */
     public Iterator<DataSet> epoch(boolean shuffle) {
-        List<Integer> order = new ArrayList<>(IntStream.range(0, data.size()).boxed().toList());
+        List<Integer> order =
+                new ArrayList<>(IntStream.range(0, data.size()).boxed().toList());
         if (shuffle) {
             Collections.shuffle(order, random);
         }

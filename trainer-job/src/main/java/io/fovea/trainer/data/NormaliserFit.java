@@ -5,8 +5,7 @@ import io.fovea.core.preprocess.Preprocessing;
 
 /** Per-channel mean and standard deviation of the training images, for models trained from random weights. */
 public final class NormaliserFit {
-    private NormaliserFit() {
-    }
+    private NormaliserFit() {}
 
     public static Preprocessing fit(LabelledImages train, int inputSize) {
         double[] sum = new double[3];

@@ -9,6 +9,9 @@ import java.util.Map;
  *
  * @param description what the manifest records about the data: sources, sizes, fingerprint
  */
-public record TrainingData(LabelledImages train, LabelledImages validation, LabelledImages test,
-                           List<String> labels, Map<String, Object> description) {
-}
+public record TrainingData(
+        LabelledImages train,
+        LabelledImages validation,
+        LabelledImages test,
+        List<String> labels,
+        Map<String, Object> description) {}

@@ -1,6 +1,5 @@
 package io.fovea.trainer.data;
 
-import java.util.Collections;
 import io.fovea.core.bundle.Sha256;
 import io.fovea.core.dataset.CifarBinaryDataset;
 import io.fovea.core.dataset.Dataset;
@@ -14,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,20 +37,22 @@ public final class TrainingDataLoader {
      * @param limit        use at most this many training images (chosen at random with the seed)
      * @param testLimit    evaluate on at most this many test images (the first ones)
      */
-    public TrainingData load(Path dataPath, Path testPath, double validationFraction, int limit, int testLimit, long seed) {
+    public TrainingData load(
+            Path dataPath, Path testPath, double validationFraction, int limit, int testLimit, long seed) {
         if (!(validationFraction > 0 && validationFraction < 1)) {
-            throw new IllegalArgumentException("validation fraction must be between 0 and 1, got " + validationFraction);
+            throw new IllegalArgumentException(
+                    "validation fraction must be between 0 and 1, got " + validationFraction);
         }
         Dataset trainSet = openTraining(dataPath);
         if (trainSet.labels().size() < 2) {
-            throw new DatasetException(dataPath, "has only one class (" + trainSet.labels().get(0)
-                    + "); a classifier needs at least two");
+            throw new DatasetException(
+                    dataPath, "has only one class (" + trainSet.labels().get(0) + "); a classifier needs at least two");
         }
         Path testSource = testPath != null ? testPath : defaultTestBatch(dataPath);
         Dataset testSet = testSource == null ? null : Dataset.open(testSource);
         if (testSet != null && !testSet.labels().equals(trainSet.labels())) {
-            throw new DatasetException(testSource, "has classes " + testSet.labels() + " but the training data has "
-                    + trainSet.labels());
+            throw new DatasetException(
+                    testSource, "has classes " + testSet.labels() + " but the training data has " + trainSet.labels());
         }
 
         LabelledImages all = read(trainSet, Integer.MAX_VALUE, dataPath);
@@ -69,7 +71,9 @@ public final class TrainingDataLoader {
         description.put("sha256", Sha256.of(sourceFiles(dataPath, trainSet)));
         description.put("train_images", train.size());
         description.put("validation_images", validation.size());
-        description.put("test_source", testSource == null ? null : testSource.toAbsolutePath().toString());
+        description.put(
+                "test_source",
+                testSource == null ? null : testSource.toAbsolutePath().toString());
         description.put("test_images", test == null ? 0 : test.size());
         description.put("split_seed", seed);
         return new TrainingData(train, validation, test, trainSet.labels(), description);
@@ -82,9 +86,11 @@ public final class TrainingDataLoader {
         if (Files.isRegularFile(dataPath) && dataPath.getFileName().toString().equals(CIFAR_TEST_BATCH)) {
             throw new DatasetException(dataPath, "is the held-out test batch; train on data_batch_*.bin");
         }
-        if (Files.isDirectory(dataPath) && !CifarBinaryDataset.batchFiles(dataPath).isEmpty()) {
+        if (Files.isDirectory(dataPath)
+                && !CifarBinaryDataset.batchFiles(dataPath).isEmpty()) {
             List<Path> trainFiles = CifarBinaryDataset.batchFiles(dataPath).stream()
-                    .filter(p -> !p.getFileName().toString().equals(CIFAR_TEST_BATCH)).toList();
+                    .filter(p -> !p.getFileName().toString().equals(CIFAR_TEST_BATCH))
+                    .toList();
             if (trainFiles.isEmpty()) {
                 throw new DatasetException(dataPath, "has no training batches (data_batch_*.bin), only the test batch");
             }
@@ -107,7 +113,8 @@ public final class TrainingDataLoader {
                 labels.add(item.label());
             });
         }
-        return new LabelledImages(images, labels.stream().mapToInt(Integer::intValue).toArray());
+        return new LabelledImages(
+                images, labels.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private RgbImage decode(DatasetItem item, Path root) {

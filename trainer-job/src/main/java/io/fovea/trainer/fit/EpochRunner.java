@@ -29,9 +29,14 @@ public final class EpochRunner {
      * @param validation a pass over the validation batches
      * @param images     images per training epoch, for the progress bar
      */
-    public List<EpochLog> run(String phase, ComputationGraph model, int epochs, long images,
-                              Supplier<Iterator<DataSet>> train, Supplier<Iterator<DataSet>> trainProbe,
-                              Supplier<Iterator<DataSet>> validation) {
+    public List<EpochLog> run(
+            String phase,
+            ComputationGraph model,
+            int epochs,
+            long images,
+            Supplier<Iterator<DataSet>> train,
+            Supplier<Iterator<DataSet>> trainProbe,
+            Supplier<Iterator<DataSet>> validation) {
         List<EpochLog> history = new ArrayList<>();
         INDArray best = null;
         double bestLoss = Double.POSITIVE_INFINITY;
@@ -54,10 +59,24 @@ public final class EpochRunner {
             double seconds = (System.nanoTime() - start) / 1e9;
             Scores val = Scores.of(model, validation.get(), labels);
             Scores probe = Scores.of(model, trainProbe.get(), labels);
-            history.add(new EpochLog(phase, epoch, lossSum / Math.max(batches, 1), probe.accuracy(),
-                    val.loss(), val.accuracy(), seconds, images / seconds));
-            System.err.printf("%s epoch %d: train loss %.4f acc %.4f | validation loss %.4f acc %.4f | %.0f img/s%n",
-                    phase, epoch, lossSum / Math.max(batches, 1), probe.accuracy(), val.loss(), val.accuracy(), images / seconds);
+            history.add(new EpochLog(
+                    phase,
+                    epoch,
+                    lossSum / Math.max(batches, 1),
+                    probe.accuracy(),
+                    val.loss(),
+                    val.accuracy(),
+                    seconds,
+                    images / seconds));
+            System.err.printf(
+                    "%s epoch %d: train loss %.4f acc %.4f | validation loss %.4f acc %.4f | %.0f img/s%n",
+                    phase,
+                    epoch,
+                    lossSum / Math.max(batches, 1),
+                    probe.accuracy(),
+                    val.loss(),
+                    val.accuracy(),
+                    images / seconds);
             if (val.loss() < bestLoss) {
                 bestLoss = val.loss();
                 best = model.params().dup();

@@ -5,8 +5,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /** Copies parameters between graphs built with the same layer names. */
 public final class GraphParams {
-    private GraphParams() {
-    }
+    private GraphParams() {}
 
     /** Copies every layer of {@code from} that has parameters into the same-named layer of {@code to}. */
     public static void copyByName(ComputationGraph from, ComputationGraph to) {

@@ -12,8 +12,16 @@ import java.util.Map;
  * @param fineTuneRate   Adam learning rate while block 5 is unfrozen: lower, so the pretrained filters move gently
  * @param probeImages    training images re-scored after each epoch for the training accuracy curve
  */
-public record TrainSettings(Phase phase, int epochs, int batchSize, double learningRate, double fineTuneRate,
-                            int patience, boolean augment, long seed, int probeImages) {
+public record TrainSettings(
+        Phase phase,
+        int epochs,
+        int batchSize,
+        double learningRate,
+        double fineTuneRate,
+        int patience,
+        boolean augment,
+        long seed,
+        int probeImages) {
 
     public Map<String, Object> asMap() {
         Map<String, Object> map = new LinkedHashMap<>();
@@ -30,7 +38,10 @@ public record TrainSettings(Phase phase, int epochs, int batchSize, double learn
     }
 
     public enum Phase {
-        HEAD, FINETUNE, BOTH, FULL;
+        HEAD,
+        FINETUNE,
+        BOTH,
+        FULL;
 
         public boolean trainsHead() {
             return this == HEAD || this == BOTH;

@@ -1,9 +1,5 @@
 package io.fovea.trainer.fit;
 
-import java.util.HashSet;
-import java.util.Random;
-import java.util.Set;
-import java.util.stream.IntStream;
 import io.fovea.core.console.Progress;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.trainer.data.Augmenter;
@@ -12,9 +8,13 @@ import io.fovea.trainer.data.LabelledImages;
 import io.fovea.trainer.data.TrainingData;
 import io.fovea.trainer.model.Vgg16Architecture;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
@@ -42,7 +42,8 @@ public final class Trainer {
     private final TrainingData data;
     private final EpochRunner runner;
 
-    public Trainer(Vgg16Architecture architecture, TrainSettings settings, ImagePreprocessor preprocessor, TrainingData data) {
+    public Trainer(
+            Vgg16Architecture architecture, TrainSettings settings, ImagePreprocessor preprocessor, TrainingData data) {
         this.architecture = architecture;
         this.settings = settings;
         this.preprocessor = preprocessor;
@@ -81,12 +82,17 @@ public final class Trainer {
         List<DataSet> probeBatches = trainFeatures.getRange(0, probe).batchBy(settings.batchSize());
         List<DataSet> validationBatches = validationFeatures.batchBy(settings.batchSize());
         Random order = new Random(settings.seed());
-        List<EpochLog> history = runner.run("head", head, settings.epochs(), trainFeatures.numExamples(),
+        List<EpochLog> history = runner.run(
+                "head",
+                head,
+                settings.epochs(),
+                trainFeatures.numExamples(),
                 () -> {
                     trainFeatures.shuffle(order.nextLong());
                     return trainFeatures.batchBy(settings.batchSize()).iterator();
                 },
-                probeBatches::iterator, validationBatches::iterator);
+                probeBatches::iterator,
+                validationBatches::iterator);
         GraphParams.copyByName(head, model);
         return history;
     }
@@ -104,7 +110,8 @@ public final class Trainer {
                 bar.stepBy(batch.numExamples());
             }
         }
-        return new DataSet(Nd4j.concat(0, features.toArray(INDArray[]::new)), Nd4j.concat(0, labels.toArray(INDArray[]::new)));
+        return new DataSet(
+                Nd4j.concat(0, features.toArray(INDArray[]::new)), Nd4j.concat(0, labels.toArray(INDArray[]::new)));
     }
 
     private List<EpochLog> trainHeadOnImages(ComputationGraph model) {
@@ -112,13 +119,16 @@ public final class Trainer {
     }
 
     private List<EpochLog> fineTune(ComputationGraph model) {
-        return runFrozenUpTo("finetune", model, Vgg16Architecture.LAST_FROZEN_WHEN_FINE_TUNING, settings.fineTuneRate());
+        return runFrozenUpTo(
+                "finetune", model, Vgg16Architecture.LAST_FROZEN_WHEN_FINE_TUNING, settings.fineTuneRate());
     }
 
     private List<EpochLog> runFrozenUpTo(String phase, ComputationGraph model, String lastFrozen, double learningRate) {
         ComputationGraph partlyFrozen = new TransferLearning.GraphBuilder(model)
                 .fineTuneConfiguration(new FineTuneConfiguration.Builder()
-                        .updater(new Adam(learningRate)).seed(settings.seed()).build())
+                        .updater(new Adam(learningRate))
+                        .seed(settings.seed())
+                        .build())
                 .setFeatureExtractor(lastFrozen)
                 .build();
         List<EpochLog> history = runOnImages(phase, partlyFrozen);
@@ -129,14 +139,23 @@ public final class Trainer {
     private List<EpochLog> runOnImages(String phase, ComputationGraph model) {
         ImageBatches train = batches(data.train(), settings.augment() ? new Augmenter(settings.seed()) : null);
         int probe = Math.min(settings.probeImages(), data.train().size());
-        LabelledImages probeImages = data.train().subset(IntStream.range(0, probe).toArray());
-        Supplier<Iterator<DataSet>> probeBatches = () -> batches(probeImages, null).epoch(false);
-        return runner.run(phase, model, settings.epochs(), train.size(), () -> train.epoch(true), probeBatches,
+        LabelledImages probeImages =
+                data.train().subset(IntStream.range(0, probe).toArray());
+        Supplier<Iterator<DataSet>> probeBatches =
+                () -> batches(probeImages, null).epoch(false);
+        return runner.run(
+                phase,
+                model,
+                settings.epochs(),
+                train.size(),
+                () -> train.epoch(true),
+                probeBatches,
                 () -> batches(data.validation(), null).epoch(false));
     }
 
     private ImageBatches batches(LabelledImages images, Augmenter augmenter) {
-        return new ImageBatches(images, preprocessor, data.labels().size(), settings.batchSize(), augmenter, settings.seed());
+        return new ImageBatches(
+                images, preprocessor, data.labels().size(), settings.batchSize(), augmenter, settings.seed());
     }
 
     /** Layers trained in the first phase of these settings, for the model description. */
@@ -144,7 +163,8 @@ public final class Trainer {
         Set<String> names = new HashSet<>();
         boolean frozen = phase != TrainSettings.Phase.FULL;
         String lastFrozen = phase == TrainSettings.Phase.FINETUNE
-                ? Vgg16Architecture.LAST_FROZEN_WHEN_FINE_TUNING : Vgg16Architecture.FEATURES;
+                ? Vgg16Architecture.LAST_FROZEN_WHEN_FINE_TUNING
+                : Vgg16Architecture.FEATURES;
         for (int index : model.topologicalSortOrder()) {
             var vertex = model.getVertices()[index];
             if (!frozen && !vertex.isInputVertex()) {

@@ -30,8 +30,7 @@ public final class BackboneWeights {
     public static final String IMAGENET = "imagenet";
     public static final String NONE = "none";
 
-    private BackboneWeights() {
-    }
+    private BackboneWeights() {}
 
     /** @return how the manifest names the weights: {@code imagenet}, {@code none} or {@code file:NAME} */
     public static String apply(String spec, ComputationGraph model) {
@@ -60,11 +59,14 @@ public final class BackboneWeights {
         try {
             return zoo.initPretrained(PretrainedType.IMAGENET);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("ImageNet VGG16 weights are not in the zoo cache " + cache
-                    + " and could not be downloaded (" + rootMessage(e) + "). On a machine without internet, copy "
-                    + new File(zoo.pretrainedUrl(PretrainedType.IMAGENET)).getName() + " from "
-                    + zoo.pretrainedUrl(PretrainedType.IMAGENET) + " to " + cache
-                    + " (DL4J checks its Adler-32 checksum), or pass --weights FILE.", e);
+            throw new IllegalStateException(
+                    "ImageNet VGG16 weights are not in the zoo cache " + cache
+                            + " and could not be downloaded (" + rootMessage(e)
+                            + "). On a machine without internet, copy "
+                            + new File(zoo.pretrainedUrl(PretrainedType.IMAGENET)).getName() + " from "
+                            + zoo.pretrainedUrl(PretrainedType.IMAGENET) + " to " + cache
+                            + " (DL4J checks its Adler-32 checksum), or pass --weights FILE.",
+                    e);
         }
     }
 
@@ -88,8 +90,8 @@ public final class BackboneWeights {
                 return ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
             }
         } catch (Exception e) {
-            throw new IllegalArgumentException("--weights " + file + ": not a readable DL4J zip or Keras .h5: "
-                    + rootMessage(e), e);
+            throw new IllegalArgumentException(
+                    "--weights " + file + ": not a readable DL4J zip or Keras .h5: " + rootMessage(e), e);
         }
     }
 
@@ -97,8 +99,8 @@ public final class BackboneWeights {
         List<Layer> sourceConvs = convolutions(source);
         List<String> names = Vgg16Architecture.convLayerNames();
         if (sourceConvs.size() < names.size()) {
-            throw new IllegalArgumentException(sourceName + " has " + sourceConvs.size()
-                    + " convolution layers; VGG16 has " + names.size());
+            throw new IllegalArgumentException(
+                    sourceName + " has " + sourceConvs.size() + " convolution layers; VGG16 has " + names.size());
         }
         for (int i = 0; i < names.size(); i++) {
             Layer from = sourceConvs.get(i);
@@ -111,7 +113,8 @@ public final class BackboneWeights {
                 var got = from.getParam(key);
                 if (got == null || !Arrays.equals(want.shape(), got.shape())) {
                     throw new IllegalArgumentException(sourceName + ": convolution " + (i + 1) + " (" + names.get(i)
-                            + ") parameter " + key + " has shape " + (got == null ? "none" : Arrays.toString(got.shape()))
+                            + ") parameter " + key + " has shape "
+                            + (got == null ? "none" : Arrays.toString(got.shape()))
                             + ", expected " + Arrays.toString(want.shape()));
                 }
                 to.setParam(key, got.dup());

@@ -12,8 +12,7 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 
 /** A layer table with output shapes and parameter counts, split into trainable and frozen. */
 public final class ModelDescription {
-    private ModelDescription() {
-    }
+    private ModelDescription() {}
 
     /** @param trainable names of the layers trained in the phase described; all others count as frozen */
     public static void print(ComputationGraph graph, InputType input, Set<String> trainable, PrintWriter out) {
@@ -32,9 +31,16 @@ public final class ModelDescription {
             String name = vertex.getVertexName();
             long params = vertex.hasLayer() ? vertex.getLayer().numParams() : 0;
             boolean isTrainable = trainable.contains(name);
-            String type = vertex.hasLayer() ? vertex.getLayer().conf().getLayer().getClass().getSimpleName()
+            String type = vertex.hasLayer()
+                    ? vertex.getLayer().conf().getLayer().getClass().getSimpleName()
                     : vertex.getClass().getSimpleName();
-            out.printf(row, name, type, shape(outputs.get(name)), params, params == 0 ? "" : isTrainable ? "yes" : "frozen");
+            out.printf(
+                    row,
+                    name,
+                    type,
+                    shape(outputs.get(name)),
+                    params,
+                    params == 0 ? "" : isTrainable ? "yes" : "frozen");
             total += params;
             trainableCount += isTrainable ? params : 0;
         }

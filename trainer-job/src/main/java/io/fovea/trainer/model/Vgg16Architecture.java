@@ -36,6 +36,7 @@ public final class Vgg16Architecture {
     public static final String OUTPUT = "predictions";
     /** Fine-tuning trains block 5 and the head; everything up to here stays frozen. */
     public static final String LAST_FROZEN_WHEN_FINE_TUNING = "block4_pool";
+
     private static final int[][] BLOCKS = {{64, 64}, {128, 128}, {256, 256, 256}, {512, 512, 512}, {512, 512, 512}};
     private static final int HEAD_WIDTH = 512;
     /** Keras Dropout(0.3) drops 30%; DL4J's argument is the probability of keeping a unit. */
@@ -70,18 +71,24 @@ public final class Vgg16Architecture {
     }
 
     public ComputationGraphConfiguration whole(double learningRate) {
-        GraphBuilder g = base(learningRate).graphBuilder().addInputs(INPUT).setInputTypes(InputType.convolutional(inputSize, inputSize, 3));
+        GraphBuilder g = base(learningRate)
+                .graphBuilder()
+                .addInputs(INPUT)
+                .setInputTypes(InputType.convolutional(inputSize, inputSize, 3));
         addHead(g, addBackbone(g, INPUT));
         return g.setOutputs(OUTPUT).build();
     }
 
     public ComputationGraphConfiguration backbone() {
-        GraphBuilder g = base(0).graphBuilder().addInputs(INPUT).setInputTypes(InputType.convolutional(inputSize, inputSize, 3));
+        GraphBuilder g =
+                base(0).graphBuilder().addInputs(INPUT).setInputTypes(InputType.convolutional(inputSize, inputSize, 3));
         return g.setOutputs(addBackbone(g, INPUT)).build();
     }
 
     public ComputationGraphConfiguration head(double learningRate) {
-        GraphBuilder g = base(learningRate).graphBuilder().addInputs(INPUT)
+        GraphBuilder g = base(learningRate)
+                .graphBuilder()
+                .addInputs(INPUT)
                 .setInputTypes(InputType.convolutional(featureSize(), featureSize(), 512));
         addHead(g, INPUT);
         return g.setOutputs(OUTPUT).build();
@@ -114,37 +121,74 @@ public final class Vgg16Architecture {
                 previous = addConv(g, "block" + (b + 1) + "_conv" + (c + 1), BLOCKS[b][c], previous);
             }
             String pool = "block" + (b + 1) + "_pool";
-            g.addLayer(pool, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                    .kernelSize(2, 2).stride(2, 2).build(), previous);
+            g.addLayer(
+                    pool,
+                    new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                            .kernelSize(2, 2)
+                            .stride(2, 2)
+                            .build(),
+                    previous);
             previous = pool;
         }
         return previous;
     }
 
     private String addConv(GraphBuilder g, String name, int filters, String input) {
-        ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(3, 3).nOut(filters)
-                .stride(1, 1).convolutionMode(ConvolutionMode.Same);
+        ConvolutionLayer.Builder conv =
+                new ConvolutionLayer.Builder(3, 3).nOut(filters).stride(1, 1).convolutionMode(ConvolutionMode.Same);
         if (variant == Variant.VGG16) {
-            g.addLayer(name, conv.activation(Activation.RELU).weightInit(WeightInit.XAVIER).build(), input);
+            g.addLayer(
+                    name,
+                    conv.activation(Activation.RELU)
+                            .weightInit(WeightInit.XAVIER)
+                            .build(),
+                    input);
             return name;
         }
         // conv -> batch norm -> ReLU. DL4J ignores .activation() on BatchNormalization, so the
         // ReLU is a layer of its own. He initialisation suits ReLU from random weights.
-        g.addLayer(name, conv.activation(Activation.IDENTITY).weightInit(WeightInit.RELU).hasBias(false).build(), input);
+        g.addLayer(
+                name,
+                conv.activation(Activation.IDENTITY)
+                        .weightInit(WeightInit.RELU)
+                        .hasBias(false)
+                        .build(),
+                input);
         g.addLayer(name + "_bn", new BatchNormalization.Builder().build(), name);
-        g.addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "_bn");
+        g.addLayer(
+                name + "_relu",
+                new ActivationLayer.Builder().activation(Activation.RELU).build(),
+                name + "_bn");
         return name + "_relu";
     }
 
     private void addHead(GraphBuilder g, String features) {
-        g.addLayer("fc1", new DenseLayer.Builder().nOut(HEAD_WIDTH).activation(Activation.RELU)
-                        .weightInit(WeightInit.RELU).build(), features)
+        g.addLayer(
+                        "fc1",
+                        new DenseLayer.Builder()
+                                .nOut(HEAD_WIDTH)
+                                .activation(Activation.RELU)
+                                .weightInit(WeightInit.RELU)
+                                .build(),
+                        features)
                 .addLayer("dropout1", new DropoutLayer.Builder(KEEP_PROBABILITY).build(), "fc1")
-                .addLayer("fc2", new DenseLayer.Builder().nOut(HEAD_WIDTH).activation(Activation.RELU)
-                        .weightInit(WeightInit.RELU).build(), "dropout1")
+                .addLayer(
+                        "fc2",
+                        new DenseLayer.Builder()
+                                .nOut(HEAD_WIDTH)
+                                .activation(Activation.RELU)
+                                .weightInit(WeightInit.RELU)
+                                .build(),
+                        "dropout1")
                 .addLayer("dropout2", new DropoutLayer.Builder(KEEP_PROBABILITY).build(), "fc2")
-                .addLayer(OUTPUT, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(numClasses)
-                        .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), "dropout2");
+                .addLayer(
+                        OUTPUT,
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nOut(numClasses)
+                                .activation(Activation.SOFTMAX)
+                                .weightInit(WeightInit.XAVIER)
+                                .build(),
+                        "dropout2");
     }
 
     /** Which VGG16: the plain one that ImageNet weights fit, or one with batch norm for random starts. */

@@ -29,12 +29,16 @@ import org.nd4j.evaluation.classification.Evaluation;
 
 /** The report's pictures, drawn with JFreeChart. */
 public final class Charts {
-    private Charts() {
-    }
+    private Charts() {}
 
     /** Train vs validation of one metric over all epochs of all phases, with the phase changes marked. */
-    public static void curves(List<EpochLog> history, String title, String axis,
-                              ToDoubleFunction<EpochLog> train, ToDoubleFunction<EpochLog> validation, Path file) {
+    public static void curves(
+            List<EpochLog> history,
+            String title,
+            String axis,
+            ToDoubleFunction<EpochLog> train,
+            ToDoubleFunction<EpochLog> validation,
+            Path file) {
         XYSeries trainSeries = new XYSeries("train");
         XYSeries validationSeries = new XYSeries("validation");
         for (int i = 0; i < history.size(); i++) {

@@ -11,14 +11,28 @@ import java.util.Map;
 import org.nd4j.evaluation.classification.Evaluation;
 
 /** A short model card: what the model is, what it was trained on, how well it does, where it fails. */
-public record ModelCard(String name, int version, String architecture, String weights, int inputSize,
-                        String preprocessing, Map<String, Object> training, Map<String, Object> data, String codeVersion) {
+public record ModelCard(
+        String name,
+        int version,
+        String architecture,
+        String weights,
+        int inputSize,
+        String preprocessing,
+        Map<String, Object> training,
+        Map<String, Object> data,
+        String codeVersion) {
 
     void write(Path file, List<EpochLog> history, Scores validation, Scores test, List<String> labels) {
         StringBuilder md = new StringBuilder();
-        md.append("# Model card: ").append(name).append(" version ").append(version).append("\n\n");
+        md.append("# Model card: ")
+                .append(name)
+                .append(" version ")
+                .append(version)
+                .append("\n\n");
         md.append("| | |\n| --- | --- |\n");
-        md.append("| architecture | ").append(architecture).append(" (backbone) + Dense 512, Dropout 0.3, Dense 512, Dropout 0.3, softmax |\n");
+        md.append("| architecture | ")
+                .append(architecture)
+                .append(" (backbone) + Dense 512, Dropout 0.3, Dense 512, Dropout 0.3, softmax |\n");
         md.append("| backbone weights | ").append(weights).append(" |\n");
         md.append("| input | ").append(inputSize).append("x").append(inputSize).append(" RGB |\n");
         md.append("| preprocessing | ").append(preprocessing).append(" |\n");
@@ -27,28 +41,54 @@ public record ModelCard(String name, int version, String architecture, String we
         md.append("| data | ").append(data).append(" |\n");
         md.append("| code | ").append(codeVersion).append(" |\n\n");
         md.append("## Results\n\n");
-        md.append(String.format("- validation: accuracy %.4f, loss %.4f (%d images)%n", validation.accuracy(),
-                validation.loss(), validation.evaluation().getNumRowCounter()));
+        md.append(String.format(
+                "- validation: accuracy %.4f, loss %.4f (%d images)%n",
+                validation.accuracy(),
+                validation.loss(),
+                validation.evaluation().getNumRowCounter()));
         if (test != null) {
-            md.append(String.format("- test: accuracy %.4f, loss %.4f, macro F1 %.4f (%d images, never used for training or tuning)%n",
-                    test.accuracy(), test.loss(), test.evaluation().f1(), test.evaluation().getNumRowCounter()));
+            md.append(String.format(
+                    "- test: accuracy %.4f, loss %.4f, macro F1 %.4f (%d images, never used for training or tuning)%n",
+                    test.accuracy(),
+                    test.loss(),
+                    test.evaluation().f1(),
+                    test.evaluation().getNumRowCounter()));
         } else {
             md.append("- test: no test set was given; the numbers above are validation only\n");
         }
-        md.append("\n| phase | epoch | train loss | train acc | val loss | val acc | img/s |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+        md.append(
+                "\n| phase | epoch | train loss | train acc | val loss | val acc | img/s |\n| --- | --- | --- | --- | --- | --- | --- |\n");
         for (EpochLog e : history) {
-            md.append(String.format("| %s | %d | %.4f | %.4f | %.4f | %.4f | %.0f |%n", e.phase(), e.epoch(),
-                    e.trainLoss(), e.trainAccuracy(), e.validationLoss(), e.validationAccuracy(), e.imagesPerSecond()));
+            md.append(String.format(
+                    "| %s | %d | %.4f | %.4f | %.4f | %.4f | %.0f |%n",
+                    e.phase(),
+                    e.epoch(),
+                    e.trainLoss(),
+                    e.trainAccuracy(),
+                    e.validationLoss(),
+                    e.validationAccuracy(),
+                    e.imagesPerSecond()));
         }
         Evaluation worst = (test != null ? test : validation).evaluation();
-        md.append("\n## Per class (").append(test != null ? "test" : "validation").append(")\n\n");
+        md.append("\n## Per class (")
+                .append(test != null ? "test" : "validation")
+                .append(")\n\n");
         md.append("| class | precision | recall | F1 |\n| --- | --- | --- | --- |\n");
         for (int i = 0; i < labels.size(); i++) {
-            md.append(String.format("| %s | %.3f | %.3f | %.3f |%n", labels.get(i), worst.precision(i), worst.recall(i), worst.f1(i)));
+            md.append(String.format(
+                    "| %s | %.3f | %.3f | %.3f |%n", labels.get(i), worst.precision(i), worst.recall(i), worst.f1(i)));
         }
-        md.append("\n![confusion matrix](").append(ReportWriter.CONFUSION).append(")\n![loss](")
-                .append(ReportWriter.LOSS).append(")\n![accuracy](").append(ReportWriter.ACCURACY).append(")\n\n");
-        md.append("## Limits\n\n- Trained on ").append(inputSize).append("x").append(inputSize)
+        md.append("\n![confusion matrix](")
+                .append(ReportWriter.CONFUSION)
+                .append(")\n![loss](")
+                .append(ReportWriter.LOSS)
+                .append(")\n![accuracy](")
+                .append(ReportWriter.ACCURACY)
+                .append(")\n\n");
+        md.append("## Limits\n\n- Trained on ")
+                .append(inputSize)
+                .append("x")
+                .append(inputSize)
                 .append(" images of the classes above only; anything else is forced into one of them.\n")
                 .append("- A large gap between train and validation accuracy in the curves means overfitting: ")
                 .append("augmentation (--augment) and fine-tuning are the usual cures.\n");

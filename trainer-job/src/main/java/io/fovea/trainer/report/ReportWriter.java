@@ -24,8 +24,7 @@ public final class ReportWriter {
     public static final String ACCURACY = "accuracy.png";
     public static final String MODEL_CARD = "model_card.md";
 
-    private ReportWriter() {
-    }
+    private ReportWriter() {}
 
     /** Headline numbers for the manifest and the ModelRelease event. */
     public static Map<String, Double> headline(Scores validation, Scores test) {
@@ -40,8 +39,8 @@ public final class ReportWriter {
         return metrics;
     }
 
-    public static void write(Path dir, ModelCard card, List<EpochLog> history, Scores validation, Scores test,
-                             List<String> labels) {
+    public static void write(
+            Path dir, ModelCard card, List<EpochLog> history, Scores validation, Scores test, List<String> labels) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -56,8 +55,14 @@ public final class ReportWriter {
         metrics.put("history", history);
         Json.write(dir.resolve(METRICS), metrics);
         if (!history.isEmpty()) {
-            Charts.curves(history, "Loss", "cross-entropy", EpochLog::trainLoss, EpochLog::validationLoss, dir.resolve(LOSS));
-            Charts.curves(history, "Accuracy", "accuracy", EpochLog::trainAccuracy, EpochLog::validationAccuracy,
+            Charts.curves(
+                    history, "Loss", "cross-entropy", EpochLog::trainLoss, EpochLog::validationLoss, dir.resolve(LOSS));
+            Charts.curves(
+                    history,
+                    "Accuracy",
+                    "accuracy",
+                    EpochLog::trainAccuracy,
+                    EpochLog::validationAccuracy,
                     dir.resolve(ACCURACY));
         }
         Scores forMatrix = test != null ? test : validation;

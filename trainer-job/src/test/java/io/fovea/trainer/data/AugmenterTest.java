@@ -37,7 +37,8 @@ class AugmenterTest {
                     int sx = (v - 1) % 8;
                     int sy = (v - 1) / 8;
                     assertTrue(Math.abs(sy - y) <= Augmenter.PAD, "vertical shift");
-                    assertTrue(Math.abs(sx - x) <= Augmenter.PAD || Math.abs(sx - (7 - x)) <= Augmenter.PAD, "horizontal");
+                    assertTrue(
+                            Math.abs(sx - x) <= Augmenter.PAD || Math.abs(sx - (7 - x)) <= Augmenter.PAD, "horizontal");
                     assertEquals(v, out.at(2, y, x), "channels move together");
                     first = first < 0 ? v : first;
                 }

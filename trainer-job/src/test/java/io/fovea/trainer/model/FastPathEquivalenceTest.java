@@ -26,7 +26,8 @@ class FastPathEquivalenceTest {
         String before = System.getProperty(NativeBackend.HELPERS_DISABLE);
         System.setProperty(NativeBackend.HELPERS_DISABLE, Boolean.toString(!helpers));
         try {
-            ComputationGraph graph = new ComputationGraph(new Vgg16Architecture(Vgg16Architecture.Variant.VGG16, 32, 10, 5).whole(1e-3));
+            ComputationGraph graph =
+                    new ComputationGraph(new Vgg16Architecture(Vgg16Architecture.Variant.VGG16, 32, 10, 5).whole(1e-3));
             graph.init();
             return graph;
         } finally {
@@ -49,7 +50,8 @@ class FastPathEquivalenceTest {
         assertNull(helperOf(slow));
         slow.setParams(fast.params());
 
-        INDArray input = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 3, 32, 32).muli(100);
+        INDArray input = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 3, 32, 32)
+                .muli(100);
         INDArray a = fast.outputSingle(false, input);
         INDArray b = slow.outputSingle(false, input);
         double maxDifference = a.sub(b).amaxNumber().doubleValue();
