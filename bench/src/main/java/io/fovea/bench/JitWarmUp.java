@@ -9,9 +9,8 @@ import java.lang.management.ManagementFactory;
  * Unmeasured pipeline runs until the JIT compiler is mostly done with the code they take.
  *
  * <p>Broker, Kafka clients, Kafka Streams and the app share this process and its cores with the
- * model. Measured here ({@code bin/fovea bench}, 6,000-image runs of 33-43 s): the compiler
- * worked 12-14.5 s in the first run, 7-10 s in the second and 2-3 s from the fifth. Every
- * compiled method takes CPU from the model's threads, which work in lockstep, so the first runs
+ * model, and the compiler works for several whole runs before it settles (each warm-up run
+ * prints how long it worked; docs/benchmarks.md). Every compiled method takes CPU from the model's threads, which work in lockstep, so the first runs
  * measure the JIT as much as the pipeline. A server runs for days: its steady state is what the
  * targets are about. The warm-up runs are printed, so the cold start is seen too.
  */

@@ -49,7 +49,7 @@ final class PipelineBench {
         this(bootstrap, stateRoot, Map.of());
     }
 
-    /** @param settings stream app settings (README, "Configuration") for every run, over the benchmark's own */
+    /** @param settings stream app settings (docs/operations.md, "Configuration") for every run, over the benchmark's own */
     PipelineBench(String bootstrap, Path stateRoot, Map<String, String> settings) {
         this.settings = settings;
         this.bootstrap = bootstrap;

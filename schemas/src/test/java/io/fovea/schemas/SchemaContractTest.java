@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The wire contract other languages rely on. A change that fails here changes the fingerprint
  * every non-Java producer and consumer has been given: make it a new schema version on purpose
- * (README, "Evolving the schemas"), never by accident.
+ * (docs/wire-format.md, "Evolving the schemas"), never by accident.
  */
 class SchemaContractTest {
 
@@ -69,7 +69,7 @@ class SchemaContractTest {
         assertInstanceOf(DeadLetter.class, FoveaRecords.decodeAny(bytes));
     }
 
-    /** The worked example of the README, byte for byte, in both directions. */
+    /** The worked example of docs/wire-format.md, byte for byte, in both directions. */
     @Test
     void readmeWorkedExampleEncodesAndDecodesExactly() {
         byte[] readme = HexFormat.ofDelimiter(" ")

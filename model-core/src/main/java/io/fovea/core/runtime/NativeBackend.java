@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * Chooses ND4J's fastest CPU build and DL4J's oneDNN layer helpers. Must run before the first
  * ND4J class loads: every entry point (CLI, tests that touch ND4J) calls {@link #configure()}.
  *
- * <p>Why: stock DL4J 1.0.0-M2.1 runs convolutions at about 10% of the machine's sgemm speed.
- * Three things bring it to 70-90%: the oneDNN build of libnd4j for the CPU's vector width,
+ * <p>Why: stock DL4J 1.0.0-M2.1 runs convolutions through im2col, far below the machine's
+ * sgemm speed (docs/training.md, "CPU speed"). Three things bring it close: the oneDNN build of libnd4j for the CPU's vector width,
  * DL4J's helpers enabled ({@value #HELPERS_DISABLE} = false), and the oneDNN check fixed (see
  * {@link org.nd4j.nativeblas.Nd4jCpu}). Served models also get faster max pooling
  * ({@link ServingGraph}). All three oneDNN builds ship; loading the AVX-512 one on
@@ -53,9 +53,9 @@ public final class NativeBackend {
      * Lets BLAS (OpenBLAS) multiply on the calling thread only, for a process that serves models.
      * With the oneDNN helpers, the convolutions run on OpenMP's threads and BLAS only does the
      * head's small dense multiplies (a fraction of a percent of VGG16's work); but OpenBLAS's
-     * worker thread spins for a while after every multiply, and so took a core from the
-     * convolutions at every forward pass: 5-9% of a core, and the model 4-15% slower at batch 32
-     * (alternated, {@code BlasProbe} in the README's benchmark notes). Call it after
+     * worker thread spins for a while after every multiply and so takes CPU from the
+     * convolutions' OpenMP threads at every forward pass (figures: docs/training.md, "CPU
+     * speed"). Call it after
      * {@link #configure()}: it loads ND4J. The thread count is process-wide.
      */
     public static void blasOnCallingThreadOnly() {

@@ -19,10 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * (oneDNN) turned off for this one call.
  *
  * <p>Why: for NCHW data, the oneDNN build DL4J 1.0.0-M2.1 ships picks its reference kernel
- * ({@code simple_nchw}, one scalar step per output element). On VGG16 at 32x32, batch 32, its
- * five poolings took 30-43 ms of a 210-250 ms forward pass; libnd4j's own kernel does the same
- * in about 7 ms, with bit-identical results (ONEDNN_VERBOSE=1 for oneDNN's times, a timing of
- * this op with and without the helper for libnd4j's; ServingGraphTest for the results).
+ * ({@code simple_nchw}, one scalar step per output element), a sizeable share of a VGG16 pass;
+ * libnd4j's own kernel is several times faster with bit-identical results (ServingGraphTest;
+ * figures in docs/training.md, "CPU speed").
  * Convolutions keep oneDNN, which runs them at about sgemm speed. Training (and so the
  * backward pass) is left to DL4J.
  */

@@ -40,8 +40,8 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     public static final String DEAD_LETTERS_SINK = "dead-letters";
     /**
      * Four, not two: a partition that closes small batches at their deadline while the model is
-     * busy would otherwise fill its two places with them and stall this thread, and the model then
-     * ran passes of 23-25 images on average instead of 32 on a pre-loaded topic (bin/fovea bench).
+     * busy would otherwise fill its places with them and stall this thread, and the model would
+     * run passes well short of max.batch.size on a full topic.
      */
     static final int MAX_IN_FLIGHT = 4;
 

@@ -48,7 +48,7 @@ public final class StreamConfig {
 
     public static final String KAFKA_PREFIX = "kafka.";
 
-    /** Key, default, meaning: the README's configuration table is this list. */
+    /** Key, default, meaning: docs/operations.md's configuration table is this list. */
     public static final Map<String, String[]> KNOBS = knobs();
 
     private final Map<String, String> values;

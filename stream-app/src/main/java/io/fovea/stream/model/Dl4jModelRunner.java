@@ -111,9 +111,8 @@ public final class Dl4jModelRunner implements ModelRunner {
      * <p>Not {@code ComputationGraph.close()}: besides freeing the parameters, it destroys every
      * ND4J workspace of the calling thread (here the inference thread, whose workspaces the new
      * version reuses at once, so its first passes would allocate them again) and calls
-     * {@code System.gc()}, a stop-the-world pause in the middle of serving. Measured with {@code
-     * bin/fovea bench --swaps}: output gaps at the switch of up to twice a batch's time, and
-     * resident memory creeping up swap after swap.
+     * {@code System.gc()}, a stop-the-world pause in the middle of serving: gaps in the output at
+     * each switch, and resident memory creeping up swap after swap.
      */
     @Override
     public void close() {

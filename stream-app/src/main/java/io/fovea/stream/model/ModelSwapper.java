@@ -21,10 +21,9 @@ import org.slf4j.LoggerFactory;
  * fails any check is refused: the current one keeps serving, and the refusal is logged and
  * counted.
  *
- * <p>The loader thread runs at the lowest CPU priority ({@link BackgroundPriority}): where the
- * forward passes use every core, loading at normal priority slowed them enough to pause the
- * output for twice a batch's time (measured with {@code bin/fovea bench --swaps}); at nice 19 a
- * swap takes longer but the output does not notice it.
+ * <p>The loader thread runs at the lowest CPU priority ({@link BackgroundPriority}): the forward
+ * passes use every core, and a load at normal priority takes its CPU from them and pauses the
+ * output; at the lowest a swap takes longer, but only uses time the passes leave idle.
  */
 public final class ModelSwapper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSwapper.class);
