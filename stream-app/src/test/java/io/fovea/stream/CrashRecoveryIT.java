@@ -10,7 +10,6 @@ import io.fovea.testing.TinyBundles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,20 +35,8 @@ class CrashRecoveryIT {
     }
 
     private Process serve(StreamTestKit kit, Path store, Path log) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                ServeCommand.class.getName(),
-                "--store",
-                store.toString(),
-                "--model",
-                "tiny"));
-        for (Map.Entry<String, String> setting :
-                kit.settings(dir.resolve("state").toString()).entrySet()) {
-            command.add("--set");
-            command.add(setting.getKey() + "=" + setting.getValue());
-        }
+        List<String> command = StreamTestKit.serveCommand(
+                store, "tiny", kit.settings(dir.resolve("state").toString()));
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

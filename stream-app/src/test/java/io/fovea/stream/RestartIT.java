@@ -15,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -54,19 +53,7 @@ class RestartIT {
         settings.remove("kafka.session.timeout.ms");
         settings.remove("kafka.heartbeat.interval.ms");
         settings.put("http.port", Integer.toString(port));
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                ServeCommand.class.getName(),
-                "--store",
-                dir.resolve("store").toString(),
-                "--model",
-                "tiny"));
-        settings.forEach((key, value) -> {
-            command.add("--set");
-            command.add(key + "=" + value);
-        });
+        List<String> command = StreamTestKit.serveCommand(dir.resolve("store"), "tiny", settings);
         long launched = System.nanoTime();
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -6,6 +6,7 @@ import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,6 +50,21 @@ public final class StreamTestKit {
         s.put("shutdown.timeout.ms", "20000");
         s.putAll(extra);
         return s;
+    }
+
+    /** {@code serve} in a JVM of its own, for tests that kill it: the command line, settings as --set. */
+    public static List<String> serveCommand(Path store, String model, Map<String, String> settings) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                ServeCommand.class.getName(),
+                "--store",
+                store.toString(),
+                "--model",
+                model));
+        settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
+        return command;
     }
 
     public static KafkaProducer<byte[], byte[]> producer() {

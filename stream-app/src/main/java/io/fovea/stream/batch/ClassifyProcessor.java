@@ -13,6 +13,7 @@ import io.fovea.stream.validate.AcceptedImage;
 import io.fovea.stream.validate.DeadLetters;
 import io.fovea.stream.validate.ImageValidator;
 import io.fovea.stream.validate.RejectedRecordException;
+import io.fovea.stream.validate.SourceRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,33 +89,24 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         emitFinished();
         settings.metrics().recordIn();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
+        SourceRecord source =
+                new SourceRecord(meta.topic(), meta.partition(), meta.offset(), record.key(), record.value());
         AcceptedImage image;
         try {
             image = settings.validator().validate(record.value());
         } catch (RejectedRecordException e) {
-            deadLetter(
-                    e.reason(),
-                    e.getMessage(),
-                    meta.topic(),
-                    meta.partition(),
-                    meta.offset(),
-                    record.key(),
-                    record.value());
+            deadLetter(e.reason(), e.getMessage(), source);
             return;
         }
         if (!settings.budget().holds(record.key(), record.value())) {
             // Refused up front: a held copy the changelog cannot take would fail the task at commit.
             deadLetter(
                     DeadLetterReason.PAYLOAD_TOO_LARGE,
-                    "key and value of " + (length(record.key()) + length(record.value()))
+                    "key and value of " + source.length()
                             + " bytes are more than the changelog of pending images can hold: "
                             + SizeBudget.largestHeld(settings.budget().changelog()) + " bytes, as "
                             + settings.budget().changelog() + " allows",
-                    meta.topic(),
-                    meta.partition(),
-                    meta.offset(),
-                    record.key(),
-                    record.value());
+                    source);
             return;
         }
         pending.add(meta.offset(), record.key(), record.value(), image, context.currentSystemTimeMs());
@@ -152,11 +144,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             deadLetter(
                     r.reason().reason(),
                     "refused on restore: " + r.reason().getMessage(),
-                    topic(),
-                    partition(),
-                    r.offset(),
-                    r.key(),
-                    r.value());
+                    source(r.offset(), r.key(), r.value()));
             pending.emitted(r.offset());
         }
         refusedOnRestore = List.of();
@@ -176,14 +164,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             result = InferenceWorker.await(closed.result());
         } catch (InferenceWorker.InferenceException e) {
             for (PendingImages.Pending p : batch) {
-                deadLetter(
-                        DeadLetterReason.INFERENCE_FAILED,
-                        e.getMessage(),
-                        topic(),
-                        partition(),
-                        p.offset(),
-                        p.key(),
-                        p.value());
+                deadLetter(DeadLetterReason.INFERENCE_FAILED, e.getMessage(), source(p.offset(), p.key(), p.value()));
                 pending.emitted(p.offset());
             }
             return;
@@ -210,11 +191,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
                         DeadLetterReason.OUTPUT_TOO_LARGE,
                         "its prediction of " + (key.length + value.length) + " bytes of key and value does not fit "
                                 + settings.budget().predictions(),
-                        topic(),
-                        partition(),
-                        p.offset(),
-                        p.key(),
-                        p.value());
+                        source(p.offset(), p.key(), p.value()));
                 pending.emitted(p.offset());
                 continue;
             }
@@ -240,31 +217,17 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         inFlight.clear();
     }
 
-    private void deadLetter(
-            DeadLetterReason reason,
-            String message,
-            String topic,
-            int partition,
-            long offset,
-            byte[] key,
-            byte[] value) {
+    private void deadLetter(DeadLetterReason reason, String message, SourceRecord source) {
         Instant now = Instant.now();
         DeadLetters.Letter letter = DeadLetters.fitted(
-                reason,
-                message,
-                topic,
-                partition,
-                offset,
-                key,
-                value,
-                now,
-                settings.budget().deadLetters());
+                reason, message, source, now, settings.budget().deadLetters());
         context.forward(new Record<>(letter.key(), letter.value(), now.toEpochMilli()), DEAD_LETTERS_SINK);
         settings.metrics().deadLetter(reason, letter.truncated());
     }
 
-    private static int length(byte[] bytes) {
-        return bytes == null ? 0 : bytes.length;
+    /** A held image of this task, as it was read. */
+    private SourceRecord source(long offset, byte[] key, byte[] value) {
+        return new SourceRecord(topic(), partition(), offset, key, value);
     }
 
     private String topic() {

@@ -5,9 +5,11 @@ import io.fovea.stream.limits.RecordLimit;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.validate.DeadLetters;
+import io.fovea.stream.validate.SourceRecord;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
 
 /**
  * What Fovea's Kafka Streams handlers share: where dead letters go, how large they may be, and the
@@ -25,50 +27,31 @@ public record ErrorRouting(String deadLetterTopic, RecordLimit deadLetterLimit, 
     }
 
     /** A dead letter for the dead-letter topic, cut short if need be. */
-    ProducerRecord<byte[], byte[]> deadLetter(
-            DeadLetterReason reason,
-            String message,
-            String topic,
-            int partition,
-            long offset,
-            byte[] key,
-            byte[] value) {
-        return deadLetter(reason, message, topic, partition, offset, key, value, deadLetterLimit);
+    ProducerRecord<byte[], byte[]> deadLetter(DeadLetterReason reason, String message, SourceRecord source) {
+        return deadLetter(reason, message, source, deadLetterLimit);
     }
 
     /** A dead letter small enough for any dead-letter topic serve accepts at start. */
-    ProducerRecord<byte[], byte[]> minimalDeadLetter(
-            DeadLetterReason reason,
-            String message,
-            String topic,
-            int partition,
-            long offset,
-            byte[] key,
-            byte[] value) {
-        return deadLetter(
-                reason,
-                message,
-                topic,
-                partition,
-                offset,
-                key,
-                value,
-                new RecordLimit(deadLetterTopic, SizeBudget.MIN_DEAD_LETTER_BYTES, SizeBudget.MIN_DEAD_LETTER_BYTES));
+    ProducerRecord<byte[], byte[]> minimalDeadLetter(DeadLetterReason reason, String message, SourceRecord source) {
+        int minimum = SizeBudget.MIN_DEAD_LETTER_BYTES;
+        return deadLetter(reason, message, source, new RecordLimit(deadLetterTopic, minimum, minimum));
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(
-            DeadLetterReason reason,
-            String message,
-            String topic,
-            int partition,
-            long offset,
-            byte[] key,
-            byte[] value,
-            RecordLimit limit) {
+            DeadLetterReason reason, String message, SourceRecord source, RecordLimit limit) {
         Instant now = Instant.now();
-        DeadLetters.Letter letter = DeadLetters.fitted(
-                reason, message, topic == null ? "" : topic, partition, offset, key, value, now, limit);
+        DeadLetters.Letter letter = DeadLetters.fitted(reason, message, source, now, limit);
         metrics.deadLetter(reason, letter.truncated());
         return new ProducerRecord<>(deadLetterTopic, null, now.toEpochMilli(), letter.key(), letter.value());
+    }
+
+    /** The input record the handler was called about. */
+    static SourceRecord sourceOf(ErrorHandlerContext context) {
+        return new SourceRecord(
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                context.sourceRawKey(),
+                context.sourceRawValue());
     }
 }

@@ -44,10 +44,6 @@ public final class ProcessingErrors implements ProcessingExceptionHandler {
         return Response.resume(List.of(routing.deadLetter(
                 DeadLetterReason.PROCESSING_FAILED,
                 "processing failed: " + exception,
-                context.topic(),
-                context.partition(),
-                context.offset(),
-                context.sourceRawKey(),
-                context.sourceRawValue())));
+                ErrorRouting.sourceOf(context))));
     }
 }

@@ -50,11 +50,7 @@ public final class ProductionErrors implements ProductionExceptionHandler {
             return Response.resume(List.of(routing.minimalDeadLetter(
                     DeadLetterReason.OUTPUT_TOO_LARGE,
                     "the record for " + record.topic() + " was refused: " + exception.getMessage(),
-                    context.topic(),
-                    context.partition(),
-                    context.offset(),
-                    context.sourceRawKey(),
-                    context.sourceRawValue())));
+                    ErrorRouting.sourceOf(context))));
         }
         routing.metrics().streamError(HANDLER, "fatal");
         LOG.error(

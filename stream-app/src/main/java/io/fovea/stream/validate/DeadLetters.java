@@ -27,15 +27,7 @@ public final class DeadLetters {
 
     private DeadLetters() {}
 
-    public static DeadLetter of(
-            DeadLetterReason reason,
-            String message,
-            String topic,
-            int partition,
-            long offset,
-            byte[] key,
-            byte[] value,
-            Instant failedAt) {
+    public static DeadLetter of(DeadLetterReason reason, String message, SourceRecord source, Instant failedAt) {
         String text = message == null ? reason.name() : message;
         if (text.length() > MAX_MESSAGE_CHARS) {
             text = text.substring(0, MAX_MESSAGE_CHARS) + "... (" + text.length() + " characters)";
@@ -43,27 +35,21 @@ public final class DeadLetters {
         return DeadLetter.newBuilder()
                 .setReason(reason)
                 .setMessage(text)
-                .setSourceTopic(topic)
-                .setSourcePartition(partition)
-                .setSourceOffset(offset)
-                .setKey(key == null ? null : ByteBuffer.wrap(key))
-                .setValue(value == null ? null : ByteBuffer.wrap(value))
+                .setSourceTopic(source.topic() == null ? "" : source.topic())
+                .setSourcePartition(source.partition())
+                .setSourceOffset(source.offset())
+                .setKey(source.key() == null ? null : ByteBuffer.wrap(source.key()))
+                .setValue(source.value() == null ? null : ByteBuffer.wrap(source.value()))
                 .setFailedAt(failedAt)
                 .build();
     }
 
     /** The letter for {@code key} and {@code value}, whole when it fits {@code limit}, else cut short. */
     public static Letter fitted(
-            DeadLetterReason reason,
-            String message,
-            String topic,
-            int partition,
-            long offset,
-            byte[] key,
-            byte[] value,
-            Instant failedAt,
-            RecordLimit limit) {
-        DeadLetter letter = of(reason, message, topic, partition, offset, key, value, failedAt);
+            DeadLetterReason reason, String message, SourceRecord source, Instant failedAt, RecordLimit limit) {
+        DeadLetter letter = of(reason, message, source, failedAt);
+        byte[] key = source.key();
+        byte[] value = source.value();
         byte[] encoded = FoveaRecords.DEAD_LETTER.encode(letter);
         if (limit.fits(key, encoded)) {
             return new Letter(key, encoded, false);

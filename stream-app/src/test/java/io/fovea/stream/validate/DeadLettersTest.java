@@ -36,7 +36,11 @@ class DeadLettersTest {
     void aLetterThatFitsKeepsTheOriginalWhole() {
         byte[] value = random(1000);
         DeadLetters.Letter letter = DeadLetters.fitted(
-                DeadLetterReason.CORRUPT_IMAGE, "bad", "in", 1, 2, "k".getBytes(), value, T, DEFAULTS);
+                DeadLetterReason.CORRUPT_IMAGE,
+                "bad",
+                new SourceRecord("in", 1, 2, "k".getBytes(), value),
+                T,
+                DEFAULTS);
         assertFalse(letter.truncated());
         DeadLetter decoded = FoveaRecords.DEAD_LETTER.decode(letter.value());
         assertFalse(decoded.getTruncated());
@@ -50,7 +54,11 @@ class DeadLettersTest {
         byte[] key = "junk".getBytes();
         byte[] value = random(1_048_500);
         DeadLetters.Letter letter = DeadLetters.fitted(
-                DeadLetterReason.NOT_SINGLE_OBJECT_AVRO, "not Avro", "in", 0, 9, key, value, T, DEFAULTS);
+                DeadLetterReason.NOT_SINGLE_OBJECT_AVRO,
+                "not Avro",
+                new SourceRecord("in", 0, 9, key, value),
+                T,
+                DEFAULTS);
         assertTrue(letter.truncated());
         assertTrue(DEFAULTS.fits(letter.key(), letter.value()), "fits the topic");
         assertTrue(
@@ -69,8 +77,8 @@ class DeadLettersTest {
     @Test
     void aHugeKeyIsCutShortToo() {
         byte[] key = random(2_000_000);
-        DeadLetters.Letter letter =
-                DeadLetters.fitted(DeadLetterReason.PAYLOAD_TOO_LARGE, "big", "in", 0, 1, key, random(10), T, DEFAULTS);
+        DeadLetters.Letter letter = DeadLetters.fitted(
+                DeadLetterReason.PAYLOAD_TOO_LARGE, "big", new SourceRecord("in", 0, 1, key, random(10)), T, DEFAULTS);
         assertTrue(letter.truncated());
         assertEquals(DeadLetters.KEPT_KEY_BYTES, letter.key().length);
         DeadLetter decoded = FoveaRecords.DEAD_LETTER.decode(letter.value());
@@ -82,7 +90,10 @@ class DeadLettersTest {
     @Test
     void aMessageQuotingALongIdIsCutShort() {
         DeadLetter letter = DeadLetters.of(
-                DeadLetterReason.CORRUPT_IMAGE, "image " + "x".repeat(500_000) + ": bad", "in", 0, 1, null, null, T);
+                DeadLetterReason.CORRUPT_IMAGE,
+                "image " + "x".repeat(500_000) + ": bad",
+                new SourceRecord("in", 0, 1, null, null),
+                T);
         assertTrue(
                 letter.getMessage().length() < DeadLetters.MAX_MESSAGE_CHARS + 40,
                 "" + letter.getMessage().length());
