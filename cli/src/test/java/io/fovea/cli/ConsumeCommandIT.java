@@ -68,6 +68,14 @@ class ConsumeCommandIT {
                 .setValue(null)
                 .setFailedAt(Instant.EPOCH)
                 .build();
+        DeadLetter cut = DeadLetter.newBuilder(dead)
+                .setReason(DeadLetterReason.PAYLOAD_TOO_LARGE)
+                .setMessage("too large")
+                .setValue(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                .setTruncated(true)
+                .setOriginalValueLength(2_000_000)
+                .setOriginalValueSha256("ab".repeat(32))
+                .build();
         send(
                 topic,
                 List.of(
@@ -75,13 +83,14 @@ class ConsumeCommandIT {
                         "not avro".getBytes(StandardCharsets.UTF_8),
                         FoveaRecords.PREDICTION.encode(prediction("b", 1, 2)),
                         FoveaRecords.DEAD_LETTER.encode(dead),
-                        FoveaRecords.PREDICTION.encode(prediction("c", 4, null))));
+                        FoveaRecords.PREDICTION.encode(prediction("c", 4, null)),
+                        FoveaRecords.DEAD_LETTER.encode(cut)));
 
         CliRun run = CliRun.of("consume", "--bootstrap", KafkaTestBroker.bootstrapServers(), "--topic", topic);
 
         assertEquals(0, run.exitCode(), run.err());
         List<String> lines = run.out().lines().toList();
-        assertEquals(5, lines.size(), run.out());
+        assertEquals(6, lines.size(), run.out());
         assertTrue(
                 lines.get(0).startsWith("a -> class3 0.900 [m@1, batch 8] ok truth=3 accuracy=1.000 (1)"),
                 lines.get(0));
@@ -89,8 +98,12 @@ class ConsumeCommandIT {
         assertTrue(lines.get(2).endsWith("WRONG truth=2 accuracy=0.500 (2)"), lines.get(2));
         assertEquals("DEAD x9 CORRUPT_IMAGE from in-0@5: bad PNG", lines.get(3));
         assertEquals("c -> class4 0.900 [m@1, batch 8]", lines.get(4));
+        assertEquals(
+                "DEAD x9 PAYLOAD_TOO_LARGE from in-0@5: too large [cut short to fit the topic: 3 of 2000000 value bytes"
+                        + " kept, original SHA-256 " + "ab".repeat(32) + "]",
+                lines.get(5));
         assertTrue(run.err().contains("Accuracy: 0.500 over 2 labelled predictions"), run.err());
-        assertTrue(run.err().contains("Dead letters by reason: {CORRUPT_IMAGE=1}"), run.err());
+        assertTrue(run.err().contains("Dead letters by reason: {CORRUPT_IMAGE=1, PAYLOAD_TOO_LARGE=1}"), run.err());
     }
 
     @Test

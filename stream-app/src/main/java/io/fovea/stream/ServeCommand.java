@@ -105,6 +105,7 @@ public final class ServeCommand implements Callable<Integer> {
                 streamConfig.get(StreamConfig.OUTPUT_TOPIC),
                 streamConfig.get(StreamConfig.DLQ_TOPIC),
                 app.httpPort());
+        out.println("Size budget: " + app.sizeBudget().describe());
         out.println(
                 pinned
                         ? "Pinned: promotions and rollbacks are ignored."

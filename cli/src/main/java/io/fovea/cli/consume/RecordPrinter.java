@@ -95,9 +95,17 @@ public final class RecordPrinter {
         String key = d.getKey() == null
                 ? "(no key)"
                 : StandardCharsets.UTF_8.decode(d.getKey().duplicate()).toString();
-        return String.format(
+        String line = String.format(
                 "DEAD %s %s from %s-%d@%d: %s",
                 key, d.getReason(), d.getSourceTopic(), d.getSourcePartition(), d.getSourceOffset(), d.getMessage());
+        if (!d.getTruncated()) {
+            return line;
+        }
+        int kept = d.getValue() == null ? 0 : d.getValue().remaining();
+        return line
+                + String.format(
+                        " [cut short to fit the topic: %d of %s value bytes kept, original SHA-256 %s]",
+                        kept, d.getOriginalValueLength(), d.getOriginalValueSha256());
     }
 
     private static String imageEvent(ImageEvent e) {

@@ -28,7 +28,7 @@ public final class ImageValidator {
         if (value != null && value.length > maxPayloadBytes) {
             throw new RejectedRecordException(
                     DeadLetterReason.PAYLOAD_TOO_LARGE,
-                    value.length + " bytes is over the limit of " + maxPayloadBytes,
+                    value.length + " bytes is over the payload limit of " + maxPayloadBytes + " (max.payload.bytes)",
                     null);
         }
         ImageEvent event;
