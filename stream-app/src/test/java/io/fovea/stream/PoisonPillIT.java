@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -104,6 +106,14 @@ class PoisonPillIT {
         byte[] junk = new byte[1_048_300];
         new Random(7).nextBytes(junk);
         records.put(tag + "junk", new Outcome(junk, DeadLetterReason.NOT_SINGLE_OBJECT_AVRO));
+        // the same kind exactly at the payload limit (decoded, refused as not Avro) and one byte over
+        String junkAt = tag + "junk-at";
+        records.put(
+                junkAt,
+                new Outcome(
+                        random(budget.maxPayloadBytes() - junkAt.length()), DeadLetterReason.NOT_SINGLE_OBJECT_AVRO));
+        String junkOver = tag + "junk-over";
+        records.put(junkOver, new Outcome(random(budget.maxPayloadBytes() + 1), DeadLetterReason.PAYLOAD_TOO_LARGE));
         records.put(
                 tag + "padded",
                 new Outcome(paddedImage(tag + "padded", 32, 1_048_480), DeadLetterReason.PAYLOAD_TOO_LARGE));
@@ -129,6 +139,12 @@ class PoisonPillIT {
         return records;
     }
 
+    private static byte[] random(int length) {
+        byte[] bytes = new byte[length];
+        new Random(length).nextBytes(bytes);
+        return bytes;
+    }
+
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
@@ -147,6 +163,21 @@ class PoisonPillIT {
                     SizeBudget budget = app.sizeBudget();
                     assertEquals(SizeBudget.largestHeld(budget.changelog()), budget.maxPayloadBytes(), "auto");
                     Map<String, Outcome> records = round(tag, budget);
+                    AtomicBoolean watching = new AtomicBoolean(true);
+                    List<String> unhealthy = new CopyOnWriteArrayList<>();
+                    Thread watcher = new Thread(() -> {
+                        while (watching.get()) {
+                            if (!app.isAlive() || app.state() != KafkaStreams.State.RUNNING) {
+                                unhealthy.add(app.state().toString());
+                            }
+                            try {
+                                Thread.sleep(50);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    });
+                    watcher.start();
                     for (var record : records.entrySet()) {
                         producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
                                         kit.images,
@@ -162,7 +193,9 @@ class PoisonPillIT {
 
                     List<String> ids = kit.predictedIds(expectedPredictions, TIMEOUT);
                     List<DeadLetter> dead = kit.deadLetters(expectedDeadLetters, TIMEOUT);
-                    assertEquals(KafkaStreams.State.RUNNING, app.state(), "serve stays up: " + tag);
+                    watching.set(false);
+                    watcher.join();
+                    assertEquals(List.of(), unhealthy, "serve stayed RUNNING and alive throughout: " + tag);
                     assertTrue(app.isAlive() && app.isReady());
 
                     assertEquals(expectedPredictions, ids.size(), "predictions so far");

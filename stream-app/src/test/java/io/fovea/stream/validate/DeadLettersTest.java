@@ -74,6 +74,30 @@ class DeadLettersTest {
         assertArrayEquals(key, letter.key(), "a short key is kept whole");
     }
 
+    /** The dead-letter topic's own limit: a letter exactly at it is whole, one byte more is cut. */
+    @Test
+    void aLetterExactlyAtTheTopicsLimitIsWholeAndOneByteMoreIsCutShort() {
+        byte[] key = "k".getBytes();
+        int overhead = FoveaRecords.DEAD_LETTER.encode(DeadLetters.of(
+                        DeadLetterReason.CORRUPT_IMAGE, "m", new SourceRecord("in", 0, 1, key, new byte[0]), T))
+                .length;
+        // The value's length prefix is a varint: 3 bytes for any length near the limit.
+        int atLimit = DEFAULTS.largestValue(key.length) - overhead - 2;
+        DeadLetters.Letter whole = DeadLetters.fitted(
+                DeadLetterReason.CORRUPT_IMAGE, "m", new SourceRecord("in", 0, 1, key, random(atLimit)), T, DEFAULTS);
+        assertFalse(whole.truncated());
+        assertEquals(
+                DEFAULTS.bytes(), RecordLimit.recordSize(key.length, whole.value().length), "exactly at the limit");
+        DeadLetters.Letter cut = DeadLetters.fitted(
+                DeadLetterReason.CORRUPT_IMAGE,
+                "m",
+                new SourceRecord("in", 0, 1, key, random(atLimit + 1)),
+                T,
+                DEFAULTS);
+        assertTrue(cut.truncated());
+        assertTrue(DEFAULTS.fits(cut.key(), cut.value()));
+    }
+
     @Test
     void aHugeKeyIsCutShortToo() {
         byte[] key = random(2_000_000);
