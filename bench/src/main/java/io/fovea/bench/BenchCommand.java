@@ -4,7 +4,6 @@ import io.fovea.broker.LocalKafkaBroker;
 import io.fovea.core.cli.InputSizeOption;
 import io.fovea.core.cli.KafkaOption;
 import io.fovea.core.runtime.Blocking;
-import io.fovea.core.runtime.NativeBackend;
 import io.fovea.stream.model.ModelRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -156,7 +155,8 @@ public final class BenchCommand implements Callable<Integer> {
             double flops = ModelCost.flopsPerImage(
                     BenchModel.architecture(input.side()).whole(1e-3),
                     InputType.convolutional(input.side(), input.side(), 3));
-            printHeader(out, flops);
+            BenchReport report = new BenchReport(out, input.side(), events, referenceRounds, ROUNDS);
+            report.header(flops);
             int reference = batchSizes.contains(32) ? 32 : batchSizes.get(batchSizes.size() - 1);
             ModelCost.AgainstSgemm sgemm = ModelCost.sgemmAgainstModel(model, reference, flops, ROUNDS, SETTLE);
 
@@ -179,23 +179,9 @@ public final class BenchCommand implements Callable<Integer> {
                 byBatch.put(
                         batch, batch == reference ? referenceRuns : pipelineRounds(pipeline, model, topic, batch, 1));
             }
-            printThroughput(out, flops, reference, sgemm, byBatch, builtInPathRatio(model), perRecord);
-            printLatency(out, pipeline, model, reference, byBatch.get(reference));
+            report.throughput(flops, reference, sgemm, byBatch, builtInPathRatio(model), perRecord);
+            measureLatency(report, pipeline, model, reference, byBatch.get(reference));
         }
-    }
-
-    private void printHeader(PrintWriter out, double flops) {
-        out.printf(
-                "# Fovea benchmark%n%nVGG16 (plain) + classic head, random weights, input %dx%d; ND4J build %s; %d cores.%n",
-                input.side(),
-                input.side(),
-                System.getProperty(NativeBackend.PLATFORM_EXTENSION),
-                Runtime.getRuntime().availableProcessors());
-        out.printf(
-                "Model: %.3f GFLOP per image. Each ratio below compares measurements taken next to each other%n"
-                        + "(this machine is shared and its speed drifts from minute to minute).%n%n",
-                flops / 1e9);
-        out.flush();
     }
 
     /** {@code rounds} pipeline runs at {@code batch}, each between two bare-model runs. */
@@ -221,91 +207,15 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void printThroughput(
-            PrintWriter out,
-            double flops,
-            int reference,
-            ModelCost.AgainstSgemm sgemm,
-            Map<Integer, BatchRounds> byBatch,
-            double fastOverBuiltIn,
-            PerRecord perRecord) {
-        out.printf(
-                "sgemm (1024x1024, ND4J BLAS), alternated with the model at batch %d in %d rounds: %.1f GFLOP/s against %.1f: "
-                        + "the model runs at %.0f%% of sgemm (median of the rounds' ratios).%n%n",
-                reference, ROUNDS, sgemm.sgemmGflops(), sgemm.modelGflops(), 100 * sgemm.ratio());
-        out.println(
-                "| batch | model alone img/s | model GFLOP/s | % of sgemm | pipeline img/s | pipeline / model | JIT s in run |");
-        out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        byBatch.forEach((batch, runs) -> {
-            double gflops = runs.bare() * flops / 1e9;
-            out.printf(
-                    "| %d | %.1f | %.1f | %.0f%% | %.1f | %.2f | %.1f |%n",
-                    batch,
-                    runs.bare(),
-                    gflops,
-                    100 * gflops / sgemm.sgemmGflops(),
-                    runs.piped(),
-                    runs.ratio(),
-                    runs.compilingSeconds());
-        });
-        out.printf(
-                "%n(model alone: the mean of runs just before and just after each pipeline run; at batch %d, medians of %d such"
-                        + " alternations, and the ratio is the median of their ratios; %% of sgemm against the median above)%n",
-                reference, referenceRounds);
-        out.printf(
-                "(JIT s in run: seconds the JIT compiler worked during the pipeline run; a run takes %d images.)%n",
-                events);
-        BatchRounds referenceRuns = byBatch.get(reference);
-        List<String> eachRound = new ArrayList<>();
-        for (int i = 0; i < referenceRuns.rounds().size(); i++) {
-            AroundBare m = referenceRuns.rounds().get(i);
-            eachRound.add(String.format(
-                    "%.2f (%.1f / %.1f, the model's %.1f before and %.1f after, in passes %.0f%% of the run)",
-                    m.ratio(),
-                    m.measured(),
-                    m.bare(),
-                    m.before(),
-                    m.after(),
-                    100 * referenceRuns.runs().get(i).modelBusy()));
-        }
-        out.printf(
-                "Pipeline / model at batch %d in each alternation, in order (pipeline / model img/s): %s.%n",
-                reference, String.join(", ", eachRound));
-        out.printf(
-                "%nDL4J's built-in convolution path (oneDNN helpers off), batch 32: Fovea's fast path is %.1fx that.%n",
-                fastOverBuiltIn);
-        out.printf(
-                "Per-record pattern (mapValues, one model call per record): %.1f img/s; batched pipeline at %d, "
-                        + "run just before and just after it: %.1f img/s, %.1fx that.%n%n",
-                perRecord.imagesPerSecond(),
-                reference,
-                perRecord.batchedAround(),
-                perRecord.batchedAround() / perRecord.imagesPerSecond());
-        out.flush();
-    }
-
-    private void printLatency(
-            PrintWriter out, PipelineBench pipeline, ModelRunner model, int reference, BatchRounds runs) {
+    private void measureLatency(
+            BenchReport report, PipelineBench pipeline, ModelRunner model, int reference, BatchRounds runs) {
         double max = runs.piped();
-        double oneBatchMs = 1000.0 * reference / runs.bare();
-        out.printf(
-                "Latency, event time to prediction committed, batch %d, max.batch.wait.ms 10 (target p99 at 50%%: "
-                        + "10 + 3 x %.0f ms = %.0f ms):%n%n",
-                reference, oneBatchMs, 10 + 3 * oneBatchMs);
-        out.println("| offered load | img/s | p50 ms | p95 ms | p99 ms |");
-        out.println("| ---: | ---: | ---: | ---: | ---: |");
+        report.latencyHeader(reference, runs.bare());
         for (double share : new double[] {0.25, 0.5, 0.9}) {
             List<Double> latencies = new ArrayList<>(pipeline.latency(
                     model, reference, share * max, Duration.ofSeconds(latencySeconds), Duration.ofSeconds(3)));
             Collections.sort(latencies);
-            out.printf(
-                    "| %.0f%% | %.1f | %.0f | %.0f | %.0f |%n",
-                    share * 100,
-                    share * max,
-                    Percentiles.nearestRank(latencies, 50),
-                    Percentiles.nearestRank(latencies, 95),
-                    Percentiles.nearestRank(latencies, 99));
-            out.flush();
+            report.latencyRow(share, share * max, latencies);
         }
     }
 

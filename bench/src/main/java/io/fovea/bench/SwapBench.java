@@ -41,8 +41,8 @@ final class SwapBench {
     private static final String SERVE_LOG_LEVEL = "-Dorg.slf4j.simpleLogger.log.io.fovea=info";
 
     private static final Duration SETTLE = Duration.ofMillis(1500);
-    private static final int MAX_BATCH = 32;
-    private static final long MAX_WAIT_MS = 10;
+    static final int MAX_BATCH = 32;
+    static final long MAX_WAIT_MS = 10;
 
     private final String bootstrap;
     private final Path work;
@@ -131,7 +131,7 @@ final class SwapBench {
                     rate,
                     Files.size(store.versionDir("bench", 1).resolve(ModelFiles.PARAMETERS)) >> 20,
                     swaps);
-            printTable(out, batchMillis, quiet, done, corruptGap, heapCommitted);
+            SwapReport.table(out, batchMillis, SETTLE, quiet, done, corruptGap, heapCommitted);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -183,58 +183,6 @@ final class SwapBench {
             }
         }
         return new Swaps(swapSeconds, switches, longestAroundSwaps, residentAfterFirst, app.residentBytes());
-    }
-
-    private static void printTable(
-            PrintWriter out, double batchMillis, Quiet quiet, Swaps done, long corruptGap, double heapCommitted) {
-        List<Double> gaps = done.switches().stream()
-                .map(s -> (double) s.gapMillis())
-                .sorted()
-                .toList();
-        List<Double> firstPasses = done.switches().stream()
-                .map(OutputTimeline.Switch::firstInferenceMillis)
-                .sorted()
-                .toList();
-        List<Integer> firstBatches = done.switches().stream()
-                .map(OutputTimeline.Switch::firstBatchSize)
-                .sorted()
-                .toList();
-        int swaps = done.switches().size();
-        out.println("| measure | value |");
-        out.println("| --- | ---: |");
-        out.printf(
-                "| load + check (release sent to new version serving), median | %.2f s |%n",
-                Percentiles.median(done.seconds()));
-        out.printf(
-                "| output gap at the switch (last prediction by the old version to first by the new), median / p90 / max | %.0f / %.0f / %.0f ms |%n",
-                Percentiles.median(gaps), Percentiles.nearestRank(gaps, 90), Percentiles.nearestRank(gaps, 100));
-        out.printf(
-                "| the new version's first forward pass, median / max (its batch size, median / max) | %.0f / %.0f ms (%d / %d) |%n",
-                Percentiles.median(firstPasses),
-                Percentiles.nearestRank(firstPasses, 100),
-                firstBatches.get(firstBatches.size() / 2),
-                firstBatches.get(firstBatches.size() - 1));
-        out.printf(
-                "| target: one batch of %d (%.0f ms, measured here) + max.batch.wait.ms | %.0f ms |%n",
-                MAX_BATCH, batchMillis, batchMillis + MAX_WAIT_MS);
-        out.printf("| longest pause in output, 15 s without swaps | %d ms |%n", quiet.longestGapMillis());
-        out.printf(
-                "| longest pause in output, each release to %.1f s after its switch, worst of %d | %d ms |%n",
-                SETTLE.toMillis() / 1000.0, swaps, done.longestGapMillis());
-        out.printf(
-                "| a corrupt release (version 3, refused): longest pause in output, release to %.1f s after the refusal | %d ms |%n",
-                SETTLE.toMillis() / 1000.0, corruptGap);
-        out.printf(
-                "| resident memory, start and end of the 15 s without swaps | %d / %d MB |%n",
-                quiet.residentFrom() >> 20, quiet.residentTo() >> 20);
-        out.printf("| resident memory after swap 1 | %d MB |%n", done.residentAfterFirst() >> 20);
-        out.printf(
-                "| resident memory after swap %d | %d MB (%+.1f%%) |%n",
-                swaps,
-                done.residentAfterLast() >> 20,
-                100.0 * (done.residentAfterLast() - done.residentAfterFirst()) / done.residentAfterFirst());
-        out.printf("| of which Java heap, committed | %d MB |%n", (long) heapCommitted >> 20);
-        out.flush();
     }
 
     /** Releases version 3, whose parameters are corrupt: it must be refused and never serve. Returns the longest pause around it. */
