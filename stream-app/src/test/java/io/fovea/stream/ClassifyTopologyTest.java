@@ -28,12 +28,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -240,6 +243,23 @@ class ClassifyTopologyTest {
         assertEquals(Topics.IMAGES, letter.getSourceTopic());
         assertEquals(0L, letter.getSourceOffset());
         assertTrue(letter.getMessage().contains("67 61 72 62"), letter.getMessage());
+    }
+
+    @Test
+    void everyHeaderOfAnInputReachesItsPredictionAndItsDeadLetter() {
+        Headers headers = new RecordHeaders()
+                .add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".getBytes())
+                .add("tenant", "acme".getBytes());
+        for (int i = 0; i < MAX_BATCH; i++) {
+            images.pipeInput(new TestRecord<>(
+                    ("h" + i).getBytes(StandardCharsets.UTF_8), TestImages.bytes("h" + i, i, null), headers));
+        }
+        images.pipeInput(new TestRecord<>("bad".getBytes(StandardCharsets.UTF_8), "garbage".getBytes(), headers));
+        awaitOutput(predictions, MAX_BATCH);
+        for (var prediction : predictions.readRecordsToList()) {
+            assertEquals(headers, prediction.headers(), "prediction of " + new String(prediction.key()));
+        }
+        assertEquals(headers, deadLetters.readRecord().headers());
     }
 
     @Test

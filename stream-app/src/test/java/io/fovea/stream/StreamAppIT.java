@@ -1,13 +1,16 @@
 package io.fovea.stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.avro.DeadLetter;
 import io.fovea.avro.DeadLetterReason;
 import io.fovea.core.runtime.NativeBackend;
+import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.validate.UnknownPixelFormat;
+import io.fovea.testing.KafkaTestClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +23,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -209,5 +214,61 @@ class StreamAppIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Headers (a W3C traceparent per image) are held with the image, survive a stop while it
+     * waits for its batch, and reach its prediction; a dead letter keeps its input's headers too.
+     */
+    @Test
+    void headersTravelToPredictionsAndDeadLettersThroughARestart() throws Exception {
+        StreamTestKit kit = new StreamTestKit(1);
+        kit.extra.put(StreamConfig.MAX_BATCH_SIZE, "100");
+        kit.extra.put(StreamConfig.MAX_BATCH_WAIT_MS, "600000"); // held until the restart
+        int n = 5;
+        try (KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer()) {
+            try (StreamApp first = start(kit, "headers")) {
+                for (int i = 0; i < n; i++) {
+                    producer.send(new ProducerRecord<>(
+                            kit.images,
+                            null,
+                            ("t" + i).getBytes(StandardCharsets.UTF_8),
+                            TestImages.bytes("t" + i, i, i),
+                            List.of(new RecordHeader("traceparent", traceparent(i)))));
+                }
+                producer.send(new ProducerRecord<>(
+                        kit.images,
+                        null,
+                        "junk".getBytes(StandardCharsets.UTF_8),
+                        "junk".getBytes(StandardCharsets.UTF_8),
+                        List.of(new RecordHeader("traceparent", traceparent(99)))));
+                producer.flush();
+                var dead = KafkaTestClients.readCommitted(kit.deadLetters, 1, TIMEOUT);
+                assertArrayEquals(
+                        traceparent(99),
+                        dead.get(0).headers().lastHeader("traceparent").value());
+                assertTrue(
+                        KafkaTestClients.readCommitted(kit.predictions, 1, Duration.ofSeconds(2))
+                                .isEmpty(),
+                        "the images are still held when the app stops");
+            }
+            kit.extra.put(StreamConfig.MAX_BATCH_WAIT_MS, "10");
+            try (StreamApp second = start(kit, "headers")) {
+                var predictions = KafkaTestClients.readCommitted(kit.predictions, n, TIMEOUT);
+                assertEquals(n, predictions.size());
+                for (var record : predictions) {
+                    String id = FoveaRecords.PREDICTION.decode(record.value()).getId();
+                    int i = Integer.parseInt(id.substring(1));
+                    assertArrayEquals(
+                            traceparent(i),
+                            record.headers().lastHeader("traceparent").value(),
+                            id);
+                }
+            }
+        }
+    }
+
+    private static byte[] traceparent(int i) {
+        return String.format("00-%032x-%016x-01", i + 1, i + 1).getBytes(StandardCharsets.US_ASCII);
     }
 }

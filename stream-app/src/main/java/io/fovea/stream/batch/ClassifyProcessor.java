@@ -21,6 +21,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -89,8 +91,9 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         emitFinished();
         settings.metrics().recordIn();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
+        Header[] headers = record.headers().toArray();
         SourceRecord source =
-                new SourceRecord(meta.topic(), meta.partition(), meta.offset(), record.key(), record.value());
+                new SourceRecord(meta.topic(), meta.partition(), meta.offset(), record.key(), record.value(), headers);
         AcceptedImage image;
         try {
             image = settings.validator().validate(record.value());
@@ -98,7 +101,8 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             deadLetter(e.reason(), e.getMessage(), source);
             return;
         }
-        if (!settings.budget().holds(record.key(), record.value())) {
+        int held = HeldCopy.size(record.key(), record.value(), headers);
+        if (!settings.budget().holds(held)) {
             // Refused up front: a held copy the changelog cannot take would fail the task at commit.
             deadLetter(
                     DeadLetterReason.PAYLOAD_TOO_LARGE,
@@ -109,7 +113,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
                     source);
             return;
         }
-        pending.add(meta.offset(), record.key(), record.value(), image, context.currentSystemTimeMs());
+        pending.add(meta.offset(), record.key(), record.value(), headers, image, context.currentSystemTimeMs());
         if (pending.size() >= settings.maxBatchSize()) {
             close("size");
         }
@@ -144,7 +148,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             deadLetter(
                     r.reason().reason(),
                     "refused on restore: " + r.reason().getMessage(),
-                    source(r.offset(), r.key(), r.value()));
+                    source(r.offset(), r.key(), r.value(), r.headers()));
             pending.emitted(r.offset());
         }
         refusedOnRestore = List.of();
@@ -164,7 +168,10 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             result = InferenceWorker.await(closed.result());
         } catch (InferenceWorker.InferenceException e) {
             for (PendingImages.Pending p : batch) {
-                deadLetter(DeadLetterReason.INFERENCE_FAILED, e.getMessage(), source(p.offset(), p.key(), p.value()));
+                deadLetter(
+                        DeadLetterReason.INFERENCE_FAILED,
+                        e.getMessage(),
+                        source(p.offset(), p.key(), p.value(), p.headers()));
                 pending.emitted(p.offset());
             }
             return;
@@ -185,17 +192,19 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
                     now);
             byte[] key = prediction.getId().getBytes(StandardCharsets.UTF_8);
             byte[] value = FoveaRecords.PREDICTION.encode(prediction);
-            if (!settings.budget().predictions().fits(key, value)) {
+            if (!settings.budget().predictions().fits(key, value, p.headers())) {
                 // Its id and attributes are copied into the prediction: too many for the output topic.
                 deadLetter(
                         DeadLetterReason.OUTPUT_TOO_LARGE,
                         "its prediction of " + (key.length + value.length) + " bytes of key and value does not fit "
                                 + settings.budget().predictions(),
-                        source(p.offset(), p.key(), p.value()));
+                        source(p.offset(), p.key(), p.value(), p.headers()));
                 pending.emitted(p.offset());
                 continue;
             }
-            context.forward(new Record<>(key, value, now.toEpochMilli()), PREDICTIONS_SINK);
+            // every header of the input (a W3C traceparent, say) travels on to its prediction
+            context.forward(
+                    new Record<>(key, value, now.toEpochMilli(), new RecordHeaders(p.headers())), PREDICTIONS_SINK);
             Integer truth = prediction.getTrueLabel();
             settings.metrics()
                     .predicted(
@@ -221,13 +230,15 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         Instant now = Instant.now();
         DeadLetters.Letter letter = DeadLetters.fitted(
                 reason, message, source, now, settings.budget().deadLetters());
-        context.forward(new Record<>(letter.key(), letter.value(), now.toEpochMilli()), DEAD_LETTERS_SINK);
+        context.forward(
+                new Record<>(letter.key(), letter.value(), now.toEpochMilli(), new RecordHeaders(letter.headers())),
+                DEAD_LETTERS_SINK);
         settings.metrics().deadLetter(reason, letter.truncated());
     }
 
     /** A held image of this task, as it was read. */
-    private SourceRecord source(long offset, byte[] key, byte[] value) {
-        return new SourceRecord(topic(), partition(), offset, key, value);
+    private SourceRecord source(long offset, byte[] key, byte[] value, Header[] headers) {
+        return new SourceRecord(topic(), partition(), offset, key, value, headers);
     }
 
     private String topic() {

@@ -3,10 +3,10 @@ package io.fovea.stream.batch;
 import io.fovea.stream.validate.AcceptedImage;
 import io.fovea.stream.validate.ImageValidator;
 import io.fovea.stream.validate.RejectedRecordException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -26,10 +26,16 @@ public final class PendingImages {
      * @param arrivalNanos  monotonic arrival, for measuring queue wait
      */
     public record Pending(
-            long offset, byte[] key, byte[] value, AcceptedImage image, long arrivalMillis, long arrivalNanos) {}
+            long offset,
+            byte[] key,
+            byte[] value,
+            Header[] headers,
+            AcceptedImage image,
+            long arrivalMillis,
+            long arrivalNanos) {}
 
     /** A held image that no longer passes validation (e.g. a limit was lowered before a restart). */
-    public record Refused(long offset, byte[] key, byte[] value, RejectedRecordException reason) {}
+    public record Refused(long offset, byte[] key, byte[] value, Header[] headers, RejectedRecordException reason) {}
 
     private final KeyValueStore<Long, byte[]> store;
     /** Waiting for a batch to close; images of closed batches stay in the store until emitted. */
@@ -50,9 +56,9 @@ public final class PendingImages {
             while (all.hasNext()) {
                 var entry = all.next();
                 if (!byOffset.containsKey(entry.key)) {
-                    ByteBuffer envelope = ByteBuffer.wrap(entry.value);
-                    byte[] key = readChunk(envelope);
-                    byte[] value = readChunk(envelope);
+                    HeldCopy.Parts held = HeldCopy.decode(entry.value);
+                    byte[] key = held.key();
+                    byte[] value = held.value();
                     try {
                         byOffset.put(
                                 entry.key,
@@ -60,11 +66,12 @@ public final class PendingImages {
                                         entry.key,
                                         key,
                                         value,
+                                        held.headers(),
                                         validator.validate(value),
                                         nowMillis,
                                         System.nanoTime()));
                     } catch (RejectedRecordException e) {
-                        refused.add(new Refused(entry.key, key, value, e));
+                        refused.add(new Refused(entry.key, key, value, held.headers(), e));
                     }
                 }
             }
@@ -72,9 +79,9 @@ public final class PendingImages {
         return refused;
     }
 
-    public void add(long offset, byte[] key, byte[] value, AcceptedImage image, long nowMillis) {
-        store.put(offset, envelope(key, value));
-        byOffset.put(offset, new Pending(offset, key, value, image, nowMillis, System.nanoTime()));
+    public void add(long offset, byte[] key, byte[] value, Header[] headers, AcceptedImage image, long nowMillis) {
+        store.put(offset, HeldCopy.encode(key, value, headers));
+        byOffset.put(offset, new Pending(offset, key, value, headers, image, nowMillis, System.nanoTime()));
     }
 
     public int size() {
@@ -108,26 +115,5 @@ public final class PendingImages {
     /** The image's prediction or dead letter was forwarded: forget it, in the same transaction. */
     public void emitted(long offset) {
         store.delete(offset);
-    }
-
-    private static byte[] envelope(byte[] key, byte[] value) {
-        int keyLength = key == null ? -1 : key.length;
-        ByteBuffer buffer = ByteBuffer.allocate(8 + Math.max(keyLength, 0) + value.length);
-        buffer.putInt(keyLength);
-        if (key != null) {
-            buffer.put(key);
-        }
-        buffer.putInt(value.length).put(value);
-        return buffer.array();
-    }
-
-    private static byte[] readChunk(ByteBuffer buffer) {
-        int length = buffer.getInt();
-        if (length < 0) {
-            return null;
-        }
-        byte[] bytes = new byte[length];
-        buffer.get(bytes);
-        return bytes;
     }
 }

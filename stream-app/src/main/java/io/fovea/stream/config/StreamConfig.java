@@ -228,8 +228,9 @@ public final class StreamConfig {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS));
         p.put(StreamsConfig.STATE_DIR_CONFIG, get(STATE_DIR));
         // The stream thread waits in poll() at most this long when idle: a batch's deadline
-        // punctuation can be no more punctual than this.
-        p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, getLong(MAX_BATCH_WAIT_MS) / 2));
+        // punctuation can be no more punctual than this. Never above Kafka's own default (100 ms):
+        // a long wait would also hold a stopping app in poll() past its shutdown timeout.
+        p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(100, getLong(MAX_BATCH_WAIT_MS) / 2)));
         String instance = instanceId();
         if (instance != null) {
             // Static membership: a restarted instance rejoins as itself, without waiting out the

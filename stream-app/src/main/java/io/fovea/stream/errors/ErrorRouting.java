@@ -7,6 +7,7 @@ import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.validate.DeadLetters;
 import io.fovea.stream.validate.SourceRecord;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -42,7 +43,8 @@ public record ErrorRouting(String deadLetterTopic, RecordLimit deadLetterLimit, 
         Instant now = Instant.now();
         DeadLetters.Letter letter = DeadLetters.fitted(reason, message, source, now, limit);
         metrics.deadLetter(reason, letter.truncated());
-        return new ProducerRecord<>(deadLetterTopic, null, now.toEpochMilli(), letter.key(), letter.value());
+        return new ProducerRecord<>(
+                deadLetterTopic, null, now.toEpochMilli(), letter.key(), letter.value(), List.of(letter.headers()));
     }
 
     /** The input record the handler was called about. */

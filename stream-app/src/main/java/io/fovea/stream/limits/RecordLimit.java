@@ -26,9 +26,13 @@ public record RecordLimit(String topic, int maxMessageBytes, int maxRequestSize)
         return fits(lengthOf(key), lengthOf(value));
     }
 
+    public boolean fits(byte[] key, byte[] value, Header[] headers) {
+        return recordSize(lengthOf(key), lengthOf(value), headers) <= bytes();
+    }
+
     /** How many bytes over the limit such a record is (0 when it fits). */
-    public int excess(byte[] key, byte[] value) {
-        return Math.max(0, recordSize(lengthOf(key), lengthOf(value)) - bytes());
+    public int excess(byte[] key, byte[] value, Header[] headers) {
+        return Math.max(0, recordSize(lengthOf(key), lengthOf(value), headers) - bytes());
     }
 
     /** The largest value (with a key of {@code keyLength} bytes) that fits; -1 when none does. */
@@ -53,11 +57,16 @@ public record RecordLimit(String topic, int maxMessageBytes, int maxRequestSize)
      * @param keyLength -1 for a null key; likewise the value
      */
     public static int recordSize(int keyLength, int valueLength) {
+        return recordSize(keyLength, valueLength, NO_HEADERS);
+    }
+
+    /** The same, with headers. */
+    public static int recordSize(int keyLength, int valueLength, Header[] headers) {
         // The producer counts a record's fixed fields at their widest (DefaultRecord.MAX_RECORD_OVERHEAD,
         // 21 bytes) where a body with zero deltas has 3 one-byte fields: 18 more.
         return DefaultRecordBatch.RECORD_BATCH_OVERHEAD
                 + 18
-                + DefaultRecord.sizeOfBodyInBytes(0, 0L, keyLength, valueLength, NO_HEADERS);
+                + DefaultRecord.sizeOfBodyInBytes(0, 0L, keyLength, valueLength, headers);
     }
 
     static int lengthOf(byte[] bytes) {

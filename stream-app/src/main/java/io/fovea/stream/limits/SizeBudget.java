@@ -12,7 +12,7 @@ package io.fovea.stream.limits;
 public record SizeBudget(RecordLimit changelog, RecordLimit predictions, RecordLimit deadLetters, int maxPayloadBytes) {
     /** Changelog key: the input offset, a long. */
     public static final int HELD_KEY_BYTES = Long.BYTES;
-    /** The held copy is the input's key and value, each after its int length. */
+    /** The held copy of an input without headers is its key and value, each after its int length. */
     public static final int HELD_ENVELOPE_BYTES = 2 * Integer.BYTES;
     /** Smallest dead letter every dead-letter topic must take: a refusal with its bytes cut to nothing. */
     public static final int MIN_DEAD_LETTER_BYTES = 4096;
@@ -56,13 +56,9 @@ public record SizeBudget(RecordLimit changelog, RecordLimit predictions, RecordL
         return Math.max(0, changelog.largestValue(HELD_KEY_BYTES) - HELD_ENVELOPE_BYTES);
     }
 
-    /** True when the held copy of this input fits the changelog. */
-    public boolean holds(byte[] key, byte[] value) {
-        return changelog.fits(
-                HELD_KEY_BYTES,
-                HELD_ENVELOPE_BYTES
-                        + Math.max(0, RecordLimit.lengthOf(key))
-                        + Math.max(0, RecordLimit.lengthOf(value)));
+    /** True when a held copy of this many bytes fits the changelog. */
+    public boolean holds(int heldCopyBytes) {
+        return changelog.fits(HELD_KEY_BYTES, heldCopyBytes);
     }
 
     /** One line for the start-up log. */

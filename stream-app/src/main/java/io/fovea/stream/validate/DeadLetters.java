@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Builds the DeadLetter of a refused record, keeping its bytes for inspection and replay. A
@@ -23,7 +24,7 @@ public final class DeadLetters {
     static final int KEPT_KEY_BYTES = 1024;
 
     /** A dead letter as forwarded: record key and encoded DeadLetter. */
-    public record Letter(byte[] key, byte[] value, boolean truncated) {}
+    public record Letter(byte[] key, byte[] value, Header[] headers, boolean truncated) {}
 
     private DeadLetters() {}
 
@@ -51,8 +52,9 @@ public final class DeadLetters {
         byte[] key = source.key();
         byte[] value = source.value();
         byte[] encoded = FoveaRecords.DEAD_LETTER.encode(letter);
-        if (limit.fits(key, encoded)) {
-            return new Letter(key, encoded, false);
+        Header[] headers = source.headers();
+        if (limit.fits(key, encoded, headers)) {
+            return new Letter(key, encoded, headers, false);
         }
         letter.setTruncated(true);
         if (key != null) {
@@ -66,17 +68,31 @@ public final class DeadLetters {
         byte[] keptKey = key == null || key.length <= KEPT_KEY_BYTES ? key : Arrays.copyOf(key, KEPT_KEY_BYTES);
         letter.setKey(keptKey == null ? null : ByteBuffer.wrap(keptKey));
         // The key is in the record twice (record key and field): what is left goes to the value.
+        encoded = cut(letter, keptKey, value, headers, limit);
+        if (encoded == null) {
+            // Headers alone too large for the topic: the letter goes without them, and says so.
+            letter.setMessage(letter.getMessage() + " (its " + headers.length
+                    + " headers do not fit the topic and are left off)");
+            headers = new Header[0];
+            encoded = cut(letter, keptKey, value, headers, limit);
+        }
+        if (encoded == null) {
+            throw new IllegalStateException("a dead letter does not fit " + limit + " even with no value");
+        }
+        return new Letter(keptKey, encoded, headers, true);
+    }
+
+    /** The letter with as much of {@code value} as fits beside the key and headers; null if none does. */
+    private static byte[] cut(DeadLetter letter, byte[] keptKey, byte[] value, Header[] headers, RecordLimit limit) {
         int keptValue = value == null ? 0 : value.length;
+        byte[] encoded;
         do {
             letter.setValue(
                     value == null ? null : ByteBuffer.wrap(value, 0, keptValue).slice());
             encoded = FoveaRecords.DEAD_LETTER.encode(letter);
-            keptValue -= Math.max(1, limit.excess(keptKey, encoded));
-        } while (!limit.fits(keptKey, encoded) && keptValue >= 0);
-        if (!limit.fits(keptKey, encoded)) {
-            throw new IllegalStateException("a dead letter does not fit " + limit + " even with no value");
-        }
-        return new Letter(keptKey, encoded, true);
+            keptValue -= Math.max(1, limit.excess(keptKey, encoded, headers));
+        } while (!limit.fits(keptKey, encoded, headers) && keptValue >= 0);
+        return limit.fits(keptKey, encoded, headers) ? encoded : null;
     }
 
     static String sha256(byte[] bytes) {

@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -48,7 +49,8 @@ class RestoredImagesTest {
         // held before a restart, when the payload limit was generous
         byte[] value = TestImages.bytes("held", 1, 1);
         ImageValidator before = new ImageValidator(100_000, 10_000);
-        new PendingImages(store).add(7L, "held".getBytes(StandardCharsets.UTF_8), value, before.validate(value), 0);
+        new PendingImages(store)
+                .add(7L, "held".getBytes(StandardCharsets.UTF_8), value, new Header[0], before.validate(value), 0);
 
         StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
         try (InferenceWorker worker = new InferenceWorker(new ModelSlot(new FakeModel(1)), 4, metrics)) {

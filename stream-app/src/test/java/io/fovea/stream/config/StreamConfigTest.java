@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,5 +76,15 @@ class StreamConfigTest {
             assertTrue(
                     readme.contains("| `" + key + "` |"), key + " is not in docs/operations.md's configuration table");
         }
+    }
+
+    @Test
+    void theStreamThreadNeverWaitsInPollLongerThanKafkasDefaultWhateverTheBatchWait() {
+        Properties tenMillis = StreamConfig.of(Map.of("bootstrap.servers", "x", "max.batch.wait.ms", "10"))
+                .streamsProperties();
+        assertEquals(5L, tenMillis.get(StreamsConfig.POLL_MS_CONFIG), "half the wait, for punctual deadlines");
+        Properties tenMinutes = StreamConfig.of(Map.of("bootstrap.servers", "x", "max.batch.wait.ms", "600000"))
+                .streamsProperties();
+        assertEquals(100L, tenMinutes.get(StreamsConfig.POLL_MS_CONFIG), "a stop must not wait out a long poll");
     }
 }

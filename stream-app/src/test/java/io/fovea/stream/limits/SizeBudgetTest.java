@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fovea.stream.batch.HeldCopy;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
 
 class SizeBudgetTest {
+    private static final Header[] NONE = new Header[0];
     private static final RecordLimit DEFAULTS = new RecordLimit("t", 1_048_588, 1_048_576);
 
     @Test
@@ -15,11 +19,16 @@ class SizeBudgetTest {
         SizeBudget budget = SizeBudget.of(DEFAULTS, DEFAULTS, DEFAULTS, null, "max.payload.bytes");
         int max = budget.maxPayloadBytes();
         assertEquals(SizeBudget.largestHeld(DEFAULTS), max);
-        assertTrue(budget.holds(new byte[0], new byte[max]));
-        assertFalse(budget.holds(new byte[0], new byte[max + 1]));
-        assertTrue(budget.holds(new byte[10], new byte[max - 10]), "key and value share the held copy");
-        assertFalse(budget.holds(new byte[10], new byte[max - 9]));
-        assertTrue(budget.holds(null, new byte[max]));
+        assertTrue(budget.holds(HeldCopy.size(new byte[0], new byte[max], NONE)));
+        assertFalse(budget.holds(HeldCopy.size(new byte[0], new byte[max + 1], NONE)));
+        assertTrue(
+                budget.holds(HeldCopy.size(new byte[10], new byte[max - 10], NONE)),
+                "key and value share the held copy");
+        assertFalse(budget.holds(HeldCopy.size(new byte[10], new byte[max - 9], NONE)));
+        assertTrue(budget.holds(HeldCopy.size(null, new byte[max], NONE)));
+        Header[] trace = {new RecordHeader("traceparent", new byte[55])};
+        assertFalse(budget.holds(HeldCopy.size(new byte[0], new byte[max], trace)), "headers are held too");
+        assertTrue(budget.holds(HeldCopy.size(new byte[0], new byte[max - 8 - 8 - 11 - 55], trace)));
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Random;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
 class DeadLettersTest {
@@ -62,7 +63,8 @@ class DeadLettersTest {
         assertTrue(letter.truncated());
         assertTrue(DEFAULTS.fits(letter.key(), letter.value()), "fits the topic");
         assertTrue(
-                DEFAULTS.excess(letter.key(), Arrays.copyOf(letter.value(), letter.value().length + 40)) > 0,
+                DEFAULTS.excess(letter.key(), Arrays.copyOf(letter.value(), letter.value().length + 40), new Header[0])
+                        > 0,
                 "and keeps all but a few bytes of what would fit");
         DeadLetter decoded = FoveaRecords.DEAD_LETTER.decode(letter.value());
         assertTrue(decoded.getTruncated());
