@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Random;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
 
 class DeadLettersTest {
@@ -98,6 +99,32 @@ class DeadLettersTest {
                 DEFAULTS);
         assertTrue(cut.truncated());
         assertTrue(DEFAULTS.fits(cut.key(), cut.value()));
+    }
+
+    @Test
+    void headersTooLargeForTheTopicAreLeftOffAndTheLetterSaysSo() {
+        Header[] huge = {new RecordHeader("blob", new byte[2_000_000])};
+        DeadLetters.Letter letter = DeadLetters.fitted(
+                DeadLetterReason.CORRUPT_IMAGE,
+                "bad",
+                new SourceRecord("in", 0, 1, null, random(10), huge),
+                T,
+                DEFAULTS);
+        assertEquals(0, letter.headers().length);
+        assertTrue(DEFAULTS.fits(letter.key(), letter.value(), letter.headers()));
+        assertTrue(FoveaRecords.DEAD_LETTER.decode(letter.value()).getMessage().contains("1 headers do not fit"));
+
+        Header[] small = {new RecordHeader("traceparent", new byte[55])};
+        assertArrayEquals(
+                small,
+                DeadLetters.fitted(
+                                DeadLetterReason.CORRUPT_IMAGE,
+                                "bad",
+                                new SourceRecord("in", 0, 1, null, random(2_000_000), small),
+                                T,
+                                DEFAULTS)
+                        .headers(),
+                "small headers stay on a letter cut short");
     }
 
     @Test
