@@ -36,8 +36,8 @@ public final class ProductionErrors implements ProductionExceptionHandler {
             ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         boolean changelog = record.topic().endsWith("-changelog");
         boolean alreadyMinimal = record.topic().equals(routing.deadLetterTopic())
-                && RecordLimit.recordSize(record.key() == null ? -1 : record.key().length, record.value().length)
-                        <= SizeBudget.MIN_DEAD_LETTER_BYTES;
+                && new RecordLimit(record.topic(), SizeBudget.MIN_DEAD_LETTER_BYTES, SizeBudget.MIN_DEAD_LETTER_BYTES)
+                        .fits(record.key(), record.value(), record.headers().toArray());
         if (exception instanceof RecordTooLargeException && !changelog && !alreadyMinimal) {
             LOG.warn(
                     "A record for {} was too large for it ({}); the input {}-{}@{} is dead-lettered instead",

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -111,6 +112,13 @@ class StreamErrorHandlersTest {
                 handler.handleError(INPUT, minimal, new RecordTooLargeException("still"))
                         .result(),
                 "a topic that refuses even that cannot be helped by skipping");
+        ProducerRecord<byte[], byte[]> smallButHeavyHeaders = new ProducerRecord<>(
+                DLQ, null, new byte[4], new byte[100], List.of(new RecordHeader("blob", new byte[10_000])));
+        assertEquals(
+                ProductionExceptionHandler.Result.RESUME,
+                handler.handleError(INPUT, smallButHeavyHeaders, new RecordTooLargeException("headers"))
+                        .result(),
+                "headers count: a letter heavy with them is cut again, not taken for minimal");
     }
 
     @Test
