@@ -1,5 +1,6 @@
 package io.fovea.stream.batch;
 
+import io.fovea.stream.limits.SizeBudget;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ public final class HeldCopy {
 
     /** Bytes of the held copy of this input. */
     public static int size(byte[] key, byte[] value, Header[] headers) {
-        int size = 2 * Integer.BYTES + length(key) + length(value);
+        int size = SizeBudget.HELD_ENVELOPE_BYTES + length(key) + length(value);
         if (headers.length > 0) {
             size += 2 * Integer.BYTES;
             for (Header header : headers) {
