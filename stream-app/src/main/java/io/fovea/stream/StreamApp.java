@@ -63,9 +63,13 @@ public final class StreamApp implements AutoCloseable {
         this.model = new ModelSlot(initialModel);
         this.metrics = new StreamMetrics(registry, config.getInt(StreamConfig.ACCURACY_WINDOW));
         metrics.modelInService(initialModel.name(), initialModel.version());
-        ensureTopics(config);
         Properties properties = config.streamsProperties();
-        this.budget = sizeBudget(config, properties);
+        // One Admin client for the start-up questions: partition counts and size limits.
+        try (Admin admin = Admin.create(
+                Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(StreamConfig.BOOTSTRAP_SERVERS)))) {
+            ensureTopics(config, admin);
+            this.budget = sizeBudget(config, properties, admin);
+        }
         LOG.info("Size budget: {}", budget.describe());
         properties.put(
                 ErrorRouting.CONFIG_KEY,
@@ -183,10 +187,10 @@ public final class StreamApp implements AutoCloseable {
         return model;
     }
 
-    private static void ensureTopics(StreamConfig config) {
+    private static void ensureTopics(StreamConfig config, Admin admin) {
         String bootstrap = config.get(StreamConfig.BOOTSTRAP_SERVERS);
         TopicCreator.ensure(bootstrap, config.get(StreamConfig.INPUT_TOPIC), 4, false);
-        int partitions = partitionsOf(bootstrap, config.get(StreamConfig.INPUT_TOPIC));
+        int partitions = partitionsOf(admin, config.get(StreamConfig.INPUT_TOPIC));
         TopicCreator.ensure(bootstrap, config.get(StreamConfig.OUTPUT_TOPIC), partitions, false);
         TopicCreator.ensure(bootstrap, config.get(StreamConfig.DLQ_TOPIC), partitions, false);
     }
@@ -197,28 +201,25 @@ public final class StreamApp implements AutoCloseable {
     }
 
     /** Reads the cluster's limits and refuses settings that cannot work together. */
-    private static SizeBudget sizeBudget(StreamConfig config, Properties properties) {
+    private static SizeBudget sizeBudget(StreamConfig config, Properties properties, Admin admin) {
         String changelog = pendingChangelog(config);
         String output = config.get(StreamConfig.OUTPUT_TOPIC);
         String dlq = config.get(StreamConfig.DLQ_TOPIC);
-        try (Admin admin = Admin.create(
-                Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(StreamConfig.BOOTSTRAP_SERVERS)))) {
-            Map<String, RecordLimit> limits = new ClusterLimits(admin, properties).of(List.of(changelog, output, dlq));
-            return SizeBudget.of(
-                    limits.get(changelog),
-                    limits.get(output),
-                    limits.get(dlq),
-                    config.maxPayloadBytes(),
-                    StreamConfig.MAX_PAYLOAD_BYTES);
-        }
+        Map<String, RecordLimit> limits = new ClusterLimits(admin, properties).of(List.of(changelog, output, dlq));
+        return SizeBudget.of(
+                limits.get(changelog),
+                limits.get(output),
+                limits.get(dlq),
+                config.maxPayloadBytes(),
+                StreamConfig.MAX_PAYLOAD_BYTES);
     }
 
     public SizeBudget sizeBudget() {
         return budget;
     }
 
-    private static int partitionsOf(String bootstrap, String topic) {
-        try (Admin admin = Admin.create(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    private static int partitionsOf(Admin admin, String topic) {
+        try {
             return admin.describeTopics(List.of(topic))
                     .allTopicNames()
                     .get()
