@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.internal.AbstractRecords;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -24,6 +25,28 @@ class RecordLimitTest {
                         new byte[value],
                         new Header[0]);
                 assertEquals(producer, RecordLimit.recordSize(key, value), "key " + key + ", value " + value);
+            }
+        }
+    }
+
+    @Test
+    void headersAreMeasuredAsTheProducerMeasuresThemToo() {
+        Header[][] sets = {
+            {new RecordHeader("traceparent", new byte[55])},
+            {
+                new RecordHeader("a", null),
+                new RecordHeader("tenant", "acme".getBytes()),
+                new RecordHeader("blob", new byte[20_000])
+            }
+        };
+        for (Header[] headers : sets) {
+            for (int value : new int[] {0, 3166, 1_048_000}) {
+                int producer = AbstractRecords.estimateSizeInBytesUpperBound(
+                        RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE, new byte[26], new byte[value], headers);
+                assertEquals(
+                        producer,
+                        RecordLimit.recordSize(26, value, headers),
+                        headers.length + " headers, value " + value);
             }
         }
     }
