@@ -4,6 +4,7 @@ import io.fovea.broker.LocalKafkaBroker;
 import io.fovea.core.cli.InputSizeOption;
 import io.fovea.core.cli.KafkaOption;
 import io.fovea.core.runtime.Blocking;
+import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.model.ModelRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -123,11 +124,16 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Path state = Files.createTempDirectory("fovea-bench-state-");
-        LocalKafkaBroker broker = kafka.bootstrapOrNull() == null ? LocalKafkaBroker.startTemporary() : null;
-        String servers = broker == null ? kafka.bootstrapOrNull() : broker.bootstrapServers();
+        LocalKafkaBroker broker = kafka.given() ? null : LocalKafkaBroker.startTemporary();
+        KafkaConnection servers = broker == null ? kafka.connection() : KafkaConnection.to(broker.bootstrapServers());
         try {
             if (swaps > 0) {
-                new SwapBench(servers, state, List.of(serveJvm.trim().split("\\s+"))).run(swaps, swapLoad, out);
+                new SwapBench(
+                                servers,
+                                kafka.commandConfig(),
+                                state,
+                                List.of(serveJvm.trim().split("\\s+")))
+                        .run(swaps, swapLoad, out);
             } else {
                 measure(out, servers, state);
             }
@@ -146,7 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** The per-record pattern, and the batched pipeline in the runs just before and after it. */
     record PerRecord(double imagesPerSecond, double batchedAround) {}
 
-    private void measure(PrintWriter out, String servers, Path state) {
+    private void measure(PrintWriter out, KafkaConnection servers, Path state) {
         if (referenceRounds < 2) {
             throw new ParameterException(
                     spec.commandLine(), "--rounds must be 2 or more: the per-record run goes between the first two");

@@ -2,6 +2,7 @@ package io.fovea.bench;
 
 import io.fovea.avro.Prediction;
 import io.fovea.core.runtime.Blocking;
+import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.schemas.serde.FoveaRecords;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,8 +29,8 @@ final class OutputTimeline implements AutoCloseable {
     private final Thread reader;
     private volatile boolean running = true;
 
-    OutputTimeline(String bootstrap, String topic) {
-        reader = new Thread(() -> read(bootstrap, topic), "output-timeline");
+    OutputTimeline(KafkaConnection kafka, String topic) {
+        reader = new Thread(() -> read(kafka, topic), "output-timeline");
         reader.start();
     }
 
@@ -44,17 +45,15 @@ final class OutputTimeline implements AutoCloseable {
         }
     }
 
-    private void read(String bootstrap, String topic) {
+    private void read(KafkaConnection kafka, String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap,
+                kafka.consumer(Map.of(
                         ConsumerConfig.GROUP_ID_CONFIG,
                         "output-timeline-" + UUID.randomUUID(),
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                         "earliest",
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed"),
+                        "read_committed")),
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(Set.of(topic));

@@ -6,7 +6,8 @@ import io.fovea.avro.ImageEvent;
 import io.fovea.avro.PixelFormat;
 import io.fovea.avro.Prediction;
 import io.fovea.core.image.RgbImage;
-import io.fovea.schemas.TopicCreator;
+import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.StreamApp;
 import io.fovea.stream.config.StreamConfig;
@@ -41,25 +42,25 @@ import org.apache.kafka.streams.KafkaStreams;
 /** The stream app end to end through a real broker: throughput from a pre-loaded topic, and latency under load. */
 final class PipelineBench {
     static final int PARTITIONS = 4;
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private final Path stateRoot;
     private final Map<String, String> settings;
 
-    PipelineBench(String bootstrap, Path stateRoot) {
-        this(bootstrap, stateRoot, Map.of());
+    PipelineBench(KafkaConnection kafka, Path stateRoot) {
+        this(kafka, stateRoot, Map.of());
     }
 
     /** @param settings stream app settings (docs/operations.md, "Configuration") for every run, over the benchmark's own */
-    PipelineBench(String bootstrap, Path stateRoot, Map<String, String> settings) {
+    PipelineBench(KafkaConnection kafka, Path stateRoot, Map<String, String> settings) {
         this.settings = settings;
-        this.bootstrap = bootstrap;
+        this.kafka = kafka;
         this.stateRoot = stateRoot;
     }
 
     /** A new topic holding {@code n} 32x32 raw images. */
     String preload(int n) {
         String topic = "bench-images-" + UUID.randomUUID().toString().substring(0, 6);
-        TopicCreator.ensure(bootstrap, topic, PARTITIONS, false);
+        TopicCreator.ensure(kafka, topic, PARTITIONS, false);
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             List<RgbImage> images = BenchModel.images(64, 32, 7);
             for (int i = 0; i < n; i++) {
@@ -99,7 +100,7 @@ final class PipelineBench {
     /** Throughput of the per-record pattern (one model call per record), same topic, same guarantees. */
     double perRecordThroughput(ModelRunner model, String topic, int events) {
         String output = "bench-out-" + UUID.randomUUID().toString().substring(0, 6);
-        TopicCreator.ensure(bootstrap, output, PARTITIONS, false);
+        TopicCreator.ensure(kafka, output, PARTITIONS, false);
         try (PerRecordBaseline baseline = new PerRecordBaseline(config(topic, output, 1), model)) {
             baseline.start();
             awaitRunning(baseline::state);
@@ -113,7 +114,7 @@ final class PipelineBench {
     List<Double> latency(ModelRunner model, int batch, double imagesPerSecond, Duration duration, Duration warmUp) {
         String topic = "bench-load-" + UUID.randomUUID().toString().substring(0, 6);
         String output = "bench-out-" + UUID.randomUUID().toString().substring(0, 6);
-        TopicCreator.ensure(bootstrap, topic, PARTITIONS, false);
+        TopicCreator.ensure(kafka, topic, PARTITIONS, false);
         int total = (int) (imagesPerSecond * (duration.toMillis() + warmUp.toMillis()) / 1000);
         List<Double> latencies = new ArrayList<>();
         try (StreamApp app = new StreamApp(config(topic, output, batch), new NonClosingModel(model))) {
@@ -164,9 +165,7 @@ final class PipelineBench {
     /** Reads committed predictions until {@code n}; collects event-to-now latency of those whose event time passes the filter. */
     private void awaitPredictions(String output, int n, LongPredicate measure, List<Double> latencies) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap,
+                kafka.consumer(Map.of(
                         ConsumerConfig.GROUP_ID_CONFIG,
                         "bench-reader-" + UUID.randomUUID(),
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
@@ -175,7 +174,7 @@ final class PipelineBench {
                         // the default fetch.max.wait.ms costs no latency; a short one made this reader and the
                         // broker poll every few ms and take CPU from the app being measured.
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed"),
+                        "read_committed")),
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(Set.of(output));
@@ -201,8 +200,11 @@ final class PipelineBench {
     }
 
     private StreamConfig config(String topic, String output, int batch) {
-        Map<String, String> all = new HashMap<>(Map.ofEntries(
-                Map.entry(StreamConfig.BOOTSTRAP_SERVERS, bootstrap),
+        Map<String, String> all = new HashMap<>();
+        kafka.settings().forEach((key, value) -> all.put(StreamConfig.KAFKA_PREFIX + key, value));
+        all.remove(StreamConfig.KAFKA_PREFIX + StreamConfig.BOOTSTRAP_SERVERS);
+        all.putAll(Map.ofEntries(
+                Map.entry(StreamConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers()),
                 Map.entry(
                         StreamConfig.APPLICATION_ID,
                         "bench-" + UUID.randomUUID().toString().substring(0, 6)),
@@ -226,15 +228,10 @@ final class PipelineBench {
     }
 
     private KafkaProducer<byte[], byte[]> producer(Map<String, Object> extra) {
-        Map<String, Object> config = new HashMap<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.LINGER_MS_CONFIG,
-                5));
-        config.putAll(extra);
-        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        Map<String, Object> own =
+                new HashMap<>(Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5));
+        own.putAll(extra);
+        return new KafkaProducer<>(kafka.producer(own), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     private static void send(

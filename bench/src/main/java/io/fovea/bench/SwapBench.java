@@ -11,7 +11,8 @@ import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.core.store.StagedBundle;
-import io.fovea.schemas.TopicCreator;
+import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.model.ModelRunner;
 import java.io.IOException;
@@ -44,14 +45,26 @@ final class SwapBench {
     static final int MAX_BATCH = 32;
     static final long MAX_WAIT_MS = 10;
 
-    private final String bootstrap;
+    private final KafkaConnection kafka;
+    private final Path commandConfig;
     private final Path work;
     private final List<String> jvmOptions;
 
-    SwapBench(String bootstrap, Path work, List<String> jvmOptions) {
-        this.bootstrap = bootstrap;
+    /** @param commandConfig the client properties file {@code kafka} came from, for the serve process; or null */
+    SwapBench(KafkaConnection kafka, Path commandConfig, Path work, List<String> jvmOptions) {
+        this.kafka = kafka;
+        this.commandConfig = commandConfig;
         this.work = work;
         this.jvmOptions = jvmOptions;
+    }
+
+    private List<String> serveArguments(DirectoryModelStore store) {
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap", kafka.bootstrapServers(), "--store", store.root().toString(), "--model", "bench"));
+        if (commandConfig != null) {
+            args.addAll(List.of("--command-config", commandConfig.toString()));
+        }
+        return args;
     }
 
     /** The 15 s without swaps: the longest pause in output, and resident memory at its start and end. */
@@ -80,7 +93,7 @@ final class SwapBench {
         String input = "swap-in-" + run;
         String output = "swap-out-" + run;
         String releases = "swap-releases-" + run;
-        TopicCreator.ensure(bootstrap, input, PipelineBench.PARTITIONS, false);
+        TopicCreator.ensure(kafka, input, PipelineBench.PARTITIONS, false);
         Map<String, String> settings = Map.of(
                 StreamConfig.APPLICATION_ID,
                 "swap-" + run,
@@ -101,22 +114,12 @@ final class SwapBench {
         List<String> jvm = new ArrayList<>(jvmOptions);
         jvm.add(SERVE_LOG_LEVEL);
         AtomicBoolean stop = new AtomicBoolean();
-        try (ServeProcess app = ServeProcess.start(
-                                jvm,
-                                List.of(
-                                        "--bootstrap",
-                                        bootstrap,
-                                        "--store",
-                                        store.root().toString(),
-                                        "--model",
-                                        "bench"),
-                                settings,
-                                work.resolve("serve.log"))
+        try (ServeProcess app = ServeProcess.start(jvm, serveArguments(store), settings, work.resolve("serve.log"))
                         .awaitReady(Duration.ofMinutes(3));
-                ReleasePublisher publisher = new ReleasePublisher(bootstrap, releases);
-                OutputTimeline timeline = new OutputTimeline(bootstrap, output)) {
+                ReleasePublisher publisher = new ReleasePublisher(kafka, releases);
+                OutputTimeline timeline = new OutputTimeline(kafka, output)) {
             Thread load =
-                    new Thread(() -> new PipelineBench(bootstrap, work).offerFor(input, rate, stop), "swap-bench-load");
+                    new Thread(() -> new PipelineBench(kafka, work).offerFor(input, rate, stop), "swap-bench-load");
             load.start();
             pause(Duration.ofSeconds(15)); // warm up, then a quiet period without swaps to compare with
             Quiet quiet = quietPeriod(app, timeline);

@@ -1,13 +1,13 @@
 package io.fovea.cli;
 
 import io.fovea.bench.BenchCommand;
+import io.fovea.cli.acls.AclsCommand;
 import io.fovea.cli.broker.BrokerCommand;
 import io.fovea.cli.consume.ConsumeCommand;
 import io.fovea.cli.demo.DemoCommand;
 import io.fovea.cli.models.ModelsCommand;
 import io.fovea.cli.produce.ProduceCommand;
-import io.fovea.core.bundle.BundleIntegrityException;
-import io.fovea.core.dataset.DatasetException;
+import io.fovea.core.cli.CommandErrors;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.stream.ServeCommand;
 import io.fovea.trainer.TrainCommand;
@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             BrokerCommand.class,
+            AclsCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
             TrainCommand.class,
@@ -40,18 +41,7 @@ public final class FoveaCommand implements Runnable {
 
     /** The command line with Fovea's error handling: user errors print one clear line, not a stack trace. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new FoveaCommand());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof DatasetException
-                    || e instanceof IllegalStateException
-                    || e instanceof IllegalArgumentException
-                    || e instanceof BundleIntegrityException) {
-                commandLine.getErr().println("fovea " + commandLine.getCommandName() + ": " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
-        return cli;
+        return CommandErrors.install(new CommandLine(new FoveaCommand()));
     }
 
     @Override

@@ -10,8 +10,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -43,24 +47,31 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final KafkaRaftServer server;
+    private final BrokerSecurity security;
     private boolean deleteOnClose;
     private boolean stopped;
 
-    private LocalKafkaBroker(Path dataDir, int port, KafkaRaftServer server) {
+    private LocalKafkaBroker(Path dataDir, int port, KafkaRaftServer server, BrokerSecurity security) {
         this.dataDir = dataDir;
         this.port = port;
         this.server = server;
+        this.security = security;
     }
 
     /** A broker on a free port whose data lives in a new temporary folder, deleted on {@link #close()}. */
     public static LocalKafkaBroker startTemporary() {
+        return startTemporary(false);
+    }
+
+    /** Like {@link #startTemporary()}; {@code secure}: as {@link #start(Path, int, boolean)}. */
+    public static LocalKafkaBroker startTemporary(boolean secure) {
         Path dir;
         try {
             dir = Files.createTempDirectory("fovea-kafka-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary folder for Kafka", e);
         }
-        LocalKafkaBroker broker = start(dir, 0);
+        LocalKafkaBroker broker = start(dir, 0, secure);
         broker.deleteOnClose = true;
         return broker;
     }
@@ -71,15 +82,32 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * @param port the client port, or 0 for any free port
      */
     public static LocalKafkaBroker start(Path dataDir, int port) {
+        return start(dataDir, port, false);
+    }
+
+    /**
+     * As {@link #start(Path, int)}; {@code secure}: SASL_SSL with SCRAM users and ACLs (see
+     * {@link BrokerSecurity}). A folder keeps the mode it was formatted with.
+     */
+    public static LocalKafkaBroker start(Path dataDir, int port, boolean secure) {
         try {
             Files.createDirectories(dataDir);
+            boolean formatted = Files.exists(dataDir.resolve(CLUSTER_ID_FILE));
+            if (formatted && secure != BrokerSecurity.isSecured(dataDir)) {
+                throw new IllegalStateException(dataDir + " holds a broker formatted " + (secure ? "without" : "with")
+                        + " --secure: start it as it was, or use another --dir");
+            }
             int clientPort = port == 0 ? freePort() : port;
             int controllerPort = freePort();
+            BrokerSecurity security = secure ? BrokerSecurity.of(dataDir) : null;
             Properties props = serverProperties(dataDir, clientPort, controllerPort);
-            formatIfNew(dataDir, props);
+            if (security != null) {
+                props.putAll(security.serverSettings(clientPort, controllerPort));
+            }
+            formatIfNew(dataDir, props, security == null ? List.of() : security.formatArguments());
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             server.startup();
-            LocalKafkaBroker broker = new LocalKafkaBroker(dataDir, clientPort, server);
+            LocalKafkaBroker broker = new LocalKafkaBroker(dataDir, clientPort, server, security);
             broker.awaitReady(Duration.ofSeconds(60));
             LOG.info("Kafka broker ready at {} (data in {})", broker.bootstrapServers(), dataDir);
             return broker;
@@ -90,6 +118,19 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The broker's security, or null for a plaintext broker without authentication. */
+    public BrokerSecurity security() {
+        return security;
+    }
+
+    /** Settings of a client with every right: the super user on a secured broker. */
+    public Map<String, String> adminSettings() {
+        return security == null
+                ? Map.of("bootstrap.servers", bootstrapServers())
+                : security.clientSettings(
+                        bootstrapServers(), BrokerSecurity.ADMIN, security.password(BrokerSecurity.ADMIN));
     }
 
     public Path dataDir() {
@@ -152,21 +193,28 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static void formatIfNew(Path dataDir, Properties props) throws IOException {
+    private static void formatIfNew(Path dataDir, Properties props, List<String> extraArguments) throws IOException {
         Path idFile = dataDir.resolve(CLUSTER_ID_FILE);
         if (Files.exists(idFile)) {
             return;
         }
         Path configFile = dataDir.resolve("server.properties");
+        // Only for the format tool, then deleted: on a secured broker it holds passwords.
+        Files.deleteIfExists(configFile);
+        Files.createFile(
+                configFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try (OutputStream out = Files.newOutputStream(configFile)) {
-            props.store(out, "written by Fovea for kafka-storage format; regenerated on every start");
+            props.store(out, "written by Fovea for kafka-storage format");
         }
         String clusterId = Uuid.randomUuid().toString();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         int rc;
         try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-            rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", configFile.toString()}, out);
+            List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", configFile.toString()));
+            args.addAll(extraArguments);
+            rc = StorageTool.execute(args.toArray(String[]::new), out);
         }
+        Files.delete(configFile);
         if (rc != 0) {
             throw new IOException("kafka-storage format failed (" + rc + "): " + log.toString(StandardCharsets.UTF_8));
         }
@@ -175,11 +223,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) {
-        Map<String, Object> config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                (int) timeout.toMillis());
+        Map<String, Object> config = new HashMap<>(adminSettings());
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         try (Admin admin = Admin.create(config)) {
             admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

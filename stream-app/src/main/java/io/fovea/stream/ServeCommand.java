@@ -1,10 +1,12 @@
 package io.fovea.stream;
 
 import io.fovea.core.bundle.ModelBundle;
+import io.fovea.core.cli.CommandErrors;
 import io.fovea.core.cli.KafkaOption;
 import io.fovea.core.cli.StoreOption;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.model.Dl4jModelRunner;
 import java.io.PrintWriter;
@@ -66,13 +68,20 @@ public final class ServeCommand implements Callable<Integer> {
     /** {@code serve} in a JVM of its own, without the launcher: for the benchmark and tests that kill it. */
     public static void main(String[] args) {
         NativeBackend.configure(); // before any ND4J class loads
-        System.exit(new CommandLine(new ServeCommand()).execute(args));
+        System.exit(CommandErrors.install(new CommandLine(new ServeCommand())).execute(args));
     }
 
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, String> overrides = new LinkedHashMap<>(settings);
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (kafka.commandConfig() != null) {
+            // The Kafka tools' client file: each of its settings as the kafka.* setting it is.
+            KafkaConnection.readProperties(kafka.commandConfig())
+                    .forEach((key, value) -> overrides.put(
+                            key.equals(StreamConfig.BOOTSTRAP_SERVERS) ? key : StreamConfig.KAFKA_PREFIX + key, value));
+        }
+        overrides.putAll(settings);
         if (kafka.bootstrapOrNull() != null) {
             overrides.put(StreamConfig.BOOTSTRAP_SERVERS, kafka.bootstrapOrNull());
         }
@@ -105,6 +114,7 @@ public final class ServeCommand implements Callable<Integer> {
                 streamConfig.get(StreamConfig.OUTPUT_TOPIC),
                 streamConfig.get(StreamConfig.DLQ_TOPIC),
                 app.httpPort());
+        out.println("Kafka: " + streamConfig.connection());
         out.println("Size budget: " + app.sizeBudget().describe());
         out.println(
                 pinned
@@ -128,6 +138,9 @@ public final class ServeCommand implements Callable<Integer> {
         stopped.await();
         // Nothing in this process can bring a failed Kafka Streams back: exit, so that whatever
         // runs serve (Kubernetes, systemd, a shell loop) restarts it.
+        if (failedForGood && app.failure() != null) {
+            spec.commandLine().getErr().println("fovea serve: " + app.failure());
+        }
         return failedForGood ? 1 : 0;
     }
 

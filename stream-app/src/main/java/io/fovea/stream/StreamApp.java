@@ -1,12 +1,14 @@
 package io.fovea.stream;
 
 import io.fovea.core.store.ModelStore;
-import io.fovea.schemas.TopicCreator;
+import io.fovea.schemas.kafka.KafkaFailures;
+import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.errors.ErrorRouting;
 import io.fovea.stream.errors.ProcessingErrors;
 import io.fovea.stream.errors.ProductionErrors;
+import io.fovea.stream.limits.ClusterAccess;
 import io.fovea.stream.limits.ClusterLimits;
 import io.fovea.stream.limits.RecordLimit;
 import io.fovea.stream.limits.SizeBudget;
@@ -30,9 +32,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +61,7 @@ public final class StreamApp implements AutoCloseable {
     private final CountDownLatch failed = new CountDownLatch(1);
     private ModelSwapper swapper;
     private ReleaseFollower follower;
+    private volatile String failure;
 
     public StreamApp(StreamConfig config, ModelRunner initialModel) {
         this.config = config;
@@ -65,9 +70,13 @@ public final class StreamApp implements AutoCloseable {
         metrics.modelInService(initialModel.name(), initialModel.version());
         Properties properties = config.streamsProperties();
         // One Admin client for the start-up questions: partition counts and size limits.
-        try (Admin admin = Admin.create(
-                Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(StreamConfig.BOOTSTRAP_SERVERS)))) {
+        try (Admin admin = config.connection().newAdmin()) {
             ensureTopics(config, admin);
+            new ClusterAccess()
+                    .need(config.get(StreamConfig.INPUT_TOPIC), AclOperation.READ)
+                    .need(config.get(StreamConfig.OUTPUT_TOPIC), AclOperation.WRITE)
+                    .need(config.get(StreamConfig.DLQ_TOPIC), AclOperation.WRITE)
+                    .check(admin);
             this.budget = sizeBudget(config, properties, admin);
         }
         LOG.info("Size budget: {}", budget.describe());
@@ -94,6 +103,14 @@ public final class StreamApp implements AutoCloseable {
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         this.processMetrics = new ProcessMetrics(registry);
+        streams.setUncaughtExceptionHandler(e -> {
+            // Kafka Streams logs the exception itself; this adds the one line an operator can act on.
+            KafkaFailures.explain(e).ifPresent(why -> {
+                failure = why;
+                LOG.error(why);
+            });
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
             if (now == KafkaStreams.State.ERROR) {
@@ -117,10 +134,14 @@ public final class StreamApp implements AutoCloseable {
      */
     public StreamApp followReleases(ModelStore store, String modelName) {
         swapper = new ModelSwapper(store, worker, model, metrics);
-        TopicCreator.ensure(
-                config.get(StreamConfig.BOOTSTRAP_SERVERS), config.get(StreamConfig.RELEASES_TOPIC), 1, true);
+        try (Admin admin = config.connection().newAdmin()) {
+            TopicCreator.ensure(admin, config.get(StreamConfig.RELEASES_TOPIC), 1, true);
+            new ClusterAccess()
+                    .need(config.get(StreamConfig.RELEASES_TOPIC), AclOperation.READ)
+                    .check(admin);
+        }
         follower = new ReleaseFollower(
-                        config.get(StreamConfig.BOOTSTRAP_SERVERS),
+                        config.connection(),
                         config.get(StreamConfig.RELEASES_TOPIC),
                         modelName,
                         version -> swapper.request(modelName, version))
@@ -162,6 +183,11 @@ public final class StreamApp implements AutoCloseable {
         failed.await();
     }
 
+    /** Why Kafka Streams failed for good, when it is a failure the operator can fix; else null. */
+    public String failure() {
+        return failure;
+    }
+
     public boolean isAlive() {
         KafkaStreams.State state = streams.state();
         return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.NOT_RUNNING;
@@ -188,11 +214,10 @@ public final class StreamApp implements AutoCloseable {
     }
 
     private static void ensureTopics(StreamConfig config, Admin admin) {
-        String bootstrap = config.get(StreamConfig.BOOTSTRAP_SERVERS);
-        TopicCreator.ensure(bootstrap, config.get(StreamConfig.INPUT_TOPIC), 4, false);
+        TopicCreator.ensure(admin, config.get(StreamConfig.INPUT_TOPIC), 4, false);
         int partitions = partitionsOf(admin, config.get(StreamConfig.INPUT_TOPIC));
-        TopicCreator.ensure(bootstrap, config.get(StreamConfig.OUTPUT_TOPIC), partitions, false);
-        TopicCreator.ensure(bootstrap, config.get(StreamConfig.DLQ_TOPIC), partitions, false);
+        TopicCreator.ensure(admin, config.get(StreamConfig.OUTPUT_TOPIC), partitions, false);
+        TopicCreator.ensure(admin, config.get(StreamConfig.DLQ_TOPIC), partitions, false);
     }
 
     /** The changelog Kafka Streams keeps the pending images in. */

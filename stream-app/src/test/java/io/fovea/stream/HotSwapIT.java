@@ -73,7 +73,7 @@ class HotSwapIT {
                 "RUNNING");
 
         try (KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer();
-                ReleasePublisher publisher = new ReleasePublisher(KafkaTestBroker.bootstrapServers(), releases)) {
+                ReleasePublisher publisher = new ReleasePublisher(KafkaTestBroker.connection(), releases)) {
             Thread feeder = new Thread(() -> {
                 for (int i = 0; i < EVENTS; i++) {
                     kit.send(producer, "s" + i, TestImages.bytes("s" + i, i % 256, i % 10));

@@ -1,6 +1,7 @@
 package io.fovea.testing;
 
 import io.fovea.broker.LocalKafkaBroker;
+import io.fovea.schemas.kafka.KafkaConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +33,11 @@ public final class KafkaTestBroker {
     /** Bootstrap servers of the shared broker, started on first use. */
     public static String bootstrapServers() {
         return Holder.BOOTSTRAP;
+    }
+
+    /** The broker as a client connection: plaintext, no authentication. */
+    public static KafkaConnection connection() {
+        return KafkaConnection.to(bootstrapServers());
     }
 
     /** Initialization-on-demand holder: the broker starts once, on first use, thread-safely. */

@@ -175,7 +175,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (data == null) {
             throw new IllegalArgumentException("--data is required to train (or pass --describe)");
         }
-        if (publish && kafka.bootstrapOrNull() == null) {
+        if (publish && !kafka.given()) {
             throw new IllegalArgumentException("--publish needs --bootstrap HOST:PORT");
         }
         DirectoryModelStore.checkModelName(modelName.name());
@@ -193,7 +193,7 @@ public final class TrainCommand implements Callable<Integer> {
                                 weights,
                                 settings,
                                 new DirectoryModelStore(store.path()),
-                                publish ? kafka.bootstrapOrNull() : null),
+                                publish ? kafka.connection() : null),
                         trainingData);
         out.printf(
                 "%nPublished %s version %d in %s%n",

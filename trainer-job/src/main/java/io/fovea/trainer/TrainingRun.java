@@ -9,6 +9,7 @@ import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.core.store.StagedBundle;
+import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.trainer.data.ImageBatches;
 import io.fovea.trainer.data.LabelledImages;
 import io.fovea.trainer.data.NormaliserFit;
@@ -44,7 +45,7 @@ public final class TrainingRun {
             String weights,
             TrainSettings settings,
             DirectoryModelStore store,
-            String bootstrapServers) {}
+            KafkaConnection kafka) {}
 
     /** What came out. */
     public record Result(BundleManifest manifest, Path bundleDir, ComputationGraph model, List<EpochLog> history) {}
@@ -114,8 +115,8 @@ public final class TrainingRun {
             ReportWriter.write(staged.dir().resolve("report"), card, history, validation, test, data.labels());
             staged.commit(manifest);
             Path dir = request.store().versionDir(request.name(), manifest.version());
-            if (request.bootstrapServers() != null) {
-                try (ReleasePublisher publisher = new ReleasePublisher(request.bootstrapServers())) {
+            if (request.kafka() != null) {
+                try (ReleasePublisher publisher = new ReleasePublisher(request.kafka())) {
                     publisher.send(ReleasePublisher.of(
                             manifest,
                             request.store().uri(manifest.name(), manifest.version()),

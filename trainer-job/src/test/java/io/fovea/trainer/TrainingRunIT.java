@@ -51,8 +51,7 @@ class TrainingRunIT {
 
         TrainingRun.Result result = new TrainingRun(new PrintWriter(new StringWriter()))
                 .run(
-                        new TrainingRun.Request(
-                                name, arch, "none", settings, store, KafkaTestBroker.bootstrapServers()),
+                        new TrainingRun.Request(name, arch, "none", settings, store, KafkaTestBroker.connection()),
                         trainingData);
 
         ModelBundle bundle = store.load(name, 1);

@@ -63,7 +63,7 @@ public final class ConsumeCommand implements Callable<Integer> {
             printer.printSummary(err);
         });
         Runtime.getRuntime().addShutdownHook(summaryOnExit);
-        try (TopicReader reader = new TopicReader(kafka.bootstrap(), topic)) {
+        try (TopicReader reader = new TopicReader(kafka.connection(), topic)) {
             reader.read(limit, follow, Duration.ofSeconds(waitSeconds), stop::get, printer::print);
         }
         Runtime.getRuntime().removeShutdownHook(summaryOnExit);

@@ -1,6 +1,7 @@
 package io.fovea.cli.consume;
 
 import io.fovea.core.runtime.Blocking;
+import io.fovea.schemas.kafka.KafkaConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +24,10 @@ public final class TopicReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
 
-    public TopicReader(String bootstrapServers, String topic) {
+    public TopicReader(KafkaConnection kafka, String topic) {
         this.topic = topic;
         this.consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrapServers,
+                kafka.consumer(Map.of(
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                         "read_committed",
                         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
@@ -37,7 +36,7 @@ public final class TopicReader implements AutoCloseable {
                         ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
                         false,
                         ConsumerConfig.CLIENT_ID_CONFIG,
-                        "fovea-consume"),
+                        "fovea-consume")),
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
     }

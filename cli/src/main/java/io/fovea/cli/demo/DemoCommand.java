@@ -11,6 +11,7 @@ import io.fovea.core.dataset.Dataset;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.Topics;
+import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.StreamApp;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.model.Dl4jModelRunner;
@@ -116,7 +117,7 @@ public final class DemoCommand implements Callable<Integer> {
                             Dl4jModelRunner.checked(models.load(modelName.name(), versions[0])))
                     .start();
             try (app;
-                    ReleasePublisher releases = new ReleasePublisher(bootstrap);
+                    ReleasePublisher releases = new ReleasePublisher(KafkaConnection.to(bootstrap));
                     DemoMonitor monitor = new DemoMonitor(bootstrap, Topics.PREDICTIONS, Topics.DEAD_LETTERS)) {
                 app.followReleases(models, modelName.name());
                 app.awaitRunning(Duration.ofSeconds(60));
@@ -129,7 +130,8 @@ public final class DemoCommand implements Callable<Integer> {
                 out.flush();
                 Thread producer = new Thread(
                         () -> {
-                            try (ImageEventProducer images = new ImageEventProducer(bootstrap, Topics.IMAGES)) {
+                            try (ImageEventProducer images =
+                                    new ImageEventProducer(KafkaConnection.to(bootstrap), Topics.IMAGES)) {
                                 images.produce(testSet, total, rate, "demo", sent -> {});
                             }
                         },

@@ -93,31 +93,41 @@ public final class ModelsCommand {
             throw new IllegalArgumentException("promote takes MODEL@VERSION, got '" + spec + "'");
         }
         String model = spec.substring(0, at);
-        Promotions.Change change = store().promote(model, Integer.parseInt(spec.substring(at + 1)));
-        return announce(model, change, ReleaseAction.PROMOTED);
+        int version = Integer.parseInt(spec.substring(at + 1));
+        try (ReleasePublisher publisher = publisher()) {
+            return announce(publisher, model, store().promote(model, version), ReleaseAction.PROMOTED);
+        }
     }
 
     @Command(name = "rollback", description = "Serves again the version promoted before the current one.")
     int rollback(@Parameters(paramLabel = "MODEL") String model) {
-        return announce(model, store().rollback(model), ReleaseAction.ROLLED_BACK);
+        try (ReleasePublisher publisher = publisher()) {
+            return announce(publisher, model, store().rollback(model), ReleaseAction.ROLLED_BACK);
+        }
     }
 
-    private int announce(String model, Promotions.Change change, ReleaseAction action) {
+    /**
+     * Connected (and signed in) before the store changes, so that wrong credentials leave the
+     * store as it was; null without a cluster.
+     */
+    private ReleasePublisher publisher() {
+        return kafka.given() ? new ReleasePublisher(kafka.connection()) : null;
+    }
+
+    private int announce(ReleasePublisher publisher, String model, Promotions.Change change, ReleaseAction action) {
         out().printf(
                         "%s %s@%d (was %s)%n",
                         action,
                         model,
                         change.version(),
                         change.previous() == null ? "none" : Integer.toString(change.previous()));
-        if (kafka.bootstrapOrNull() != null) {
+        if (publisher != null) {
             DirectoryModelStore models = store();
-            try (ReleasePublisher publisher = new ReleasePublisher(kafka.bootstrapOrNull())) {
-                publisher.send(ReleasePublisher.of(
-                        models.manifest(model, change.version()),
-                        models.uri(model, change.version()),
-                        action,
-                        change.previous()));
-            }
+            publisher.send(ReleasePublisher.of(
+                    models.manifest(model, change.version()),
+                    models.uri(model, change.version()),
+                    action,
+                    change.previous()));
             out().println("announced on fovea.model-releases");
         }
         out().flush();

@@ -4,6 +4,7 @@ import io.fovea.avro.ImageEvent;
 import io.fovea.core.dataset.Dataset;
 import io.fovea.core.dataset.DatasetItem;
 import io.fovea.core.events.ImageEvents;
+import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.schemas.serde.AvroSerde;
 import java.time.Instant;
 import java.util.Map;
@@ -24,12 +25,10 @@ public final class ImageEventProducer implements AutoCloseable {
     private final KafkaProducer<String, ImageEvent> producer;
     private final String topic;
 
-    public ImageEventProducer(String bootstrapServers, String topic) {
+    public ImageEventProducer(KafkaConnection kafka, String topic) {
         this.topic = topic;
         this.producer = new KafkaProducer<>(
-                Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrapServers,
+                kafka.producer(Map.of(
                         ProducerConfig.ACKS_CONFIG,
                         "all",
                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
@@ -39,7 +38,7 @@ public final class ImageEventProducer implements AutoCloseable {
                         ProducerConfig.COMPRESSION_TYPE_CONFIG,
                         "lz4",
                         ProducerConfig.CLIENT_ID_CONFIG,
-                        "fovea-produce"),
+                        "fovea-produce")),
                 new StringSerializer(),
                 AvroSerde.imageEvents().serializer());
     }

@@ -3,8 +3,9 @@ package io.fovea.cli.produce;
 import io.fovea.core.cli.KafkaOption;
 import io.fovea.core.console.Progress;
 import io.fovea.core.dataset.Dataset;
-import io.fovea.schemas.TopicCreator;
 import io.fovea.schemas.Topics;
+import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.schemas.kafka.TopicCreator;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -68,9 +69,10 @@ public final class ProduceCommand implements Callable<Integer> {
     public Integer call() {
         Dataset dataset = Dataset.open(data);
         long total = Math.min(limit, dataset.size());
-        TopicCreator.ensure(kafka.bootstrap(), topic, partitions, false);
+        KafkaConnection connection = kafka.connection();
+        TopicCreator.ensure(connection, topic, partitions, false);
         long sent;
-        try (ImageEventProducer producer = new ImageEventProducer(kafka.bootstrap(), topic);
+        try (ImageEventProducer producer = new ImageEventProducer(connection, topic);
                 ProgressBar bar = Progress.bar("produce", total, "img")) {
             sent = producer.produce(dataset, total, rate, runId, bar::stepTo);
         }

@@ -3,8 +3,9 @@ package io.fovea.core.release;
 import io.fovea.avro.ModelRelease;
 import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.BundleManifest;
-import io.fovea.schemas.TopicCreator;
 import io.fovea.schemas.Topics;
+import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.schemas.serde.AvroSerde;
 import java.net.URI;
 import java.time.Instant;
@@ -25,25 +26,23 @@ public final class ReleasePublisher implements AutoCloseable {
     private final KafkaProducer<String, ModelRelease> producer;
     private final String topic;
 
-    public ReleasePublisher(String bootstrapServers, String topic) {
+    public ReleasePublisher(KafkaConnection kafka, String topic) {
         this.topic = topic;
-        TopicCreator.ensure(bootstrapServers, topic, 1, true);
+        TopicCreator.ensure(kafka, topic, 1, true);
         this.producer = new KafkaProducer<>(
-                Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrapServers,
+                kafka.producer(Map.of(
                         ProducerConfig.ACKS_CONFIG,
                         "all",
                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
                         true,
                         ProducerConfig.CLIENT_ID_CONFIG,
-                        "fovea-releases"),
+                        "fovea-releases")),
                 new StringSerializer(),
                 AvroSerde.modelReleases().serializer());
     }
 
-    public ReleasePublisher(String bootstrapServers) {
-        this(bootstrapServers, Topics.MODEL_RELEASES);
+    public ReleasePublisher(KafkaConnection kafka) {
+        this(kafka, Topics.MODEL_RELEASES);
     }
 
     /** Record key: the model name for promotions and rollbacks (compaction keeps the latest), name@version for publications. */

@@ -45,7 +45,7 @@ public final class FoveaRecords {
         }
         long fingerprint = SingleObjectEncoding.readFingerprint(data);
         return codecFor(fingerprint)
-                .<SpecificRecord>map(codec -> codec.decode(data))
+                .map(codec -> (SpecificRecord) codec.decode(data))
                 .orElseThrow(() -> new UndecodableRecordException(
                         DeadLetterReason.UNKNOWN_SCHEMA_FINGERPRINT,
                         "unknown schema fingerprint " + SingleObjectEncoding.wireHex(fingerprint)

@@ -10,12 +10,16 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -25,38 +29,56 @@ import org.apache.avro.specific.SpecificRecord;
  * <p>We do not use Avro's {@code BinaryMessageDecoder} because its errors do not distinguish
  * truncation from garbage, nor name the bytes that arrived, and it accepts trailing bytes.
  */
-public final class SingleObjectCodec<T extends SpecificRecord> {
+public final class SingleObjectCodec<T extends IndexedRecord> {
     private final Class<T> type;
     private final Schema schema;
     private final long fingerprint;
     private final byte[] header;
-    private final SpecificDatumWriter<T> writer;
-    private final SpecificDatumReader<T> reader;
+    private final DatumWriter<T> writer;
+    private final DatumReader<T> reader;
     /** Readers of records written with earlier versions of the schema, by their fingerprint. */
-    private final Map<Long, SpecificDatumReader<T>> earlierReaders;
+    private final Map<Long, DatumReader<T>> earlierReaders;
+
+    private final List<Schema> earlier;
 
     public SingleObjectCodec(Class<T> type, Schema schema) {
         this(type, schema, List.of());
     }
 
-    /** @param earlier earlier versions of {@code schema}: their records are read into the current one */
+    /**
+     * @param type a generated class, or {@link GenericRecord} for records of a schema without one
+     * @param earlier earlier versions of {@code schema}: their records are read into the current one
+     */
+    @SuppressWarnings("unchecked")
     public SingleObjectCodec(Class<T> type, Schema schema, List<Schema> earlier) {
         this.type = type;
         this.schema = schema;
         this.fingerprint = SingleObjectEncoding.fingerprint(schema);
         this.header = SingleObjectEncoding.header(schema);
-        this.writer = new SpecificDatumWriter<>(schema);
-        this.reader = new SpecificDatumReader<>(schema);
+        GenericData model = SpecificRecord.class.isAssignableFrom(type) ? SpecificData.get() : GenericData.get();
+        this.writer = (DatumWriter<T>) model.createDatumWriter(schema);
+        this.reader = (DatumReader<T>) model.createDatumReader(schema);
+        this.earlier = List.copyOf(earlier);
         this.earlierReaders = earlier.stream()
                 .collect(Collectors.toUnmodifiableMap(
                         SingleObjectEncoding::fingerprint,
-                        old -> new SpecificDatumReader<T>(old, schema),
+                        old -> (DatumReader<T>) model.createDatumReader(old, schema),
                         (a, b) -> a));
+    }
+
+    /** A codec of generic records: for a schema version no class was generated for. */
+    public static SingleObjectCodec<GenericRecord> generic(Schema schema, List<Schema> earlier) {
+        return new SingleObjectCodec<>(GenericRecord.class, schema, earlier);
     }
 
     /** True when records with this fingerprint decode: the current schema's, or an earlier version's. */
     public boolean reads(long fingerprint) {
         return fingerprint == this.fingerprint || earlierReaders.containsKey(fingerprint);
+    }
+
+    /** The earlier versions of the schema this codec reads. */
+    public List<Schema> earlier() {
+        return earlier;
     }
 
     public Schema schema() {
@@ -93,7 +115,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
      * @throws UndecodableRecordException naming the reason and the bytes received
      */
     public T decode(byte[] data) {
-        SpecificDatumReader<T> reader = readerFor(data);
+        DatumReader<T> reader = readerFor(data);
         BinaryDecoder decoder = DecoderFactory.get()
                 .binaryDecoder(
                         data,
@@ -122,7 +144,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
         return record;
     }
 
-    private SpecificDatumReader<T> readerFor(byte[] data) {
+    private DatumReader<T> readerFor(byte[] data) {
         if (data == null) {
             throw new UndecodableRecordException(
                     DeadLetterReason.NULL_VALUE, "expected a single-object encoded " + name() + ", got null");
@@ -145,7 +167,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
         if (got == fingerprint) {
             return reader;
         }
-        SpecificDatumReader<T> earlier = earlierReaders.get(got);
+        DatumReader<T> earlier = earlierReaders.get(got);
         if (earlier == null) {
             String what = FoveaRecords.nameOf(got)
                     .map(other -> "that is the fingerprint of " + other + ", not " + name())

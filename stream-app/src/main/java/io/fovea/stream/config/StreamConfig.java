@@ -1,6 +1,7 @@
 package io.fovea.stream.config;
 
 import io.fovea.schemas.Topics;
+import io.fovea.schemas.kafka.KafkaConnection;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -243,6 +244,21 @@ public final class StreamConfig {
             }
         });
         return p;
+    }
+
+    /**
+     * The cluster as every client of the process but Kafka Streams sees it: the bootstrap
+     * servers and the kafka.* settings (security, timeouts), each client taking the ones it knows.
+     */
+    public KafkaConnection connection() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        values.forEach((key, value) -> {
+            if (key.startsWith(KAFKA_PREFIX)) {
+                settings.put(key.substring(KAFKA_PREFIX.length()), value);
+            }
+        });
+        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, get(BOOTSTRAP_SERVERS));
+        return KafkaConnection.of(settings);
     }
 
     public Map<String, String> asMap() {

@@ -2,6 +2,7 @@ package io.fovea.stream.model;
 
 import io.fovea.avro.ModelRelease;
 import io.fovea.avro.ReleaseAction;
+import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.schemas.serde.UndecodableRecordException;
 import java.time.Duration;
@@ -35,14 +36,12 @@ public final class ReleaseFollower implements AutoCloseable {
     private volatile boolean running = true;
 
     /** @param serveVersion told the version to serve after each promotion or rollback of {@code model} */
-    public ReleaseFollower(String bootstrapServers, String topic, String model, IntConsumer serveVersion) {
+    public ReleaseFollower(KafkaConnection kafka, String topic, String model, IntConsumer serveVersion) {
         this.topic = topic;
         this.model = model;
         this.serveVersion = serveVersion;
         this.consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrapServers,
+                kafka.consumer(Map.of(
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                         "read_committed",
                         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
@@ -51,7 +50,7 @@ public final class ReleaseFollower implements AutoCloseable {
                         ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
                         false,
                         ConsumerConfig.CLIENT_ID_CONFIG,
-                        "fovea-release-follower"),
+                        "fovea-release-follower")),
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "fovea-release-follower");

@@ -18,6 +18,28 @@ class StreamConfigTest {
     Path dir;
 
     @Test
+    void kafkaSettingsFromTheEnvironmentReachEveryClientNotOnlyKafkaStreams() {
+        String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";";
+        StreamConfig config = StreamConfig.load(
+                null,
+                Map.of(
+                        "FOVEA_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                        "FOVEA_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                        "FOVEA_KAFKA_SASL_JAAS_CONFIG", jaas),
+                Map.of(StreamConfig.BOOTSTRAP_SERVERS, "h:9093", "kafka.num.standby.replicas", "1"));
+
+        assertEquals(jaas, config.streamsProperties().get("sasl.jaas.config"));
+        assertEquals(jaas, config.connection().admin().get("sasl.jaas.config"));
+        assertEquals("SASL_SSL", config.connection().consumer(Map.of()).get("security.protocol"));
+        assertEquals("SCRAM-SHA-512", config.connection().producer(Map.of()).get("sasl.mechanism"));
+        assertEquals("h:9093", config.connection().bootstrapServers());
+        assertTrue(
+                !config.connection().admin().containsKey("num.standby.replicas"),
+                "a Kafka Streams setting stays with Kafka Streams");
+        assertEquals("h:9093 (SASL_SSL, SCRAM-SHA-512)", config.connection().toString());
+    }
+
+    @Test
     void fileThenEnvironmentThenFlagsEachOverrideTheLast() throws IOException {
         Path file = dir.resolve("fovea.properties");
         Files.writeString(

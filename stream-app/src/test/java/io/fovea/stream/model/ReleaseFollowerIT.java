@@ -6,7 +6,8 @@ import io.fovea.avro.ReleaseAction;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
-import io.fovea.schemas.TopicCreator;
+import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
 import io.fovea.testing.TinyBundles;
@@ -36,10 +37,11 @@ class ReleaseFollowerIT {
         TinyBundles.publish(store, "m", 1);
         TinyBundles.publish(store, "m", 2);
         BlockingQueue<Integer> told = new LinkedBlockingQueue<>();
-        try (ReleaseFollower follower = new ReleaseFollower(bootstrap, topic, "m", told::add).start()) {
+        try (ReleaseFollower follower =
+                new ReleaseFollower(KafkaConnection.to(bootstrap), topic, "m", told::add).start()) {
             Thread.sleep(1500); // it looks the topic up, finds no partitions, and must not give up
-            TopicCreator.ensure(bootstrap, topic, 1, true);
-            try (ReleasePublisher publisher = new ReleasePublisher(bootstrap, topic)) {
+            TopicCreator.ensure(KafkaConnection.to(bootstrap), topic, 1, true);
+            try (ReleasePublisher publisher = new ReleasePublisher(KafkaConnection.to(bootstrap), topic)) {
                 publisher.send(
                         ReleasePublisher.of(store.manifest("m", 2), store.uri("m", 2), ReleaseAction.PROMOTED, 1));
             }

@@ -1,31 +1,34 @@
-package io.fovea.schemas;
+package io.fovea.schemas.kafka;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates Fovea topics that do not exist yet, so partition counts and compaction are chosen on
- * purpose rather than by broker auto-creation defaults. Existing topics are left as they are.
+ * purpose rather than by broker auto-creation defaults. Existing topics are left as they are, and
+ * a principal that may not create topics can use ones an operator made.
  */
 public final class TopicCreator {
     private TopicCreator() {}
 
-    public static void ensure(String bootstrapServers, String topic, int partitions, boolean compacted) {
+    public static void ensure(KafkaConnection kafka, String topic, int partitions, boolean compacted) {
+        try (Admin admin = kafka.newAdmin()) {
+            ensure(admin, topic, partitions, compacted);
+        }
+    }
+
+    public static void ensure(Admin admin, String topic, int partitions, boolean compacted) {
         NewTopic newTopic = new NewTopic(topic, partitions, (short) -1);
         if (compacted) {
             newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         }
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                30_000))) {
+        try {
             if (admin.listTopics().names().get().contains(topic)) {
                 return;
             }
@@ -34,10 +37,17 @@ public final class TopicCreator {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + topic, e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicAuthorizationException) {
+                throw new IllegalStateException(
+                        "topic " + topic + " does not exist, and Kafka denies CREATE on it to these credentials:"
+                                + " have it created, or grant CREATE (bin/fovea acls --role create-topics)",
+                        e.getCause());
+            }
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException(
-                        "cannot create topic " + topic + " at " + bootstrapServers + ": "
-                                + e.getCause().getMessage(),
+                        "cannot check or create topic " + topic + ": "
+                                + KafkaFailures.explain(e.getCause())
+                                        .orElse(e.getCause().getMessage()),
                         e.getCause());
             }
         }

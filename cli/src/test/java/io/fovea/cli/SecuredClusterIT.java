@@ -1,0 +1,353 @@
+package io.fovea.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fovea.broker.BrokerSecurity;
+import io.fovea.broker.LocalKafkaBroker;
+import io.fovea.core.runtime.NativeBackend;
+import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.schemas.Topics;
+import io.fovea.schemas.kafka.FoveaAcls;
+import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.stream.ServeCommand;
+import io.fovea.testing.TinyBundles;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.ResourceType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every command against a secured cluster (SASL_SSL, SCRAM-SHA-512, ACLs enforced: {@code bin/fovea
+ * broker --secure}), signed in with a {@code --command-config} file as Kafka's own tools are, and
+ * holding only the ACLs docs/security.md lists. A fresh broker per test: the default topic names
+ * the ACLs name are then this test's alone.
+ */
+class SecuredClusterIT {
+    private static final int IMAGES = 60;
+    private static final Duration COMMAND_LIMIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private LocalKafkaBroker broker;
+    private KafkaConnection admin;
+    private Path appConfig;
+    private DirectoryModelStore store;
+    private final List<Process> serves = new ArrayList<>();
+
+    @BeforeAll
+    static void backend() {
+        NativeBackend.configure();
+    }
+
+    @BeforeEach
+    void securedBroker() throws IOException {
+        broker = LocalKafkaBroker.start(dir.resolve("kafka"), 0, true);
+        admin = KafkaConnection.of(broker.adminSettings());
+        String app = "User:" + BrokerSecurity.APP;
+        List<AclBinding> acls = new ArrayList<>();
+        for (FoveaAcls.Role role : FoveaAcls.Role.values()) {
+            acls.addAll(FoveaAcls.of(role, app, "fovea-classifier"));
+        }
+        FoveaAcls.grant(admin, acls);
+        appConfig = broker.security().writeClientProperties(broker.bootstrapServers(), BrokerSecurity.APP);
+        store = new DirectoryModelStore(dir.resolve("store"));
+        TinyBundles.publish(store, "tiny", 1);
+        TinyBundles.publish(store, "tiny", 2);
+        store.promote("tiny", 1);
+    }
+
+    @AfterEach
+    void stop() {
+        serves.forEach(Process::destroyForcibly);
+        broker.close();
+    }
+
+    @Test
+    void withTheDocumentedAclsEveryImageIsClassifiedOnceAndAPromotionSwapsTheModel() throws Exception {
+        int http = freePort();
+        Process serve = serve(appConfig, "serve.log", http);
+        awaitReady(serve, http, "serve.log");
+
+        produce(appConfig, IMAGES);
+        List<String> first = predictions(appConfig, IMAGES);
+        assertEquals(IMAGES, new TreeSet<>(ids(first)).size(), "distinct predictions: " + first);
+
+        CliRun promote = CliRun.of(
+                "models",
+                "promote",
+                "tiny@2",
+                "--store",
+                store.root().toString(),
+                "--command-config",
+                appConfig.toString());
+        assertEquals(0, promote.exitCode(), promote.err());
+        assertTrue(promote.out().contains("announced on fovea.model-releases"), promote.out());
+        awaitMetric(http, "fovea_model_swaps_total{result=\"swapped\"} 1.0");
+
+        Path afterPromotion = produce(appConfig, IMAGES);
+        List<String> all = predictions(appConfig, 2 * IMAGES);
+        assertEquals(2 * IMAGES, all.size(), "no prediction twice, none missing");
+        assertEquals(2 * IMAGES, new TreeSet<>(ids(all)).size());
+        List<String> second = all.stream()
+                .filter(line -> line.contains(afterPromotion.getFileName().toString()))
+                .toList();
+        assertEquals(IMAGES, second.size());
+        assertTrue(second.stream().allMatch(line -> line.contains("[tiny@2,")), second.toString());
+
+        String password = broker.security().password(BrokerSecurity.APP);
+        String metrics = HttpClient.newHttpClient()
+                .send(get(http, "/metrics"), HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertFalse(metrics.contains(password), "the password is in /metrics");
+        assertFalse(Files.readString(dir.resolve("serve.log")).contains(password), "the password is in serve's log");
+        assertFalse(promote.out().contains(password) || promote.err().contains(password));
+    }
+
+    @Test
+    void aWrongPasswordEndsEveryCommandWithinThirtySecondsSayingAuthenticationFailed() throws Exception {
+        Path wrong = withPassword(appConfig, "not-the-password");
+        String storeDir = store.root().toString();
+        Optional<Integer> promotedBefore = store.promoted("tiny");
+        List<List<String>> commands = List.of(
+                List.of(
+                        "produce",
+                        "--data",
+                        CifarFiles.write(dir.resolve("b.bin"), 3).toString()),
+                List.of("consume", "--topic", Topics.PREDICTIONS),
+                List.of("models", "promote", "tiny@2", "--store", storeDir),
+                List.of("models", "rollback", "tiny", "--store", storeDir));
+        for (List<String> command : commands) {
+            List<String> args = new ArrayList<>(command);
+            args.addAll(List.of("--command-config", wrong.toString()));
+            long start = System.nanoTime();
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(2, run.exitCode(), command + ": " + run.err());
+            assertTrue(run.err().contains("Kafka authentication failed"), command + ": " + run.err());
+            assertTrue(took.compareTo(COMMAND_LIMIT) < 0, command + " took " + took);
+        }
+        assertEquals(
+                promotedBefore, store.promoted("tiny"), "a promotion that could not be announced changed the store");
+
+        long start = System.nanoTime();
+        Process serve = serve(wrong, "serve-wrong.log", freePort());
+        assertTrue(serve.waitFor(COMMAND_LIMIT.toSeconds(), TimeUnit.SECONDS), "serve still running after 30 s");
+        String log = Files.readString(dir.resolve("serve-wrong.log"));
+        assertEquals(2, serve.exitValue(), log);
+        assertTrue(log.contains("Kafka authentication failed"), log);
+        assertFalse(log.contains("\tat "), "a stack trace:\n" + log);
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(COMMAND_LIMIT) < 0);
+    }
+
+    @Test
+    void serveWithoutWriteOnItsOutputSaysSoAndLosesNothingOnceGranted() throws Exception {
+        deniedThenGranted(
+                acl -> acl.pattern().name().equals(Topics.PREDICTIONS)
+                        && acl.entry().operation() == AclOperation.WRITE,
+                2,
+                "Kafka denies WRITE on topic '" + Topics.PREDICTIONS + "'");
+    }
+
+    @Test
+    void serveWithoutItsTransactionalIdSaysSoAndLosesNothingOnceGranted() throws Exception {
+        deniedThenGranted(
+                acl -> acl.pattern().resourceType() == ResourceType.TRANSACTIONAL_ID,
+                1,
+                "Kafka denied WRITE on the transactional id");
+    }
+
+    /**
+     * A principal with serve's ACLs but the one {@code missing} picks: serve ends with {@code
+     * exitCode} and says {@code message}; after the grant a restarted serve classifies every image,
+     * those sent before it failed and after, exactly once.
+     */
+    private void deniedThenGranted(Predicate<AclBinding> missing, int exitCode, String message) throws Exception {
+        String limited = "User:limited";
+        createUser("limited", "limited-password");
+        List<AclBinding> serveAcls = FoveaAcls.of(FoveaAcls.Role.SERVE, limited, "fovea-classifier");
+        AclBinding withheld = serveAcls.stream().filter(missing).findFirst().orElseThrow();
+        List<AclBinding> allButOne =
+                serveAcls.stream().filter(acl -> !acl.equals(withheld)).collect(Collectors.toList());
+        allButOne.addAll(FoveaAcls.of(FoveaAcls.Role.CREATE_TOPICS, limited, "fovea-classifier"));
+        FoveaAcls.grant(admin, allButOne);
+        Path limitedConfig = dir.resolve("limited.properties");
+        writeProperties(
+                limitedConfig,
+                broker.security().clientSettings(broker.bootstrapServers(), "limited", "limited-password"));
+        produce(appConfig, IMAGES);
+
+        Process denied = serve(limitedConfig, "serve-denied.log", freePort());
+        assertTrue(denied.waitFor(90, TimeUnit.SECONDS), "serve kept running without " + withheld);
+        String log = Files.readString(dir.resolve("serve-denied.log"));
+        assertEquals(exitCode, denied.exitValue(), log);
+        assertTrue(log.contains(message), log);
+        assertEquals(0, predictions(appConfig, 0).size(), "nothing classified while denied");
+
+        FoveaAcls.grant(admin, List.of(withheld));
+        int http = freePort();
+        awaitReady(serve(limitedConfig, "serve-granted.log", http), http, "serve-granted.log");
+        produce(appConfig, IMAGES);
+        List<String> all = predictions(appConfig, 2 * IMAGES);
+        assertEquals(2 * IMAGES, all.size());
+        assertEquals(2 * IMAGES, new TreeSet<>(ids(all)).size(), "every image before and after the grant, once");
+    }
+
+    private Process serve(Path clientConfig, String log, int httpPort) throws IOException {
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                ServeCommand.class.getName(),
+                "--command-config",
+                clientConfig.toString(),
+                "--store",
+                store.root().toString(),
+                "--model",
+                "tiny",
+                "--http-port",
+                Integer.toString(httpPort),
+                "--set",
+                "state.dir=" + dir.resolve("state-" + log),
+                "--set",
+                "max.batch.size=16");
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(log).toFile())
+                .start();
+        serves.add(process);
+        return process;
+    }
+
+    /** @return the file sent, whose name is in every event id */
+    private Path produce(Path clientConfig, int images) throws IOException {
+        Path data = CifarFiles.write(dir.resolve("batch-" + System.nanoTime() + ".bin"), images);
+        CliRun run = CliRun.of("produce", "--command-config", clientConfig.toString(), "--data", data.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        return data;
+    }
+
+    /** The prediction lines, once {@code expected} are there (or what is there after 90 s). */
+    private List<String> predictions(Path clientConfig, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        List<String> lines;
+        do {
+            CliRun run =
+                    CliRun.of("consume", "--command-config", clientConfig.toString(), "--topic", Topics.PREDICTIONS);
+            assertEquals(0, run.exitCode(), run.err());
+            lines = run.out().lines().toList();
+            if (lines.size() >= expected) {
+                return lines;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        return lines;
+    }
+
+    private static List<String> ids(List<String> lines) {
+        return lines.stream().map(line -> line.substring(0, line.indexOf(' '))).toList();
+    }
+
+    private void awaitReady(Process serve, int port, String log) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            assertTrue(serve.isAlive(), "serve exited: " + Files.readString(dir.resolve(log)));
+            try {
+                if (http.send(get(port, "/ready"), HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("serve not ready: " + Files.readString(dir.resolve(log)));
+    }
+
+    private void awaitMetric(int port, String line) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            body = http.send(get(port, "/metrics"), HttpResponse.BodyHandlers.ofString())
+                    .body();
+            if (body.contains(line)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no '" + line + "' in /metrics:\n" + body);
+    }
+
+    private static HttpRequest get(int port, String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(2))
+                .build();
+    }
+
+    private void createUser(String name, String password) throws Exception {
+        try (Admin client = admin.newAdmin()) {
+            client.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                            name, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
+                    .all()
+                    .get();
+        }
+    }
+
+    private Path withPassword(Path config, String password) throws IOException {
+        Map<String, String> settings = new LinkedHashMap<>(KafkaConnection.readProperties(config));
+        settings.put(
+                "sasl.jaas.config",
+                settings.get("sasl.jaas.config").replaceAll("password=\"[^\"]*\"", "password=\"" + password + "\""));
+        Path file = dir.resolve("wrong.properties");
+        writeProperties(file, settings);
+        return file;
+    }
+
+    private static void writeProperties(Path file, Map<String, String> settings) throws IOException {
+        Properties props = new Properties();
+        props.putAll(settings);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            props.store(out, null);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

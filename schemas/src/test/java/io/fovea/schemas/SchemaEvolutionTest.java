@@ -1,0 +1,109 @@
+package io.fovea.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fovea.avro.DeadLetterReason;
+import io.fovea.avro.ImageEvent;
+import io.fovea.avro.PixelFormat;
+import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.schemas.serde.SingleObjectCodec;
+import io.fovea.schemas.serde.UndecodableRecordException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rule of docs/wire-format.md, "Evolving the schemas": a new version adds fields with
+ * defaults (or otherwise stays readable from the old), the decoder keeps the old one by
+ * fingerprint, and consumers upgrade before producers. Played out with a second ImageEvent
+ * version, as a future release would ship it, against records of the version shipped today.
+ */
+class SchemaEvolutionTest {
+    /** ImageEvent version 2 as it would be written: version 1 plus a field with a default. */
+    private static final Schema IMAGE_EVENT_2 = withField(ImageEvent.getClassSchema(), "source", "camera-unknown");
+
+    @Test
+    void aRecordWrittenWithTheFirstImageEventIsReadIntoTheSecondWithTheNewFieldsDefault() {
+        SingleObjectCodec<GenericRecord> upgraded =
+                SingleObjectCodec.generic(IMAGE_EVENT_2, List.of(ImageEvent.getClassSchema()));
+        byte[] written = FoveaRecords.IMAGE_EVENT.encode(event());
+
+        GenericRecord read = upgraded.decode(written);
+
+        assertEquals("camera-unknown", read.get("source").toString());
+        assertEquals("ev-1", read.get("id").toString());
+        assertEquals(4, read.get("width"));
+        assertEquals(ByteBuffer.wrap(new byte[48]), read.get("pixels"));
+        assertEquals(7, read.get("label"));
+    }
+
+    @Test
+    void aConsumerNotYetUpgradedDeadLettersTheSecondVersionAsAnUnknownFingerprint() {
+        SingleObjectCodec<GenericRecord> upgraded =
+                SingleObjectCodec.generic(IMAGE_EVENT_2, List.of(ImageEvent.getClassSchema()));
+        GenericRecord v1 = SingleObjectCodec.generic(ImageEvent.getClassSchema(), List.of())
+                .decode(FoveaRecords.IMAGE_EVENT.encode(event()));
+        GenericRecord record = new GenericData.Record(IMAGE_EVENT_2);
+        for (Schema.Field field : ImageEvent.getClassSchema().getFields()) {
+            record.put(field.name(), v1.get(field.name()));
+        }
+        record.put("source", "camera-7");
+        byte[] written = upgraded.encode(record);
+        assertNotEquals(FoveaRecords.IMAGE_EVENT.fingerprint(), upgraded.fingerprint());
+
+        UndecodableRecordException refused =
+                assertThrows(UndecodableRecordException.class, () -> FoveaRecords.IMAGE_EVENT.decode(written));
+
+        assertEquals(DeadLetterReason.UNKNOWN_SCHEMA_FINGERPRINT, refused.reason());
+        assertEquals(
+                "camera-7", upgraded.decode(written).get("source").toString(), "the upgraded reader reads its own");
+    }
+
+    /** Guards the history in the jar: every version kept must resolve to the current schema. */
+    @Test
+    void everyShippedEarlierVersionResolvesToTheCurrentSchema() {
+        int versions = 0;
+        for (SingleObjectCodec<?> codec : FoveaRecords.ALL) {
+            for (Schema earlier : codec.earlier()) {
+                var result = SchemaCompatibility.checkReaderWriterCompatibility(codec.schema(), earlier);
+                assertEquals(
+                        SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+                        result.getType(),
+                        codec.schema().getName() + ": " + result.getDescription());
+                assertTrue(codec.reads(io.fovea.schemas.serde.SingleObjectEncoding.fingerprint(earlier)));
+                versions++;
+            }
+        }
+        assertTrue(versions >= 1, "DeadLetter version 1 at least");
+    }
+
+    private static ImageEvent event() {
+        return ImageEvent.newBuilder()
+                .setId("ev-1")
+                .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
+                .setWidth(4)
+                .setHeight(4)
+                .setChannels(3)
+                .setPixelFormat(PixelFormat.RGB8_HWC)
+                .setPixels(ByteBuffer.wrap(new byte[48]))
+                .setLabel(7)
+                .setAttributes(Map.of())
+                .build();
+    }
+
+    private static Schema withField(Schema schema, String name, String defaultValue) {
+        String json = schema.toString();
+        String field = "{\"name\":\"" + name + "\",\"type\":\"string\",\"default\":\"" + defaultValue + "\"}";
+        int fieldsEnd = json.lastIndexOf(']');
+        return new Schema.Parser().parse(json.substring(0, fieldsEnd) + "," + field + json.substring(fieldsEnd));
+    }
+}
