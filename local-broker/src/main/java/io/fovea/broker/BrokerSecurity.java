@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * owner only): a self-signed certificate for 127.0.0.1 made with the JDK's keytool, a
  * trust file of it for clients ({@code ca.pem}), the passwords, and a client properties file
  * per user. The SCRAM users {@value #ADMIN} (super user) and {@value #APP} are created when the
- * storage is formatted. The controller listener uses SASL PLAIN, as KRaft controllers cannot
+ * storage is formatted; the same users may also sign in with PLAIN over TLS, for clients whose
+ * SCRAM is too old for Kafka 4. The controller listener uses SASL PLAIN, as KRaft controllers cannot
  * use SCRAM, with a user only the broker knows.
  */
 public final class BrokerSecurity {
@@ -83,7 +84,10 @@ public final class BrokerSecurity {
         s.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + clientPort);
         s.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:SASL_PLAINTEXT");
         s.put("inter.broker.listener.name", "SASL_SSL");
-        s.put("sasl.enabled.mechanisms", MECHANISM);
+        // PLAIN (over TLS) beside SCRAM for clients whose SCRAM cannot talk to Kafka 4, such as
+        // Debian's kcat (librdkafka 2.0.2; fixed in 2.6.1): the same users and passwords.
+        s.put("sasl.enabled.mechanisms", MECHANISM + ",PLAIN");
+        s.put("listener.name.sasl_ssl.plain.sasl.jaas.config", plainUsers());
         s.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
         s.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", jaas(ADMIN, secrets.get(ADMIN)));
         s.put("sasl.mechanism.controller.protocol", "PLAIN");
@@ -99,6 +103,11 @@ public final class BrokerSecurity {
         s.put("super.users", "User:" + ADMIN + ";User:" + CONTROLLER);
         s.put("allow.everyone.if.no.acl.found", "false");
         return s;
+    }
+
+    private String plainUsers() {
+        return PLAIN_LOGIN + " required username=\"" + ADMIN + "\" password=\"" + secrets.get(ADMIN) + "\" user_"
+                + ADMIN + "=\"" + secrets.get(ADMIN) + "\" user_" + APP + "=\"" + secrets.get(APP) + "\";";
     }
 
     /** kafka-storage format's arguments that create the SCRAM users. */

@@ -74,7 +74,7 @@ public final class BrokerCommand implements Callable<Integer> {
         System.out.println("  User:" + BrokerSecurity.ADMIN + " (super user): --command-config " + admin);
         System.out.println("  e.g. bin/fovea produce --command-config " + app + " --data PATH");
         System.out.println("  kcat: -X security.protocol=SASL_SSL -X sasl.mechanisms=" + BrokerSecurity.MECHANISM
-                + " -X sasl.username=" + BrokerSecurity.APP + " -X sasl.password=<see " + app.getFileName() + ">"
-                + " -X ssl.ca.location=" + security.caFile());
+                + " (librdkafka 2.6.1 or later; PLAIN for older) -X sasl.username=" + BrokerSecurity.APP
+                + " -X sasl.password=<see " + app.getFileName() + "> -X ssl.ca.location=" + security.caFile());
     }
 }
