@@ -54,7 +54,8 @@ final class BenchModel {
                 Map.of(),
                 Map.of(),
                 Map.of(),
-                "bench");
+                "bench",
+                null);
         return new Dl4jModelRunner(new ModelBundle(null, manifest, graph, new ImagePreprocessor(preprocessing)));
     }
 

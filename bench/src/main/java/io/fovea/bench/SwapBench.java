@@ -248,7 +248,8 @@ final class SwapBench {
                     Map.of(),
                     Map.of(),
                     Map.of(),
-                    "bench"));
+                    "bench",
+                    null));
         } finally {
             graph.close();
         }

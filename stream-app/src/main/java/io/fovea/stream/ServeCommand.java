@@ -1,6 +1,5 @@
 package io.fovea.stream;
 
-import io.fovea.core.bundle.ModelBundle;
 import io.fovea.core.cli.CommandErrors;
 import io.fovea.core.cli.KafkaOption;
 import io.fovea.core.cli.StoreOption;
@@ -8,7 +7,7 @@ import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.config.StreamConfig;
-import io.fovea.stream.model.Dl4jModelRunner;
+import io.fovea.stream.model.ModelRunners;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -57,6 +56,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Any setting, e.g. --set max.batch.size=64 (repeatable).")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Option(
+            names = "--backend",
+            paramLabel = "dl4j|onnxruntime",
+            description = "Which backend runs a version that holds both models (model.backend).")
+    String backend;
+
     @Option(names = "--http-port", paramLabel = "PORT", description = "Port of /metrics, /health, /ready (http.port).")
     Integer httpPort;
 
@@ -85,13 +90,20 @@ public final class ServeCommand implements Callable<Integer> {
         if (kafka.bootstrapOrNull() != null) {
             overrides.put(StreamConfig.BOOTSTRAP_SERVERS, kafka.bootstrapOrNull());
         }
+        if (backend != null) {
+            overrides.put(StreamConfig.MODEL_BACKEND, backend);
+        }
         if (httpPort != null) {
             overrides.put(StreamConfig.HTTP_PORT, Integer.toString(httpPort));
         }
         StreamConfig streamConfig = StreamConfig.load(config, System.getenv(), overrides);
-        ModelBundle bundle = resolve(new DirectoryModelStore(store.path()), model);
+        DirectoryModelStore models = new DirectoryModelStore(store.path());
+        int version = resolve(models, model);
+        String name = modelName(model);
+        ModelRunners runners = streamConfig.modelRunners();
+        String runsOn = runners.backendFor(models.manifest(name, version));
         CountDownLatch stopped = new CountDownLatch(1);
-        StreamApp app = new StreamApp(streamConfig, Dl4jModelRunner.checked(bundle));
+        StreamApp app = new StreamApp(streamConfig, runners.open(models, name, version));
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
@@ -102,14 +114,14 @@ public final class ServeCommand implements Callable<Integer> {
         app.start();
         boolean pinned = model.contains("@");
         if (!pinned) {
-            app.followReleases(
-                    new DirectoryModelStore(store.path()), bundle.manifest().name());
+            app.followReleases(models, name);
         }
         out.printf(
-                "Serving %s@%d from %s: %s -> %s (dead letters: %s); http://127.0.0.1:%d/metrics%n",
-                bundle.manifest().name(),
-                bundle.manifest().version(),
-                bundle.dir(),
+                "Serving %s@%d (%s) from %s: %s -> %s (dead letters: %s); http://127.0.0.1:%d/metrics%n",
+                name,
+                version,
+                runsOn,
+                models.versionDir(name, version),
                 streamConfig.get(StreamConfig.INPUT_TOPIC),
                 streamConfig.get(StreamConfig.OUTPUT_TOPIC),
                 streamConfig.get(StreamConfig.DLQ_TOPIC),
@@ -144,22 +156,29 @@ public final class ServeCommand implements Callable<Integer> {
         return failedForGood ? 1 : 0;
     }
 
-    /** NAME@VERSION is that version; NAME is the promoted one, or the newest when none was promoted. */
-    static ModelBundle resolve(DirectoryModelStore store, String spec) {
+    private static String modelName(String spec) {
         int at = spec.indexOf('@');
-        String name = at < 0 ? spec : spec.substring(0, at);
+        return at < 0 ? spec : spec.substring(0, at);
+    }
+
+    /** NAME@VERSION is that version; NAME is the promoted one, or the newest when none was promoted. */
+    static int resolve(DirectoryModelStore store, String spec) {
+        int at = spec.indexOf('@');
+        String name = modelName(spec);
         if (at >= 0) {
-            return store.load(name, parseVersion(spec.substring(at + 1)));
+            int version = parseVersion(spec.substring(at + 1));
+            store.manifest(name, version); // a clear error for a missing version
+            return version;
         }
         if (store.promoted(name).isPresent()) {
-            return store.load(name, store.promoted(name).get());
+            return store.promoted(name).get();
         }
         List<Integer> versions = store.versions(name);
         if (versions.isEmpty()) {
             throw new IllegalArgumentException("no versions of model '" + name + "' in " + store.root()
                     + "; train one with bin/fovea train --name " + name + " --store " + store.root());
         }
-        return store.load(name, versions.get(versions.size() - 1));
+        return versions.get(versions.size() - 1);
     }
 
     private static int parseVersion(String text) {

@@ -17,6 +17,7 @@ import io.fovea.stream.metrics.ProcessMetrics;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.ModelRunner;
+import io.fovea.stream.model.ModelRunners;
 import io.fovea.stream.model.ModelSlot;
 import io.fovea.stream.model.ModelSwapper;
 import io.fovea.stream.model.ReleaseFollower;
@@ -133,7 +134,8 @@ public final class StreamApp implements AutoCloseable {
      * rollback is loaded, checked and swapped in between batches (see {@link ModelSwapper}).
      */
     public StreamApp followReleases(ModelStore store, String modelName) {
-        swapper = new ModelSwapper(store, worker, model, metrics);
+        ModelRunners runners = config.modelRunners();
+        swapper = new ModelSwapper((name, version) -> runners.open(store, name, version), worker, model, metrics);
         try (Admin admin = config.connection().newAdmin()) {
             TopicCreator.ensure(admin, config.get(StreamConfig.RELEASES_TOPIC), 1, true);
             new ClusterAccess()

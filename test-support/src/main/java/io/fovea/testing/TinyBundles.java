@@ -58,7 +58,8 @@ public final class TinyBundles {
                     Map.of(),
                     Map.of(),
                     Map.of(),
-                    "test"));
+                    "test",
+                    null));
             return staged.version();
         }
     }

@@ -101,7 +101,8 @@ public final class TrainingRun {
                     request.settings().asMap(),
                     data.description(),
                     ReportWriter.headline(validation, test),
-                    CodeVersion.describe());
+                    CodeVersion.describe(),
+                    null);
             ModelCard card = new ModelCard(
                     manifest.name(),
                     manifest.version(),

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "models",
         mixinStandardHelpOptions = true,
+        subcommands = ImportCommand.class,
         description = {
             "Lists the model store and moves the promoted version forward and back.",
             "promote and rollback also announce the change on fovea.model-releases (--bootstrap)."
@@ -34,11 +35,11 @@ public final class ModelsCommand {
     @Spec
     CommandSpec spec;
 
-    private DirectoryModelStore store() {
+    DirectoryModelStore store() {
         return new DirectoryModelStore(store.path());
     }
 
-    private PrintWriter out() {
+    PrintWriter out() {
         return spec.commandLine().getOut();
     }
 

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param data         what it was trained on: source, sizes, content fingerprint
  * @param metrics      evaluation results, e.g. {@code test_accuracy}
  * @param codeVersion  Fovea version and commit that made it
+ * @param onnx         the ONNX model among the model files, if any; null for a DL4J-only bundle
  */
 public record BundleManifest(
         String name,
@@ -32,7 +33,8 @@ public record BundleManifest(
         Map<String, Object> training,
         Map<String, Object> data,
         Map<String, Double> metrics,
-        String codeVersion) {
+        String codeVersion,
+        OnnxModel onnx) {
 
     public static final String FILE_NAME = "manifest.json";
 
@@ -76,6 +78,31 @@ public record BundleManifest(
                 training,
                 data,
                 metrics,
-                codeVersion);
+                codeVersion,
+                onnx);
+    }
+
+    /** True when the bundle holds a DL4J model ({@link ModelFiles#NAMES}). */
+    public boolean hasDl4jModel() {
+        return modelFiles != null && modelFiles.containsAll(ModelFiles.NAMES);
+    }
+
+    /** A copy that also names an ONNX model, for bundles given one after they were made. */
+    public BundleManifest withOnnx(OnnxModel model, List<String> files, String newSha256) {
+        return new BundleManifest(
+                name,
+                version,
+                createdAt,
+                architecture,
+                weights,
+                labels,
+                preprocessing,
+                files,
+                newSha256,
+                training,
+                data,
+                metrics,
+                codeVersion,
+                model);
     }
 }

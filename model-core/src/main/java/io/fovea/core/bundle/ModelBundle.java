@@ -5,11 +5,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
-/** A bundle loaded for use: manifest, verified model and its preprocessing. Load once, never per record. */
+/**
+ * A bundle loaded for use: manifest, verified model files and its preprocessing; with the DL4J
+ * graph when loaded for DL4J ({@link #load}), without it when verified for another backend
+ * ({@link #verify}). Load once, never per record.
+ */
 public record ModelBundle(Path dir, BundleManifest manifest, ComputationGraph graph, ImagePreprocessor preprocessor) {
 
-    /** Reads the manifest, checks the model files' SHA-256 against it, then loads the model. */
+    /** Reads the manifest, checks the model files' SHA-256 against it, then loads the DL4J model. */
     public static ModelBundle load(Path dir) {
+        ModelBundle verified = verify(dir);
+        BundleManifest manifest = verified.manifest();
+        if (!manifest.hasDl4jModel()) {
+            throw new BundleIntegrityException(dir + ": holds no DL4J model ("
+                    + String.join(", ", manifest.modelFiles()) + "); serve it with model.backend=onnxruntime");
+        }
+        ComputationGraph graph;
+        try {
+            graph = ModelFiles.read(dir);
+        } catch (RuntimeException e) {
+            throw new BundleIntegrityException(dir + ": not a loadable model: " + e.getMessage(), e);
+        }
+        return new ModelBundle(dir, manifest, graph, verified.preprocessor());
+    }
+
+    /** Reads the manifest and checks the model files' SHA-256 against it; loads no model. */
+    public static ModelBundle verify(Path dir) {
         Path manifestFile = dir.resolve(BundleManifest.FILE_NAME);
         if (!Files.isRegularFile(manifestFile)) {
             throw new BundleIntegrityException(dir + ": no " + BundleManifest.FILE_NAME);
@@ -33,12 +54,11 @@ public record ModelBundle(Path dir, BundleManifest manifest, ComputationGraph gr
                     dir + ": SHA-256 of " + String.join(" + ", manifest.modelFiles()) + " is " + actual
                             + " but the manifest says " + manifest.sha256() + "; a file is corrupt or was replaced");
         }
-        ComputationGraph graph;
-        try {
-            graph = ModelFiles.read(dir);
-        } catch (RuntimeException e) {
-            throw new BundleIntegrityException(dir + ": not a loadable model: " + e.getMessage(), e);
+        if (manifest.onnx() != null
+                && !manifest.modelFiles().contains(manifest.onnx().file())) {
+            throw new BundleIntegrityException(
+                    manifestFile + ": its ONNX model " + manifest.onnx().file() + " is not among its model files");
         }
-        return new ModelBundle(dir, manifest, graph, new ImagePreprocessor(manifest.preprocessing()));
+        return new ModelBundle(dir, manifest, null, new ImagePreprocessor(manifest.preprocessing()));
     }
 }

@@ -105,6 +105,12 @@ public final class DirectoryModelStore implements ModelStore {
     }
 
     @Override
+    public ModelBundle verified(String model, int version) {
+        manifest(model, version); // a clear error for a missing version
+        return ModelBundle.verify(versionDir(model, version));
+    }
+
+    @Override
     public URI uri(String model, int version) {
         return versionDir(model, version).toUri();
     }
@@ -123,7 +129,9 @@ public final class DirectoryModelStore implements ModelStore {
     /** Checks the version loads (checksum, model file) before anything serves it. */
     @Override
     public Promotions.Change promote(String model, int version) {
-        load(model, version).graph().close();
+        if (verified(model, version).manifest().hasDl4jModel()) {
+            load(model, version).graph().close();
+        }
         return Promotions.promote(root.resolve(model), version);
     }
 

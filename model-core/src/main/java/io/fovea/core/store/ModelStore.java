@@ -21,8 +21,11 @@ public interface ModelStore {
 
     BundleManifest manifest(String model, int version);
 
-    /** Loads a version, verifying its checksum first. */
+    /** Loads a version's DL4J model, verifying its checksum first. */
     ModelBundle load(String model, int version);
+
+    /** A version with its files' checksum verified, no model loaded: for a backend that loads them itself. */
+    ModelBundle verified(String model, int version);
 
     /** Where a version lives, as written into ModelRelease events. */
     URI uri(String model, int version);

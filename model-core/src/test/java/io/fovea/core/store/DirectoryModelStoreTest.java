@@ -58,7 +58,8 @@ class DirectoryModelStoreTest {
                 Map.of("epochs", 1),
                 Map.of("source", "test"),
                 Map.of("test_accuracy", 0.5),
-                "test");
+                "test",
+                null);
     }
 
     @Test

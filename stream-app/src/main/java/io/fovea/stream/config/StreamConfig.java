@@ -2,6 +2,8 @@ package io.fovea.stream.config;
 
 import io.fovea.schemas.Topics;
 import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.stream.model.ModelRunners;
+import io.fovea.stream.model.OnnxSessions;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -42,6 +44,10 @@ public final class StreamConfig {
     public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
     public static final String ACCURACY_WINDOW = "accuracy.window";
     public static final String INSTANCE_ID = "instance.id";
+    public static final String MODEL_BACKEND = "model.backend";
+    public static final String ONNX_PROVIDER = "onnx.execution.provider";
+    public static final String ONNX_DEVICE = "onnx.device";
+    public static final String ONNX_THREADS = "onnx.threads";
     /** {@link #MAX_PAYLOAD_BYTES} value: as large as the changelog of pending images can hold. */
     public static final String AUTO = "auto";
     /** {@link #INSTANCE_ID} value: no static membership. */
@@ -95,6 +101,15 @@ public final class StreamConfig {
             "",
             "stable name of this instance (Kafka's group.instance.id): a restart takes its partitions back at once instead of after the session timeout; empty: host name and state.dir; dynamic: none. In Kubernetes, the pod name"
         });
+        k.put(MODEL_BACKEND, new String[] {
+            "dl4j",
+            "dl4j or onnxruntime: which runs a version that holds both models; a bundle with one model is run by its backend"
+        });
+        k.put(ONNX_PROVIDER, new String[] {
+            "cpu", "ONNX Runtime's execution provider: cpu, cuda or tensorrt (the last two need the gpu build)"
+        });
+        k.put(ONNX_DEVICE, new String[] {"0", "the GPU ONNX Runtime uses, for cuda and tensorrt"});
+        k.put(ONNX_THREADS, new String[] {"0", "ONNX Runtime's threads for one forward pass; 0: one per core"});
         return k;
     }
 
@@ -201,6 +216,12 @@ public final class StreamConfig {
         }
         String folder = Path.of(get(STATE_DIR)).toAbsolutePath().normalize().toString();
         return host + "-" + Integer.toHexString(folder.hashCode());
+    }
+
+    /** The backends as configured: which runs a version, and how ONNX Runtime sessions are made. */
+    public ModelRunners modelRunners() {
+        return new ModelRunners(
+                get(MODEL_BACKEND), new OnnxSessions(get(ONNX_PROVIDER), getInt(ONNX_DEVICE), getInt(ONNX_THREADS)));
     }
 
     public String get(String key) {

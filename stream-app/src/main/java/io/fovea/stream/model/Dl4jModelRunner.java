@@ -1,10 +1,8 @@
 package io.fovea.stream.model;
 
 import io.fovea.core.bundle.ModelBundle;
-import io.fovea.core.image.RandomImages;
 import io.fovea.core.image.RgbImage;
 import io.fovea.core.runtime.NativeBackend;
-import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -33,46 +31,9 @@ public final class Dl4jModelRunner implements ModelRunner {
         return runner;
     }
 
-    /**
-     * Runs a probe batch of 4 images: it must run (the input shape fits) and give one finite
-     * probability per label, each row summing to 1. It also warms the model up. Throws
-     * IllegalStateException naming the version and what is wrong.
-     */
+    /** The probe every version passes before it serves ({@link ProbeBatch}). */
     public void probe() {
-        int labels = bundle.manifest().labels().size();
-        INDArray out;
-        try {
-            out = predict(RandomImages.of(4, bundle.manifest().inputSize(), 4));
-        } catch (RuntimeException e) {
-            throw refused("the probe batch does not run (wrong input shape?): " + e.getMessage(), e);
-        }
-        try {
-            if (out.rank() != 2 || out.rows() != 4 || out.columns() != labels) {
-                throw refused(
-                        "outputs " + Arrays.toString(out.shape()) + " for 4 images, but the bundle has " + labels
-                                + " labels",
-                        null);
-            }
-            for (int r = 0; r < out.rows(); r++) {
-                double sum = 0;
-                for (int c = 0; c < labels; c++) {
-                    double p = out.getDouble(r, c);
-                    if (!Double.isFinite(p) || p < 0) {
-                        throw refused("a probe output is " + p, null);
-                    }
-                    sum += p;
-                }
-                if (Math.abs(sum - 1) > 1e-3) {
-                    throw refused("probe probabilities sum to " + sum + ", not 1", null);
-                }
-            }
-        } finally {
-            out.close();
-        }
-    }
-
-    private IllegalStateException refused(String why, Throwable cause) {
-        return new IllegalStateException(name() + "@" + version() + " refused: " + why, cause);
+        ProbeBatch.check(this, bundle.manifest().inputSize());
     }
 
     public ModelBundle bundle() {

@@ -1,7 +1,6 @@
 package io.fovea.stream.model;
 
 import io.fovea.core.runtime.BackgroundPriority;
-import io.fovea.core.store.ModelStore;
 import io.fovea.stream.metrics.StreamMetrics;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -15,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings a new model version into service without stopping the stream: on its own thread it
- * loads the bundle (SHA-256, configuration, parameters) and probes it ({@link
- * Dl4jModelRunner#probe()}, which also warms it up), then hands it to the inference thread,
+ * loads the bundle (SHA-256, then the model, with the backend that runs it) and probes it ({@link
+ * ProbeBatch}, which also warms it up), then hands it to the inference thread,
  * which switches between two forward passes (see {@link InferenceWorker#swap}). A version that
  * fails any check is refused: the current one keeps serving, and the refusal is logged and
  * counted.
@@ -31,7 +30,13 @@ public final class ModelSwapper implements AutoCloseable {
     /** What became of a request. */
     public record Outcome(int version, boolean swapped, String reason, double seconds) {}
 
-    private final ModelStore store;
+    /** Loads and checks a version (e.g. {@link ModelRunners#open}); the caller owns what it returns. */
+    @FunctionalInterface
+    public interface Loader {
+        ModelRunner open(String model, int version);
+    }
+
+    private final Loader loaderOfVersions;
     private final InferenceWorker worker;
     private final Supplier<ModelRunner> current;
     private final StreamMetrics metrics;
@@ -49,9 +54,8 @@ public final class ModelSwapper implements AutoCloseable {
         return t;
     });
 
-    public ModelSwapper(
-            ModelStore store, InferenceWorker worker, Supplier<ModelRunner> current, StreamMetrics metrics) {
-        this.store = store;
+    public ModelSwapper(Loader versions, InferenceWorker worker, Supplier<ModelRunner> current, StreamMetrics metrics) {
+        this.loaderOfVersions = versions;
         this.worker = worker;
         this.current = current;
         this.metrics = metrics;
@@ -73,7 +77,7 @@ public final class ModelSwapper implements AutoCloseable {
             if (serving.name().equals(model) && serving.version() == version) {
                 return new Outcome(version, false, "already serving", 0);
             }
-            InferenceWorker.Switched switched = awaitSwap(Dl4jModelRunner.checked(store.load(model, version)));
+            InferenceWorker.Switched switched = awaitSwap(loaderOfVersions.open(model, version));
             ModelRunner replaced = switched.replaced();
             double seconds = (switched.atNanos() - start) / 1e9;
             metrics.modelSwap(true, seconds);
@@ -104,7 +108,7 @@ public final class ModelSwapper implements AutoCloseable {
     }
 
     /** The inference thread switches between two passes; a candidate it was handed is its to close. */
-    private InferenceWorker.Switched awaitSwap(Dl4jModelRunner candidate) {
+    private InferenceWorker.Switched awaitSwap(ModelRunner candidate) {
         try {
             return worker.swap(candidate).join();
         } catch (CompletionException e) {

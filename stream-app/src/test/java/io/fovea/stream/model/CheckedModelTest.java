@@ -55,7 +55,8 @@ class CheckedModelTest {
                         m.training(),
                         m.data(),
                         m.metrics(),
-                        m.codeVersion()));
+                        m.codeVersion(),
+                        null));
         IllegalStateException e =
                 assertThrows(IllegalStateException.class, () -> Dl4jModelRunner.checked(store.load("bad", 1)));
         assertTrue(

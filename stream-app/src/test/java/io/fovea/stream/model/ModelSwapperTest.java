@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.core.image.RgbImage;
 import io.fovea.core.runtime.NativeBackend;
-import io.fovea.core.store.ModelStore;
 import io.fovea.stream.FakeModel;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,15 +20,14 @@ class ModelSwapperTest {
         NativeBackend.configure();
     }
 
-    /** A store whose every load fails with {@code failure}. */
-    private static ModelStore failingWith(Throwable failure) {
-        return (ModelStore) Proxy.newProxyInstance(
-                ModelStore.class.getClassLoader(), new Class<?>[] {ModelStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("load")) {
-                        throw failure;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
+    /** A loader whose every load fails with {@code failure}. */
+    private static ModelSwapper.Loader failingWith(Throwable failure) {
+        return (model, version) -> {
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            throw (RuntimeException) failure;
+        };
     }
 
     @Test

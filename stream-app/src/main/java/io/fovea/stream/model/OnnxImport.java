@@ -1,0 +1,70 @@
+package io.fovea.stream.model;
+
+import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.bundle.ModelBundle;
+import io.fovea.core.bundle.ModelFiles;
+import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.preprocess.ImagePreprocessor;
+import io.fovea.core.preprocess.Preprocessing;
+import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.core.store.StagedBundle;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Makes a new version of a model from an ONNX file written elsewhere (PyTorch, Keras, ...): the
+ * file and a manifest saying how to feed it. The version becomes visible only after ONNX Runtime
+ * has loaded it, its signature matched the declaration and a probe batch gave one finite
+ * probability per label; from then on it is promoted, rolled back and hot-swapped like any other.
+ */
+public final class OnnxImport {
+    private OnnxImport() {}
+
+    /** @return the new version */
+    public static int importModel(
+            DirectoryModelStore store,
+            String name,
+            Path onnxFile,
+            List<String> labels,
+            Preprocessing preprocessing,
+            OnnxModel spec,
+            OnnxSessions sessions,
+            String codeVersion) {
+        if (!Files.isRegularFile(onnxFile)) {
+            throw new IllegalArgumentException("no ONNX file at " + onnxFile);
+        }
+        if (labels.size() < 2) {
+            throw new IllegalArgumentException("a classifier needs at least 2 labels, got " + labels);
+        }
+        try (StagedBundle staged = store.stage(name)) {
+            Files.copy(onnxFile, staged.dir().resolve(OnnxModel.FILE));
+            List<String> files = List.of(OnnxModel.FILE);
+            BundleManifest manifest = new BundleManifest(
+                    name,
+                    staged.version(),
+                    Instant.now(),
+                    "onnx",
+                    "imported:" + onnxFile.getFileName(),
+                    List.copyOf(labels),
+                    preprocessing,
+                    files,
+                    ModelFiles.sha256(staged.dir(), files),
+                    Map.of(),
+                    Map.of("source", onnxFile.toAbsolutePath().toString()),
+                    Map.of(),
+                    codeVersion,
+                    new OnnxModel(OnnxModel.FILE, spec.layout(), spec.output()));
+            ModelBundle candidate = new ModelBundle(staged.dir(), manifest, null, new ImagePreprocessor(preprocessing));
+            OnnxModelRunner.checked(candidate, sessions).close();
+            staged.commit(manifest);
+            return staged.version();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot import " + onnxFile + ": " + e.getMessage(), e);
+        }
+    }
+}

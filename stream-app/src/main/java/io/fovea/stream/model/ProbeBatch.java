@@ -1,0 +1,58 @@
+package io.fovea.stream.model;
+
+import io.fovea.core.image.RandomImages;
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The check every version passes before it may serve, whatever runs it: a probe batch of 4
+ * images must run (the input shape fits) and give one finite probability per label, each row
+ * summing to 1. It also warms the model up.
+ */
+final class ProbeBatch {
+    static final int IMAGES = 4;
+
+    private ProbeBatch() {}
+
+    /** @throws IllegalStateException naming the version and what is wrong */
+    static void check(ModelRunner runner, int inputSize) {
+        int labels = runner.labels().size();
+        INDArray out;
+        try {
+            out = runner.predict(RandomImages.of(IMAGES, inputSize, 4));
+        } catch (RuntimeException e) {
+            throw refused(runner, "the probe batch does not run (wrong input shape?): " + e.getMessage(), e);
+        }
+        try {
+            if (out.rank() != 2 || out.rows() != IMAGES || out.columns() != labels) {
+                throw refused(
+                        runner,
+                        "outputs " + Arrays.toString(out.shape()) + " for " + IMAGES + " images, but the bundle has "
+                                + labels + " labels",
+                        null);
+            }
+            for (int r = 0; r < out.rows(); r++) {
+                double sum = 0;
+                for (int c = 0; c < labels; c++) {
+                    double p = out.getDouble(r, c);
+                    if (!Double.isFinite(p) || p < 0) {
+                        throw refused(runner, "a probe output is " + p, null);
+                    }
+                    sum += p;
+                }
+                if (Math.abs(sum - 1) > 1e-3) {
+                    throw refused(
+                            runner,
+                            "probe probabilities sum to " + sum + ", not 1 (logits? import it with --output logits)",
+                            null);
+                }
+            }
+        } finally {
+            out.close();
+        }
+    }
+
+    private static IllegalStateException refused(ModelRunner runner, String why, Throwable cause) {
+        return new IllegalStateException(runner.name() + "@" + runner.version() + " refused: " + why, cause);
+    }
+}

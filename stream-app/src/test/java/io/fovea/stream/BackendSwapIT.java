@@ -1,0 +1,134 @@
+package io.fovea.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fovea.avro.Prediction;
+import io.fovea.avro.ReleaseAction;
+import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.dataset.ClassLabels;
+import io.fovea.core.preprocess.Preprocessing;
+import io.fovea.core.release.ReleasePublisher;
+import io.fovea.core.runtime.NativeBackend;
+import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.model.ModelRunners;
+import io.fovea.stream.model.OnnxImport;
+import io.fovea.stream.model.OnnxSessions;
+import io.fovea.testing.ForeignOnnxModels;
+import io.fovea.testing.KafkaTestBroker;
+import io.fovea.testing.KafkaTestClients;
+import io.fovea.testing.TinyBundles;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Versions of one model on different backends swap like any others: a DL4J version, an ONNX
+ * model imported from elsewhere, back and forth under load, every image classified once.
+ */
+class BackendSwapIT {
+    private static final int EVENTS = 900;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void backend() {
+        NativeBackend.configure();
+    }
+
+    @Test
+    void aDl4jVersionAndAnImportedOnnxVersionSwapBackAndForthUnderLoadLosingNothing() throws Exception {
+        StreamTestKit kit = new StreamTestKit(2);
+        String releases = KafkaTestClients.uniqueTopic("releases");
+        kit.extra.put(StreamConfig.RELEASES_TOPIC, releases);
+        DirectoryModelStore store = new DirectoryModelStore(dir.resolve("store"));
+        TinyBundles.publish(store, "mixed", 1);
+        ForeignOnnxModels.dense(dir.resolve("foreign.onnx"), 32, 10, true, true, 0, 5);
+        int onnxVersion = OnnxImport.importModel(
+                store,
+                "mixed",
+                dir.resolve("foreign.onnx"),
+                ClassLabels.CIFAR10,
+                new Preprocessing(32, Preprocessing.BILINEAR, "unit", new double[3], new double[] {255, 255, 255}),
+                new OnnxModel(OnnxModel.FILE, OnnxModel.NHWC, OnnxModel.LOGITS),
+                OnnxSessions.cpu(),
+                "test");
+        assertEquals(2, onnxVersion);
+        StreamConfig config = StreamConfig.of(kit.settings(dir.resolve("state").toString()));
+        ModelRunners runners = config.modelRunners();
+        assertEquals(ModelRunners.ONNXRUNTIME, runners.backendFor(store.manifest("mixed", 2)));
+
+        try (StreamApp app = new StreamApp(config, runners.open(store, "mixed", 1)).start();
+                KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer();
+                ReleasePublisher publisher = new ReleasePublisher(KafkaTestBroker.connection(), releases)) {
+            app.followReleases(store, "mixed");
+            StreamTestKit.await(() -> app.state() == KafkaStreams.State.RUNNING, Duration.ofSeconds(60), "RUNNING");
+            Thread feeder = new Thread(() -> {
+                for (int i = 0; i < EVENTS; i++) {
+                    kit.send(producer, "m" + i, TestImages.bytes("m" + i, i % 256, i % 10));
+                    if (i % 30 == 29) {
+                        producer.flush();
+                        sleep(20);
+                    }
+                }
+                producer.flush();
+            });
+            feeder.start();
+            int[][] plan = {{2, 0}, {1, 1}, {2, 0}}; // version, 1 = rollback
+            Integer previous = 1;
+            for (int[] step : plan) {
+                sleep(1200);
+                publisher.send(ReleasePublisher.of(
+                        store.manifest("mixed", step[0]),
+                        store.uri("mixed", step[0]),
+                        step[1] == 1 ? ReleaseAction.ROLLED_BACK : ReleaseAction.PROMOTED,
+                        previous));
+                StreamTestKit.await(
+                        () -> app.model().get().version() == step[0],
+                        Duration.ofSeconds(30),
+                        "version " + step[0] + " in service");
+                previous = step[0];
+            }
+            feeder.join();
+
+            List<Prediction> predictions =
+                    KafkaTestClients.readCommitted(kit.predictions, EVENTS, Duration.ofSeconds(90)).stream()
+                            .map(r -> FoveaRecords.PREDICTION.decode(r.value()))
+                            .toList();
+            Map<String, Integer> counts = StreamTestKit.counts(
+                    predictions.stream().map(Prediction::getId).toList());
+            assertEquals(EVENTS, counts.size(), "every image predicted");
+            assertTrue(counts.values().stream().allMatch(c -> c == 1), "none twice");
+            Set<Integer> versions =
+                    predictions.stream().map(Prediction::getModelVersion).collect(Collectors.toSet());
+            assertEquals(Set.of(1, 2), versions, "both backends served");
+            assertEquals(
+                    3.0,
+                    app.metrics()
+                            .registry()
+                            .get("fovea.model.swaps")
+                            .tag("result", "swapped")
+                            .counter()
+                            .count());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
