@@ -4,6 +4,8 @@ import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.BundleIntegrityException;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelFiles;
+import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.onnx.OnnxBundles;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.release.ReleasePublisher;
@@ -86,7 +88,10 @@ public final class TrainingRun {
                         model, batches(data.test(), preprocessor, data, batch).epoch(false), data.labels());
 
         try (StagedBundle staged = request.store().stage(request.name())) {
-            String sha256 = ModelFiles.write(model, staged.dir());
+            ModelFiles.write(model, staged.dir());
+            // the same network as ONNX, for ONNX Runtime and for anyone else's tools
+            List<String> files = OnnxBundles.writeBeside(model, arch.inputSize(), staged.dir());
+            String sha256 = ModelFiles.sha256(staged.dir(), files);
             checkReloadMatches(model, staged.dir(), data, preprocessor);
             BundleManifest manifest = new BundleManifest(
                     request.name(),
@@ -96,13 +101,13 @@ public final class TrainingRun {
                     weights,
                     data.labels(),
                     preprocessing,
-                    ModelFiles.NAMES,
+                    files,
                     sha256,
                     request.settings().asMap(),
                     data.description(),
                     ReportWriter.headline(validation, test),
                     CodeVersion.describe(),
-                    null);
+                    OnnxModel.exported());
             ModelCard card = new ModelCard(
                     manifest.name(),
                     manifest.version(),

@@ -5,6 +5,7 @@ import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.Json;
 import io.fovea.core.cli.KafkaOption;
 import io.fovea.core.cli.StoreOption;
+import io.fovea.core.onnx.OnnxBundles;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.core.store.Promotions;
@@ -98,6 +99,28 @@ public final class ModelsCommand {
         try (ReleasePublisher publisher = publisher()) {
             return announce(publisher, model, store().promote(model, version), ReleaseAction.PROMOTED);
         }
+    }
+
+    @Command(
+            name = "export",
+            description =
+                    "Adds model.onnx (the same network, for ONNX Runtime) to a version made before exports existed.")
+    int export(@Parameters(paramLabel = "MODEL@VERSION") String spec) {
+        int at = spec.indexOf('@');
+        if (at < 0) {
+            throw new IllegalArgumentException("export takes MODEL@VERSION, got '" + spec + "'");
+        }
+        String model = spec.substring(0, at);
+        BundleManifest updated = OnnxBundles.addTo(store(), model, Integer.parseInt(spec.substring(at + 1)));
+        out().printf(
+                        "Exported %s@%d to %s; the manifest's SHA-256 now covers %s%n",
+                        model,
+                        updated.version(),
+                        store().versionDir(model, updated.version())
+                                .resolve(updated.onnx().file()),
+                        String.join(", ", updated.modelFiles()));
+        out().flush();
+        return 0;
     }
 
     @Command(name = "rollback", description = "Serves again the version promoted before the current one.")

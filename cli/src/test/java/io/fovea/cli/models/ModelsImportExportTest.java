@@ -1,0 +1,133 @@
+package io.fovea.cli.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fovea.cli.FoveaCommand;
+import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.runtime.NativeBackend;
+import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.stream.model.ModelRunner;
+import io.fovea.stream.model.ModelRunners;
+import io.fovea.stream.model.OnnxSessions;
+import io.fovea.testing.ForeignOnnxModels;
+import io.fovea.testing.TinyBundles;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code bin/fovea models import} and {@code models export}, as a user runs them. */
+class ModelsImportExportTest {
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void backend() {
+        NativeBackend.configure();
+    }
+
+    @Test
+    void aKerasStyleModelIsImportedCheckedAndPromotedLikeAnyVersion() throws Exception {
+        ForeignOnnxModels.dense(dir.resolve("keras.onnx"), 24, 5, true, true, 0, 2);
+        Files.writeString(dir.resolve("labels.txt"), "cat\ndog\nfox\nowl\nyak\n");
+        String store = dir.resolve("store").toString();
+
+        Run imported = run(
+                "models",
+                "import",
+                "animals",
+                "--onnx",
+                dir.resolve("keras.onnx").toString(),
+                "--labels",
+                dir.resolve("labels.txt").toString(),
+                "--input-size",
+                "24",
+                "--layout",
+                "NHWC",
+                "--normalize",
+                "unit",
+                "--output",
+                "logits",
+                "--store",
+                store);
+        assertEquals(0, imported.code(), imported.err());
+        assertTrue(imported.out().contains("as animals@1"), imported.out());
+        BundleManifest manifest = new DirectoryModelStore(dir.resolve("store")).manifest("animals", 1);
+        assertEquals(List.of("cat", "dog", "fox", "owl", "yak"), manifest.labels());
+        assertEquals(new OnnxModel(OnnxModel.FILE, "NHWC", "logits"), manifest.onnx());
+        assertFalse(manifest.hasDl4jModel());
+
+        Run promoted = run("models", "promote", "animals@1", "--store", store);
+        assertEquals(0, promoted.code(), promoted.err());
+    }
+
+    @Test
+    void aModelThatDoesNotMatchItsDeclarationIsRefusedAndNoVersionAppears() {
+        ForeignOnnxModels.dense(dir.resolve("wrong.onnx"), 24, 5, true, true, 0, 2);
+
+        Run refused = run(
+                "models",
+                "import",
+                "animals",
+                "--onnx",
+                dir.resolve("wrong.onnx").toString(),
+                "--labels",
+                "a,b,c,d,e",
+                "--input-size",
+                "24",
+                "--layout",
+                "NCHW",
+                "--normalize",
+                "unit",
+                "--store",
+                dir.resolve("store").toString());
+
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().contains("check --layout and --input-size"), refused.err());
+        assertTrue(new DirectoryModelStore(dir.resolve("store"))
+                .versions("animals")
+                .isEmpty());
+    }
+
+    @Test
+    void exportAddsTheOnnxModelToAnOlderBundleAndOnnxRuntimeServesIt() {
+        DirectoryModelStore store = new DirectoryModelStore(dir.resolve("store"));
+        TinyBundles.publish(store, "old", 1);
+        assertEquals(null, store.manifest("old", 1).onnx());
+
+        Run exported = run("models", "export", "old@1", "--store", store.root().toString());
+
+        assertEquals(0, exported.code(), exported.err());
+        BundleManifest manifest = store.manifest("old", 1);
+        assertEquals(OnnxModel.exported(), manifest.onnx());
+        assertTrue(manifest.modelFiles().contains(OnnxModel.FILE));
+        ModelRunners onnxFirst = new ModelRunners(ModelRunners.ONNXRUNTIME, OnnxSessions.cpu());
+        assertEquals(ModelRunners.ONNXRUNTIME, onnxFirst.backendFor(manifest));
+        try (ModelRunner runner = onnxFirst.open(store, "old", 1)) { // checksum and probe pass
+            assertEquals(10, runner.labels().size());
+        }
+        Run again = run("models", "export", "old@1", "--store", store.root().toString());
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("already holds model.onnx"), again.err());
+    }
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = FoveaCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+}

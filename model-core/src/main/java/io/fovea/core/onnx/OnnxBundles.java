@@ -1,0 +1,70 @@
+package io.fovea.core.onnx;
+
+import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.bundle.Json;
+import io.fovea.core.bundle.ModelBundle;
+import io.fovea.core.bundle.ModelFiles;
+import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.store.DirectoryModelStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/**
+ * ONNX files in Fovea's bundles: written beside the DL4J model by the trainer ({@link
+ * #writeBeside}), or added to a bundle made before exports existed ({@link #addTo}). Either way
+ * the manifest names the file and its SHA-256 covers it.
+ */
+public final class OnnxBundles {
+    private OnnxBundles() {}
+
+    /** Writes {@code model.onnx} into {@code dir}; returns the model files, DL4J's and the ONNX one. */
+    public static List<String> writeBeside(ComputationGraph graph, int inputSize, Path dir) {
+        OnnxExport.write(graph, inputSize, dir.resolve(OnnxModel.FILE));
+        List<String> files = new ArrayList<>(ModelFiles.NAMES);
+        files.add(OnnxModel.FILE);
+        return List.copyOf(files);
+    }
+
+    /**
+     * Adds {@code model.onnx} to an existing version: the file first, then the manifest that
+     * names it, each replaced atomically, so a reader sees the old bundle or the new, whole.
+     *
+     * @return the updated manifest
+     */
+    public static BundleManifest addTo(DirectoryModelStore store, String model, int version) {
+        BundleManifest manifest = store.manifest(model, version);
+        if (manifest.onnx() != null) {
+            throw new IllegalArgumentException(
+                    model + "@" + version + " already holds " + manifest.onnx().file());
+        }
+        ModelBundle bundle = store.load(model, version); // verifies the checksum first
+        Path dir = bundle.dir();
+        try {
+            Path temp = dir.resolve(OnnxModel.FILE + ".tmp");
+            OnnxExport.write(bundle.graph(), manifest.inputSize(), temp);
+            Files.move(temp, dir.resolve(OnnxModel.FILE), StandardCopyOption.ATOMIC_MOVE);
+            List<String> files = new ArrayList<>(manifest.modelFiles());
+            files.add(OnnxModel.FILE);
+            BundleManifest updated =
+                    manifest.withOnnx(OnnxModel.exported(), List.copyOf(files), ModelFiles.sha256(dir, files));
+            Path tempManifest = dir.resolve(BundleManifest.FILE_NAME + ".tmp");
+            Json.write(tempManifest, updated);
+            Files.move(
+                    tempManifest,
+                    dir.resolve(BundleManifest.FILE_NAME),
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            return updated;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot add an ONNX model to " + dir + ": " + e.getMessage(), e);
+        } finally {
+            bundle.graph().params().close();
+        }
+    }
+}
