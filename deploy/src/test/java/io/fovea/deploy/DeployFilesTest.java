@@ -94,8 +94,10 @@ class DeployFilesTest {
             assertTrue(text.contains("COPY --from=build /src/cli/target/lib"), dockerfile);
             assertTrue(text.contains("EXPOSE 8080"), dockerfile);
         }
-        assertTrue(Files.readString(DEPLOY.resolve("docker/Dockerfile.gpu")).contains("mvn -B -ntp -Dcuda"));
-        assertTrue(rootPom.contains("<id>cuda</id>") && rootPom.contains("nd4j-cuda-11.6-platform"));
+        String gpu = Files.readString(DEPLOY.resolve("docker/Dockerfile.gpu"));
+        assertTrue(gpu.contains("mvn -B -ntp -Pgpu") && gpu.contains("FROM nvidia/cuda:12."), "CUDA 12 and onnxruntime_gpu");
+        assertTrue(gpu.contains("FOVEA_ONNX_EXECUTION_PROVIDER=cuda"));
+        assertTrue(rootPom.contains("<id>gpu</id>") && rootPom.contains("<onnxruntime.artifact>onnxruntime_gpu"));
     }
 
     @Test
