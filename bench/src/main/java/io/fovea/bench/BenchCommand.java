@@ -95,6 +95,16 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(
+            names = "--backend",
+            split = ",",
+            paramLabel = "BACKEND",
+            description = {
+                "Instead: compare backends (dl4j,onnxruntime) on the same network: the model alone at",
+                "--batch-sizes against sgemm, and the pipeline at batch 32, alternated, --rounds rounds."
+            })
+    List<String> backends;
+
+    @Option(
             names = "--swaps",
             paramLabel = "N",
             description = "Instead: hot-swap two VGG16 versions N times under load; time, output pause, memory.")
@@ -127,7 +137,17 @@ public final class BenchCommand implements Callable<Integer> {
         LocalKafkaBroker broker = kafka.given() ? null : LocalKafkaBroker.startTemporary();
         KafkaConnection servers = broker == null ? kafka.connection() : KafkaConnection.to(broker.bootstrapServers());
         try {
-            if (swaps > 0) {
+            if (backends != null) {
+                int reference = batchSizes.contains(32) ? 32 : batchSizes.get(batchSizes.size() - 1);
+                new BackendBench(
+                                new PipelineBench(servers, state, settings),
+                                state,
+                                input.side(),
+                                events,
+                                seconds,
+                                referenceRounds)
+                        .run(backends, batchSizes, reference, out);
+            } else if (swaps > 0) {
                 new SwapBench(
                                 servers,
                                 kafka.commandConfig(),

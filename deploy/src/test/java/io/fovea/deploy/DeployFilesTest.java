@@ -95,7 +95,9 @@ class DeployFilesTest {
             assertTrue(text.contains("EXPOSE 8080"), dockerfile);
         }
         String gpu = Files.readString(DEPLOY.resolve("docker/Dockerfile.gpu"));
-        assertTrue(gpu.contains("mvn -B -ntp -Pgpu") && gpu.contains("FROM nvidia/cuda:12."), "CUDA 12 and onnxruntime_gpu");
+        assertTrue(
+                gpu.contains("mvn -B -ntp -Pgpu") && gpu.contains("FROM nvidia/cuda:12."),
+                "CUDA 12 and onnxruntime_gpu");
         assertTrue(gpu.contains("FOVEA_ONNX_EXECUTION_PROVIDER=cuda"));
         assertTrue(rootPom.contains("<id>gpu</id>") && rootPom.contains("<onnxruntime.artifact>onnxruntime_gpu"));
     }
