@@ -100,7 +100,8 @@ public final class BenchCommand implements Callable<Integer> {
             paramLabel = "BACKEND",
             description = {
                 "Instead: compare backends (dl4j,onnxruntime) on the same network: the model alone at",
-                "--batch-sizes against sgemm, and the pipeline at batch 32, alternated, --rounds rounds."
+                "--batch-sizes against sgemm, and the pipeline at batch 32, alternated, --rounds rounds.",
+                "With --swaps: the one backend that serves the versions swapped (default: dl4j)."
             })
     List<String> backends;
 
@@ -137,7 +138,16 @@ public final class BenchCommand implements Callable<Integer> {
         LocalKafkaBroker broker = kafka.given() ? null : LocalKafkaBroker.startTemporary();
         KafkaConnection servers = broker == null ? kafka.connection() : KafkaConnection.to(broker.bootstrapServers());
         try {
-            if (backends != null) {
+            if (swaps > 0) {
+                String backend = backends == null ? "dl4j" : String.join(",", backends);
+                new SwapBench(
+                                servers,
+                                kafka.commandConfig(),
+                                state,
+                                List.of(serveJvm.trim().split("\\s+")),
+                                backend)
+                        .run(swaps, swapLoad, out);
+            } else if (backends != null) {
                 int reference = batchSizes.contains(32) ? 32 : batchSizes.get(batchSizes.size() - 1);
                 new BackendBench(
                                 new PipelineBench(servers, state, settings),
@@ -147,13 +157,6 @@ public final class BenchCommand implements Callable<Integer> {
                                 seconds,
                                 referenceRounds)
                         .run(backends, batchSizes, reference, out);
-            } else if (swaps > 0) {
-                new SwapBench(
-                                servers,
-                                kafka.commandConfig(),
-                                state,
-                                List.of(serveJvm.trim().split("\\s+")))
-                        .run(swaps, swapLoad, out);
             } else {
                 measure(out, servers, state);
             }

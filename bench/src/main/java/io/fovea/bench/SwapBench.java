@@ -6,7 +6,9 @@ import static io.fovea.core.runtime.Blocking.pause;
 import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelFiles;
+import io.fovea.core.bundle.OnnxModel;
 import io.fovea.core.dataset.ClassLabels;
+import io.fovea.core.onnx.OnnxBundles;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.store.DirectoryModelStore;
@@ -49,9 +51,12 @@ final class SwapBench {
     private final Path commandConfig;
     private final Path work;
     private final List<String> jvmOptions;
+    /** Which backend serves the versions swapped (each bundle holds both models). */
+    private final String backend;
 
     /** @param commandConfig the client properties file {@code kafka} came from, for the serve process; or null */
-    SwapBench(KafkaConnection kafka, Path commandConfig, Path work, List<String> jvmOptions) {
+    SwapBench(KafkaConnection kafka, Path commandConfig, Path work, List<String> jvmOptions, String backend) {
+        this.backend = backend;
         this.kafka = kafka;
         this.commandConfig = commandConfig;
         this.work = work;
@@ -110,7 +115,9 @@ final class SwapBench {
                 StreamConfig.MAX_BATCH_SIZE,
                 Integer.toString(MAX_BATCH),
                 StreamConfig.MAX_BATCH_WAIT_MS,
-                Long.toString(MAX_WAIT_MS));
+                Long.toString(MAX_WAIT_MS),
+                StreamConfig.MODEL_BACKEND,
+                backend);
         List<String> jvm = new ArrayList<>(jvmOptions);
         jvm.add(SERVE_LOG_LEVEL);
         AtomicBoolean stop = new AtomicBoolean();
@@ -234,7 +241,9 @@ final class SwapBench {
                 new ComputationGraph(BenchModel.architecture(32).whole(1e-3));
         graph.init();
         try (StagedBundle staged = store.stage("bench")) {
-            String sha256 = ModelFiles.write(graph, staged.dir());
+            ModelFiles.write(graph, staged.dir());
+            List<String> files = OnnxBundles.writeBeside(graph, 32, staged.dir());
+            String sha256 = ModelFiles.sha256(staged.dir(), files);
             staged.commit(new BundleManifest(
                     "bench",
                     staged.version(),
@@ -243,13 +252,13 @@ final class SwapBench {
                     "none",
                     ClassLabels.CIFAR10,
                     Preprocessing.vggImagenetMean(32),
-                    ModelFiles.NAMES,
+                    files,
                     sha256,
                     Map.of(),
                     Map.of(),
                     Map.of(),
                     "bench",
-                    null));
+                    OnnxModel.exported()));
         } finally {
             graph.close();
         }

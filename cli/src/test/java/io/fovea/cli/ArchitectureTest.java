@@ -1,5 +1,6 @@
 package io.fovea.cli;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -35,6 +36,24 @@ class ArchitectureTest {
                 throw new AssertionError("no classes of " + pkg + " imported: the rules below would pass vacuously");
             }
         }
+    }
+
+    /** ONNX Runtime is about 75 MB of native libraries: only serving (and what launches it) carries it. */
+    @Test
+    void onlyServingUsesOnnxRuntime() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.fovea.avro..",
+                        "io.fovea.schemas..",
+                        "io.fovea.core..",
+                        "io.fovea.broker..",
+                        "io.fovea.testing..",
+                        "io.fovea.trainer..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("ai.onnxruntime..")
+                .check(FOVEA);
     }
 
     @Test
