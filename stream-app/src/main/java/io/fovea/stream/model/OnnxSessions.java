@@ -2,6 +2,7 @@ package io.fovea.stream.model;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -31,15 +32,44 @@ public record OnnxSessions(String provider, int device, int threads) {
         return new OnnxSessions(CPU, 0, 0);
     }
 
+    private static OrtEnvironment environment;
+    private static boolean sharedPool;
+
+    /**
+     * The process's one ONNX Runtime environment, with one pool of threads every session shares,
+     * so a hot-swap starts no threads. The first caller sets the pool's size. If something else in
+     * the process made the environment first, sessions keep pools of their own.
+     */
+    private static synchronized OrtEnvironment environment(int threads) throws OrtException {
+        if (environment == null) {
+            try (OrtEnvironment.ThreadingOptions pool = new OrtEnvironment.ThreadingOptions()) {
+                pool.setGlobalIntraOpNumThreads(
+                        threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+                pool.setGlobalInterOpNumThreads(1);
+                environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "fovea", pool);
+                sharedPool = true;
+            } catch (IllegalStateException alreadyMade) {
+                environment = OrtEnvironment.getEnvironment();
+                sharedPool = false;
+            }
+        }
+        return environment;
+    }
+
     /** A session of the model in {@code file}; the caller owns it and closes it. */
     OrtSession open(Path file) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            OrtEnvironment env = environment(threads);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            if (threads > 0) {
+            if (sharedPool) {
+                options.disablePerSessionThreads();
+            } else if (threads > 0) {
                 options.setIntraOpNumThreads(threads);
             }
+            // Prepacking copies every weight into the layout its kernel likes, beside the original:
+            // two large blocks per version that the C heap keeps hold of after a swap.
+            options.addConfigEntry("session.disable_prepacking", "1");
             addProvider(options);
             return env.createSession(file.toString(), options);
         } catch (OrtException e) {
