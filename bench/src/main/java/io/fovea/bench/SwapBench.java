@@ -136,10 +136,12 @@ final class SwapBench {
             stop.set(true);
             join(load);
             out.printf(
-                    "%nHot-swap under load (serve in its own JVM: %s; %.0f img/s offered; VGG16 bundles of %d MB; %d swaps):%n%n",
+                    "%nHot-swap under load (serve in its own JVM: %s; %.0f img/s offered; VGG16 of %d MB served by %s;"
+                            + " %d swaps):%n%n",
                     String.join(" ", jvmOptions),
                     rate,
                     Files.size(store.versionDir("bench", 1).resolve(ModelFiles.PARAMETERS)) >> 20,
+                    backend,
                     swaps);
             SwapReport.table(out, batchMillis, SETTLE, quiet, done, corruptGap, heapCommitted);
         } catch (IOException e) {

@@ -14,7 +14,6 @@ import io.fovea.schemas.Topics;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.StreamApp;
 import io.fovea.stream.config.StreamConfig;
-import io.fovea.stream.model.Dl4jModelRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -106,16 +105,15 @@ public final class DemoCommand implements Callable<Integer> {
         Path state = Files.createTempDirectory("fovea-demo-state-");
         try (LocalKafkaBroker broker = LocalKafkaBroker.startTemporary()) {
             String bootstrap = broker.bootstrapServers();
-            StreamApp app = new StreamApp(
-                            StreamConfig.of(Map.of(
-                                    StreamConfig.BOOTSTRAP_SERVERS,
-                                    bootstrap,
-                                    StreamConfig.STATE_DIR,
-                                    state.toString(),
-                                    StreamConfig.HTTP_PORT,
-                                    "0")),
-                            Dl4jModelRunner.checked(models.load(modelName.name(), versions[0])))
-                    .start();
+            StreamConfig config = StreamConfig.of(Map.of(
+                    StreamConfig.BOOTSTRAP_SERVERS,
+                    bootstrap,
+                    StreamConfig.STATE_DIR,
+                    state.toString(),
+                    StreamConfig.HTTP_PORT,
+                    "0"));
+            StreamApp app =
+                    new StreamApp(config, config.modelRunners().open(models, modelName.name(), versions[0])).start();
             try (app;
                     ReleasePublisher releases = new ReleasePublisher(KafkaConnection.to(bootstrap));
                     DemoMonitor monitor = new DemoMonitor(bootstrap, Topics.PREDICTIONS, Topics.DEAD_LETTERS)) {

@@ -102,8 +102,8 @@ public final class StreamConfig {
             "stable name of this instance (Kafka's group.instance.id): a restart takes its partitions back at once instead of after the session timeout; empty: host name and state.dir; dynamic: none. In Kubernetes, the pod name"
         });
         k.put(MODEL_BACKEND, new String[] {
-            "dl4j",
-            "dl4j or onnxruntime: which runs a version that holds both models; a bundle with one model is run by its backend"
+            "onnxruntime",
+            "onnxruntime or dl4j: which runs a version that holds both models (docs/benchmarks.md says why onnxruntime); a bundle with one model is run by its backend"
         });
         k.put(ONNX_PROVIDER, new String[] {
             "cpu", "ONNX Runtime's execution provider: cpu, cuda or tensorrt (the last two need the gpu build)"
