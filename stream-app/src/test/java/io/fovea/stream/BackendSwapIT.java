@@ -25,6 +25,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -37,8 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  * model imported from elsewhere, back and forth under load, every image classified once.
  */
 class BackendSwapIT {
-    private static final int EVENTS = 900;
-
     @TempDir
     Path dir;
 
@@ -74,13 +74,19 @@ class BackendSwapIT {
                 ReleasePublisher publisher = new ReleasePublisher(KafkaTestBroker.connection(), releases)) {
             app.followReleases(store, "mixed");
             StreamTestKit.await(() -> app.state() == KafkaStreams.State.RUNNING, Duration.ofSeconds(60), "RUNNING");
+            // images keep coming until every swap is done, then a last lot: each version meets traffic
+            AtomicBoolean swapsDone = new AtomicBoolean();
+            AtomicInteger sent = new AtomicInteger();
             Thread feeder = new Thread(() -> {
-                for (int i = 0; i < EVENTS; i++) {
+                int afterSwaps = 0;
+                while (afterSwaps < 150) {
+                    int i = sent.getAndIncrement();
                     kit.send(producer, "m" + i, TestImages.bytes("m" + i, i % 256, i % 10));
-                    if (i % 30 == 29) {
+                    if (i % 20 == 19) {
                         producer.flush();
-                        sleep(20);
+                        sleep(100);
                     }
+                    afterSwaps += swapsDone.get() ? 1 : 0;
                 }
                 producer.flush();
             });
@@ -99,16 +105,19 @@ class BackendSwapIT {
                         Duration.ofSeconds(30),
                         "version " + step[0] + " in service");
                 previous = step[0];
+                sleep(600); // traffic for the version now in service
             }
+            swapsDone.set(true);
             feeder.join();
+            int events = sent.get();
 
             List<Prediction> predictions =
-                    KafkaTestClients.readCommitted(kit.predictions, EVENTS, Duration.ofSeconds(90)).stream()
+                    KafkaTestClients.readCommitted(kit.predictions, events, Duration.ofSeconds(90)).stream()
                             .map(r -> FoveaRecords.PREDICTION.decode(r.value()))
                             .toList();
             Map<String, Integer> counts = StreamTestKit.counts(
                     predictions.stream().map(Prediction::getId).toList());
-            assertEquals(EVENTS, counts.size(), "every image predicted");
+            assertEquals(events, counts.size(), "every image predicted");
             assertTrue(counts.values().stream().allMatch(c -> c == 1), "none twice");
             Set<Integer> versions =
                     predictions.stream().map(Prediction::getModelVersion).collect(Collectors.toSet());
