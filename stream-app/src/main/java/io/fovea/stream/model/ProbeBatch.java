@@ -36,7 +36,11 @@ final class ProbeBatch {
                 for (int c = 0; c < labels; c++) {
                     double p = out.getDouble(r, c);
                     if (!Double.isFinite(p) || p < 0) {
-                        throw refused(runner, "a probe output is " + p, null);
+                        throw refused(
+                                runner,
+                                "a probe output is " + p + ", not a probability"
+                                        + (p < 0 ? " (logits? import it with --output logits)" : ""),
+                                null);
                     }
                     sum += p;
                 }
