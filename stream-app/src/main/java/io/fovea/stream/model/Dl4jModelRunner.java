@@ -7,11 +7,9 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** A bundle's DL4J ComputationGraph with the bundle's own preprocessing. */
-public final class Dl4jModelRunner implements ModelRunner {
-    private final ModelBundle bundle;
-
+public final class Dl4jModelRunner extends BundleRunner {
     public Dl4jModelRunner(ModelBundle bundle) {
-        this.bundle = bundle;
+        super(bundle);
         NativeBackend.blasOnCallingThreadOnly(); // a serving process: see there why
     }
 
@@ -29,30 +27,6 @@ public final class Dl4jModelRunner implements ModelRunner {
             throw e;
         }
         return runner;
-    }
-
-    /** The probe every version passes before it serves ({@link ProbeBatch}). */
-    public void probe() {
-        ProbeBatch.check(this, bundle.manifest().inputSize());
-    }
-
-    public ModelBundle bundle() {
-        return bundle;
-    }
-
-    @Override
-    public String name() {
-        return bundle.manifest().name();
-    }
-
-    @Override
-    public int version() {
-        return bundle.manifest().version();
-    }
-
-    @Override
-    public List<String> labels() {
-        return bundle.manifest().labels();
     }
 
     @Override

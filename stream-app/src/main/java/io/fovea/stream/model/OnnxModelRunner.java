@@ -24,8 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * session owns native memory and is closed with the runner. A model whose batch dimension is
  * fixed runs every forward pass at that size: larger batches in chunks, the last padded.
  */
-public final class OnnxModelRunner implements ModelRunner {
-    private final ModelBundle bundle;
+public final class OnnxModelRunner extends BundleRunner {
     private final OnnxModel onnx;
     private final OrtSession session;
     private final String inputName;
@@ -33,7 +32,7 @@ public final class OnnxModelRunner implements ModelRunner {
     private final int fixedBatch;
 
     private OnnxModelRunner(ModelBundle bundle, OrtSession session, String inputName, int fixedBatch) {
-        this.bundle = bundle;
+        super(bundle);
         this.onnx = bundle.manifest().onnx();
         this.session = session;
         this.inputName = inputName;
@@ -58,7 +57,7 @@ public final class OnnxModelRunner implements ModelRunner {
             throw e;
         }
         try {
-            ProbeBatch.check(runner, manifest.inputSize());
+            runner.probe();
         } catch (RuntimeException e) {
             runner.close();
             throw e;
@@ -113,28 +112,9 @@ public final class OnnxModelRunner implements ModelRunner {
         }
     }
 
-    public ModelBundle bundle() {
-        return bundle;
-    }
-
     /** The batch size every forward pass runs at, or 0 when the model takes any. */
     public int fixedBatch() {
         return fixedBatch;
-    }
-
-    @Override
-    public String name() {
-        return bundle.manifest().name();
-    }
-
-    @Override
-    public int version() {
-        return bundle.manifest().version();
-    }
-
-    @Override
-    public List<String> labels() {
-        return bundle.manifest().labels();
     }
 
     @Override

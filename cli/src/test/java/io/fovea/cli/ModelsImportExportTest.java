@@ -1,10 +1,9 @@
-package io.fovea.cli.models;
+package io.fovea.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fovea.cli.FoveaCommand;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.OnnxModel;
 import io.fovea.core.runtime.NativeBackend;
@@ -14,15 +13,12 @@ import io.fovea.stream.model.ModelRunners;
 import io.fovea.stream.model.OnnxSessions;
 import io.fovea.testing.ForeignOnnxModels;
 import io.fovea.testing.TinyBundles;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code bin/fovea models import} and {@code models export}, as a user runs them. */
 class ModelsImportExportTest {
@@ -40,7 +36,7 @@ class ModelsImportExportTest {
         Files.writeString(dir.resolve("labels.txt"), "cat\ndog\nfox\nowl\nyak\n");
         String store = dir.resolve("store").toString();
 
-        Run imported = run(
+        CliRun imported = CliRun.of(
                 "models",
                 "import",
                 "animals",
@@ -58,22 +54,22 @@ class ModelsImportExportTest {
                 "logits",
                 "--store",
                 store);
-        assertEquals(0, imported.code(), imported.err());
+        assertEquals(0, imported.exitCode(), imported.err());
         assertTrue(imported.out().contains("as animals@1"), imported.out());
         BundleManifest manifest = new DirectoryModelStore(dir.resolve("store")).manifest("animals", 1);
         assertEquals(List.of("cat", "dog", "fox", "owl", "yak"), manifest.labels());
         assertEquals(new OnnxModel(OnnxModel.FILE, "NHWC", "logits"), manifest.onnx());
         assertFalse(manifest.hasDl4jModel());
 
-        Run promoted = run("models", "promote", "animals@1", "--store", store);
-        assertEquals(0, promoted.code(), promoted.err());
+        CliRun promoted = CliRun.of("models", "promote", "animals@1", "--store", store);
+        assertEquals(0, promoted.exitCode(), promoted.err());
     }
 
     @Test
     void aModelThatDoesNotMatchItsDeclarationIsRefusedAndNoVersionAppears() {
         ForeignOnnxModels.dense(dir.resolve("wrong.onnx"), 24, 5, true, true, 0, 2);
 
-        Run refused = run(
+        CliRun refused = CliRun.of(
                 "models",
                 "import",
                 "animals",
@@ -90,7 +86,7 @@ class ModelsImportExportTest {
                 "--store",
                 dir.resolve("store").toString());
 
-        assertEquals(2, refused.code());
+        assertEquals(2, refused.exitCode());
         assertTrue(refused.err().contains("check --layout and --input-size"), refused.err());
         assertTrue(new DirectoryModelStore(dir.resolve("store"))
                 .versions("animals")
@@ -103,9 +99,10 @@ class ModelsImportExportTest {
         TinyBundles.publish(store, "old", 1);
         assertEquals(null, store.manifest("old", 1).onnx());
 
-        Run exported = run("models", "export", "old@1", "--store", store.root().toString());
+        CliRun exported =
+                CliRun.of("models", "export", "old@1", "--store", store.root().toString());
 
-        assertEquals(0, exported.code(), exported.err());
+        assertEquals(0, exported.exitCode(), exported.err());
         BundleManifest manifest = store.manifest("old", 1);
         assertEquals(OnnxModel.exported(), manifest.onnx());
         assertTrue(manifest.modelFiles().contains(OnnxModel.FILE));
@@ -114,20 +111,9 @@ class ModelsImportExportTest {
         try (ModelRunner runner = onnxFirst.open(store, "old", 1)) { // checksum and probe pass
             assertEquals(10, runner.labels().size());
         }
-        Run again = run("models", "export", "old@1", "--store", store.root().toString());
-        assertEquals(2, again.code());
+        CliRun again =
+                CliRun.of("models", "export", "old@1", "--store", store.root().toString());
+        assertEquals(2, again.exitCode());
         assertTrue(again.err().contains("already holds model.onnx"), again.err());
-    }
-
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = FoveaCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
     }
 }
