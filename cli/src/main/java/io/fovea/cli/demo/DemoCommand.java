@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -126,11 +127,20 @@ public final class DemoCommand implements Callable<Integer> {
                         "Streaming %,d CIFAR-10 test images; %s@%d is promoted halfway.%n",
                         total, modelName.name(), versions[1]);
                 out.flush();
+                // The second half goes out once the promotion has been served or refused: with the
+                // whole set sent at once, a backlog on both cores would leave the new version (loaded
+                // at the lowest CPU priority) nothing to classify.
+                int half = total / 2;
+                CountDownLatch swapDone = new CountDownLatch(1);
                 Thread producer = new Thread(
                         () -> {
                             try (ImageEventProducer images =
                                     new ImageEventProducer(KafkaConnection.to(bootstrap), Topics.IMAGES)) {
-                                images.produce(testSet, total, rate, "demo", sent -> {});
+                                images.produce(testSet, total, rate, "demo", sent -> {
+                                    if (sent == half) {
+                                        awaitQuietly(swapDone, Duration.ofMinutes(2));
+                                    }
+                                });
                             }
                         },
                         "demo-producer");
@@ -142,7 +152,10 @@ public final class DemoCommand implements Callable<Integer> {
                             Duration.ofMillis(200),
                             modelName.name() + "@" + app.model().get().version(),
                             out);
-                    if (promotedAt == 0 && monitor.seen() >= total / 2) {
+                    if (promotedAt != 0 && swapDone.getCount() > 0 && swapOutcomes(app) > 0) {
+                        swapDone.countDown();
+                    }
+                    if (promotedAt == 0 && monitor.seen() >= half) {
                         models.promote(modelName.name(), versions[1]);
                         releases.send(ReleasePublisher.of(
                                 models.manifest(modelName.name(), versions[1]),
@@ -152,6 +165,7 @@ public final class DemoCommand implements Callable<Integer> {
                         promotedAt = System.currentTimeMillis();
                     }
                 }
+                swapDone.countDown();
                 join(producer);
                 out.println();
                 double swapSeconds =
@@ -165,6 +179,20 @@ public final class DemoCommand implements Callable<Integer> {
                 new DemoSummary(total, monitor, swapSeconds, rate).print(out);
                 return monitor.seen() == total ? 0 : 1;
             }
+        }
+    }
+
+    /** Swaps done or refused so far. */
+    private static double swapOutcomes(StreamApp app) {
+        var timer = app.metrics().registry().find("fovea.model.swap").timer();
+        return timer == null ? 0 : timer.count();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, Duration timeout) {
+        try {
+            latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
