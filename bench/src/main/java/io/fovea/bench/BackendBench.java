@@ -68,22 +68,8 @@ final class BackendBench {
                 models.put(backend, dl4j);
             } else if (backend.equals(ModelRunners.ONNXRUNTIME)) {
                 OnnxExport.write(dl4j.bundle().graph(), inputSize, work.resolve(OnnxModel.FILE));
-                BundleManifest m = dl4j.bundle().manifest();
-                BundleManifest manifest = new BundleManifest(
-                        m.name(),
-                        m.version(),
-                        m.createdAt(),
-                        m.architecture(),
-                        m.weights(),
-                        m.labels(),
-                        m.preprocessing(),
-                        List.of(OnnxModel.FILE),
-                        "",
-                        m.training(),
-                        m.data(),
-                        m.metrics(),
-                        m.codeVersion(),
-                        OnnxModel.exported());
+                BundleManifest manifest =
+                        dl4j.bundle().manifest().withOnnx(OnnxModel.exported(), List.of(OnnxModel.FILE), "");
                 models.put(
                         backend,
                         OnnxModelRunner.checked(

@@ -75,11 +75,7 @@ class SecuredClusterIT {
         broker = LocalKafkaBroker.start(dir.resolve("kafka"), 0, true);
         admin = KafkaConnection.of(broker.adminSettings());
         String app = "User:" + BrokerSecurity.APP;
-        List<AclBinding> acls = new ArrayList<>();
-        for (FoveaAcls.Role role : FoveaAcls.Role.values()) {
-            acls.addAll(FoveaAcls.of(role, app, "fovea-classifier"));
-        }
-        FoveaAcls.grant(admin, acls);
+        FoveaAcls.grant(admin, FoveaAcls.all(app, Topics.APPLICATION_ID));
         appConfig = broker.security().writeClientProperties(broker.bootstrapServers(), BrokerSecurity.APP);
         store = new DirectoryModelStore(dir.resolve("store"));
         TinyBundles.publish(store, "tiny", 1);
@@ -195,11 +191,11 @@ class SecuredClusterIT {
     private void deniedThenGranted(Predicate<AclBinding> missing, int exitCode, String message) throws Exception {
         String limited = "User:limited";
         createUser("limited", "limited-password");
-        List<AclBinding> serveAcls = FoveaAcls.of(FoveaAcls.Role.SERVE, limited, "fovea-classifier");
+        List<AclBinding> serveAcls = FoveaAcls.of(FoveaAcls.Role.SERVE, limited, Topics.APPLICATION_ID);
         AclBinding withheld = serveAcls.stream().filter(missing).findFirst().orElseThrow();
         List<AclBinding> allButOne =
                 serveAcls.stream().filter(acl -> !acl.equals(withheld)).collect(Collectors.toList());
-        allButOne.addAll(FoveaAcls.of(FoveaAcls.Role.CREATE_TOPICS, limited, "fovea-classifier"));
+        allButOne.addAll(FoveaAcls.of(FoveaAcls.Role.CREATE_TOPICS, limited, Topics.APPLICATION_ID));
         FoveaAcls.grant(admin, allButOne);
         Path limitedConfig = dir.resolve("limited.properties");
         writeProperties(

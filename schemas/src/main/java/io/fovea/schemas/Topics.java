@@ -11,5 +11,8 @@ public final class Topics {
     /** {@link io.fovea.avro.ModelRelease}s, compacted; key = model name, or name@version for PUBLISHED. */
     public static final String MODEL_RELEASES = "fovea.model-releases";
 
+    /** serve's default application.id: its consumer group, transactional ids and internal topics are named after it. */
+    public static final String APPLICATION_ID = "fovea-classifier";
+
     private Topics() {}
 }

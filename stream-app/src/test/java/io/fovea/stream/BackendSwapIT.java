@@ -9,6 +9,7 @@ import io.fovea.core.bundle.OnnxModel;
 import io.fovea.core.dataset.ClassLabels;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.release.ReleasePublisher;
+import io.fovea.core.runtime.Blocking;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.serde.FoveaRecords;
@@ -84,7 +85,7 @@ class BackendSwapIT {
                     kit.send(producer, "m" + i, TestImages.bytes("m" + i, i % 256, i % 10));
                     if (i % 20 == 19) {
                         producer.flush();
-                        sleep(100);
+                        Blocking.pause(Duration.ofMillis(100));
                     }
                     afterSwaps += swapsDone.get() ? 1 : 0;
                 }
@@ -94,7 +95,7 @@ class BackendSwapIT {
             int[][] plan = {{2, 0}, {1, 1}, {2, 0}}; // version, 1 = rollback
             Integer previous = 1;
             for (int[] step : plan) {
-                sleep(1200);
+                Blocking.pause(Duration.ofMillis(1200));
                 publisher.send(ReleasePublisher.of(
                         store.manifest("mixed", step[0]),
                         store.uri("mixed", step[0]),
@@ -105,7 +106,7 @@ class BackendSwapIT {
                         Duration.ofSeconds(30),
                         "version " + step[0] + " in service");
                 previous = step[0];
-                sleep(600); // traffic for the version now in service
+                Blocking.pause(Duration.ofMillis(600)); // traffic for the version now in service
             }
             swapsDone.set(true);
             feeder.join();
@@ -130,14 +131,6 @@ class BackendSwapIT {
                             .tag("result", "swapped")
                             .counter()
                             .count());
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

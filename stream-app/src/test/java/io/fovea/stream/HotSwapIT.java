@@ -7,6 +7,7 @@ import io.fovea.avro.Prediction;
 import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.ModelFiles;
 import io.fovea.core.release.ReleasePublisher;
+import io.fovea.core.runtime.Blocking;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.serde.FoveaRecords;
@@ -79,7 +80,7 @@ class HotSwapIT {
                     kit.send(producer, "s" + i, TestImages.bytes("s" + i, i % 256, i % 10));
                     if (i % 40 == 39) {
                         producer.flush();
-                        sleep(25);
+                        Blocking.pause(Duration.ofMillis(25));
                     }
                 }
                 producer.flush();
@@ -88,7 +89,7 @@ class HotSwapIT {
             int[][] plan = {{2, 0}, {3, 0}, {4, 0}, {5, 0}, {3, 1}}; // version, 1 = rollback
             Integer previous = 1;
             for (int[] step : plan) {
-                sleep(1500);
+                Blocking.pause(Duration.ofMillis(1500));
                 ReleaseAction action = step[1] == 1 ? ReleaseAction.ROLLED_BACK : ReleaseAction.PROMOTED;
                 publisher.send(ReleasePublisher.of(
                         store.manifest("swap", step[0]), store.uri("swap", step[0]), action, previous));
@@ -170,14 +171,6 @@ class HotSwapIT {
         } finally {
             other.close();
             app.close();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

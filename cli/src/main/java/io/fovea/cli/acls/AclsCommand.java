@@ -1,6 +1,7 @@
 package io.fovea.cli.acls;
 
 import io.fovea.core.cli.KafkaOption;
+import io.fovea.schemas.Topics;
 import io.fovea.schemas.kafka.FoveaAcls;
 import io.fovea.schemas.kafka.FoveaAcls.Role;
 import java.io.PrintWriter;
@@ -36,7 +37,7 @@ public final class AclsCommand implements Callable<Integer> {
 
     @Option(
             names = "--application-id",
-            defaultValue = "fovea-classifier",
+            defaultValue = Topics.APPLICATION_ID,
             description = "serve's application.id (default: ${DEFAULT-VALUE}).")
     String applicationId;
 

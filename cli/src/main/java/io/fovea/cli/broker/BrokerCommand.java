@@ -2,14 +2,12 @@ package io.fovea.cli.broker;
 
 import io.fovea.broker.BrokerSecurity;
 import io.fovea.broker.LocalKafkaBroker;
+import io.fovea.schemas.Topics;
 import io.fovea.schemas.kafka.FoveaAcls;
 import io.fovea.schemas.kafka.KafkaConnection;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.kafka.common.acl.AclBinding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,11 +60,7 @@ public final class BrokerCommand implements Callable<Integer> {
     static void describeSecured(LocalKafkaBroker broker) throws IOException {
         BrokerSecurity security = broker.security();
         String principal = "User:" + BrokerSecurity.APP;
-        List<AclBinding> acls = new ArrayList<>();
-        for (FoveaAcls.Role role : FoveaAcls.Role.values()) {
-            acls.addAll(FoveaAcls.of(role, principal, "fovea-classifier"));
-        }
-        FoveaAcls.grant(KafkaConnection.of(broker.adminSettings()), acls);
+        FoveaAcls.grant(KafkaConnection.of(broker.adminSettings()), FoveaAcls.all(principal, Topics.APPLICATION_ID));
         Path app = security.writeClientProperties(broker.bootstrapServers(), BrokerSecurity.APP);
         Path admin = security.writeClientProperties(broker.bootstrapServers(), BrokerSecurity.ADMIN);
         System.out.println("Secured: SASL_SSL, " + BrokerSecurity.MECHANISM + ", ACLs enforced. Client properties:");

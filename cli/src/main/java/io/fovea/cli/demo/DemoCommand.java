@@ -14,6 +14,7 @@ import io.fovea.schemas.Topics;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.StreamApp;
 import io.fovea.stream.config.StreamConfig;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -168,14 +169,8 @@ public final class DemoCommand implements Callable<Integer> {
                 swapDone.countDown();
                 join(producer);
                 out.println();
-                double swapSeconds =
-                        app.metrics().registry().find("fovea.model.swap").timer() == null
-                                ? Double.NaN
-                                : app.metrics()
-                                        .registry()
-                                        .find("fovea.model.swap")
-                                        .timer()
-                                        .mean(TimeUnit.SECONDS);
+                Timer swaps = swapTimer(app);
+                double swapSeconds = swaps == null ? Double.NaN : swaps.mean(TimeUnit.SECONDS);
                 new DemoSummary(total, monitor, swapSeconds, rate).print(out);
                 return monitor.seen() == total ? 0 : 1;
             }
@@ -184,8 +179,13 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Swaps done or refused so far. */
     private static double swapOutcomes(StreamApp app) {
-        var timer = app.metrics().registry().find("fovea.model.swap").timer();
+        Timer timer = swapTimer(app);
         return timer == null ? 0 : timer.count();
+    }
+
+    /** {@code fovea_model_swap_seconds}: one sample per swap done or refused; null before the first. */
+    private static Timer swapTimer(StreamApp app) {
+        return app.metrics().registry().find("fovea.model.swap").timer();
     }
 
     private static void awaitQuietly(CountDownLatch latch, Duration timeout) {

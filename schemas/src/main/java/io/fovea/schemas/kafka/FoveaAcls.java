@@ -87,6 +87,15 @@ public final class FoveaAcls {
         return acls;
     }
 
+    /** Every role's bindings: what the local secured broker grants its app user. */
+    public static List<AclBinding> all(String principal, String applicationId) {
+        List<AclBinding> acls = new ArrayList<>();
+        for (Role role : Role.values()) {
+            acls.addAll(of(role, principal, applicationId));
+        }
+        return acls;
+    }
+
     /** Creates the bindings (existing ones are kept; Kafka makes this idempotent) with an admin's connection. */
     public static void grant(KafkaConnection admin, List<AclBinding> acls) {
         try (Admin client = admin.newAdmin()) {

@@ -68,7 +68,7 @@ public final class StreamConfig {
         Map<String, String[]> k = new LinkedHashMap<>();
         k.put(BOOTSTRAP_SERVERS, new String[] {"", "Kafka bootstrap servers (required)"});
         k.put(APPLICATION_ID, new String[] {
-            "fovea-classifier", "Kafka Streams application id: consumer group, state and internal topic prefix"
+            Topics.APPLICATION_ID, "Kafka Streams application id: consumer group, state and internal topic prefix"
         });
         k.put(INPUT_TOPIC, new String[] {Topics.IMAGES, "ImageEvents to classify"});
         k.put(OUTPUT_TOPIC, new String[] {Topics.PREDICTIONS, "where Predictions go"});

@@ -11,6 +11,17 @@ abstract class BundleRunner implements ModelRunner {
         this.bundle = bundle;
     }
 
+    /** {@code runner}, once it passed the probe; closed (its native memory freed) if it did not. */
+    static <R extends BundleRunner> R probed(R runner) {
+        try {
+            runner.probe();
+        } catch (RuntimeException e) {
+            runner.close();
+            throw e;
+        }
+        return runner;
+    }
+
     /** The probe every version passes before it serves ({@link ProbeBatch}). */
     public void probe() {
         ProbeBatch.check(this, bundle.manifest().inputSize());

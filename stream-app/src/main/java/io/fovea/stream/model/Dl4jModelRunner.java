@@ -19,14 +19,7 @@ public final class Dl4jModelRunner extends BundleRunner {
      * clear error instead of failing batch after batch.
      */
     public static Dl4jModelRunner checked(ModelBundle bundle) {
-        Dl4jModelRunner runner = new Dl4jModelRunner(bundle);
-        try {
-            runner.probe();
-        } catch (RuntimeException e) {
-            runner.close();
-            throw e;
-        }
-        return runner;
+        return probed(new Dl4jModelRunner(bundle));
     }
 
     @Override

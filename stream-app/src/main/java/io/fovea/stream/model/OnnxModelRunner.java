@@ -56,13 +56,7 @@ public final class OnnxModelRunner extends BundleRunner {
             closeQuietly(session);
             throw e;
         }
-        try {
-            runner.probe();
-        } catch (RuntimeException e) {
-            runner.close();
-            throw e;
-        }
-        return runner;
+        return probed(runner);
     }
 
     /** One float image input of the declared layout and size, one output: else a clear refusal. */
