@@ -118,11 +118,47 @@ public final class BenchCommand implements Callable<Integer> {
     double swapLoad;
 
     @Option(
+            names = "--trials",
+            description = {
+                "Instead: what a shadow (on every image, on 10%) and a 10% canary cost the served version's",
+                "throughput, and resident memory with two versions; serve in its own JVM, --rounds rounds of",
+                "--events images per condition, alternated."
+            })
+    boolean trials;
+
+    @Option(
+            names = "--warm-up",
+            description = {
+                "Instead: a fresh serve's throughput per 5 s window from ready against its own steady state,",
+                "for each JVM setup (JDK 17 tiered, C1 only, AppCDS; JDK 25 and its AOT cache where one is",
+                "installed), alternated --warm-up-rounds rounds."
+            })
+    boolean warmUp;
+
+    @Option(
+            names = "--warm-up-seconds",
+            defaultValue = "90",
+            description = "Seconds each fresh serve is watched from ready (default: ${DEFAULT-VALUE}).")
+    int warmUpSeconds;
+
+    @Option(
+            names = "--warm-up-rounds",
+            defaultValue = "2",
+            description = "Fresh serves per JVM setup (default: ${DEFAULT-VALUE}).")
+    int warmUpRounds;
+
+    @Option(
+            names = "--jdk25",
+            paramLabel = "JAVA_HOME",
+            description = "A JDK 25 for --warm-up (default: the first under /usr/lib/jvm).")
+    Path jdk25;
+
+    @Option(
             names = "--serve-jvm",
             paramLabel = "OPTIONS",
             defaultValue = "-Xms1g -Xmx1g -XX:+AlwaysPreTouch",
             description = {
-                "JVM options of the app under --swaps (default: ${DEFAULT-VALUE}).",
+                "JVM options of the app under --swaps, --trials and --warm-up (default: ${DEFAULT-VALUE}).",
                 "A fixed, pre-touched heap (as deploy/ runs it): resident memory then moves only",
                 "with what lives outside the heap, where a model's memory is."
             })
@@ -138,7 +174,14 @@ public final class BenchCommand implements Callable<Integer> {
         LocalKafkaBroker broker = kafka.given() ? null : LocalKafkaBroker.startTemporary();
         KafkaConnection servers = broker == null ? kafka.connection() : KafkaConnection.to(broker.bootstrapServers());
         try {
-            if (swaps > 0) {
+            if (warmUp) {
+                Path jdk = jdk25 != null ? jdk25 : JvmSetup.findJdk(25).orElse(null);
+                new WarmUpBench(servers, state, List.of(serveJvm.trim().split("\\s+")))
+                        .run(JvmSetup.all(state, jdk), warmUpRounds, Duration.ofSeconds(warmUpSeconds), out);
+            } else if (trials) {
+                new TrialBench(servers, state, List.of(serveJvm.trim().split("\\s+")))
+                        .run(referenceRounds, events, out);
+            } else if (swaps > 0) {
                 String backend = backends == null ? "dl4j" : String.join(",", backends);
                 new SwapBench(
                                 servers,

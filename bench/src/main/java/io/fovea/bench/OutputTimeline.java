@@ -81,6 +81,20 @@ final class OutputTimeline implements AutoCloseable {
         }
     }
 
+    /** How many predictions were made in [from, to). */
+    int count(long from, long to) {
+        synchronized (made) {
+            return (int) made.stream()
+                    .filter(m -> m.millis() >= from && m.millis() < to)
+                    .count();
+        }
+    }
+
+    /** Predictions made at or after {@code since}, oldest first. */
+    List<Made> since(long since) {
+        return between(since, Long.MAX_VALUE);
+    }
+
     /** Longest time between two consecutive predictions made within [from, to]. */
     long longestGap(long from, long to) {
         List<Made> inside = between(from, to);

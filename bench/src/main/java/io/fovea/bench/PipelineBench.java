@@ -61,13 +61,18 @@ final class PipelineBench {
     String preload(int n) {
         String topic = "bench-images-" + UUID.randomUUID().toString().substring(0, 6);
         TopicCreator.ensure(kafka, topic, PARTITIONS, false);
+        fill(topic, n, "b");
+        return topic;
+    }
+
+    /** Writes {@code n} 32x32 raw images to {@code topic} as fast as the producer goes; ids start with {@code prefix}. */
+    void fill(String topic, int n, String prefix) {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             List<RgbImage> images = BenchModel.images(64, 32, 7);
             for (int i = 0; i < n; i++) {
-                send(producer, topic, "b" + i, images.get(i % images.size()), Instant.now());
+                send(producer, topic, prefix + i, images.get(i % images.size()), Instant.now());
             }
         }
-        return topic;
     }
 
     /**

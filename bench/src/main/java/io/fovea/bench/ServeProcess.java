@@ -39,9 +39,15 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts {@code serve} with these JVM options, arguments and settings; its output goes to {@code log}. */
     static ServeProcess start(List<String> jvmOptions, List<String> serveArgs, Map<String, String> settings, Path log) {
+        return start(Path.of(System.getProperty("java.home"), "bin", "java"), jvmOptions, serveArgs, settings, log);
+    }
+
+    /** The same, on the JVM {@code java} (a {@code bin/java}). */
+    static ServeProcess start(
+            Path java, List<String> jvmOptions, List<String> serveArgs, Map<String, String> settings, Path log) {
         int port = freePort();
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java.toString());
         command.addAll(jvmOptions);
         command.addAll(List.of(
                 "-cp",

@@ -238,7 +238,8 @@ final class SwapBench {
         }
     }
 
-    private static void publish(DirectoryModelStore store) {
+    /** A new version of the benchmark's VGG16 (random weights), with its ONNX export. */
+    static void publish(DirectoryModelStore store) {
         ComputationGraph graph =
                 new ComputationGraph(BenchModel.architecture(32).whole(1e-3));
         graph.init();

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fovea.avro.ImageEvent;
 import io.fovea.avro.PixelFormat;
+import io.fovea.avro.ReleaseAction;
+import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.serde.FoveaRecords;
@@ -61,32 +63,23 @@ class DashboardMetricsIT {
                 images + "-out",
                 StreamConfig.DLQ_TOPIC,
                 images + "-dlq",
+                StreamConfig.SHADOW_TOPIC,
+                images + "-shadow",
                 StreamConfig.RELEASES_TOPIC,
                 images + "-releases",
                 StreamConfig.STATE_DIR,
                 dir.resolve("state").toString(),
                 StreamConfig.HTTP_PORT,
                 "0"));
-        try (StreamApp app = new StreamApp(config, new Dl4jModelRunner(store.load("dash", 1))).start()) {
-            app.followReleases(store, "dash");
+        try (StreamApp app = new StreamApp(config, new Dl4jModelRunner(store.load("dash", 1)))) {
+            app.followReleases(store, "dash").start();
             app.awaitRunning(Duration.ofSeconds(60)); // throws if the app never gets there
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                     Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers()),
                     new ByteArraySerializer(),
                     new ByteArraySerializer())) {
-                ImageEvent event = ImageEvent.newBuilder()
-                        .setId("d1")
-                        .setEventTime(Instant.now())
-                        .setWidth(32)
-                        .setHeight(32)
-                        .setChannels(3)
-                        .setPixelFormat(PixelFormat.RGB8_CHW)
-                        .setPixels(ByteBuffer.wrap(new byte[3072]))
-                        .setLabel(3)
-                        .setAttributes(Map.of())
-                        .build();
                 producer.send(new ProducerRecord<>(
-                        images, "d1".getBytes(StandardCharsets.UTF_8), FoveaRecords.IMAGE_EVENT.encode(event)));
+                        images, "d1".getBytes(StandardCharsets.UTF_8), FoveaRecords.IMAGE_EVENT.encode(event("d1"))));
                 producer.send(new ProducerRecord<>(
                         images, "bad".getBytes(StandardCharsets.UTF_8), "junk".getBytes(StandardCharsets.UTF_8)));
             }
@@ -95,7 +88,28 @@ class DashboardMetricsIT {
                     KafkaTestClients.readCommitted(images + "-out", 1, Duration.ofSeconds(60))
                             .size(),
                     "the image was classified, so every stream metric has been recorded");
-            app.requestVersion("dash", 2).join();
+            // a shadow of version 2 (a swap too), so that the side-by-side meters exist
+            try (ReleasePublisher publisher =
+                    new ReleasePublisher(KafkaTestBroker.connection(), images + "-releases")) {
+                publisher.send(ReleasePublisher.trialStarted(
+                        store.manifest("dash", 2), store.uri("dash", 2), ReleaseAction.SHADOW_STARTED, 1, 1.0, null));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (app.model().lineup().shadow() == null && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                    Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers()),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(
+                        images, "d2".getBytes(StandardCharsets.UTF_8), FoveaRecords.IMAGE_EVENT.encode(event("d2"))));
+            }
+            assertEquals(
+                    1,
+                    KafkaTestClients.readCommitted(images + "-shadow", 1, Duration.ofSeconds(60))
+                            .size(),
+                    "the shadow classified the second image");
 
             String scrape = HttpClient.newHttpClient()
                     .send(
@@ -131,5 +145,20 @@ class DashboardMetricsIT {
                                     .sorted()
                                     .toList());
         }
+    }
+
+    /** A labelled 32x32 black image. */
+    private static ImageEvent event(String id) {
+        return ImageEvent.newBuilder()
+                .setId(id)
+                .setEventTime(Instant.now())
+                .setWidth(32)
+                .setHeight(32)
+                .setChannels(3)
+                .setPixelFormat(PixelFormat.RGB8_CHW)
+                .setPixels(ByteBuffer.wrap(new byte[3072]))
+                .setLabel(3)
+                .setAttributes(Map.of())
+                .build();
     }
 }

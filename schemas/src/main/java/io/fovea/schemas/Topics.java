@@ -6,6 +6,11 @@ public final class Topics {
     public static final String IMAGES = "fovea.images";
     /** {@link io.fovea.avro.Prediction}s; key = event id. */
     public static final String PREDICTIONS = "fovea.predictions";
+    /**
+     * {@link io.fovea.avro.Prediction}s of a version under shadow, made beside the ones served and
+     * never served themselves; key = event id.
+     */
+    public static final String SHADOW_PREDICTIONS = "fovea.predictions.shadow";
     /** {@link io.fovea.avro.DeadLetter}s for input that could not be classified; key = original key. */
     public static final String DEAD_LETTERS = "fovea.images.dlq";
     /** {@link io.fovea.avro.ModelRelease}s, compacted; key = model name, or name@version for PUBLISHED. */

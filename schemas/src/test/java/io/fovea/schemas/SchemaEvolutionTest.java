@@ -68,6 +68,41 @@ class SchemaEvolutionTest {
                 "camera-7", upgraded.decode(written).get("source").toString(), "the upgraded reader reads its own");
     }
 
+    /**
+     * ModelRelease 2 played out: a promotion an older CLI wrote (version 1) still reads, with no
+     * share; a canary's start written with version 2 is refused by a reader that knows only
+     * version 1, as an unknown fingerprint, which an older serve's follower skips.
+     */
+    @Test
+    void aReleaseOfTheFirstVersionReadsIntoTheSecondAndTheSecondIsAnUnknownFingerprintToTheFirst() throws Exception {
+        Schema v1;
+        try (var in = getClass().getResourceAsStream("/avro/history/ModelRelease-1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        SingleObjectCodec<GenericRecord> first = SingleObjectCodec.generic(v1, List.of());
+        GenericRecord promoted = new GenericData.Record(v1);
+        io.fovea.avro.ModelRelease sample = SampleRecords.modelRelease();
+        for (Schema.Field field : v1.getFields()) {
+            Object value = sample.get(field.name());
+            promoted.put(
+                    field.name(),
+                    value instanceof Enum<?> e
+                            ? new GenericData.EnumSymbol(field.schema(), e.name())
+                            : value instanceof java.time.Instant t ? t.toEpochMilli() : value);
+        }
+        io.fovea.avro.ModelRelease read = FoveaRecords.MODEL_RELEASE.decode(first.encode(promoted));
+        assertEquals(io.fovea.avro.ReleaseAction.PROMOTED, read.getAction());
+        assertEquals(null, read.getShare());
+
+        io.fovea.avro.ModelRelease canary = io.fovea.avro.ModelRelease.newBuilder(sample)
+                .setAction(io.fovea.avro.ReleaseAction.CANARY_STARTED)
+                .setShare(0.1)
+                .build();
+        UndecodableRecordException refused = assertThrows(
+                UndecodableRecordException.class, () -> first.decode(FoveaRecords.MODEL_RELEASE.encode(canary)));
+        assertEquals(DeadLetterReason.UNKNOWN_SCHEMA_FINGERPRINT, refused.reason());
+    }
+
     /** Guards the history in the jar: every version kept must resolve to the current schema. */
     @Test
     void everyShippedEarlierVersionResolvesToTheCurrentSchema() {
@@ -83,7 +118,7 @@ class SchemaEvolutionTest {
                 versions++;
             }
         }
-        assertTrue(versions >= 1, "DeadLetter version 1 at least");
+        assertTrue(versions >= 2, "DeadLetter and ModelRelease version 1 at least");
     }
 
     private static ImageEvent event() {

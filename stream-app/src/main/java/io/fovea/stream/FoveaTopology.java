@@ -11,7 +11,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The stream app's topology: images → classify (validate, hold, batch, predict) → predictions,
- * with refused records → dead letters. Records stay bytes on the way in, so that nothing a
+ * with refused records → dead letters and a shadow version's predictions → shadow predictions. Records stay bytes on the way in, so that nothing a
  * producer sends can fail deserialization before Fovea can dead-letter it.
  */
 public final class FoveaTopology {
@@ -38,6 +38,12 @@ public final class FoveaTopology {
         topology.addSink(
                 ClassifyProcessor.PREDICTIONS_SINK,
                 config.get(StreamConfig.OUTPUT_TOPIC),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
+                CLASSIFY);
+        topology.addSink(
+                ClassifyProcessor.SHADOW_SINK,
+                config.get(StreamConfig.SHADOW_TOPIC),
                 new ByteArraySerializer(),
                 new ByteArraySerializer(),
                 CLASSIFY);

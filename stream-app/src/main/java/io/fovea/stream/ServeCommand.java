@@ -111,11 +111,11 @@ public final class ServeCommand implements Callable<Integer> {
                             stopped.countDown();
                         },
                         "fovea-serve-stop"));
-        app.start();
         boolean pinned = model.contains("@");
         if (!pinned) {
-            app.followReleases(models, name);
+            app.followReleases(models, name); // before the first record: a restart serves the same lineup
         }
+        app.start();
         out.printf(
                 "Serving %s@%d (%s) from %s: %s -> %s (dead letters: %s); http://127.0.0.1:%d/metrics%n",
                 name,
@@ -132,7 +132,9 @@ public final class ServeCommand implements Callable<Integer> {
                 pinned
                         ? "Pinned: promotions and rollbacks are ignored."
                         : "Following " + streamConfig.get(StreamConfig.RELEASES_TOPIC)
-                                + " for promotions and rollbacks.");
+                                + " for promotions, rollbacks, canaries and shadows (shadow predictions: "
+                                + streamConfig.get(StreamConfig.SHADOW_TOPIC) + "); now serving "
+                                + app.model().lineup().describe() + ".");
         out.flush();
         Thread watchdog = new Thread(
                 () -> {

@@ -15,12 +15,13 @@ import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.HttpEndpoints;
 import io.fovea.stream.metrics.ProcessMetrics;
 import io.fovea.stream.metrics.StreamMetrics;
+import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.ModelRunner;
 import io.fovea.stream.model.ModelRunners;
 import io.fovea.stream.model.ModelSlot;
 import io.fovea.stream.model.ModelSwapper;
-import io.fovea.stream.model.ReleaseFollower;
+import io.fovea.stream.model.RolloutFollowing;
 import io.fovea.stream.validate.ImageValidator;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -60,8 +61,8 @@ public final class StreamApp implements AutoCloseable {
     private final HttpEndpoints http;
     private final SizeBudget budget;
     private final CountDownLatch failed = new CountDownLatch(1);
-    private ModelSwapper swapper;
-    private ReleaseFollower follower;
+    private final CanaryGuard guard;
+    private RolloutFollowing releases;
     private volatile String failure;
 
     public StreamApp(StreamConfig config, ModelRunner initialModel) {
@@ -76,6 +77,7 @@ public final class StreamApp implements AutoCloseable {
             new ClusterAccess()
                     .need(config.get(StreamConfig.INPUT_TOPIC), AclOperation.READ)
                     .need(config.get(StreamConfig.OUTPUT_TOPIC), AclOperation.WRITE)
+                    .need(config.get(StreamConfig.SHADOW_TOPIC), AclOperation.WRITE)
                     .need(config.get(StreamConfig.DLQ_TOPIC), AclOperation.WRITE)
                     .check(admin);
             this.budget = sizeBudget(config, properties, admin);
@@ -90,6 +92,7 @@ public final class StreamApp implements AutoCloseable {
         // Records are read as bytes, which cannot fail to deserialize: anything else is a defect.
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
         this.worker = new InferenceWorker(model, config.getInt(StreamConfig.MAX_BATCH_SIZE), metrics);
+        this.guard = new CanaryGuard(model::lineup);
         ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(
                 config.get(StreamConfig.INPUT_TOPIC),
                 FoveaTopology.PENDING_STORE,
@@ -99,6 +102,7 @@ public final class StreamApp implements AutoCloseable {
                 new ImageValidator(budget.maxPayloadBytes(), config.getLong(StreamConfig.MAX_IMAGE_PIXELS)),
                 budget,
                 worker,
+                guard,
                 metrics);
         this.streams = new KafkaStreams(FoveaTopology.build(config, settings), properties);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -130,33 +134,33 @@ public final class StreamApp implements AutoCloseable {
     }
 
     /**
-     * Serves whatever the releases topic says for this model from now on: each promotion or
-     * rollback is loaded, checked and swapped in between batches (see {@link ModelSwapper}).
+     * Serves whatever the releases topic says for this model from now on: the state it holds now
+     * before returning, then each promotion, rollback, canary and shadow is loaded, checked and
+     * swapped in between batches (see {@link RolloutFollowing}). Called before {@link #start()},
+     * the first record already meets that state.
      */
     public StreamApp followReleases(ModelStore store, String modelName) {
         ModelRunners runners = config.modelRunners();
-        swapper = new ModelSwapper((name, version) -> runners.open(store, name, version), worker, model, metrics);
+        ModelSwapper swapper =
+                new ModelSwapper((name, version) -> runners.open(store, name, version), worker, model, metrics);
         try (Admin admin = config.connection().newAdmin()) {
             TopicCreator.ensure(admin, config.get(StreamConfig.RELEASES_TOPIC), 1, true);
             new ClusterAccess()
                     .need(config.get(StreamConfig.RELEASES_TOPIC), AclOperation.READ)
                     .check(admin);
         }
-        follower = new ReleaseFollower(
-                        config.connection(),
-                        config.get(StreamConfig.RELEASES_TOPIC),
-                        modelName,
-                        version -> swapper.request(modelName, version))
+        releases = new RolloutFollowing(
+                        config.connection(), config.get(StreamConfig.RELEASES_TOPIC), store, modelName, swapper, guard)
                 .start();
         return this;
     }
 
     /** For tests and tools: switch versions as a release would. */
     public CompletableFuture<ModelSwapper.Outcome> requestVersion(String modelName, int version) {
-        if (swapper == null) {
+        if (releases == null) {
             throw new IllegalStateException("not following releases");
         }
-        return swapper.request(modelName, version);
+        return releases.request(version);
     }
 
     /** Waits until Kafka Streams is RUNNING (assigned, restored, processing). */
@@ -220,6 +224,7 @@ public final class StreamApp implements AutoCloseable {
         int partitions = partitionsOf(admin, config.get(StreamConfig.INPUT_TOPIC));
         TopicCreator.ensure(admin, config.get(StreamConfig.OUTPUT_TOPIC), partitions, false);
         TopicCreator.ensure(admin, config.get(StreamConfig.DLQ_TOPIC), partitions, false);
+        TopicCreator.ensure(admin, config.get(StreamConfig.SHADOW_TOPIC), partitions, false);
     }
 
     /** The changelog Kafka Streams keeps the pending images in. */
@@ -261,9 +266,8 @@ public final class StreamApp implements AutoCloseable {
     /** Stops within the configured shutdown timeout. */
     @Override
     public void close() {
-        if (follower != null) {
-            follower.close();
-            swapper.close();
+        if (releases != null) {
+            releases.close();
         }
         Duration timeout = Duration.ofMillis(config.getLong(StreamConfig.SHUTDOWN_TIMEOUT_MS));
         boolean clean = streams.close(timeout);

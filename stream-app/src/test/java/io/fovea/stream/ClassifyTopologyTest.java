@@ -15,6 +15,7 @@ import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
+import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.ModelSlot;
 import io.fovea.stream.validate.ImageValidator;
@@ -85,6 +86,7 @@ class ClassifyTopologyTest {
                 new ImageValidator(5000, 100),
                 SizeBudget.atKafkaDefaults(),
                 worker,
+                new CanaryGuard(worker::lineup),
                 metrics);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");

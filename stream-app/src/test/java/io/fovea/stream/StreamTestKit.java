@@ -24,6 +24,7 @@ public final class StreamTestKit {
     public final String images = KafkaTestClients.uniqueTopic("images");
     public final String predictions = images.replace("images", "predictions");
     public final String deadLetters = images.replace("images", "dlq");
+    public final String shadowPredictions = images.replace("images", "shadow");
     public final String applicationId = "app-" + UUID.randomUUID().toString().substring(0, 8);
     /** Settings a test adds or overrides. */
     public final Map<String, String> extra = new HashMap<>();
@@ -40,6 +41,7 @@ public final class StreamTestKit {
         s.put("input.topic", images);
         s.put("output.topic", predictions);
         s.put("dlq.topic", deadLetters);
+        s.put("shadow.topic", shadowPredictions);
         s.put("state.dir", stateDir);
         s.put("http.port", "0");
         s.put("max.batch.size", "16");

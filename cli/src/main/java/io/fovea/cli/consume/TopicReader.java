@@ -3,16 +3,17 @@ package io.fovea.cli.consume;
 import io.fovea.core.runtime.Blocking;
 import io.fovea.schemas.kafka.KafkaConnection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads a whole topic from the beginning, as raw bytes, with read_committed isolation so that
@@ -26,19 +27,7 @@ public final class TopicReader implements AutoCloseable {
 
     public TopicReader(KafkaConnection kafka, String topic) {
         this.topic = topic;
-        this.consumer = new KafkaConsumer<>(
-                kafka.consumer(Map.of(
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed",
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        false,
-                        // Reading must not create the topic it looks for.
-                        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
-                        false,
-                        ConsumerConfig.CLIENT_ID_CONFIG,
-                        "fovea-consume")),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        this.consumer = kafka.committedReader("fovea-consume");
     }
 
     /**
@@ -65,6 +54,27 @@ public final class TopicReader implements AutoCloseable {
                 if (++count >= limit) {
                     break;
                 }
+            }
+        }
+        return count;
+    }
+
+    /** Hands {@code sink} every record written at or after {@code since}, up to the end the topic has now. */
+    public long readSince(Instant since, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+        List<TopicPartition> partitions = awaitPartitions(Duration.ofSeconds(10));
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        Map<TopicPartition, OffsetAndTimestamp> from = consumer.offsetsForTimes(
+                partitions.stream().collect(Collectors.toMap(p -> p, p -> since.toEpochMilli())));
+        for (TopicPartition partition : partitions) {
+            OffsetAndTimestamp at = from.get(partition);
+            consumer.seek(partition, at == null ? end.get(partition) : at.offset());
+        }
+        long count = 0;
+        while (!reached(end)) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                sink.accept(record);
+                count++;
             }
         }
         return count;

@@ -7,23 +7,31 @@ import io.fovea.core.cli.KafkaOption;
 import io.fovea.core.cli.StoreOption;
 import io.fovea.core.onnx.OnnxBundles;
 import io.fovea.core.release.ReleasePublisher;
+import io.fovea.core.release.Rollout;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.core.store.Promotions;
+import io.fovea.schemas.Topics;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 @Command(
         name = "models",
         mixinStandardHelpOptions = true,
-        subcommands = ImportCommand.class,
+        subcommands = {ImportCommand.class, ShadowCommand.class, CanaryCommand.class, EvidenceCommand.class},
         description = {
-            "Lists the model store and moves the promoted version forward and back.",
-            "promote and rollback also announce the change on fovea.model-releases (--bootstrap)."
+            "Lists the model store, tries versions on live traffic (shadow, canary), and moves the",
+            "promoted version forward and back. promote and rollback also announce the change on",
+            "fovea.model-releases (--bootstrap); shadow, canary and evidence need the cluster."
         })
 public final class ModelsCommand {
     @Mixin
@@ -33,8 +41,33 @@ public final class ModelsCommand {
     @Mixin
     KafkaOption kafka;
 
+    @Option(
+            names = "--releases-topic",
+            defaultValue = Topics.MODEL_RELEASES,
+            scope = ScopeType.INHERIT,
+            description = "The releases topic serve follows (default: ${DEFAULT-VALUE}).")
+    String releasesTopic;
+
+    @Option(
+            names = "--predictions-topic",
+            defaultValue = Topics.PREDICTIONS,
+            scope = ScopeType.INHERIT,
+            description = "Where served predictions go, read for evidence (default: ${DEFAULT-VALUE}).")
+    String predictionsTopic;
+
+    @Option(
+            names = "--shadow-topic",
+            defaultValue = Topics.SHADOW_PREDICTIONS,
+            scope = ScopeType.INHERIT,
+            description = "Where shadow predictions go, read for evidence (default: ${DEFAULT-VALUE}).")
+    String shadowTopic;
+
     @Spec
     CommandSpec spec;
+
+    TrialEvidence evidence(String model, int version, Instant since) {
+        return TrialEvidence.read(kafka.connection(), predictionsTopic, shadowTopic, model, version, since);
+    }
 
     DirectoryModelStore store() {
         return new DirectoryModelStore(store.path());
@@ -88,17 +121,69 @@ public final class ModelsCommand {
         return 0;
     }
 
-    @Command(name = "promote", description = "Makes MODEL@VERSION the version that serves (checked to load first).")
-    int promote(@Parameters(paramLabel = "MODEL@VERSION") String spec) {
-        int at = spec.indexOf('@');
-        if (at < 0) {
-            throw new IllegalArgumentException("promote takes MODEL@VERSION, got '" + spec + "'");
+    @Command(
+            name = "promote",
+            description = {
+                "Makes MODEL@VERSION the version that serves (checked to load first); a canary or shadow",
+                "of it ends. --require refuses (exit 3, with the figures) unless its trial's evidence meets",
+                "every term, e.g. agreement>=0.95,samples>=1000 or accuracy_gain>=-0.01 (see models evidence)."
+            })
+    int promote(
+            @Parameters(paramLabel = "MODEL@VERSION") String spec,
+            @Option(names = "--require", paramLabel = "FIGURE>=NUMBER,...") String require) {
+        ModelSpec target = ModelSpec.parse(spec, true);
+        String model = target.model();
+        int version = target.version();
+        Rollout state = kafka.given() ? new Trials(this, model).state() : null;
+        if (require != null) {
+            if (state == null) {
+                throw new IllegalArgumentException("--require reads the evidence from the cluster: give --bootstrap");
+            }
+            Rollout.Trial trial = EvidenceCommand.trialOf(state, version);
+            TrialEvidence evidence = evidence(model, version, trial.startedAt());
+            PromotionGate gate =
+                    PromotionGate.parse(require, List.copyOf(evidence.figures().keySet()));
+            List<PromotionGate.Term> unmet = gate.unmet(evidence.figures());
+            if (!unmet.isEmpty()) {
+                EvidenceCommand.print(out(), model, version, trial.startedAt(), evidence);
+                spec().commandLine()
+                        .getErr()
+                        .printf(
+                                "fovea models promote: refused %s@%d: the evidence does not meet %s%n",
+                                model,
+                                version,
+                                unmet.stream().map(Object::toString).collect(Collectors.joining(", ")));
+                return REFUSED;
+            }
         }
-        String model = spec.substring(0, at);
-        int version = Integer.parseInt(spec.substring(at + 1));
         try (ReleasePublisher publisher = publisher()) {
-            return announce(publisher, model, store().promote(model, version), ReleaseAction.PROMOTED);
+            int code = announce(publisher, model, store().promote(model, version), ReleaseAction.PROMOTED);
+            if (state != null) {
+                endTrialsOf(model, version, state, "promoted");
+            }
+            return code;
         }
+    }
+
+    /** Exit code of a promotion its gate refused. */
+    static final int REFUSED = 3;
+
+    private CommandSpec spec() {
+        return spec;
+    }
+
+    /** A promoted version's trials end: it serves everyone now (serve concludes so too; the record keeps compaction honest). */
+    private void endTrialsOf(String model, int version, Rollout state, String reason) {
+        Trials trials = new Trials(this, model);
+        if (state.canary() != null && state.canary().version() == version) {
+            trials.end(state.canary(), ReleaseAction.CANARY_ENDED, version, reason);
+            out().printf("canary %s@%d ended: %s%n", model, version, reason);
+        }
+        if (state.shadow() != null && state.shadow().version() == version) {
+            trials.end(state.shadow(), ReleaseAction.SHADOW_ENDED, version, reason);
+            out().printf("shadow %s@%d ended: %s%n", model, version, reason);
+        }
+        out().flush();
     }
 
     @Command(
@@ -123,8 +208,31 @@ public final class ModelsCommand {
         return 0;
     }
 
-    @Command(name = "rollback", description = "Serves again the version promoted before the current one.")
+    @Command(
+            name = "rollback",
+            description = {
+                "Serves again the version promoted before the current one; while a canary runs, ends the",
+                "canary instead (the primary serves every key again) and leaves the promotions as they are."
+            })
     int rollback(@Parameters(paramLabel = "MODEL") String model) {
+        if (kafka.given()) {
+            Rollout state = new Trials(this, model).state();
+            if (state.canary() != null) {
+                new Trials(this, model)
+                        .end(state.canary(), ReleaseAction.CANARY_ENDED, state.primary(), "rolled back by hand");
+                out().printf(
+                                "Canary %s@%d rolled back: version %s serves every key; rollback again to roll back"
+                                        + " the primary%n",
+                                model,
+                                state.canary().version(),
+                                state.primary() == null
+                                        ? "promoted"
+                                        : state.primary().toString());
+                out().println("announced on " + releasesTopic);
+                out().flush();
+                return 0;
+            }
+        }
         try (ReleasePublisher publisher = publisher()) {
             return announce(publisher, model, store().rollback(model), ReleaseAction.ROLLED_BACK);
         }
@@ -135,7 +243,7 @@ public final class ModelsCommand {
      * store as it was; null without a cluster.
      */
     private ReleasePublisher publisher() {
-        return kafka.given() ? new ReleasePublisher(kafka.connection()) : null;
+        return kafka.given() ? new ReleasePublisher(kafka.connection(), releasesTopic) : null;
     }
 
     private int announce(ReleasePublisher publisher, String model, Promotions.Change change, ReleaseAction action) {
@@ -152,7 +260,7 @@ public final class ModelsCommand {
                     models.uri(model, change.version()),
                     action,
                     change.previous()));
-            out().println("announced on fovea.model-releases");
+            out().println("announced on " + releasesTopic);
         }
         out().flush();
         return 0;

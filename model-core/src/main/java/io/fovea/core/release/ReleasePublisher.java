@@ -1,5 +1,6 @@
 package io.fovea.core.release;
 
+import io.fovea.avro.AutoRollback;
 import io.fovea.avro.ModelRelease;
 import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.BundleManifest;
@@ -45,11 +46,18 @@ public final class ReleasePublisher implements AutoCloseable {
         this(kafka, Topics.MODEL_RELEASES);
     }
 
-    /** Record key: the model name for promotions and rollbacks (compaction keeps the latest), name@version for publications. */
+    /**
+     * Record key: the model name for promotions and rollbacks (compaction keeps the latest),
+     * name@version for publications, name#canary and name#shadow for each trial's last state.
+     */
     public static String keyOf(ModelRelease release) {
-        return release.getAction() == ReleaseAction.PUBLISHED
-                ? release.getModelName() + "@" + release.getVersion()
-                : release.getModelName();
+        String model = release.getModelName();
+        return switch (release.getAction()) {
+            case PUBLISHED -> model + "@" + release.getVersion();
+            case CANARY_STARTED, CANARY_ENDED -> model + "#canary";
+            case SHADOW_STARTED, SHADOW_ENDED -> model + "#shadow";
+            case PROMOTED, ROLLED_BACK, UNKNOWN -> model;
+        };
     }
 
     public static ModelRelease of(
@@ -66,6 +74,28 @@ public final class ReleasePublisher implements AutoCloseable {
                 .setInputSize(manifest.inputSize())
                 .setLabels(manifest.labels())
                 .setMetrics(Map.copyOf(manifest.metrics()))
+                .build();
+    }
+
+    /** A trial's start: {@code share} of the keys (canary) or images (shadow), 0..1. */
+    public static ModelRelease trialStarted(
+            BundleManifest manifest,
+            URI bundleUri,
+            ReleaseAction action,
+            Integer primary,
+            double share,
+            AutoRollback autoRollback) {
+        return ModelRelease.newBuilder(of(manifest, bundleUri, action, primary))
+                .setShare(share)
+                .setAutoRollback(autoRollback)
+                .build();
+    }
+
+    /** A trial's end, and why in a line. */
+    public static ModelRelease trialEnded(
+            BundleManifest manifest, URI bundleUri, ReleaseAction action, Integer primary, String reason) {
+        return ModelRelease.newBuilder(of(manifest, bundleUri, action, primary))
+                .setReason(reason)
                 .build();
     }
 

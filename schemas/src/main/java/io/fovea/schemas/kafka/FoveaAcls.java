@@ -47,7 +47,9 @@ public final class FoveaAcls {
             case SERVE -> {
                 acls.add(topic(principal, Topics.IMAGES, AclOperation.READ));
                 acls.add(topic(principal, Topics.MODEL_RELEASES, AclOperation.READ));
-                for (String out : List.of(Topics.PREDICTIONS, Topics.DEAD_LETTERS)) {
+                // a canary's automatic rollback is a release like any other
+                acls.add(topic(principal, Topics.MODEL_RELEASES, AclOperation.WRITE));
+                for (String out : List.of(Topics.PREDICTIONS, Topics.SHADOW_PREDICTIONS, Topics.DEAD_LETTERS)) {
                     acls.add(topic(principal, out, AclOperation.WRITE));
                     // the size budget reads each output topic's max.message.bytes
                     acls.add(topic(principal, out, AclOperation.DESCRIBE_CONFIGS));
@@ -71,15 +73,29 @@ public final class FoveaAcls {
             }
             case PRODUCE -> acls.add(topic(principal, Topics.IMAGES, AclOperation.WRITE));
             case CONSUME -> {
-                for (String t :
-                        List.of(Topics.PREDICTIONS, Topics.DEAD_LETTERS, Topics.IMAGES, Topics.MODEL_RELEASES)) {
+                for (String t : List.of(
+                        Topics.PREDICTIONS,
+                        Topics.SHADOW_PREDICTIONS,
+                        Topics.DEAD_LETTERS,
+                        Topics.IMAGES,
+                        Topics.MODEL_RELEASES)) {
                     acls.add(topic(principal, t, AclOperation.READ));
                 }
             }
-            case MODELS -> acls.add(topic(principal, Topics.MODEL_RELEASES, AclOperation.WRITE));
+            case MODELS -> {
+                acls.add(topic(principal, Topics.MODEL_RELEASES, AclOperation.WRITE));
+                // a trial's state is read back from the releases, its evidence from both prediction topics
+                for (String t : List.of(Topics.MODEL_RELEASES, Topics.PREDICTIONS, Topics.SHADOW_PREDICTIONS)) {
+                    acls.add(topic(principal, t, AclOperation.READ));
+                }
+            }
             case CREATE_TOPICS -> {
-                for (String t :
-                        List.of(Topics.IMAGES, Topics.PREDICTIONS, Topics.DEAD_LETTERS, Topics.MODEL_RELEASES)) {
+                for (String t : List.of(
+                        Topics.IMAGES,
+                        Topics.PREDICTIONS,
+                        Topics.SHADOW_PREDICTIONS,
+                        Topics.DEAD_LETTERS,
+                        Topics.MODEL_RELEASES)) {
                     acls.add(topic(principal, t, AclOperation.CREATE));
                 }
             }

@@ -15,9 +15,11 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * How this process reaches its Kafka cluster: the bootstrap servers and the settings every client
@@ -111,6 +113,26 @@ public final class KafkaConnection {
         Map<String, Object> config = only(ConsumerConfig.configNames());
         config.putAll(fixed);
         return config;
+    }
+
+    /**
+     * A consumer of raw bytes that reads only committed records, commits nothing and uses no group:
+     * reading changes nothing on the broker, like {@code kcat -C}. It never creates the topic it
+     * looks for (an auto-created releases topic would not be compacted).
+     */
+    public KafkaConsumer<byte[], byte[]> committedReader(String clientId) {
+        return new KafkaConsumer<>(
+                consumer(Map.of(
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                        false,
+                        ConsumerConfig.CLIENT_ID_CONFIG,
+                        clientId)),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     private Map<String, Object> only(Set<String> known) {

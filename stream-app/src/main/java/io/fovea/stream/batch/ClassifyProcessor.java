@@ -7,6 +7,7 @@ import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.BatchResult;
+import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.predict.Predictions;
 import io.fovea.stream.validate.AcceptedImage;
@@ -19,8 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -41,6 +43,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 public final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     public static final String PREDICTIONS_SINK = "predictions";
     public static final String DEAD_LETTERS_SINK = "dead-letters";
+    /** Predictions of a version under shadow, never served. */
+    public static final String SHADOW_SINK = "shadow-predictions";
     /**
      * Four, not two: a partition that closes small batches at their deadline while the model is
      * busy would otherwise fill its places with them and stall this thread, and the model would
@@ -58,19 +62,17 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             ImageValidator validator,
             SizeBudget budget,
             InferenceWorker worker,
+            CanaryGuard guard,
             StreamMetrics metrics) {}
 
-    /** A closed batch in (or queued for) the model. */
-    private record InFlight(
-            List<PendingImages.Pending> batch, CompletableFuture<BatchResult> result, long closedNanos) {}
-
     private final Settings settings;
-    private final Deque<InFlight> inFlight = new ArrayDeque<>();
+    private final Deque<ClosedBatch> inFlight = new ArrayDeque<>();
     /** Held images that failed validation when restored; dead-lettered at the first chance to forward. */
     private List<PendingImages.Refused> refusedOnRestore = List.of();
 
     private ProcessorContext<byte[], byte[]> context;
     private PendingImages pending;
+    private ShadowOutput shadows;
 
     public ClassifyProcessor(Settings settings) {
         this.settings = settings;
@@ -80,6 +82,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         this.pending = new PendingImages(context.getStateStore(settings.pendingStore()));
+        this.shadows = new ShadowOutput(context, settings);
         refusedOnRestore = pending.recover(settings.validator(), context.currentSystemTimeMs());
         long interval = Math.max(1, settings.maxBatchWait().toMillis() / 2);
         context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
@@ -135,11 +138,8 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         }
         List<PendingImages.Pending> batch = pending.take(settings.maxBatchSize());
         settings.metrics().batchClosed(cause);
-        inFlight.addLast(new InFlight(
-                batch,
-                settings.worker()
-                        .submit(batch.stream().map(p -> p.image().image()).toList()),
-                System.nanoTime()));
+        // routed by the versions in service now: a key under a canary meets the canary every time
+        inFlight.addLast(ClosedBatch.submit(batch, settings.worker().lineup(), settings.worker()));
     }
 
     /** init() may not forward, so images refused on restore wait for the first process or punctuation. */
@@ -156,65 +156,81 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
 
     /** Emits, in order, every batch whose forward pass has finished. */
     private void emitFinished() {
-        while (!inFlight.isEmpty() && inFlight.peekFirst().result().isDone()) {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().isDone()) {
             emit(inFlight.pollFirst());
         }
     }
 
-    private void emit(InFlight closed) {
-        List<PendingImages.Pending> batch = closed.batch();
-        BatchResult result;
-        try {
-            result = InferenceWorker.await(closed.result());
-        } catch (InferenceWorker.InferenceException e) {
-            for (PendingImages.Pending p : batch) {
-                deadLetter(
-                        DeadLetterReason.INFERENCE_FAILED,
-                        e.getMessage(),
-                        source(p.offset(), p.key(), p.value(), p.headers()));
-                pending.emitted(p.offset());
+    private void emit(ClosedBatch closed) {
+        List<PendingImages.Pending> batch = closed.images;
+        Map<ClosedBatch.Part, BatchResult> results = new IdentityHashMap<>();
+        Map<ClosedBatch.Part, String> failures = new IdentityHashMap<>();
+        for (ClosedBatch.Part part : closed.parts()) {
+            if (part != closed.shadow()) {
+                try {
+                    results.put(part, InferenceWorker.await(part.result()));
+                } catch (InferenceWorker.InferenceException e) {
+                    failures.put(part, e.getMessage());
+                }
             }
-            return;
         }
         Instant now = Instant.now();
-        long start = closed.closedNanos() + result.queueNanos();
+        Prediction[] served = new Prediction[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             PendingImages.Pending p = batch.get(i);
-            long queueNanos = start - p.arrivalNanos();
-            settings.metrics().queueWait(queueNanos);
-            Prediction prediction = Predictions.of(
-                    p.image().event(),
-                    result,
-                    i,
-                    settings.topK(),
-                    new SourcePosition(topic(), partition(), p.offset()),
-                    queueNanos / 1_000_000,
-                    now);
-            byte[] key = prediction.getId().getBytes(StandardCharsets.UTF_8);
-            byte[] value = FoveaRecords.PREDICTION.encode(prediction);
-            if (!settings.budget().predictions().fits(key, value, p.headers())) {
-                // Its id and attributes are copied into the prediction: too many for the output topic.
-                deadLetter(
-                        DeadLetterReason.OUTPUT_TOO_LARGE,
-                        "its prediction of " + (key.length + value.length) + " bytes of key and value does not fit "
-                                + settings.budget().predictions(),
-                        source(p.offset(), p.key(), p.value(), p.headers()));
-                pending.emitted(p.offset());
-                continue;
+            ClosedBatch.Part part = closed.servedBy(i);
+            if (failures.containsKey(part)) {
+                deadLetter(DeadLetterReason.INFERENCE_FAILED, failures.get(part), source(p));
+            } else {
+                served[i] = emitPrediction(p, results.get(part), closed.placeInPart(i), closed.closedNanos, now);
             }
-            // every header of the input (a W3C traceparent, say) travels on to its prediction
-            context.forward(
-                    new Record<>(key, value, now.toEpochMilli(), new RecordHeaders(p.headers())), PREDICTIONS_SINK);
-            Integer truth = prediction.getTrueLabel();
-            settings.metrics()
-                    .predicted(
-                            result.modelName(),
-                            result.modelVersion(),
-                            now.toEpochMilli() - prediction.getEventTime().toEpochMilli(),
-                            truth == null ? null : truth == prediction.getLabelIndex());
             pending.emitted(p.offset());
         }
-        result.probabilities().close();
+        if (closed.shadow() != null) {
+            shadows.emit(closed, served, now);
+        }
+        results.values().forEach(result -> result.probabilities().close());
+    }
+
+    /** Emits one image's prediction, or dead-letters it when it is too large to emit; null then. */
+    private Prediction emitPrediction(
+            PendingImages.Pending p, BatchResult result, int row, long closedNanos, Instant now) {
+        long queueNanos = closedNanos + result.queueNanos() - p.arrivalNanos();
+        settings.metrics().queueWait(queueNanos);
+        Prediction prediction = Predictions.of(
+                p.image().event(),
+                result,
+                row,
+                settings.topK(),
+                new SourcePosition(topic(), partition(), p.offset()),
+                queueNanos / 1_000_000,
+                now);
+        byte[] key = prediction.getId().getBytes(StandardCharsets.UTF_8);
+        byte[] value = FoveaRecords.PREDICTION.encode(prediction);
+        if (!settings.budget().predictions().fits(key, value, p.headers())) {
+            // Its id and attributes are copied into the prediction: too many for the output topic.
+            deadLetter(
+                    DeadLetterReason.OUTPUT_TOO_LARGE,
+                    "its prediction of " + (key.length + value.length) + " bytes of key and value does not fit "
+                            + settings.budget().predictions(),
+                    source(p));
+            return null;
+        }
+        // every header of the input (a W3C traceparent, say) travels on to its prediction
+        context.forward(new Record<>(key, value, now.toEpochMilli(), new RecordHeaders(p.headers())), PREDICTIONS_SINK);
+        Integer truth = prediction.getTrueLabel();
+        Boolean correct = truth == null ? null : truth == prediction.getLabelIndex();
+        settings.metrics()
+                .predicted(
+                        result.modelName(),
+                        result.modelVersion(),
+                        now.toEpochMilli() - prediction.getEventTime().toEpochMilli(),
+                        correct);
+        settings.metrics().trials().served(result.modelName(), result.modelVersion());
+        if (correct != null) {
+            settings.guard().observe(result.modelVersion(), correct);
+        }
+        return prediction;
     }
 
     /**
@@ -234,6 +250,10 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
                 new Record<>(letter.key(), letter.value(), now.toEpochMilli(), new RecordHeaders(letter.headers())),
                 DEAD_LETTERS_SINK);
         settings.metrics().deadLetter(reason, letter.truncated());
+    }
+
+    private SourceRecord source(PendingImages.Pending p) {
+        return source(p.offset(), p.key(), p.value(), p.headers());
     }
 
     /** A held image of this task, as it was read. */

@@ -31,6 +31,7 @@ public final class StreamConfig {
     public static final String OUTPUT_TOPIC = "output.topic";
     public static final String DLQ_TOPIC = "dlq.topic";
     public static final String RELEASES_TOPIC = "releases.topic";
+    public static final String SHADOW_TOPIC = "shadow.topic";
     public static final String MAX_BATCH_SIZE = "max.batch.size";
     public static final String MAX_BATCH_WAIT_MS = "max.batch.wait.ms";
     public static final String TOP_K = "top.k";
@@ -73,6 +74,9 @@ public final class StreamConfig {
         k.put(INPUT_TOPIC, new String[] {Topics.IMAGES, "ImageEvents to classify"});
         k.put(OUTPUT_TOPIC, new String[] {Topics.PREDICTIONS, "where Predictions go"});
         k.put(DLQ_TOPIC, new String[] {Topics.DEAD_LETTERS, "where DeadLetters go"});
+        k.put(SHADOW_TOPIC, new String[] {
+            Topics.SHADOW_PREDICTIONS, "where a version under shadow sends its Predictions, never served"
+        });
         k.put(RELEASES_TOPIC, new String[] {
             Topics.MODEL_RELEASES,
             "ModelRelease events followed for hot-swaps (unless the model is pinned with NAME@VERSION)"

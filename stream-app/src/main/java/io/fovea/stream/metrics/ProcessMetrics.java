@@ -2,6 +2,7 @@ package io.fovea.stream.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -22,6 +23,7 @@ public final class ProcessMetrics implements AutoCloseable {
     public ProcessMetrics(MeterRegistry registry) {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
+        new JvmCompilationMetrics().bindTo(registry); // the JIT's time: how warm-up is seen from outside
         new ProcessorMetrics().bindTo(registry);
         gc.bindTo(registry);
         if (Files.isReadable(STATUS)) {

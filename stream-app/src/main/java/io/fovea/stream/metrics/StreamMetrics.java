@@ -7,8 +7,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (arrival to forward pass), {@code fovea_model_wait_seconds} (closed batch waiting for the
  * model), {@code fovea_inference_seconds} (one forward pass), {@code fovea_latency_seconds}
  * (event time to prediction), {@code fovea_model_version{model}} and
- * {@code fovea_rolling_accuracy{model,version}}.
+ * {@code fovea_rolling_accuracy{model,version}}; canary and shadow meters are {@link TrialMetrics}.
  */
 public final class StreamMetrics {
     private final MeterRegistry registry;
@@ -34,9 +32,11 @@ public final class StreamMetrics {
     private final Timer modelWait;
     private final Timer inference;
     private final Timer latency;
+    private final Timer shadowInference;
     private final int accuracyWindow;
     private final Map<String, AtomicInteger> modelVersions = new ConcurrentHashMap<>();
-    private final Map<String, RollingAccuracy> accuracy = new ConcurrentHashMap<>();
+    private final Map<String, RollingShare> accuracy = new ConcurrentHashMap<>();
+    private final TrialMetrics trials;
 
     public StreamMetrics(MeterRegistry registry, int accuracyWindow) {
         this.registry = registry;
@@ -55,6 +55,13 @@ public final class StreamMetrics {
         modelWait = timer("fovea.model.wait", "a closed batch waiting for the model thread");
         inference = timer("fovea.inference", "one forward pass");
         latency = timer("fovea.latency", "from event time to prediction");
+        shadowInference = timer("fovea.shadow.inference", "one forward pass of the shadow version");
+        trials = new TrialMetrics(registry, accuracyWindow);
+    }
+
+    /** Canary and shadow: versions side by side. */
+    public TrialMetrics trials() {
+        return trials;
     }
 
     private Timer timer(String name, String description) {
@@ -108,7 +115,12 @@ public final class StreamMetrics {
                 .increment();
     }
 
-    public void batch(int size, long inferenceNanos) {
+    /** A forward pass; a shadow's passes are timed apart, so that the served figures stay the served ones. */
+    public void batch(int size, long inferenceNanos, boolean shadow) {
+        if (shadow) {
+            shadowInference.record(inferenceNanos, TimeUnit.NANOSECONDS);
+            return;
+        }
         batchSize.record(size);
         inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
     }
@@ -127,8 +139,8 @@ public final class StreamMetrics {
         latency.record(Math.max(0, latencyMillis), TimeUnit.MILLISECONDS);
         if (correct != null) {
             accuracy.computeIfAbsent(model + "@" + version, key -> {
-                        RollingAccuracy rolling = new RollingAccuracy(accuracyWindow);
-                        Gauge.builder("fovea.rolling.accuracy", rolling, RollingAccuracy::value)
+                        RollingShare rolling = new RollingShare(accuracyWindow);
+                        Gauge.builder("fovea.rolling.accuracy", rolling, RollingShare::value)
                                 .tag("model", model)
                                 .tag("version", Integer.toString(version))
                                 .description("accuracy over the last labelled predictions")
@@ -164,28 +176,5 @@ public final class StreamMetrics {
                     return holder;
                 })
                 .set(version);
-    }
-
-    /** Correct share of the last {@code window} labelled predictions. */
-    static final class RollingAccuracy {
-        private final int window;
-        private final Deque<Boolean> last = new ArrayDeque<>();
-        private int correct;
-
-        RollingAccuracy(int window) {
-            this.window = window;
-        }
-
-        synchronized void add(boolean isCorrect) {
-            last.addLast(isCorrect);
-            correct += isCorrect ? 1 : 0;
-            if (last.size() > window) {
-                correct -= last.removeFirst() ? 1 : 0;
-            }
-        }
-
-        synchronized double value() {
-            return last.isEmpty() ? Double.NaN : (double) correct / last.size();
-        }
     }
 }

@@ -4,7 +4,11 @@ import io.fovea.core.image.RgbImage;
 import io.fovea.stream.metrics.StreamMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +33,7 @@ public final class InferenceWorker implements AutoCloseable {
     /** A submission: its images, and its rows of output as the passes that hold them finish. */
     private static final class Request {
         final List<RgbImage> images;
+        final Lineup.Role role;
         final long submittedNanos;
         final CompletableFuture<BatchResult> result = new CompletableFuture<>();
         final int[] batchSizes;
@@ -38,8 +43,9 @@ public final class InferenceWorker implements AutoCloseable {
         INDArray rows;
         long firstPassNanos;
 
-        Request(List<RgbImage> images) {
+        Request(List<RgbImage> images, Lineup.Role role) {
             this.images = List.copyOf(images);
+            this.role = role;
             this.submittedNanos = System.nanoTime();
             this.batchSizes = new int[images.size()];
             this.inferenceNanos = new long[images.size()];
@@ -65,7 +71,7 @@ public final class InferenceWorker implements AutoCloseable {
     /** A submission only partly placed in the last pass: its other images open the next one. Worker thread only. */
     private Request carried;
 
-    private record Swap(ModelRunner next, CompletableFuture<Switched> done) {}
+    private record Swap(Lineup next, CompletableFuture<Switched> done) {}
 
     /** @param model the version in service; only this thread changes it, between forward passes */
     public InferenceWorker(ModelSlot model, int maxBatchSize, StreamMetrics metrics) {
@@ -77,9 +83,22 @@ public final class InferenceWorker implements AutoCloseable {
         this.worker.start();
     }
 
-    /** Queues the images for the next forward passes; the future completes when all have run. */
+    /** The versions in service now. */
+    public Lineup lineup() {
+        return model.lineup();
+    }
+
+    /** Queues the images for the primary's next forward passes; the future completes when all have run. */
     public CompletableFuture<BatchResult> submit(List<RgbImage> images) {
-        Request request = new Request(images);
+        return submit(images, Lineup.Role.PRIMARY);
+    }
+
+    /**
+     * Queues the images for the version that fills {@code role} when their pass runs. A shadow
+     * submission whose shadow has ended fails with {@link NoShadowException}.
+     */
+    public CompletableFuture<BatchResult> submit(List<RgbImage> images, Lineup.Role role) {
+        Request request = new Request(images, role);
         if (!running) {
             request.result.completeExceptionally(new IllegalStateException("the inference thread has stopped"));
         } else if (images.isEmpty()) {
@@ -107,19 +126,28 @@ public final class InferenceWorker implements AutoCloseable {
         }
     }
 
-    /** A version put into service: the one it replaced, and when ({@link System#nanoTime()}). */
-    public record Switched(ModelRunner replaced, long atNanos) {}
+    /** A lineup put into service: the one it replaced, and when ({@link System#nanoTime()}). */
+    public record Switched(Lineup replaced, long atNanos) {}
+
+    /** Puts {@code next} alone into service: see {@link #swap(Lineup)}. */
+    public CompletableFuture<Switched> swap(ModelRunner next) {
+        return swap(Lineup.of(next));
+    }
 
     /**
-     * Puts {@code next} into service between two forward passes and closes the version it
-     * replaces (no pass can be using it then). The switch itself costs no forward pass: the
-     * caller has loaded and checked {@code next} already.
+     * Puts {@code next} into service between two forward passes and closes the versions it no
+     * longer holds (no pass can be using them then). The switch itself costs no forward pass: the
+     * caller has loaded and checked every new version already.
      */
-    public CompletableFuture<Switched> swap(ModelRunner next) {
+    public CompletableFuture<Switched> swap(Lineup next) {
         CompletableFuture<Switched> done = new CompletableFuture<>();
         Swap previous = pendingSwap.getAndSet(new Swap(next, done));
         if (previous != null) {
-            previous.next().close(); // superseded before it ever served
+            // superseded before it ever served: close what neither the lineup in service nor the next one holds
+            Set<ModelRunner> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+            kept.addAll(model.lineup().runners());
+            kept.addAll(next.runners());
+            previous.next().runners().stream().filter(r -> !kept.contains(r)).forEach(ModelRunner::close);
             previous.done().cancel(false);
         }
         return done;
@@ -128,9 +156,9 @@ public final class InferenceWorker implements AutoCloseable {
     private void applySwap() {
         Swap swap = pendingSwap.getAndSet(null);
         if (swap != null) {
-            ModelRunner old = model.swap(swap.next());
-            metrics.modelInService(swap.next().name(), swap.next().version());
-            old.close();
+            Lineup old = model.swap(swap.next());
+            swap.next().report(metrics);
+            old.closeAllBut(swap.next());
             swap.done().complete(new Switched(old, System.nanoTime()));
         }
     }
@@ -149,7 +177,12 @@ public final class InferenceWorker implements AutoCloseable {
                 Request first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
                 carried = null;
                 int size = 0;
-                for (Request next = first; next != null; next = size < maxBatchSize && !alone ? queue.poll() : null) {
+                // A pass runs one version: it takes the submissions of the first one's role, in
+                // order, and leaves the others queued for a pass of their own.
+                Iterator<Request> waiting = queue.iterator();
+                for (Request next = first;
+                        next != null;
+                        next = size < maxBatchSize && !alone ? next(waiting, first.role) : null) {
                     int count = Math.min(next.unplaced(), maxBatchSize - size);
                     pass.add(new Slice(next, next.placed, count));
                     next.placed += count;
@@ -159,7 +192,7 @@ public final class InferenceWorker implements AutoCloseable {
                     }
                 }
                 if (!pass.isEmpty()) {
-                    run(pass, size);
+                    run(pass, size, first.role);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -177,16 +210,34 @@ public final class InferenceWorker implements AutoCloseable {
         }
     }
 
-    private void run(List<Slice> pass, int size) {
+    /** The next queued submission for {@code role}, taken out of the queue; null when there is none. */
+    private static Request next(Iterator<Request> waiting, Lineup.Role role) {
+        while (waiting.hasNext()) {
+            Request request = waiting.next();
+            if (request.role == role) {
+                waiting.remove();
+                return request;
+            }
+        }
+        return null;
+    }
+
+    private void run(List<Slice> pass, int size, Lineup.Role role) {
+        ModelRunner runner = model.lineup().runnerFor(role);
+        if (runner == null) {
+            NoShadowException ended = new NoShadowException();
+            pass.forEach(slice -> slice.request().result.completeExceptionally(ended));
+            carried = null;
+            return;
+        }
         long start = System.nanoTime();
         List<RgbImage> images = new ArrayList<>(size);
         for (Slice slice : pass) {
             images.addAll(slice.request().images.subList(slice.from(), slice.from() + slice.count()));
         }
-        ModelRunner runner = model.get();
         INDArray probabilities = runner.predict(images);
         long inferenceNanos = System.nanoTime() - start;
-        metrics.batch(size, inferenceNanos);
+        metrics.batch(size, inferenceNanos, role == Lineup.Role.SHADOW);
         int offset = 0;
         for (Slice slice : pass) {
             Request request = slice.request();
@@ -224,6 +275,13 @@ public final class InferenceWorker implements AutoCloseable {
             worker.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A shadow submission whose shadow ended before its pass: it gets no shadow prediction. */
+    public static final class NoShadowException extends RuntimeException {
+        NoShadowException() {
+            super("the shadow ended before this pass", null, false, false);
         }
     }
 

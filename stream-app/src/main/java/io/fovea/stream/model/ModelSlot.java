@@ -3,24 +3,29 @@ package io.fovea.stream.model;
 import java.util.function.Supplier;
 
 /**
- * The model version in service. The inference thread reads it once per forward pass and is the
- * only one to swap it (see {@code InferenceWorker#swap}), so a swap always lands between batches.
+ * The versions in service ({@link Lineup}). The inference thread reads it once per forward pass
+ * and is the only one to swap it (see {@code InferenceWorker#swap}), so a swap always lands
+ * between batches. As a supplier it gives the primary.
  */
 public final class ModelSlot implements Supplier<ModelRunner> {
-    private volatile ModelRunner current;
+    private volatile Lineup current;
 
     public ModelSlot(ModelRunner initial) {
-        this.current = initial;
+        this.current = Lineup.of(initial);
     }
 
     @Override
     public ModelRunner get() {
+        return current.primary();
+    }
+
+    public Lineup lineup() {
         return current;
     }
 
-    /** Puts {@code next} in service and returns the previous version. */
-    public synchronized ModelRunner swap(ModelRunner next) {
-        ModelRunner previous = current;
+    /** Puts {@code next} in service and returns the previous lineup. */
+    public synchronized Lineup swap(Lineup next) {
+        Lineup previous = current;
         current = next;
         return previous;
     }

@@ -1,24 +1,27 @@
 package io.fovea.stream.model;
 
+import io.fovea.core.release.Rollout;
 import io.fovea.core.runtime.BackgroundPriority;
 import io.fovea.stream.metrics.StreamMetrics;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings a new model version into service without stopping the stream: on its own thread it
- * loads the bundle (SHA-256, then the model, with the backend that runs it) and probes it ({@link
- * ProbeBatch}, which also warms it up), then hands it to the inference thread,
- * which switches between two forward passes (see {@link InferenceWorker#swap}). A version that
- * fails any check is refused: the current one keeps serving, and the refusal is logged and
- * counted.
+ * Brings the versions a {@link Rollout} names into service without stopping the stream: on its
+ * own thread it loads each version not yet resident (SHA-256, then the model, with the backend
+ * that runs it) and probes it ({@link ProbeBatch}, which also warms it up), then hands the whole
+ * {@link Lineup} to the inference thread, which switches between two forward passes (see {@link
+ * InferenceWorker#swap}). A version already resident is reused, so promoting a canary costs no
+ * load. A version that fails any check is refused: its role keeps what filled it (the primary
+ * keeps serving, a trial does not start), and the refusal is logged and counted.
  *
  * <p>The loader thread runs at the lowest CPU priority ({@link BackgroundPriority}): the forward
  * passes use every core, and a load at normal priority takes its CPU from them and pauses the
@@ -27,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class ModelSwapper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSwapper.class);
 
-    /** What became of a request. */
+    /** What became of a request: the primary it asked for, whether anything changed, why not. */
     public record Outcome(int version, boolean swapped, String reason, double seconds) {}
 
     /** Loads and checks a version (e.g. {@link ModelRunners#open}); the caller owns what it returns. */
@@ -38,10 +41,10 @@ public final class ModelSwapper implements AutoCloseable {
 
     private final Loader loaderOfVersions;
     private final InferenceWorker worker;
-    private final Supplier<ModelRunner> current;
+    private final ModelSlot slot;
     private final StreamMetrics metrics;
-    /** The newest version asked for; a request overtaken by a newer one does nothing. */
-    private final AtomicInteger desired = new AtomicInteger(-1);
+    /** The newest state asked for; a request overtaken by a newer one does nothing. */
+    private final AtomicReference<Rollout> desired = new AtomicReference<>();
 
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(
@@ -54,63 +57,130 @@ public final class ModelSwapper implements AutoCloseable {
         return t;
     });
 
-    public ModelSwapper(Loader versions, InferenceWorker worker, Supplier<ModelRunner> current, StreamMetrics metrics) {
+    public ModelSwapper(Loader versions, InferenceWorker worker, ModelSlot slot, StreamMetrics metrics) {
         this.loaderOfVersions = versions;
         this.worker = worker;
-        this.current = current;
+        this.slot = slot;
         this.metrics = metrics;
     }
 
-    /** Loads, checks and switches to {@code model@version} in the background. */
+    /** Loads, checks and switches the primary to {@code model@version} in the background; trials stay as they are. */
     public CompletableFuture<Outcome> request(String model, int version) {
-        desired.set(version);
-        return CompletableFuture.supplyAsync(() -> swap(model, version), loader);
+        Lineup now = slot.lineup();
+        return request(
+                model,
+                new Rollout(
+                        version,
+                        now.canary() == null ? null : trialOf(now.canary()),
+                        now.shadow() == null ? null : trialOf(now.shadow())));
     }
 
-    private Outcome swap(String model, int version) {
+    private static Rollout.Trial trialOf(Lineup.Trial trial) {
+        return new Rollout.Trial(trial.runner().version(), trial.share(), trial.autoRollback(), null);
+    }
+
+    /** Loads, checks and switches to what {@code target} names for {@code model}, in the background. */
+    public CompletableFuture<Outcome> request(String model, Rollout target) {
+        desired.set(target);
+        return CompletableFuture.supplyAsync(() -> swap(model, target), loader);
+    }
+
+    private Outcome swap(String model, Rollout target) {
         long start = System.nanoTime();
-        if (desired.get() != version) {
-            return new Outcome(version, false, "overtaken by version " + desired.get(), 0);
+        Lineup now = slot.lineup();
+        int primaryVersion = target.primary() == null ? now.primary().version() : target.primary();
+        if (desired.get() != target) {
+            return new Outcome(primaryVersion, false, "overtaken by a newer release", 0);
+        }
+        List<ModelRunner> loaded = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        ModelRunner primary = runner(model, primaryVersion, now, loaded, refused);
+        ModelRunner serving = primary == null ? now.primary() : primary;
+        // a trial of the version that serves everyone anyway is no trial
+        Lineup next = new Lineup(
+                serving,
+                trial(model, without(target.canary(), serving), now, loaded, refused),
+                trial(model, without(target.shadow(), serving), now, loaded, refused));
+        if (sameRunners(now, next)) {
+            return new Outcome(primaryVersion, false, refused.isEmpty() ? "already serving" : refused.get(0), 0);
         }
         try {
-            ModelRunner serving = current.get();
-            if (serving.name().equals(model) && serving.version() == version) {
-                return new Outcome(version, false, "already serving", 0);
+            awaitSwap(next);
+        } catch (RuntimeException e) {
+            // the worker closed what it was handed and did not serve
+            metrics.modelSwap(false, (System.nanoTime() - start) / 1e9);
+            LOG.warn("Did not switch to {}: {}; {} keeps serving", next.describe(), e.getMessage(), now.describe());
+            return new Outcome(primaryVersion, false, e.getMessage(), 0);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        metrics.modelSwap(true, seconds);
+        LOG.info(
+                "Now serving {} (was {}); load and check took {} s",
+                next.describe(),
+                now.describe(),
+                String.format("%.2f", seconds));
+        return new Outcome(
+                next.primary().version(), true, refused.isEmpty() ? null : String.join("; ", refused), seconds);
+    }
+
+    private static Rollout.Trial without(Rollout.Trial trial, ModelRunner serving) {
+        return trial != null && trial.version() == serving.version() ? null : trial;
+    }
+
+    /** The trial's lineup entry: its version reused or loaded; null when none runs or its version was refused. */
+    private Lineup.Trial trial(
+            String model, Rollout.Trial trial, Lineup now, List<ModelRunner> loaded, List<String> refused) {
+        if (trial == null) {
+            return null;
+        }
+        ModelRunner runner = runner(model, trial.version(), now, loaded, refused);
+        return runner == null ? null : new Lineup.Trial(runner, trial.share(), trial.autoRollback());
+    }
+
+    /** The runner of a version: the resident one, one loaded for this lineup, or a fresh load; null if refused. */
+    private ModelRunner runner(String model, int version, Lineup now, List<ModelRunner> loaded, List<String> refused) {
+        ModelRunner resident = now.find(model, version);
+        if (resident != null) {
+            return resident;
+        }
+        for (ModelRunner runner : loaded) {
+            if (runner.version() == version) {
+                return runner;
             }
-            InferenceWorker.Switched switched = awaitSwap(loaderOfVersions.open(model, version));
-            ModelRunner replaced = switched.replaced();
-            double seconds = (switched.atNanos() - start) / 1e9;
-            metrics.modelSwap(true, seconds);
-            LOG.info(
-                    "Now serving {}@{} (was {}@{}); load and check took {} s",
-                    model,
-                    version,
-                    replaced.name(),
-                    replaced.version(),
-                    String.format("%.2f", seconds));
-            return new Outcome(version, true, null, seconds);
+        }
+        long start = System.nanoTime();
+        try {
+            ModelRunner runner = loaderOfVersions.open(model, version);
+            loaded.add(runner);
+            return runner;
         } catch (RuntimeException | Error e) {
             // An Error too (say OutOfMemoryError for a version too large to load): it would
-            // otherwise end this request with no log line and no count, while the current version
-            // keeps serving as it does after any refusal.
-            double seconds = (System.nanoTime() - start) / 1e9;
+            // otherwise end this request with no log line and no count.
             String reason = e instanceof Error ? e.toString() : e.getMessage();
-            metrics.modelSwap(false, seconds);
-            LOG.warn(
-                    "Refused {}@{}: {}; {}@{} keeps serving",
-                    model,
-                    version,
-                    reason,
-                    current.get().name(),
-                    current.get().version());
-            return new Outcome(version, false, reason, seconds);
+            metrics.modelSwap(false, (System.nanoTime() - start) / 1e9);
+            LOG.warn("Refused {}@{}: {}; {} keeps serving", model, version, reason, now.describe());
+            refused.add(reason);
+            return null;
         }
     }
 
-    /** The inference thread switches between two passes; a candidate it was handed is its to close. */
-    private InferenceWorker.Switched awaitSwap(ModelRunner candidate) {
+    private static boolean sameRunners(Lineup a, Lineup b) {
+        return a.primary() == b.primary() && same(a.canary(), b.canary()) && same(a.shadow(), b.shadow());
+    }
+
+    private static boolean same(Lineup.Trial a, Lineup.Trial b) {
+        return a == null
+                ? b == null
+                : b != null
+                        && a.runner() == b.runner()
+                        && a.share() == b.share()
+                        && java.util.Objects.equals(a.autoRollback(), b.autoRollback());
+    }
+
+    /** The inference thread switches between two passes; what it was handed is its to close. */
+    private void awaitSwap(Lineup next) {
         try {
-            return worker.swap(candidate).join();
+            worker.swap(next).join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         } catch (CancellationException e) {

@@ -1,28 +1,24 @@
 package io.fovea.stream.model;
 
-import io.fovea.avro.ModelRelease;
-import io.fovea.avro.ReleaseAction;
+import io.fovea.core.release.Rollout;
+import io.fovea.core.release.RolloutReader;
 import io.fovea.schemas.kafka.KafkaConnection;
-import io.fovea.schemas.serde.FoveaRecords;
-import io.fovea.schemas.serde.UndecodableRecordException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.function.IntConsumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Follows the compacted releases topic from its beginning, without a consumer group, so every
- * instance of the app reads every release and they all converge on the same version. Each
- * PROMOTED or ROLLED_BACK of our model names the version that should serve.
+ * instance of the app reads every release and they all converge on the same {@link Rollout}:
+ * the primary version and any canary or shadow. {@link #catchUp} reads what is there before the
+ * stream starts, so a restarted instance serves the same lineup from its first record.
  */
 public final class ReleaseFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseFollower.class);
@@ -31,48 +27,55 @@ public final class ReleaseFollower implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final String model;
-    private final IntConsumer serveVersion;
+    private final Consumer<Rollout> serve;
     private final Thread thread;
+    private Rollout state = Rollout.NONE;
     private volatile boolean running = true;
 
-    /** @param serveVersion told the version to serve after each promotion or rollback of {@code model} */
-    public ReleaseFollower(KafkaConnection kafka, String topic, String model, IntConsumer serveVersion) {
+    /** @param serve told the state to serve after each release of {@code model} that changes it */
+    public ReleaseFollower(KafkaConnection kafka, String topic, String model, Consumer<Rollout> serve) {
         this.topic = topic;
         this.model = model;
-        this.serveVersion = serveVersion;
-        this.consumer = new KafkaConsumer<>(
-                kafka.consumer(Map.of(
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed",
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        false,
-                        // a releases topic made by auto-creation would not be compacted: wait for the real one
-                        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
-                        false,
-                        ConsumerConfig.CLIENT_ID_CONFIG,
-                        "fovea-release-follower")),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        this.serve = serve;
+        this.consumer = kafka.committedReader("fovea-release-follower");
         this.thread = new Thread(this::run, "fovea-release-follower");
         this.thread.setDaemon(true);
     }
 
+    /** Reads every release there is now, on the caller's thread; the state they add up to. */
+    public Rollout catchUp(Duration timeout) {
+        try {
+            assignFromBeginning();
+            state = RolloutReader.catchUp(consumer, model, state, timeout);
+            return state;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading " + topic, e);
+        }
+    }
+
+    /** Follows on from where {@link #catchUp} stopped, on a thread of its own. */
     public ReleaseFollower start() {
         thread.start();
         return this;
     }
 
-    private void run() {
-        try {
+    private void assignFromBeginning() throws InterruptedException {
+        if (consumer.assignment().isEmpty()) {
             List<TopicPartition> partitions = awaitPartitions();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+        }
+    }
+
+    private void run() {
+        try {
+            assignFromBeginning();
             while (running) {
-                Integer target = null;
+                Rollout before = state;
                 try {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        Integer version = versionOf(record);
-                        target = version == null ? target : version;
+                        state = RolloutReader.apply(state, model, record);
                     }
                 } catch (WakeupException stopping) {
                     throw stopping;
@@ -81,8 +84,8 @@ public final class ReleaseFollower implements AutoCloseable {
                     LOG.warn("Reading {} failed, retrying in {}: {}", topic, RETRY, e.toString());
                     pause();
                 }
-                if (target != null) {
-                    serveVersion.accept(target); // only the last of a poll: catching up replays no history
+                if (!state.equals(before)) {
+                    serve.accept(state); // only the state after a whole poll: catching up replays no history
                 }
             }
         } catch (WakeupException | InterruptedException stopping) {
@@ -121,35 +124,18 @@ public final class ReleaseFollower implements AutoCloseable {
         Thread.sleep(RETRY.toMillis());
     }
 
-    /** The version a record says should serve, or null when it says nothing about our model. */
-    private Integer versionOf(ConsumerRecord<byte[], byte[]> record) {
-        if (record.value() == null) {
-            return null; // a tombstone
-        }
-        ModelRelease release;
-        try {
-            release = FoveaRecords.MODEL_RELEASE.decode(record.value());
-        } catch (UndecodableRecordException e) {
-            LOG.warn(
-                    "Ignoring an unreadable record at {}-{}@{}: {}",
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    e.getMessage());
-            return null;
-        }
-        boolean ours = release.getModelName().equals(model) && release.getAction() != ReleaseAction.PUBLISHED;
-        return ours ? release.getVersion() : null;
-    }
-
     @Override
     public void close() {
         running = false;
         consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (thread.isAlive()) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            consumer.close(Duration.ofSeconds(5));
         }
     }
 }

@@ -14,6 +14,7 @@ import io.fovea.stream.FoveaTopology;
 import io.fovea.stream.TestImages;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
+import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.ModelSlot;
 import io.fovea.stream.validate.ImageValidator;
@@ -63,6 +64,7 @@ class RestoredImagesTest {
                     new ImageValidator(10, 10_000),
                     SizeBudget.atKafkaDefaults(),
                     worker,
+                    new CanaryGuard(worker::lineup),
                     metrics));
             processor.init(context); // must not throw
             context.scheduledPunctuators().get(0).getPunctuator().punctuate(0);

@@ -145,7 +145,7 @@ class InferenceWorkerTest {
             BatchResult result = six.get(10, TimeUnit.SECONDS);
             assertEquals(1, result.modelVersion());
             assertEquals(List.of(4, 2), v1.batchSizes);
-            assertEquals(1, swap.get(10, TimeUnit.SECONDS).replaced().version());
+            assertEquals(1, swap.get(10, TimeUnit.SECONDS).replaced().primary().version());
             assertEquals(2, worker.classify(images(1, 0)).modelVersion());
         }
     }
@@ -166,7 +166,7 @@ class InferenceWorkerTest {
             gated.permits.release(2);
 
             assertEquals(1, six.get(10, TimeUnit.SECONDS).modelVersion());
-            assertEquals(1, swap.get(10, TimeUnit.SECONDS).replaced().version());
+            assertEquals(1, swap.get(10, TimeUnit.SECONDS).replaced().primary().version());
             for (CompletableFuture<BatchResult> result : later) {
                 assertEquals(2, result.get(10, TimeUnit.SECONDS).modelVersion());
             }
@@ -204,7 +204,13 @@ class InferenceWorkerTest {
         FakeModel v2 = new FakeModel(2);
         try (InferenceWorker worker = new InferenceWorker(new ModelSlot(v1), 8, metrics())) {
             assertEquals(1, worker.classify(images(2, 0)).modelVersion());
-            assertEquals(1, worker.swap(v2).get(10, TimeUnit.SECONDS).replaced().version());
+            assertEquals(
+                    1,
+                    worker.swap(v2)
+                            .get(10, TimeUnit.SECONDS)
+                            .replaced()
+                            .primary()
+                            .version());
             assertTrue(v1.closed);
             assertEquals(2, worker.classify(images(2, 0)).modelVersion());
         }

@@ -37,7 +37,7 @@ class ModelSwapperTest {
         ModelSlot slot = new ModelSlot(new FakeModel(1));
         try (InferenceWorker worker = new InferenceWorker(slot, 4, metrics);
                 ModelSwapper swapper = new ModelSwapper(
-                        failingWith(new OutOfMemoryError("Cannot allocate 4 GB")), worker, slot::get, metrics)) {
+                        failingWith(new OutOfMemoryError("Cannot allocate 4 GB")), worker, slot, metrics)) {
             ModelSwapper.Outcome outcome = swapper.request("fake", 2).get(30, TimeUnit.SECONDS);
 
             assertFalse(outcome.swapped());

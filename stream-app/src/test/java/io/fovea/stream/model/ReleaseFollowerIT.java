@@ -37,8 +37,9 @@ class ReleaseFollowerIT {
         TinyBundles.publish(store, "m", 1);
         TinyBundles.publish(store, "m", 2);
         BlockingQueue<Integer> told = new LinkedBlockingQueue<>();
-        try (ReleaseFollower follower =
-                new ReleaseFollower(KafkaConnection.to(bootstrap), topic, "m", told::add).start()) {
+        try (ReleaseFollower follower = new ReleaseFollower(
+                        KafkaConnection.to(bootstrap), topic, "m", rollout -> told.add(rollout.primary()))
+                .start()) {
             Thread.sleep(1500); // it looks the topic up, finds no partitions, and must not give up
             TopicCreator.ensure(KafkaConnection.to(bootstrap), topic, 1, true);
             try (ReleasePublisher publisher = new ReleasePublisher(KafkaConnection.to(bootstrap), topic)) {

@@ -1,0 +1,87 @@
+package io.fovea.stream.batch;
+
+import io.fovea.avro.Prediction;
+import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.stream.metrics.TrialMetrics;
+import io.fovea.stream.model.BatchResult;
+import io.fovea.stream.model.InferenceWorker;
+import io.fovea.stream.predict.Predictions;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Emits a closed batch's shadow predictions to the shadow topic (never to the one that serves),
+ * in the same transaction as the served ones, and compares each with the prediction served for
+ * the same image. A shadow prediction that cannot be made or emitted is counted and skipped, not
+ * dead-lettered: its image was served, and the shadow is only a measurement.
+ */
+final class ShadowOutput {
+    private static final Logger LOG = LoggerFactory.getLogger(ShadowOutput.class);
+
+    private final ProcessorContext<byte[], byte[]> context;
+    private final ClassifyProcessor.Settings settings;
+
+    ShadowOutput(ProcessorContext<byte[], byte[]> context, ClassifyProcessor.Settings settings) {
+        this.context = context;
+        this.settings = settings;
+    }
+
+    /** @param served each row's served prediction, null where the row was dead-lettered */
+    void emit(ClosedBatch closed, Prediction[] served, Instant now) {
+        ClosedBatch.Part part = closed.shadow();
+        TrialMetrics trials = settings.metrics().trials();
+        BatchResult result;
+        try {
+            result = InferenceWorker.await(part.result());
+        } catch (InferenceWorker.InferenceException e) {
+            boolean ended = e.getCause() instanceof InferenceWorker.NoShadowException;
+            if (!ended) {
+                LOG.warn("The shadow failed on {} images: {}", part.rows().length, e.getMessage());
+            }
+            for (int i = 0; i < part.rows().length; i++) {
+                trials.shadowSkipped(ended ? "ended" : "failed");
+            }
+            return;
+        }
+        for (int j = 0; j < part.rows().length; j++) {
+            int row = part.rows()[j];
+            Prediction servedPrediction = served[row];
+            if (servedPrediction == null) {
+                trials.shadowSkipped("not_served");
+                continue;
+            }
+            PendingImages.Pending p = closed.images.get(row);
+            Prediction shadow = Predictions.of(
+                    p.image().event(),
+                    result,
+                    j,
+                    settings.topK(),
+                    servedPrediction.getSource(),
+                    servedPrediction.getQueueMillis(),
+                    now);
+            byte[] key = shadow.getId().getBytes(StandardCharsets.UTF_8);
+            byte[] value = FoveaRecords.PREDICTION.encode(shadow);
+            if (!settings.budget().predictions().fits(key, value, p.headers())) {
+                trials.shadowSkipped("too_large");
+                continue;
+            }
+            context.forward(
+                    new Record<>(key, value, now.toEpochMilli(), new RecordHeaders(p.headers())),
+                    ClassifyProcessor.SHADOW_SINK);
+            Integer truth = shadow.getTrueLabel();
+            trials.shadowPredicted(
+                    result.modelName(),
+                    servedPrediction.getModelVersion(),
+                    result.modelVersion(),
+                    shadow.getLabelIndex() == servedPrediction.getLabelIndex(),
+                    truth == null ? null : truth == servedPrediction.getLabelIndex(),
+                    truth == null ? null : truth == shadow.getLabelIndex());
+        }
+        result.probabilities().close();
+    }
+}
