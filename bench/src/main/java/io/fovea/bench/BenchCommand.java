@@ -127,6 +127,14 @@ public final class BenchCommand implements Callable<Integer> {
     boolean trials;
 
     @Option(
+            names = "--training",
+            description = {
+                "Instead: where a training step's time goes against a forward pass of the same network and",
+                "batch (32, or the first of --batch-sizes), with and without oneDNN helpers; --rounds rounds."
+            })
+    boolean training;
+
+    @Option(
             names = "--warm-up",
             description = {
                 "Instead: a fresh serve's throughput per 5 s window from ready against its own steady state,",
@@ -174,7 +182,9 @@ public final class BenchCommand implements Callable<Integer> {
         LocalKafkaBroker broker = kafka.given() ? null : LocalKafkaBroker.startTemporary();
         KafkaConnection servers = broker == null ? kafka.connection() : KafkaConnection.to(broker.bootstrapServers());
         try {
-            if (warmUp) {
+            if (training) {
+                new TrainingBench(seconds).run(batchSizes.contains(32) ? 32 : batchSizes.get(0), referenceRounds, out);
+            } else if (warmUp) {
                 Path jdk = jdk25 != null ? jdk25 : JvmSetup.findJdk(25).orElse(null);
                 new WarmUpBench(servers, state, List.of(serveJvm.trim().split("\\s+")))
                         .run(JvmSetup.all(state, jdk), warmUpRounds, Duration.ofSeconds(warmUpSeconds), out);

@@ -76,12 +76,14 @@ final class TrialBench {
                 "--bootstrap", kafka.bootstrapServers(), "--store", store.root().toString(), "--model", "bench");
         PipelineBench load = new PipelineBench(kafka, work);
         Map<Condition, Measured> results = new LinkedHashMap<>();
+        long oneVersion;
         CONDITIONS.forEach(c -> results.put(c, new Measured(new ArrayList<>(), new ArrayList<>(), new ArrayList<>())));
         try (ServeProcess app = ServeProcess.start(jvmOptions, args, settings, work.resolve("serve.log"))
                         .awaitReady(Duration.ofMinutes(3));
                 ReleasePublisher publisher = new ReleasePublisher(kafka, releases);
                 OutputTimeline timeline = new OutputTimeline(kafka, output)) {
             Trials trials = new Trials(app, publisher, store);
+            oneVersion = app.residentBytes(); // before any second version was ever loaded
             // warm-up, not measured: the JIT compiles the paths every condition takes
             for (Condition c : CONDITIONS) {
                 trials.enter(c);

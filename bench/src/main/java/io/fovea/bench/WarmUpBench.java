@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +41,17 @@ final class WarmUpBench {
             return Percentiles.median(windows.subList(from, windows.size()));
         }
 
-        /** Seconds from ready until every later window is within {@code tolerance} of the steady state. */
+        /**
+         * Seconds from ready until the process stays within {@code tolerance} of its steady state:
+         * the start of the first window from which every later 15 s stretch (three windows, their
+         * mean: single 5 s windows swing by 10% on this machine) is within it.
+         */
         double settledAfter(int steadyFrom, double tolerance) {
             double steady = steady(steadyFrom);
             int last = -1;
-            for (int i = 0; i < windows.size(); i++) {
-                if (windows.get(i) < (1 - tolerance) * steady) {
+            for (int i = 0; i + 3 <= windows.size(); i++) {
+                double mean = (windows.get(i) + windows.get(i + 1) + windows.get(i + 2)) / 3;
+                if (mean < (1 - tolerance) * steady) {
                     last = i;
                 }
             }
@@ -64,7 +70,7 @@ final class WarmUpBench {
             if (setup.training() != null) {
                 out.printf("- Training run for %s: %s%n", setup.name(), String.join(" ", setup.training()));
                 out.flush();
-                serve(setup.java(), setup.training(), input, Duration.ofSeconds(40), windows);
+                serve(setup, setup.training(), input, Duration.ofSeconds(40), windows);
             }
         }
         Map<JvmSetup, List<Run>> runs = new LinkedHashMap<>();
@@ -72,7 +78,7 @@ final class WarmUpBench {
         for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < setups.size(); i++) {
                 JvmSetup setup = setups.get((round + i) % setups.size()); // no setup always first
-                Run run = serve(setup.java(), setup.options(), input, length, windows);
+                Run run = serve(setup, setup.options(), input, length, windows);
                 runs.get(setup).add(run);
                 out.printf(
                         "- Round %d, %s: ready after %.1f s; %s img/s per %d s window; JIT %.1f s%n",
@@ -90,17 +96,18 @@ final class WarmUpBench {
         WarmUpReport.table(out, runs, length, windows / 2);
     }
 
-    private Run serve(Path java, List<String> options, String input, Duration length, int windows) {
+    private Run serve(JvmSetup setup, List<String> options, String input, Duration length, int windows) {
         String run = UUID.randomUUID().toString().substring(0, 6);
         String output = "warm-out-" + run;
-        Map<String, String> settings = Map.of(
+        Map<String, String> settings = new HashMap<>(setup.settings());
+        settings.putAll(Map.of(
                 StreamConfig.APPLICATION_ID, "warm-" + run,
                 StreamConfig.INPUT_TOPIC, input,
                 StreamConfig.OUTPUT_TOPIC, output,
                 StreamConfig.SHADOW_TOPIC, output + "-shadow",
                 StreamConfig.DLQ_TOPIC, output + "-dlq",
                 StreamConfig.RELEASES_TOPIC, "warm-releases-" + run,
-                StreamConfig.STATE_DIR, work.resolve("state").toString());
+                StreamConfig.STATE_DIR, work.resolve("state").toString()));
         List<String> args = List.of(
                 "--bootstrap",
                 kafka.bootstrapServers(),
@@ -112,7 +119,8 @@ final class WarmUpBench {
         jvm.addAll(options);
         long launched = System.nanoTime();
         try (OutputTimeline timeline = new OutputTimeline(kafka, output);
-                ServeProcess app = ServeProcess.start(java, jvm, args, settings, work.resolve("serve-" + run + ".log"))
+                ServeProcess app = ServeProcess.start(
+                                setup.java(), jvm, args, settings, work.resolve("serve-" + run + ".log"))
                         .awaitReady(Duration.ofMinutes(3))) {
             long ready = System.currentTimeMillis();
             double toReady = (System.nanoTime() - launched) / 1e9;

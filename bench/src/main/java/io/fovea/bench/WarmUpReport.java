@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /** The warm-up table: per JVM setup, time to ready, the first windows against the steady state, and the steady state. */
 final class WarmUpReport {
@@ -15,17 +16,19 @@ final class WarmUpReport {
     static void table(PrintWriter out, Map<JvmSetup, List<WarmUpBench.Run>> runs, Duration length, int steadyFrom) {
         long window = WarmUpBench.WINDOW.toSeconds();
         List<WarmUpBench.Run> reference = runs.values().iterator().next();
+        int shown = Math.min(SHOWN_WINDOWS, reference.get(0).windows().size());
         out.printf(
                 "%nA fresh serve from ready (RUNNING, model loaded), per %d s window, as a share of its own steady state"
                         + " (the median window from %d s to %d s); medians over %d rounds:%n%n",
                 window, steadyFrom * window, length.toSeconds(), reference.size());
         StringBuilder head = new StringBuilder("| JVM | launch to ready (s) |");
         StringBuilder rule = new StringBuilder("| --- | ---: |");
-        for (int w = 0; w < SHOWN_WINDOWS; w++) {
+        for (int w = 0; w < shown; w++) {
             head.append(String.format(" %d-%d s |", w * window, (w + 1) * window));
             rule.append(" ---: |");
         }
-        head.append(" within 5% from (s) | steady img/s | steady vs the first row, same round | JIT compiling (s) |");
+        head.append(
+                " within 5% from (s, 15 s means) | steady img/s | steady vs the first row, same round | JIT compiling (s) |");
         rule.append(" ---: | ---: | ---: | ---: |");
         out.println(head);
         out.println(rule);
@@ -34,7 +37,7 @@ final class WarmUpReport {
             row.append(String.format(
                     "%.1f |",
                     median(list.stream().map(WarmUpBench.Run::secondsToReady).toList())));
-            for (int w = 0; w < SHOWN_WINDOWS; w++) {
+            for (int w = 0; w < shown; w++) {
                 int at = w;
                 row.append(String.format(
                         " %.0f%% |",
@@ -49,7 +52,7 @@ final class WarmUpReport {
                             .map(r -> r.settledAfter(steadyFrom, TOLERANCE))
                             .toList()),
                     median(list.stream().map(r -> r.steady(steadyFrom)).toList()),
-                    median(java.util.stream.IntStream.range(0, list.size())
+                    median(IntStream.range(0, list.size())
                             .mapToObj(i -> list.get(i).steady(steadyFrom)
                                     / reference.get(i).steady(steadyFrom))
                             .toList()),

@@ -3,6 +3,7 @@ package io.fovea.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -25,11 +26,16 @@ import org.junit.jupiter.api.Test;
 class DeployFilesTest {
     static final Path DEPLOY = Path.of(System.getProperty("user.dir"));
     static final Path REPO = DEPLOY.getParent();
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** A key given twice is an error: most YAML readers, Kubernetes' among them, keep only the last. */
+    private static final YAMLFactory STRICT = YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private static final ObjectMapper YAML = new ObjectMapper(STRICT);
 
     static List<JsonNode> yamlDocuments(Path file) throws IOException {
         List<JsonNode> docs = new ArrayList<>();
-        try (YAMLParser parser = new YAMLFactory().createParser(file.toFile())) {
+        try (YAMLParser parser = STRICT.createParser(file.toFile())) {
             YAML.readValues(parser, JsonNode.class).forEachRemaining(docs::add);
         }
         return docs;
@@ -173,5 +179,27 @@ class DeployFilesTest {
         assertEquals(1, patch.findValue("nvidia.com/gpu").asInt());
         assertTrue(Files.isDirectory(
                 overlay.resolve(kustomization.get("resources").get(0).asText()).normalize()));
+    }
+
+    /** The JVM serve runs on is chosen once (docs/benchmarks.md, "Warm-up"): bin/fovea, compose and Kubernetes agree. */
+    @Test
+    void serveRunsWithTheSameJitSettingsEverywhere() throws IOException {
+        String c1 = "-XX:TieredStopAtLevel=1";
+        String launcher = Files.readString(DEPLOY.resolveSibling("bin").resolve("fovea"));
+        assertTrue(launcher.contains("FOVEA_SERVE_JAVA_OPTS--XX:TieredStopAtLevel=1"), "bin/fovea serve's default");
+        JsonNode compose = yamlDocuments(DEPLOY.resolve("compose/docker-compose.yml"))
+                .get(0)
+                .at("/services/stream-app/environment/JAVA_TOOL_OPTIONS");
+        assertTrue(compose.asText().contains(c1), "compose: " + compose);
+        JsonNode statefulSet = yamlDocuments(DEPLOY.resolve("k8s/base/stream-app-statefulset.yaml")).stream()
+                .filter(doc -> doc.path("kind").asText().equals("StatefulSet"))
+                .findFirst()
+                .orElseThrow();
+        boolean found = false;
+        for (JsonNode env : statefulSet.at("/spec/template/spec/containers/0/env")) {
+            found |= env.path("name").asText().equals("JAVA_TOOL_OPTIONS")
+                    && env.path("value").asText().contains(c1);
+        }
+        assertTrue(found, "the StatefulSet's JAVA_TOOL_OPTIONS");
     }
 }

@@ -62,6 +62,7 @@ public final class StreamApp implements AutoCloseable {
     private final SizeBudget budget;
     private final CountDownLatch failed = new CountDownLatch(1);
     private final CanaryGuard guard;
+    private final ImageValidator validator;
     private RolloutFollowing releases;
     private volatile String failure;
 
@@ -93,13 +94,14 @@ public final class StreamApp implements AutoCloseable {
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
         this.worker = new InferenceWorker(model, config.getInt(StreamConfig.MAX_BATCH_SIZE), metrics);
         this.guard = new CanaryGuard(model::lineup);
+        this.validator = new ImageValidator(budget.maxPayloadBytes(), config.getLong(StreamConfig.MAX_IMAGE_PIXELS));
         ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(
                 config.get(StreamConfig.INPUT_TOPIC),
                 FoveaTopology.PENDING_STORE,
                 config.getInt(StreamConfig.MAX_BATCH_SIZE),
                 Duration.ofMillis(config.getLong(StreamConfig.MAX_BATCH_WAIT_MS)),
                 config.getInt(StreamConfig.TOP_K),
-                new ImageValidator(budget.maxPayloadBytes(), config.getLong(StreamConfig.MAX_IMAGE_PIXELS)),
+                validator,
                 budget,
                 worker,
                 guard,
@@ -128,7 +130,14 @@ public final class StreamApp implements AutoCloseable {
         this.http = port < 0 ? null : new HttpEndpoints(port, registry, this::isAlive, this::isReady);
     }
 
+    /** Warms up (see {@link WarmUp}), then starts Kafka Streams: the instance joins the group warm. */
     public StreamApp start() {
+        WarmUp.run(
+                validator,
+                model.get(),
+                config.getInt(StreamConfig.MAX_BATCH_SIZE),
+                config.getInt(StreamConfig.TOP_K),
+                Duration.ofMillis(config.getLong(StreamConfig.WARM_UP_MS)));
         streams.start();
         return this;
     }

@@ -50,6 +50,7 @@ public final class StreamTestKit {
         s.put("kafka.heartbeat.interval.ms", "1000");
         s.put("kafka.transaction.timeout.ms", "10000");
         s.put("shutdown.timeout.ms", "20000");
+        s.put("warm.up.ms", "0"); // tests start dozens of apps; WarmUpTest covers the warm-up
         s.putAll(extra);
         return s;
     }

@@ -9,6 +9,7 @@ import io.fovea.core.onnx.OnnxBundles;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.release.ReleasePublisher;
+import io.fovea.core.runtime.ServingGraph;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.core.store.StagedBundle;
 import io.fovea.schemas.kafka.KafkaConnection;
@@ -60,8 +61,10 @@ public final class TrainingRun {
 
     public Result run(Request request, TrainingData data) {
         Vgg16Architecture arch = request.architecture();
-        ComputationGraph model =
-                new ComputationGraph(arch.whole(request.settings().learningRate()));
+        // max pooling on the plain kernel, forward and backward: the same gradients, a third faster
+        // (bin/fovea bench --training); the bundle is written as standard DL4J all the same
+        ComputationGraph model = new ComputationGraph(
+                ServingGraph.forServing(arch.whole(request.settings().learningRate())));
         model.init();
         String weights = BackboneWeights.apply(request.weights(), model);
         Preprocessing preprocessing = BackboneWeights.NONE.equals(weights)

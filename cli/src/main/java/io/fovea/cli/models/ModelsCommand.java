@@ -13,9 +13,7 @@ import io.fovea.core.store.Promotions;
 import io.fovea.schemas.Topics;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -122,71 +120,6 @@ public final class ModelsCommand {
     }
 
     @Command(
-            name = "promote",
-            description = {
-                "Makes MODEL@VERSION the version that serves (checked to load first); a canary or shadow",
-                "of it ends. --require refuses (exit 3, with the figures) unless its trial's evidence meets",
-                "every term, e.g. agreement>=0.95,samples>=1000 or accuracy_gain>=-0.01 (see models evidence)."
-            })
-    int promote(
-            @Parameters(paramLabel = "MODEL@VERSION") String spec,
-            @Option(names = "--require", paramLabel = "FIGURE>=NUMBER,...") String require) {
-        ModelSpec target = ModelSpec.parse(spec, true);
-        String model = target.model();
-        int version = target.version();
-        Rollout state = kafka.given() ? new Trials(this, model).state() : null;
-        if (require != null) {
-            if (state == null) {
-                throw new IllegalArgumentException("--require reads the evidence from the cluster: give --bootstrap");
-            }
-            Rollout.Trial trial = EvidenceCommand.trialOf(state, version);
-            TrialEvidence evidence = evidence(model, version, trial.startedAt());
-            PromotionGate gate =
-                    PromotionGate.parse(require, List.copyOf(evidence.figures().keySet()));
-            List<PromotionGate.Term> unmet = gate.unmet(evidence.figures());
-            if (!unmet.isEmpty()) {
-                EvidenceCommand.print(out(), model, version, trial.startedAt(), evidence);
-                spec().commandLine()
-                        .getErr()
-                        .printf(
-                                "fovea models promote: refused %s@%d: the evidence does not meet %s%n",
-                                model,
-                                version,
-                                unmet.stream().map(Object::toString).collect(Collectors.joining(", ")));
-                return REFUSED;
-            }
-        }
-        try (ReleasePublisher publisher = publisher()) {
-            int code = announce(publisher, model, store().promote(model, version), ReleaseAction.PROMOTED);
-            if (state != null) {
-                endTrialsOf(model, version, state, "promoted");
-            }
-            return code;
-        }
-    }
-
-    /** Exit code of a promotion its gate refused. */
-    static final int REFUSED = 3;
-
-    private CommandSpec spec() {
-        return spec;
-    }
-
-    /** A promoted version's trials end: it serves everyone now (serve concludes so too; the record keeps compaction honest). */
-    private void endTrialsOf(String model, int version, Rollout state, String reason) {
-        Trials trials = new Trials(this, model);
-        if (state.canary() != null && state.canary().version() == version) {
-            trials.end(state.canary(), ReleaseAction.CANARY_ENDED, version, reason);
-            out().printf("canary %s@%d ended: %s%n", model, version, reason);
-        }
-        if (state.shadow() != null && state.shadow().version() == version) {
-            trials.end(state.shadow(), ReleaseAction.SHADOW_ENDED, version, reason);
-            out().printf("shadow %s@%d ended: %s%n", model, version, reason);
-        }
-        out().flush();
-    }
-
-    @Command(
             name = "export",
             description =
                     "Adds model.onnx (the same network, for ONNX Runtime) to a version made before exports existed.")
@@ -242,11 +175,11 @@ public final class ModelsCommand {
      * Connected (and signed in) before the store changes, so that wrong credentials leave the
      * store as it was; null without a cluster.
      */
-    private ReleasePublisher publisher() {
+    ReleasePublisher publisher() {
         return kafka.given() ? new ReleasePublisher(kafka.connection(), releasesTopic) : null;
     }
 
-    private int announce(ReleasePublisher publisher, String model, Promotions.Change change, ReleaseAction action) {
+    int announce(ReleasePublisher publisher, String model, Promotions.Change change, ReleaseAction action) {
         out().printf(
                         "%s %s@%d (was %s)%n",
                         action,

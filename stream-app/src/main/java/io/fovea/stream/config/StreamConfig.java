@@ -32,6 +32,7 @@ public final class StreamConfig {
     public static final String DLQ_TOPIC = "dlq.topic";
     public static final String RELEASES_TOPIC = "releases.topic";
     public static final String SHADOW_TOPIC = "shadow.topic";
+    public static final String WARM_UP_MS = "warm.up.ms";
     public static final String MAX_BATCH_SIZE = "max.batch.size";
     public static final String MAX_BATCH_WAIT_MS = "max.batch.wait.ms";
     public static final String TOP_K = "top.k";
@@ -98,6 +99,10 @@ public final class StreamConfig {
         });
         k.put(STATE_DIR, new String[] {System.getProperty("java.io.tmpdir") + "/fovea-streams", "local state folder"});
         k.put(HTTP_PORT, new String[] {"8080", "port of /metrics, /health and /ready (0: any free port; -1: off)"});
+        k.put(WARM_UP_MS, new String[] {
+            "3000",
+            "before joining the group, run the path of a record on synthetic images this long, so the JIT has compiled it (0: off)"
+        });
         k.put(SHUTDOWN_TIMEOUT_MS, new String[] {"30000", "how long SIGTERM may take to drain and stop"});
         k.put(ACCURACY_WINDOW, new String[] {"1000", "rolling accuracy is over the last this many labelled predictions"
         });
