@@ -59,7 +59,7 @@ final class TrainingBench {
         out.println(
                 "| graph | step | images/s (median) | inference images/s around it (median) | inference / step (median) |");
         out.println("| --- | --- | ---: | ---: | ---: |");
-        for (Graph graph : graphs(architecture).subList(3, 4)) {
+        for (Graph graph : graphs(architecture)) {
             ComputationGraph model = build(graph);
             Map<String, IntSupplier> steps = new LinkedHashMap<>();
             steps.put("forward and backward", () -> {

@@ -61,8 +61,8 @@ public final class TrainingRun {
 
     public Result run(Request request, TrainingData data) {
         Vgg16Architecture arch = request.architecture();
-        // max pooling on the plain kernel, forward and backward: the same gradients, a third faster
-        // (bin/fovea bench --training); the bundle is written as standard DL4J all the same
+        // max pooling on the plain kernel, forward and backward, as served: the same gradients
+        // (ServingGraphTest); the bundle is written as standard DL4J all the same
         ComputationGraph model = new ComputationGraph(
                 ServingGraph.forServing(arch.whole(request.settings().learningRate())));
         model.init();
