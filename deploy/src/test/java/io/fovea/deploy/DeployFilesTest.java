@@ -99,6 +99,7 @@ class DeployFilesTest {
             assertTrue(text.contains("COPY --from=build /src/cli/target/fovea-cli.jar"), dockerfile);
             assertTrue(text.contains("COPY --from=build /src/cli/target/lib"), dockerfile);
             assertTrue(text.contains("EXPOSE 8080"), dockerfile);
+            assertTrue(text.contains("ENTRYPOINT [\"/opt/fovea/fovea-entrypoint.sh\"]"), dockerfile);
         }
         String gpu = Files.readString(DEPLOY.resolve("docker/Dockerfile.gpu"));
         assertTrue(
@@ -187,6 +188,8 @@ class DeployFilesTest {
         String c1 = "-XX:TieredStopAtLevel=1";
         String launcher = Files.readString(DEPLOY.resolveSibling("bin").resolve("fovea"));
         assertTrue(launcher.contains("FOVEA_SERVE_JAVA_OPTS--XX:TieredStopAtLevel=1"), "bin/fovea serve's default");
+        String image = Files.readString(DEPLOY.resolve("docker/fovea-entrypoint.sh"));
+        assertTrue(image.contains("FOVEA_SERVE_JAVA_OPTS--XX:TieredStopAtLevel=1"), "the image's serve default");
         JsonNode compose = yamlDocuments(DEPLOY.resolve("compose/docker-compose.yml"))
                 .get(0)
                 .at("/services/stream-app/environment/JAVA_TOOL_OPTIONS");

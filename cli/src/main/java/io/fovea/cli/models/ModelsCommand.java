@@ -25,7 +25,13 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "models",
         mixinStandardHelpOptions = true,
-        subcommands = {ImportCommand.class, ShadowCommand.class, CanaryCommand.class, EvidenceCommand.class},
+        subcommands = {
+            ImportCommand.class,
+            PromoteCommand.class,
+            ShadowCommand.class,
+            CanaryCommand.class,
+            EvidenceCommand.class
+        },
         description = {
             "Lists the model store, tries versions on live traffic (shadow, canary), and moves the",
             "promoted version forward and back. promote and rollback also announce the change on",
