@@ -2,6 +2,7 @@ package io.fovea.bench;
 
 import io.fovea.core.runtime.Blocking;
 import io.fovea.stream.ServeCommand;
+import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.metrics.ProcessMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,22 @@ final class ServeProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * The settings every benchmark's serve takes: its application id, input, output (the shadow
+     * and dead-letter topics named after it), releases topic and state folder.
+     */
+    static Map<String, String> topics(
+            String applicationId, String input, String output, String releases, Path stateDir) {
+        return new HashMap<>(Map.of(
+                StreamConfig.APPLICATION_ID, applicationId,
+                StreamConfig.INPUT_TOPIC, input,
+                StreamConfig.OUTPUT_TOPIC, output,
+                StreamConfig.SHADOW_TOPIC, output + "-shadow",
+                StreamConfig.DLQ_TOPIC, output + "-dlq",
+                StreamConfig.RELEASES_TOPIC, releases,
+                StreamConfig.STATE_DIR, stateDir.toString()));
+    }
+
     /** Starts {@code serve} with these JVM options, arguments and settings; its output goes to {@code log}. */
     static ServeProcess start(List<String> jvmOptions, List<String> serveArgs, Map<String, String> settings, Path log) {
         return start(Path.of(System.getProperty("java.home"), "bin", "java"), jvmOptions, serveArgs, settings, log);
@@ -48,6 +66,8 @@ final class ServeProcess implements AutoCloseable {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(java.toString());
+        // a crash report goes beside the log, not into whatever folder the benchmark ran from
+        command.add("-XX:ErrorFile=" + log.resolveSibling("hs_err_pid%p.log"));
         command.addAll(jvmOptions);
         command.addAll(List.of(
                 "-cp",
@@ -132,17 +152,27 @@ final class ServeProcess implements AutoCloseable {
                 .build();
     }
 
-    /** SIGTERM, as Kubernetes stops a pod; SIGKILL if it has not stopped within a minute. */
+    /**
+     * SIGTERM, as Kubernetes stops a pod; SIGKILL if it has not stopped within a minute. A serve
+     * that does not end with 143 (128 + SIGTERM) after draining failed to stop cleanly: the
+     * benchmark says so instead of measuring on.
+     */
     @Override
     public void close() {
         process.destroy();
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+                throw new IllegalStateException("serve did not stop within a minute of SIGTERM; see " + log);
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+            return;
+        }
+        if (process.exitValue() != 143) {
+            throw new IllegalStateException(
+                    "serve ended with " + process.exitValue() + " on SIGTERM, not 143 after draining; see " + log);
         }
     }
 

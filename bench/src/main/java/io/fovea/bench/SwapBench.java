@@ -99,25 +99,11 @@ final class SwapBench {
         String output = "swap-out-" + run;
         String releases = "swap-releases-" + run;
         TopicCreator.ensure(kafka, input, PipelineBench.PARTITIONS, false);
-        Map<String, String> settings = Map.of(
-                StreamConfig.APPLICATION_ID,
-                "swap-" + run,
-                StreamConfig.INPUT_TOPIC,
-                input,
-                StreamConfig.OUTPUT_TOPIC,
-                output,
-                StreamConfig.DLQ_TOPIC,
-                output + "-dlq",
-                StreamConfig.RELEASES_TOPIC,
-                releases,
-                StreamConfig.STATE_DIR,
-                work.resolve("state").toString(),
-                StreamConfig.MAX_BATCH_SIZE,
-                Integer.toString(MAX_BATCH),
-                StreamConfig.MAX_BATCH_WAIT_MS,
-                Long.toString(MAX_WAIT_MS),
-                StreamConfig.MODEL_BACKEND,
-                backend);
+        Map<String, String> settings =
+                ServeProcess.topics("swap-" + run, input, output, releases, work.resolve("state"));
+        settings.put(StreamConfig.MAX_BATCH_SIZE, Integer.toString(MAX_BATCH));
+        settings.put(StreamConfig.MAX_BATCH_WAIT_MS, Long.toString(MAX_WAIT_MS));
+        settings.put(StreamConfig.MODEL_BACKEND, backend);
         List<String> jvm = new ArrayList<>(jvmOptions);
         jvm.add(SERVE_LOG_LEVEL);
         AtomicBoolean stop = new AtomicBoolean();

@@ -7,7 +7,6 @@ import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.schemas.kafka.TopicCreator;
-import io.fovea.stream.config.StreamConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,21 +56,8 @@ final class TrialBench {
         String output = "trial-out-" + run;
         String releases = "trial-releases-" + run;
         TopicCreator.ensure(kafka, input, PipelineBench.PARTITIONS, false);
-        Map<String, String> settings = Map.of(
-                StreamConfig.APPLICATION_ID,
-                "trial-" + run,
-                StreamConfig.INPUT_TOPIC,
-                input,
-                StreamConfig.OUTPUT_TOPIC,
-                output,
-                StreamConfig.SHADOW_TOPIC,
-                output + "-shadow",
-                StreamConfig.DLQ_TOPIC,
-                output + "-dlq",
-                StreamConfig.RELEASES_TOPIC,
-                releases,
-                StreamConfig.STATE_DIR,
-                work.resolve("state").toString());
+        Map<String, String> settings =
+                ServeProcess.topics("trial-" + run, input, output, releases, work.resolve("state"));
         List<String> args = List.of(
                 "--bootstrap", kafka.bootstrapServers(), "--store", store.root().toString(), "--model", "bench");
         PipelineBench load = new PipelineBench(kafka, work);

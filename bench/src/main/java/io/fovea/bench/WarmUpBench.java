@@ -4,12 +4,10 @@ import static io.fovea.core.runtime.Blocking.pause;
 
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.kafka.KafkaConnection;
-import io.fovea.stream.config.StreamConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,15 +97,9 @@ final class WarmUpBench {
     private Run serve(JvmSetup setup, List<String> options, String input, Duration length, int windows) {
         String run = UUID.randomUUID().toString().substring(0, 6);
         String output = "warm-out-" + run;
-        Map<String, String> settings = new HashMap<>(setup.settings());
-        settings.putAll(Map.of(
-                StreamConfig.APPLICATION_ID, "warm-" + run,
-                StreamConfig.INPUT_TOPIC, input,
-                StreamConfig.OUTPUT_TOPIC, output,
-                StreamConfig.SHADOW_TOPIC, output + "-shadow",
-                StreamConfig.DLQ_TOPIC, output + "-dlq",
-                StreamConfig.RELEASES_TOPIC, "warm-releases-" + run,
-                StreamConfig.STATE_DIR, work.resolve("state").toString()));
+        Map<String, String> settings =
+                ServeProcess.topics("warm-" + run, input, output, "warm-releases-" + run, work.resolve("state"));
+        settings.putAll(setup.settings());
         List<String> args = List.of(
                 "--bootstrap",
                 kafka.bootstrapServers(),

@@ -104,13 +104,10 @@ public final class ServeCommand implements Callable<Integer> {
         String runsOn = runners.backendFor(models.manifest(name, version));
         CountDownLatch stopped = new CountDownLatch(1);
         StreamApp app = new StreamApp(streamConfig, runners.open(models, name, version));
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            app.close();
-                            stopped.countDown();
-                        },
-                        "fovea-serve-stop"));
+        StopSignals.install(() -> {
+            app.close();
+            stopped.countDown();
+        });
         boolean pinned = model.contains("@");
         if (!pinned) {
             app.followReleases(models, name); // before the first record: a restart serves the same lineup
@@ -155,7 +152,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (failedForGood && app.failure() != null) {
             spec.commandLine().getErr().println("fovea serve: " + app.failure());
         }
-        return failedForGood ? 1 : 0;
+        return failedForGood ? 1 : StopSignals.exitStatus(0);
     }
 
     private static String modelName(String spec) {

@@ -289,9 +289,6 @@ public final class StreamApp implements AutoCloseable {
         if (http != null) {
             http.close();
         }
-        ModelRunner last = model.get();
-        if (last != null) {
-            last.close();
-        }
+        model.lineup().closeAllBut(null); // the primary and any canary or shadow
     }
 }

@@ -4,7 +4,6 @@ import io.fovea.core.release.KeyShare;
 import io.fovea.stream.model.BatchResult;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.Lineup;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -43,10 +42,11 @@ final class ClosedBatch {
         Map<Lineup.Role, List<Integer>> rows = new EnumMap<>(Lineup.Role.class);
         for (int i = 0; i < images.size(); i++) {
             PendingImages.Pending p = images.get(i);
-            byte[] id = p.image().event().getId().getBytes(StandardCharsets.UTF_8);
+            String id = p.image().event().getId();
             boolean canary = lineup.canary() != null
-                    && KeyShare.CANARY.within(
-                            p.key() != null ? p.key() : id, lineup.canary().share());
+                    && (p.key() != null
+                            ? KeyShare.CANARY.within(p.key(), lineup.canary().share())
+                            : KeyShare.CANARY.within(id, lineup.canary().share()));
             rows.computeIfAbsent(canary ? Lineup.Role.CANARY : Lineup.Role.PRIMARY, r -> new ArrayList<>())
                     .add(i);
             if (lineup.shadow() != null
