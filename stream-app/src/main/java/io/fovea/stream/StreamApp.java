@@ -245,11 +245,14 @@ public final class StreamApp implements AutoCloseable {
     private static SizeBudget sizeBudget(StreamConfig config, Properties properties, Admin admin) {
         String changelog = pendingChangelog(config);
         String output = config.get(StreamConfig.OUTPUT_TOPIC);
+        String shadow = config.get(StreamConfig.SHADOW_TOPIC);
         String dlq = config.get(StreamConfig.DLQ_TOPIC);
-        Map<String, RecordLimit> limits = new ClusterLimits(admin, properties).of(List.of(changelog, output, dlq));
+        Map<String, RecordLimit> limits =
+                new ClusterLimits(admin, properties).of(List.of(changelog, output, shadow, dlq));
         return SizeBudget.of(
                 limits.get(changelog),
                 limits.get(output),
+                limits.get(shadow),
                 limits.get(dlq),
                 config.maxPayloadBytes(),
                 StreamConfig.MAX_PAYLOAD_BYTES);

@@ -10,6 +10,7 @@ import io.fovea.schemas.Topics;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.limits.RecordLimit;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.CanaryGuard;
@@ -57,22 +58,7 @@ class TrialTopologyTest {
                             new Lineup.Trial(new FakeModel(2), 0.3, null),
                             new Lineup.Trial(new FakeModel(3), 0.5, null)))
                     .get(10, TimeUnit.SECONDS);
-            StreamConfig config = StreamConfig.of(Map.of(StreamConfig.BOOTSTRAP_SERVERS, "unused:9092"));
-            ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(
-                    Topics.IMAGES,
-                    FoveaTopology.PENDING_STORE,
-                    8,
-                    Duration.ofMillis(10),
-                    2,
-                    new ImageValidator(5000, 100),
-                    SizeBudget.atKafkaDefaults(),
-                    worker,
-                    new CanaryGuard(worker::lineup),
-                    metrics);
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trial-topology-test");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-            try (TopologyTestDriver driver = new TopologyTestDriver(FoveaTopology.build(config, settings), props)) {
+            try (TopologyTestDriver driver = driver(worker, metrics, SizeBudget.atKafkaDefaults())) {
                 TestInputTopic<byte[], byte[]> images =
                         driver.createInputTopic(Topics.IMAGES, new ByteArraySerializer(), new ByteArraySerializer());
                 TestOutputTopic<byte[], byte[]> served = driver.createOutputTopic(
@@ -115,6 +101,64 @@ class TrialTopologyTest {
                         "the fake versions always agree, whichever served the image");
             }
         }
+    }
+
+    @Test
+    void aShadowPredictionTooLargeForTheShadowTopicIsCountedAndSkippedWhileEveryImageIsServed() throws Exception {
+        StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 100);
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(new FakeModel(1)), 8, metrics)) {
+            worker.swap(new Lineup(new FakeModel(1), null, new Lineup.Trial(new FakeModel(3), 1.0, null)))
+                    .get(10, TimeUnit.SECONDS);
+            // the cluster's real limits: the shadow topic takes far smaller records than the served one
+            RecordLimit roomy = new RecordLimit(Topics.PREDICTIONS, 1_048_588, 1_048_576);
+            RecordLimit tight = new RecordLimit(Topics.SHADOW_PREDICTIONS, 64, 1_048_576);
+            try (TopologyTestDriver driver =
+                    driver(worker, metrics, new SizeBudget(roomy, roomy, tight, roomy, 5000))) {
+                TestInputTopic<byte[], byte[]> images =
+                        driver.createInputTopic(Topics.IMAGES, new ByteArraySerializer(), new ByteArraySerializer());
+                for (int k = 0; k < 20; k++) {
+                    images.pipeInput(("k" + k).getBytes(StandardCharsets.UTF_8), TestImages.bytes("k" + k, k, 1));
+                }
+                List<Prediction> served = drain(
+                        driver,
+                        driver.createOutputTopic(
+                                Topics.PREDICTIONS, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                        20);
+                List<Prediction> shadowed = drain(
+                        driver,
+                        driver.createOutputTopic(
+                                Topics.SHADOW_PREDICTIONS, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                        0);
+                assertEquals(20, served.size(), "every image served");
+                assertEquals(List.of(), shadowed);
+                assertEquals(
+                        20.0,
+                        metrics.registry()
+                                .get("fovea.shadow.skipped")
+                                .tag("reason", "too_large")
+                                .counter()
+                                .count());
+            }
+        }
+    }
+
+    private static TopologyTestDriver driver(InferenceWorker worker, StreamMetrics metrics, SizeBudget budget) {
+        StreamConfig config = StreamConfig.of(Map.of(StreamConfig.BOOTSTRAP_SERVERS, "unused:9092"));
+        ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(
+                Topics.IMAGES,
+                FoveaTopology.PENDING_STORE,
+                8,
+                Duration.ofMillis(10),
+                2,
+                new ImageValidator(5000, 100),
+                budget,
+                worker,
+                new CanaryGuard(worker::lineup),
+                metrics);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trial-topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        return new TopologyTestDriver(FoveaTopology.build(config, settings), props);
     }
 
     private static List<String> ids(List<Prediction> predictions) {

@@ -66,7 +66,7 @@ final class ShadowOutput {
                     now);
             byte[] key = shadow.getId().getBytes(StandardCharsets.UTF_8);
             byte[] value = FoveaRecords.PREDICTION.encode(shadow);
-            if (!settings.budget().predictions().fits(key, value, p.headers())) {
+            if (!settings.budget().shadowPredictions().fits(key, value, p.headers())) {
                 trials.shadowSkipped("too_large");
                 continue;
             }

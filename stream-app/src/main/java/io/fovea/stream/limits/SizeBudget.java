@@ -3,13 +3,18 @@ package io.fovea.stream.limits;
 /**
  * What each record of the app may weigh, worked out once at start from the cluster's limits
  * ({@link ClusterLimits}): an input is accepted only if its held copy fits the changelog of
- * pending images, so that nothing accepted can later fail to be written; predictions and dead
- * letters are measured against their own topics before they are forwarded.
+ * pending images, so that nothing accepted can later fail to be written; predictions, shadow
+ * predictions and dead letters are measured against their own topics before they are forwarded.
  *
  * @param maxPayloadBytes the largest input value accepted: {@code max.payload.bytes}, or what the
  *     changelog can hold when that is {@code auto}
  */
-public record SizeBudget(RecordLimit changelog, RecordLimit predictions, RecordLimit deadLetters, int maxPayloadBytes) {
+public record SizeBudget(
+        RecordLimit changelog,
+        RecordLimit predictions,
+        RecordLimit shadowPredictions,
+        RecordLimit deadLetters,
+        int maxPayloadBytes) {
     /** Changelog key: the input offset, a long. */
     public static final int HELD_KEY_BYTES = Long.BYTES;
     /** The held copy of an input without headers is its key and value, each after its int length. */
@@ -21,6 +26,7 @@ public record SizeBudget(RecordLimit changelog, RecordLimit predictions, RecordL
     public static SizeBudget of(
             RecordLimit changelog,
             RecordLimit predictions,
+            RecordLimit shadowPredictions,
             RecordLimit deadLetters,
             Long configuredPayload,
             String payloadKey) {
@@ -36,7 +42,7 @@ public record SizeBudget(RecordLimit changelog, RecordLimit predictions, RecordL
                             + " bytes, the least a dead letter needs. Raise the topic's max.message.bytes.");
         }
         int payload = configuredPayload == null ? heldCapacity : Math.toIntExact(configuredPayload);
-        return new SizeBudget(changelog, predictions, deadLetters, payload);
+        return new SizeBudget(changelog, predictions, shadowPredictions, deadLetters, payload);
     }
 
     /** Kafka's default limits: broker {@code message.max.bytes} and producer {@code max.request.size}. */
@@ -48,7 +54,7 @@ public record SizeBudget(RecordLimit changelog, RecordLimit predictions, RecordL
     public static SizeBudget atKafkaDefaults() {
         RecordLimit limit =
                 new RecordLimit("kafka-defaults", KAFKA_DEFAULT_MESSAGE_MAX_BYTES, KAFKA_DEFAULT_MAX_REQUEST_SIZE);
-        return of(limit, limit, limit, null, "max.payload.bytes");
+        return of(limit, limit, limit, limit, null, "max.payload.bytes");
     }
 
     /** The most key and value bytes, together, whose held copy the changelog takes. */
@@ -64,6 +70,7 @@ public record SizeBudget(RecordLimit changelog, RecordLimit predictions, RecordL
     /** One line for the start-up log. */
     public String describe() {
         return "inputs up to " + maxPayloadBytes + " bytes (held copies: " + changelog + "); predictions up to "
-                + predictions + "; dead letters up to " + deadLetters + ", larger originals cut short";
+                + predictions + "; shadow predictions up to " + shadowPredictions + "; dead letters up to "
+                + deadLetters + ", larger originals cut short";
     }
 }

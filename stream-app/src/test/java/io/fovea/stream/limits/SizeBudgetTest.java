@@ -16,7 +16,7 @@ class SizeBudgetTest {
 
     @Test
     void atAutoTheInputLimitIsWhatTheChangelogCanHoldToTheByte() {
-        SizeBudget budget = SizeBudget.of(DEFAULTS, DEFAULTS, DEFAULTS, null, "max.payload.bytes");
+        SizeBudget budget = SizeBudget.of(DEFAULTS, DEFAULTS, DEFAULTS, DEFAULTS, null, "max.payload.bytes");
         int max = budget.maxPayloadBytes();
         assertEquals(SizeBudget.largestHeld(DEFAULTS), max);
         assertTrue(budget.holds(HeldCopy.size(new byte[0], new byte[max], NONE)));
@@ -36,18 +36,18 @@ class SizeBudgetTest {
         int capacity = SizeBudget.largestHeld(DEFAULTS);
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
-                () -> SizeBudget.of(DEFAULTS, DEFAULTS, DEFAULTS, 10_485_760L, "max.payload.bytes"));
+                () -> SizeBudget.of(DEFAULTS, DEFAULTS, DEFAULTS, DEFAULTS, 10_485_760L, "max.payload.bytes"));
         assertTrue(e.getMessage().contains("max.payload.bytes=10485760"), e.getMessage());
         assertTrue(e.getMessage().contains(capacity + " bytes"), e.getMessage());
         assertTrue(e.getMessage().contains("max.message.bytes=1048588"), e.getMessage());
         assertEquals(
                 capacity,
-                SizeBudget.of(DEFAULTS, DEFAULTS, DEFAULTS, (long) capacity, "x")
+                SizeBudget.of(DEFAULTS, DEFAULTS, DEFAULTS, DEFAULTS, (long) capacity, "x")
                         .maxPayloadBytes(),
                 "exactly at the limit is accepted");
         assertThrows(
                 IllegalArgumentException.class,
-                () -> SizeBudget.of(DEFAULTS, DEFAULTS, DEFAULTS, capacity + 1L, "max.payload.bytes"));
+                () -> SizeBudget.of(DEFAULTS, DEFAULTS, DEFAULTS, DEFAULTS, capacity + 1L, "max.payload.bytes"));
     }
 
     @Test
@@ -55,7 +55,7 @@ class SizeBudgetTest {
         RecordLimit tiny = new RecordLimit("fovea.images.dlq", 1000, 1_048_576);
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
-                () -> SizeBudget.of(DEFAULTS, DEFAULTS, tiny, null, "max.payload.bytes"));
+                () -> SizeBudget.of(DEFAULTS, DEFAULTS, DEFAULTS, tiny, null, "max.payload.bytes"));
         assertTrue(e.getMessage().contains("fovea.images.dlq max.message.bytes=1000"), e.getMessage());
         assertTrue(e.getMessage().contains(Integer.toString(SizeBudget.MIN_DEAD_LETTER_BYTES)), e.getMessage());
     }
