@@ -129,8 +129,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--training",
             description = {
-                "Instead: where a training step's time goes against a forward pass of the same network and",
-                "batch (32, or the first of --batch-sizes), with and without oneDNN helpers; --rounds rounds."
+                "Instead: a training step against a forward pass of the same network and batch, for the",
+                "from-scratch ResNet and VGG16, stock DL4J and as train builds them; --rounds rounds."
             })
     boolean training;
 
@@ -183,7 +183,7 @@ public final class BenchCommand implements Callable<Integer> {
         KafkaConnection servers = broker == null ? kafka.connection() : KafkaConnection.to(broker.bootstrapServers());
         try {
             if (training) {
-                new TrainingBench(seconds).run(batchSizes.contains(32) ? 32 : batchSizes.get(0), referenceRounds, out);
+                new TrainingBench(seconds).run(referenceRounds, out);
             } else if (warmUp) {
                 Path jdk = jdk25 != null ? jdk25 : JvmSetup.findJdk(25).orElse(null);
                 new WarmUpBench(servers, state, List.of(serveJvm.trim().split("\\s+")))

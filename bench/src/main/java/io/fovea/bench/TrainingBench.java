@@ -5,11 +5,11 @@ import static io.fovea.core.runtime.Blocking.pause;
 import io.fovea.core.image.RgbImage;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
-import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.runtime.ServingGraph;
 import io.fovea.trainer.data.Augmenter;
 import io.fovea.trainer.data.ImageBatches;
 import io.fovea.trainer.data.LabelledImages;
+import io.fovea.trainer.model.ResNet9Architecture;
 import io.fovea.trainer.model.Vgg16Architecture;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -22,13 +22,16 @@ import java.util.function.IntSupplier;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Nesterovs;
 
 /**
- * Where a training step's time goes, against a forward pass of the same network and batch, for
- * the network {@code train --weights none} trains (VGG16 with batch norm at 32x32): inference,
- * forward and backward ({@code computeGradientAndScore}), the whole step with the update
- * ({@code fit}), and the step fed by the real loader with augmentation. Each measurement runs
- * between two inference measurements, in rounds; ratios are the median of the rounds'.
+ * A training step against a forward pass of the same network at the same batch size: for the
+ * from-scratch recipe's network (half-width ResNet-9, batches of 128) and VGG16 with batch norm
+ * (batches of 32), each as stock DL4J builds it and as {@code train} builds it
+ * ({@link ServingGraph#forTraining}), and VGG16 as transfer learning trains it. Steps: the
+ * whole step ({@code fit}: forward, backward, update) on a fixed batch, and the step fed by the
+ * real loader with augmentation. Each measurement runs between two inference measurements, in
+ * rounds; ratios are the median of the rounds'.
  */
 final class TrainingBench {
     private final double seconds;
@@ -37,11 +40,24 @@ final class TrainingBench {
         this.seconds = seconds;
     }
 
-    /** A graph to measure, by name. */
-    record Graph(String name, ComputationGraphConfiguration configuration, boolean helpers) {}
+    /** A graph to measure, by name, at the batch size it trains with. */
+    record Graph(String name, ComputationGraphConfiguration configuration, int batch) {}
 
-    void run(int batch, int rounds, PrintWriter out) {
-        Vgg16Architecture architecture = new Vgg16Architecture(Vgg16Architecture.Variant.VGG16_BN, 32, 10, 7);
+    void run(int rounds, PrintWriter out) {
+        out.printf(
+                "%nTraining against inference (32x32 images; %d rounds, each measurement between two of inference;"
+                        + " %.0f s each; oneDNN ISA cap %s):%n%n",
+                rounds, seconds, System.getenv().getOrDefault("DNNL_MAX_CPU_ISA", "none"));
+        out.println("| graph | batch | step | images/s (median) | inference images/s around it (median) |"
+                + " inference / step (median) |");
+        out.println("| --- | ---: | --- | ---: | ---: | ---: |");
+        for (Graph graph : graphs()) {
+            measure(graph, rounds, out);
+        }
+    }
+
+    private void measure(Graph graph, int rounds, PrintWriter out) {
+        int batch = graph.batch();
         List<RgbImage> images = BenchModel.images(Math.max(256, 4 * batch), 32, 3);
         int[] labels = new int[images.size()];
         for (int i = 0; i < labels.length; i++) {
@@ -49,96 +65,75 @@ final class TrainingBench {
         }
         LabelledImages data = new LabelledImages(images, labels);
         ImagePreprocessor preprocessor = new ImagePreprocessor(Preprocessing.vggImagenetMean(32));
-        DataSet fixed = new ImageBatches(data, preprocessor, 10, batch, null, 1)
+        DataSet fixed = new ImageBatches(data, preprocessor, 10, batch, null, 1, 0)
                 .epoch(false)
                 .next();
-        out.printf(
-                "%nTraining against inference (VGG16 with batch norm at 32x32, what train --weights none trains;"
-                        + " batch %d; %d rounds, each measurement between two of inference; %.0f s each):%n%n",
-                batch, rounds, seconds);
-        out.println(
-                "| graph | step | images/s (median) | inference images/s around it (median) | inference / step (median) |");
-        out.println("| --- | --- | ---: | ---: | ---: |");
-        for (Graph graph : graphs(architecture)) {
-            ComputationGraph model = build(graph);
-            Map<String, IntSupplier> steps = new LinkedHashMap<>();
-            steps.put("forward and backward", () -> {
-                model.setInputs(fixed.getFeatures());
-                model.setLabels(fixed.getLabels());
-                model.computeGradientAndScore();
-                return batch;
-            });
-            steps.put("fit (forward, backward, update)", () -> {
-                model.fit(fixed);
-                return batch;
-            });
-            ImageBatches loader = new ImageBatches(data, preprocessor, 10, batch, new Augmenter(5), 5);
-            Iterator<DataSet>[] epoch = new Iterator[] {loader.epoch(true)};
-            steps.put("fit, fed by the loader with augmentation", () -> {
-                if (!epoch[0].hasNext()) {
-                    epoch[0] = loader.epoch(true);
-                }
-                DataSet next = epoch[0].next();
-                model.fit(next);
-                return next.numExamples();
-            });
-            IntSupplier inference = () -> {
-                model.output(false, fixed.getFeatures())[0].close();
-                return batch;
-            };
-            for (int i = 0; i < 3; i++) { // warm-up
-                inference.getAsInt();
-                steps.values().forEach(IntSupplier::getAsInt);
+        ComputationGraph model = new ComputationGraph(graph.configuration().clone());
+        model.init();
+        Map<String, IntSupplier> steps = new LinkedHashMap<>();
+        steps.put("fit (forward, backward, update)", () -> {
+            model.fit(fixed);
+            return batch;
+        });
+        ImageBatches loader = new ImageBatches(data, preprocessor, 10, batch, new Augmenter(5), 5, 0.1);
+        Iterator<DataSet>[] epoch = new Iterator[] {loader.epoch(true)};
+        steps.put("fit, fed by the loader with augmentation", () -> {
+            if (!epoch[0].hasNext()) {
+                epoch[0] = loader.epoch(true);
             }
-            steps.forEach((name, step) -> {
-                List<Double> rates = new ArrayList<>();
-                List<Double> around = new ArrayList<>();
-                List<Double> ratios = new ArrayList<>();
-                for (int r = 0; r < rounds; r++) {
-                    double before = rate(inference, seconds / 2);
-                    double measured = rate(step, seconds);
-                    double after = rate(inference, seconds / 2);
-                    rates.add(measured);
-                    around.add((before + after) / 2);
-                    ratios.add((before + after) / 2 / measured);
-                }
-                out.printf(
-                        "| %s | %s | %.1f | %.1f | %.2f |%n",
-                        graph.name(),
-                        name,
-                        Percentiles.median(rates),
-                        Percentiles.median(around),
-                        Percentiles.median(ratios));
-                out.flush();
-            });
-            model.close();
+            DataSet next = epoch[0].next();
+            model.fit(next);
+            return next.numExamples();
+        });
+        IntSupplier inference = () -> {
+            model.output(false, fixed.getFeatures())[0].close();
+            return batch;
+        };
+        for (int i = 0; i < 3; i++) { // warm-up
+            inference.getAsInt();
+            steps.values().forEach(IntSupplier::getAsInt);
         }
+        steps.forEach((name, step) -> {
+            List<Double> rates = new ArrayList<>();
+            List<Double> around = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                double before = rate(inference, seconds / 2);
+                double measured = rate(step, seconds);
+                double after = rate(inference, seconds / 2);
+                rates.add(measured);
+                around.add((before + after) / 2);
+                ratios.add((before + after) / 2 / measured);
+            }
+            out.printf(
+                    "| %s | %d | %s | %.1f | %.1f | %.2f |%n",
+                    graph.name(),
+                    batch,
+                    name,
+                    Percentiles.median(rates),
+                    Percentiles.median(around),
+                    Percentiles.median(ratios));
+            out.flush();
+        });
+        model.close();
     }
 
-    /** The graphs compared: stock DL4J, with DL4J's oneDNN helpers off, and with max pooling on the plain kernel. */
-    private static List<Graph> graphs(Vgg16Architecture architecture) {
-        ComputationGraphConfiguration configuration = architecture.whole(1e-3);
+    private static List<Graph> graphs() {
+        ComputationGraphConfiguration resnet = new ResNet9Architecture(32, 10, 7).whole(new Nesterovs(0.05, 0.9), 5e-4);
+        ComputationGraphConfiguration vggBn =
+                new Vgg16Architecture(Vgg16Architecture.Variant.VGG16_BN, 32, 10, 7).whole(1e-3);
+        ComputationGraphConfiguration vgg =
+                new Vgg16Architecture(Vgg16Architecture.Variant.VGG16, 32, 10, 7).whole(1e-3);
         return List.of(
-                new Graph("stock DL4J, oneDNN helpers on", configuration, true),
-                new Graph("stock DL4J, oneDNN helpers off", configuration, false),
-                new Graph("plain max pooling (ServingGraph), helpers on", ServingGraph.forServing(configuration), true),
+                new Graph("ResNet-9 half (train --weights none), stock DL4J", resnet, 128),
                 new Graph(
-                        "plain max pooling, no batch norm (VGG16 as transfer learning trains it)",
-                        ServingGraph.forServing(
-                                new Vgg16Architecture(Vgg16Architecture.Variant.VGG16, 32, 10, 7).whole(1e-3)),
-                        true));
-    }
-
-    private static ComputationGraph build(Graph graph) {
-        String before = System.getProperty(NativeBackend.HELPERS_DISABLE);
-        System.setProperty(NativeBackend.HELPERS_DISABLE, Boolean.toString(!graph.helpers()));
-        try {
-            ComputationGraph model = new ComputationGraph(graph.configuration().clone());
-            model.init();
-            return model;
-        } finally {
-            System.setProperty(NativeBackend.HELPERS_DISABLE, before == null ? "false" : before);
-        }
+                        "ResNet-9 half (train --weights none), as train builds it",
+                        ServingGraph.forTraining(resnet),
+                        128),
+                new Graph("VGG16 with batch norm, stock DL4J", vggBn, 32),
+                new Graph("VGG16 with batch norm, as train builds it", ServingGraph.forTraining(vggBn), 32),
+                new Graph(
+                        "VGG16 (transfer learning's network), as train builds it", ServingGraph.forTraining(vgg), 32));
     }
 
     /** Images per second of {@code step} over about {@code seconds}. */

@@ -7,16 +7,20 @@ import io.fovea.core.cli.StoreOption;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.trainer.data.TrainingData;
 import io.fovea.trainer.data.TrainingDataLoader;
+import io.fovea.trainer.fit.Recipe;
 import io.fovea.trainer.fit.TrainSettings;
 import io.fovea.trainer.fit.Trainer;
+import io.fovea.trainer.model.Architecture;
 import io.fovea.trainer.model.BackboneWeights;
 import io.fovea.trainer.model.ModelDescription;
+import io.fovea.trainer.model.ResNet9Architecture;
 import io.fovea.trainer.model.Vgg16Architecture;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.learning.config.Adam;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,10 +32,12 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Trains VGG16 transfer learning on labelled images and publishes a versioned bundle.",
-            "Backbone: VGG16 without its top, frozen; head: Dense 512, Dropout 0.3, Dense 512, Dropout 0.3,",
-            "softmax. Phases: head (on cached backbone features unless --augment), then finetune (block 5",
-            "unfrozen at a lower rate); full trains every layer, the right choice with --weights none."
+            "Trains a classifier on labelled images and publishes a versioned bundle.",
+            "Pretrained weights: VGG16 transfer learning. Backbone without its top, frozen; head: Dense 512,",
+            "Dropout 0.3, Dense 512, Dropout 0.3, softmax. Phases: head (on cached backbone features unless",
+            "--augment), then finetune (block 5 unfrozen at a lower rate).",
+            "--weights none: the fast from-scratch recipe, a half-width ResNet-9 trained in full for 5 epochs",
+            "of SGD with a one-cycle schedule (docs/training.md)."
         })
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--describe", description = "Print the layer table and parameter totals, then exit.")
@@ -70,25 +76,34 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--arch",
-            paramLabel = "vgg16|vgg16-bn",
-            description = "Backbone variant (default: vgg16, or vgg16-bn with batch norm for --weights none).")
+            paramLabel = "resnet9-half|vgg16|vgg16-bn",
+            description = "Network (default: vgg16 for pretrained weights, resnet9-half for --weights none).")
     String arch;
 
     @Option(
             names = "--phase",
-            defaultValue = "both",
             paramLabel = "head|finetune|both|full",
-            description = "What to train (default: ${DEFAULT-VALUE}).")
+            description = "What to train (default: both; full for resnet9-half).")
     String phase;
 
-    @Option(names = "--augment", description = "Random crop (4-pixel padding) and horizontal flip while training.")
-    boolean augment;
+    @Option(
+            names = "--optimizer",
+            paramLabel = "adam|sgd-one-cycle",
+            description =
+                    "Adam at --lr, or SGD with Nesterov momentum on a one-cycle schedule peaking at --lr (default: adam; sgd-one-cycle for resnet9-half).")
+    String optimizer;
+
+    @Option(
+            names = "--augment",
+            negatable = true,
+            description =
+                    "Random crop (4-pixel padding) and horizontal flip while training (default: off; on for resnet9-half).")
+    Boolean augment;
 
     @Option(
             names = "--epochs",
-            defaultValue = "10",
-            description = "Most epochs per phase; early stopping may end sooner (default: ${DEFAULT-VALUE}).")
-    int epochs;
+            description = "Most epochs per phase; early stopping may end sooner (default: 10; 5 for resnet9-half).")
+    Integer epochs;
 
     @Option(
             names = "--patience",
@@ -97,14 +112,21 @@ public final class TrainCommand implements Callable<Integer> {
                     "Stop a phase after this many epochs without a better validation loss (default: ${DEFAULT-VALUE}).")
     int patience;
 
-    @Option(names = "--batch", defaultValue = "32", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Option(names = "--batch", description = "Minibatch size (default: 32; 128 for resnet9-half).")
+    Integer batch;
 
     @Option(
             names = "--lr",
-            defaultValue = "1e-3",
-            description = "Adam learning rate for the head and full training (default: ${DEFAULT-VALUE}).")
-    double lr;
+            description = "Adam's learning rate, or the one-cycle peak (default: 1e-3; 0.2 for resnet9-half).")
+    Double lr;
+
+    @Option(names = "--weight-decay", description = "L2 penalty on the weights (default: 0; 5e-4 for resnet9-half).")
+    Double weightDecay;
+
+    @Option(
+            names = "--label-smoothing",
+            description = "Share of each training label spread over all classes (default: 0; 0.1 for resnet9-half).")
+    Double labelSmoothing;
 
     @Option(
             names = "--finetune-lr",
@@ -149,22 +171,38 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Vgg16Architecture.Variant variant = arch != null
-                ? Vgg16Architecture.Variant.of(arch)
-                : BackboneWeights.NONE.equals(weights)
-                        ? Vgg16Architecture.Variant.VGG16_BN
-                        : Vgg16Architecture.Variant.VGG16;
-        if (variant == Vgg16Architecture.Variant.VGG16_BN && !BackboneWeights.NONE.equals(weights)) {
-            throw new IllegalArgumentException("vgg16-bn has no pretrained weights; use it with --weights none");
+        boolean fromScratch = BackboneWeights.NONE.equals(weights);
+        String archId = arch != null
+                ? arch
+                : fromScratch ? ResNet9Architecture.ID : Recipe.transfer().architecture();
+        if (!fromScratch && !archId.equals(Vgg16Architecture.Variant.VGG16.id())) {
+            throw new IllegalArgumentException(archId + " has no pretrained weights; use it with --weights none");
         }
-        TrainSettings.Phase trainPhase = parsePhase(phase);
+        // the defaults follow the network: the fast recipe is tuned for the ResNet
+        Recipe recipe = archId.equals(ResNet9Architecture.ID) ? Recipe.fromScratch() : Recipe.transfer();
+        TrainSettings.Phase trainPhase = phase != null ? parsePhase(phase) : recipe.phase();
+        TrainSettings.Optimizer trainOptimizer =
+                optimizer != null ? TrainSettings.Optimizer.of(optimizer) : recipe.optimizer();
+        if (trainPhase != TrainSettings.Phase.FULL && archId.equals(ResNet9Architecture.ID)) {
+            throw new IllegalArgumentException(
+                    archId + " trains in the full phase only: head and finetune are VGG16's");
+        }
+        if (trainPhase != TrainSettings.Phase.FULL && trainOptimizer != TrainSettings.Optimizer.ADAM) {
+            throw new IllegalArgumentException(
+                    "--optimizer " + trainOptimizer.id() + " trains the full phase only; head and finetune use Adam");
+        }
         if (describe) {
-            Vgg16Architecture architecture = new Vgg16Architecture(variant, input.side(), 10, seed);
-            ComputationGraph model = new ComputationGraph(architecture.whole(lr));
+            Architecture architecture = Architecture.of(archId, input.side(), 10, seed);
+            ComputationGraph model = new ComputationGraph(architecture.whole(new Adam(1e-3), 0));
             model.init();
             out.printf(
                     "%s at %dx%d, 10 classes; trainable = what the %s phase trains%n%n",
-                    variant.id(), input.side(), input.side(), trainPhase == TrainSettings.Phase.BOTH ? "head" : phase);
+                    archId,
+                    input.side(),
+                    input.side(),
+                    trainPhase == TrainSettings.Phase.BOTH
+                            ? "head"
+                            : trainPhase.name().toLowerCase());
             ModelDescription.print(
                     model,
                     InputType.convolutional(input.side(), input.side(), 3),
@@ -181,10 +219,21 @@ public final class TrainCommand implements Callable<Integer> {
         DirectoryModelStore.checkModelName(modelName.name());
         TrainingData trainingData =
                 new TrainingDataLoader().load(data, testData, validationSplit, limit, testLimit, seed);
-        Vgg16Architecture architecture = new Vgg16Architecture(
-                variant, input.side(), trainingData.labels().size(), seed);
-        TrainSettings settings =
-                new TrainSettings(trainPhase, epochs, batch, lr, fineTuneLr, patience, augment, seed, 2000);
+        Architecture architecture =
+                Architecture.of(archId, input.side(), trainingData.labels().size(), seed);
+        TrainSettings settings = new TrainSettings(
+                trainPhase,
+                epochs != null ? epochs : recipe.epochs(),
+                batch != null ? batch : recipe.batchSize(),
+                lr != null ? lr : recipe.learningRate(),
+                fineTuneLr,
+                patience,
+                augment != null ? augment : recipe.augment(),
+                seed,
+                2000,
+                trainOptimizer,
+                weightDecay != null ? weightDecay : recipe.weightDecay(),
+                labelSmoothing != null ? labelSmoothing : recipe.labelSmoothing());
         TrainingRun.Result result = new TrainingRun(out)
                 .run(
                         new TrainingRun.Request(

@@ -21,8 +21,8 @@ import io.fovea.trainer.fit.EpochLog;
 import io.fovea.trainer.fit.Scores;
 import io.fovea.trainer.fit.TrainSettings;
 import io.fovea.trainer.fit.Trainer;
+import io.fovea.trainer.model.Architecture;
 import io.fovea.trainer.model.BackboneWeights;
-import io.fovea.trainer.model.Vgg16Architecture;
 import io.fovea.trainer.report.ModelCard;
 import io.fovea.trainer.report.ReportWriter;
 import java.io.PrintWriter;
@@ -44,7 +44,7 @@ public final class TrainingRun {
     /** What to build and where to put it. */
     public record Request(
             String name,
-            Vgg16Architecture architecture,
+            Architecture architecture,
             String weights,
             TrainSettings settings,
             DirectoryModelStore store,
@@ -60,11 +60,12 @@ public final class TrainingRun {
     }
 
     public Result run(Request request, TrainingData data) {
-        Vgg16Architecture arch = request.architecture();
+        Architecture arch = request.architecture();
         // max pooling on the plain kernel, forward and backward, as served: the same gradients
         // (ServingGraphTest); the bundle is written as standard DL4J all the same
-        ComputationGraph model = new ComputationGraph(
-                ServingGraph.forServing(arch.whole(request.settings().learningRate())));
+        ComputationGraph model = new ComputationGraph(ServingGraph.forTraining(arch.whole(
+                request.settings().updater(data.train().size()),
+                request.settings().weightDecay())));
         model.init();
         String weights = BackboneWeights.apply(request.weights(), model);
         Preprocessing preprocessing = BackboneWeights.NONE.equals(weights)
@@ -74,7 +75,7 @@ public final class TrainingRun {
         out.printf(
                 "Training %s (%s, weights %s) on %d images, validating on %d; preprocessing %s%n",
                 request.name(),
-                arch.variant().id(),
+                arch.id(),
                 weights,
                 data.train().size(),
                 data.validation().size(),
@@ -100,7 +101,7 @@ public final class TrainingRun {
                     request.name(),
                     staged.version(),
                     Instant.now(),
-                    arch.variant().id(),
+                    arch.id(),
                     weights,
                     data.labels(),
                     preprocessing,
@@ -156,6 +157,6 @@ public final class TrainingRun {
 
     private static ImageBatches batches(
             LabelledImages images, ImagePreprocessor preprocessor, TrainingData data, int batch) {
-        return new ImageBatches(images, preprocessor, data.labels().size(), batch, null, 0);
+        return new ImageBatches(images, preprocessor, data.labels().size(), batch, null, 0, 0);
     }
 }

@@ -47,6 +47,34 @@ class TrainCommandTest {
     }
 
     @Test
+    void withoutPretrainedWeightsTheFastRecipeIsTheDefault() {
+        TrainerFixtures.Run run = TrainerFixtures.train("--describe", "--weights", "none");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().startsWith("resnet9-half at 32x32"), run.out());
+        assertTrue(run.out().contains("layer3_add"), "the residual blocks are listed: " + run.out());
+    }
+
+    @Test
+    void phasesOfTransferLearningAreRefusedForTheResNet() {
+        TrainerFixtures.Run run = TrainerFixtures.train(
+                "--data", dir.toString(), "--weights", "none", "--phase", "head", "--name", "toy");
+        assertError(run, "resnet9-half trains in the full phase only");
+        assertError(
+                TrainerFixtures.train(
+                        "--data",
+                        dir.toString(),
+                        "--weights",
+                        "none",
+                        "--arch",
+                        "vgg16-bn",
+                        "--optimizer",
+                        "sgd-one-cycle",
+                        "--name",
+                        "toy"),
+                "--optimizer sgd-one-cycle trains the full phase only");
+    }
+
+    @Test
     void quickRunLeavesACompleteBundleThatLoadsAndPredictsLikeTheTrainedModel() throws IOException {
         Path data = TrainerFixtures.cifarFolder(dir.resolve("cifar"), 200, 50);
         Path store = dir.resolve("store");
@@ -57,6 +85,8 @@ class TrainCommandTest {
                 store.toString(),
                 "--weights",
                 "none",
+                "--arch",
+                "vgg16-bn",
                 "--phase",
                 "head",
                 "--epochs",

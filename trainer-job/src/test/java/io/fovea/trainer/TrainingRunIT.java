@@ -15,7 +15,7 @@ import io.fovea.testing.KafkaTestClients;
 import io.fovea.trainer.data.TrainingData;
 import io.fovea.trainer.data.TrainingDataLoader;
 import io.fovea.trainer.fit.TrainSettings;
-import io.fovea.trainer.model.Vgg16Architecture;
+import io.fovea.trainer.model.ResNet9Architecture;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -45,8 +45,20 @@ class TrainingRunIT {
         TrainingData trainingData =
                 new TrainingDataLoader().load(data, null, 0.1, Integer.MAX_VALUE, Integer.MAX_VALUE, 7);
         DirectoryModelStore store = new DirectoryModelStore(dir.resolve("store"));
-        Vgg16Architecture arch = new Vgg16Architecture(Vgg16Architecture.Variant.VGG16_BN, 32, 10, 7);
-        TrainSettings settings = new TrainSettings(TrainSettings.Phase.FULL, 1, 16, 1e-3, 1e-4, 3, true, 7, 50);
+        ResNet9Architecture arch = new ResNet9Architecture(32, 10, 7);
+        TrainSettings settings = new TrainSettings(
+                TrainSettings.Phase.FULL,
+                1,
+                16,
+                0.2,
+                1e-4,
+                3,
+                true,
+                7,
+                50,
+                TrainSettings.Optimizer.SGD_ONE_CYCLE,
+                5e-4,
+                0.1);
         String name = "run-" + System.nanoTime();
 
         TrainingRun.Result result = new TrainingRun(new PrintWriter(new StringWriter()))

@@ -171,7 +171,14 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println();
                 Timer swaps = swapTimer(app);
                 double swapSeconds = swaps == null ? Double.NaN : swaps.mean(TimeUnit.SECONDS);
-                new DemoSummary(total, monitor, swapSeconds, rate).print(out);
+                new DemoSummary(
+                                total,
+                                monitor,
+                                swapSeconds,
+                                rate,
+                                modelName.name() + "@" + versions[0],
+                                modelName.name() + "@" + versions[1])
+                        .print(out);
                 return monitor.seen() == total ? 0 : 1;
             }
         }

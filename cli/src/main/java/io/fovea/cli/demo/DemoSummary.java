@@ -3,7 +3,7 @@ package io.fovea.cli.demo;
 import java.io.PrintWriter;
 
 /** The demo's closing table. */
-record DemoSummary(int streamed, DemoMonitor monitor, double swapSeconds, double rate) {
+record DemoSummary(int streamed, DemoMonitor monitor, double swapSeconds, double rate, String first, String promoted) {
     void print(PrintWriter out) {
         out.println();
         out.println("| measure | value |");
@@ -24,7 +24,17 @@ record DemoSummary(int streamed, DemoMonitor monitor, double swapSeconds, double
                 .forEach((version, c) -> out.printf(
                         "| accuracy of %s | %.3f over %d images |%n",
                         version, c[1] == 0 ? Double.NaN : (double) c[0] / c[1], c[2]));
+        double gain = accuracy(promoted) - accuracy(first);
+        if (!Double.isNaN(gain)) {
+            out.printf("| accuracy gained by promoting %s over %s | %+.1f points |%n", promoted, first, 100 * gain);
+        }
         out.printf("| swap: load, check, warm-up | %.2f s |%n", swapSeconds);
         out.flush();
+    }
+
+    /** Share of labelled images {@code version} classified right; NaN if it classified none. */
+    private double accuracy(String version) {
+        long[] c = monitor.byVersion().get(version);
+        return c == null || c[1] == 0 ? Double.NaN : (double) c[0] / c[1];
     }
 }

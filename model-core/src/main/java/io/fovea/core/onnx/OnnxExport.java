@@ -7,8 +7,10 @@ import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -16,6 +18,7 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -64,11 +67,24 @@ public final class OnnxExport {
             if (vertex == null) {
                 continue; // the network input
             }
+            List<String> inputs = conf.getVertexInputs().get(name);
+            if (vertex instanceof ElementWiseVertex sum
+                    && sum.getOp() == ElementWiseVertex.Op.Add
+                    && inputs.size() == 2) { // a residual connection
+                onnx.node("Add", new String[] {tensorOf.get(inputs.get(0)), tensorOf.get(inputs.get(1))}, name);
+                tensorOf.put(name, name);
+                continue;
+            }
+            if (vertex instanceof ScaleVertex scale && inputs.size() == 1) {
+                onnx.initializer(name + "_factor", new float[] {(float) scale.getScaleFactor()});
+                onnx.node("Mul", new String[] {tensorOf.get(inputs.get(0)), name + "_factor"}, name);
+                tensorOf.put(name, name);
+                continue;
+            }
             if (!(vertex instanceof LayerVertex layerVertex)) {
                 throw new IllegalArgumentException("cannot export vertex " + name + " ("
                         + vertex.getClass().getSimpleName() + ")");
             }
-            List<String> inputs = conf.getVertexInputs().get(name);
             if (inputs.size() != 1) {
                 throw new IllegalArgumentException("cannot export " + name + ": it has " + inputs.size() + " inputs");
             }
@@ -120,6 +136,17 @@ public final class OnnxExport {
                     longs(pool.getStride()),
                     "pads",
                     pads);
+            return name;
+        }
+        if (layer instanceof GlobalPoolingLayer global) {
+            if (global.getPoolingType() != org.deeplearning4j.nn.conf.layers.PoolingType.MAX
+                    || !global.isCollapseDimensions()) {
+                throw new IllegalArgumentException("cannot export " + name + ": global " + global.getPoolingType()
+                        + " pooling that keeps its dimensions");
+            }
+            // DL4J's output is [batch, channels]; ONNX's is [batch, channels, 1, 1] until flattened
+            onnx.node("GlobalMaxPool", new String[] {in}, name + "_pool");
+            onnx.node("Flatten", new String[] {name + "_pool"}, name, "axis", 1L);
             return name;
         }
         if (layer instanceof BatchNormalization bn) {

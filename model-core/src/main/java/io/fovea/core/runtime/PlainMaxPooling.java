@@ -62,12 +62,13 @@ public class PlainMaxPooling extends SubsamplingLayer {
             INDArray paramsView,
             boolean initializeParams,
             DataType networkDataType) {
-        PlainMaxPoolingLayer layer = new PlainMaxPoolingLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(index);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return LayerWiring.wire(
+                new PlainMaxPoolingLayer(conf, networkDataType),
+                initializer(),
+                conf,
+                listeners,
+                index,
+                paramsView,
+                initializeParams);
     }
 }

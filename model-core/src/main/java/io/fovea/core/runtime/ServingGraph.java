@@ -4,6 +4,7 @@ import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 
@@ -26,9 +27,25 @@ public final class ServingGraph {
                         : layer);
     }
 
+    /**
+     * A copy of {@code configuration} to train: as served, and with convolutions whose backward
+     * pass reuses their forward output ({@link ForwardOnceConvolution}).
+     */
+    public static ComputationGraphConfiguration forTraining(ComputationGraphConfiguration configuration) {
+        return rewritten(
+                forServing(configuration),
+                layer -> layer instanceof ConvolutionLayer conv && ForwardOnceConvolution.applies(conv)
+                        ? ForwardOnceConvolution.copyOf(conv)
+                        : layer);
+    }
+
     /** A copy of {@code configuration} with standard DL4J layers only: what goes to disk. */
     public static ComputationGraphConfiguration standard(ComputationGraphConfiguration configuration) {
-        return rewritten(configuration, layer -> layer instanceof PlainMaxPooling plain ? plain.toStandard() : layer);
+        return rewritten(
+                configuration,
+                layer -> layer instanceof PlainMaxPooling plain
+                        ? plain.toStandard()
+                        : layer instanceof ForwardOnceConvolution conv ? conv.toStandard() : layer);
     }
 
     private static ComputationGraphConfiguration rewritten(

@@ -21,15 +21,24 @@ public final class ImageBatches {
     private final int batchSize;
     private final Augmenter augmenter;
     private final Random random;
+    private final double labelSmoothing;
 
-    /** @param augmenter null for none (validation, test, feature extraction) */
+    /**
+     * @param augmenter      null for none (validation, test, feature extraction)
+     * @param labelSmoothing share of each label spread evenly over all classes (training only)
+     */
     public ImageBatches(
             LabelledImages data,
             ImagePreprocessor preprocessor,
             int numClasses,
             int batchSize,
             Augmenter augmenter,
-            long seed) {
+            long seed,
+            double labelSmoothing) {
+        if (labelSmoothing < 0 || labelSmoothing >= 1) {
+            throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + labelSmoothing);
+        }
+        this.labelSmoothing = labelSmoothing;
         this.data = data;
         this.preprocessor = preprocessor;
         this.numClasses = numClasses;
@@ -72,11 +81,11 @@ public final class ImageBatches {
 
     private DataSet batch(List<Integer> indices) {
         List<RgbImage> images = new ArrayList<>(indices.size());
-        INDArray labels = Nd4j.zeros(indices.size(), numClasses);
+        INDArray labels = Nd4j.zeros(indices.size(), numClasses).addi(labelSmoothing / numClasses);
         for (int i = 0; i < indices.size(); i++) {
             RgbImage image = data.images().get(indices.get(i));
             images.add(augmenter == null ? image : augmenter.apply(image));
-            labels.putScalar(i, data.labels()[indices.get(i)], 1.0);
+            labels.putScalar(i, data.labels()[indices.get(i)], 1 - labelSmoothing + labelSmoothing / numClasses);
         }
         return new DataSet(preprocessor.toBatch(images), labels);
     }

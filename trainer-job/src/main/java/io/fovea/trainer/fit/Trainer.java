@@ -6,6 +6,7 @@ import io.fovea.trainer.data.Augmenter;
 import io.fovea.trainer.data.ImageBatches;
 import io.fovea.trainer.data.LabelledImages;
 import io.fovea.trainer.data.TrainingData;
+import io.fovea.trainer.model.Architecture;
 import io.fovea.trainer.model.Vgg16Architecture;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,14 +37,18 @@ import org.nd4j.linalg.learning.config.Adam;
  * Every phase stops early on validation loss and keeps its best epoch.
  */
 public final class Trainer {
-    private final Vgg16Architecture architecture;
+    private final Architecture architecture;
     private final TrainSettings settings;
     private final ImagePreprocessor preprocessor;
     private final TrainingData data;
     private final EpochRunner runner;
 
     public Trainer(
-            Vgg16Architecture architecture, TrainSettings settings, ImagePreprocessor preprocessor, TrainingData data) {
+            Architecture architecture, TrainSettings settings, ImagePreprocessor preprocessor, TrainingData data) {
+        if (settings.phase() != TrainSettings.Phase.FULL && !(architecture instanceof Vgg16Architecture)) {
+            throw new IllegalArgumentException(
+                    architecture.id() + " trains in the full phase only: head and finetune are VGG16's");
+        }
         this.architecture = architecture;
         this.settings = settings;
         this.preprocessor = preprocessor;
@@ -69,13 +74,14 @@ public final class Trainer {
     }
 
     private List<EpochLog> trainHeadOnCachedFeatures(ComputationGraph model) {
-        ComputationGraph backbone = new ComputationGraph(architecture.backbone());
+        Vgg16Architecture vgg = (Vgg16Architecture) architecture;
+        ComputationGraph backbone = new ComputationGraph(vgg.backbone());
         backbone.init();
         GraphParams.copyByName(model, backbone);
         DataSet trainFeatures = features(backbone, data.train(), "features (train)");
         DataSet validationFeatures = features(backbone, data.validation(), "features (validation)");
 
-        ComputationGraph head = new ComputationGraph(architecture.head(settings.learningRate()));
+        ComputationGraph head = new ComputationGraph(vgg.head(settings.learningRate()));
         head.init();
         GraphParams.copyByName(model, head);
         int probe = Math.min(settings.probeImages(), trainFeatures.numExamples());
@@ -137,7 +143,14 @@ public final class Trainer {
     }
 
     private List<EpochLog> runOnImages(String phase, ComputationGraph model) {
-        ImageBatches train = batches(data.train(), settings.augment() ? new Augmenter(settings.seed()) : null);
+        ImageBatches train = new ImageBatches(
+                data.train(),
+                preprocessor,
+                data.labels().size(),
+                settings.batchSize(),
+                settings.augment() ? new Augmenter(settings.seed()) : null,
+                settings.seed(),
+                settings.labelSmoothing()); // validation and the probe keep plain labels
         int probe = Math.min(settings.probeImages(), data.train().size());
         LabelledImages probeImages =
                 data.train().subset(IntStream.range(0, probe).toArray());
@@ -155,7 +168,7 @@ public final class Trainer {
 
     private ImageBatches batches(LabelledImages images, Augmenter augmenter) {
         return new ImageBatches(
-                images, preprocessor, data.labels().size(), settings.batchSize(), augmenter, settings.seed());
+                images, preprocessor, data.labels().size(), settings.batchSize(), augmenter, settings.seed(), 0);
     }
 
     /** Layers trained in the first phase of these settings, for the model description. */

@@ -8,8 +8,6 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -18,6 +16,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
@@ -30,7 +29,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * name: the whole model, the backbone alone (its output is {@code block5_pool}: features are
  * computed once and cached), and the head alone (its input is those features).
  */
-public final class Vgg16Architecture {
+public final class Vgg16Architecture implements Architecture {
     public static final String INPUT = "input";
     public static final String FEATURES = "block5_pool";
     public static final String OUTPUT = "predictions";
@@ -61,6 +60,12 @@ public final class Vgg16Architecture {
         return variant;
     }
 
+    @Override
+    public String id() {
+        return variant.id();
+    }
+
+    @Override
     public int inputSize() {
         return inputSize;
     }
@@ -70,8 +75,14 @@ public final class Vgg16Architecture {
         return inputSize / 32;
     }
 
+    /** The whole network with Adam at this rate, as transfer learning trains it. */
     public ComputationGraphConfiguration whole(double learningRate) {
-        GraphBuilder g = base(learningRate)
+        return whole(new Adam(learningRate), 0);
+    }
+
+    @Override
+    public ComputationGraphConfiguration whole(IUpdater updater, double weightDecay) {
+        GraphBuilder g = base(updater, weightDecay)
                 .graphBuilder()
                 .addInputs(INPUT)
                 .setInputTypes(InputType.convolutional(inputSize, inputSize, 3));
@@ -80,13 +91,15 @@ public final class Vgg16Architecture {
     }
 
     public ComputationGraphConfiguration backbone() {
-        GraphBuilder g =
-                base(0).graphBuilder().addInputs(INPUT).setInputTypes(InputType.convolutional(inputSize, inputSize, 3));
+        GraphBuilder g = base(new Adam(1e-3), 0)
+                .graphBuilder()
+                .addInputs(INPUT)
+                .setInputTypes(InputType.convolutional(inputSize, inputSize, 3));
         return g.setOutputs(addBackbone(g, INPUT)).build();
     }
 
     public ComputationGraphConfiguration head(double learningRate) {
-        GraphBuilder g = base(learningRate)
+        GraphBuilder g = base(new Adam(learningRate), 0)
                 .graphBuilder()
                 .addInputs(INPUT)
                 .setInputTypes(InputType.convolutional(featureSize(), featureSize(), 512));
@@ -105,10 +118,11 @@ public final class Vgg16Architecture {
         return names;
     }
 
-    private NeuralNetConfiguration.Builder base(double learningRate) {
+    private NeuralNetConfiguration.Builder base(IUpdater updater, double weightDecay) {
         return new NeuralNetConfiguration.Builder()
                 .seed(seed)
-                .updater(new Adam(learningRate > 0 ? learningRate : 1e-3))
+                .updater(updater)
+                .l2(weightDecay)
                 // Workspaces stay on: without them DL4J's memory use grows about sixfold.
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
@@ -145,21 +159,7 @@ public final class Vgg16Architecture {
                     input);
             return name;
         }
-        // conv -> batch norm -> ReLU. DL4J ignores .activation() on BatchNormalization, so the
-        // ReLU is a layer of its own. He initialisation suits ReLU from random weights.
-        g.addLayer(
-                name,
-                conv.activation(Activation.IDENTITY)
-                        .weightInit(WeightInit.RELU)
-                        .hasBias(false)
-                        .build(),
-                input);
-        g.addLayer(name + "_bn", new BatchNormalization.Builder().build(), name);
-        g.addLayer(
-                name + "_relu",
-                new ActivationLayer.Builder().activation(Activation.RELU).build(),
-                name + "_bn");
-        return name + "_relu";
+        return ConvBnRelu.add(g, name, filters, input);
     }
 
     private void addHead(GraphBuilder g, String features) {
