@@ -1,7 +1,5 @@
 package io.fovea.core.runtime;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -35,30 +33,12 @@ public class ForwardOnceConvolution extends ConvolutionLayer {
     }
 
     static ForwardOnceConvolution copyOf(ConvolutionLayer standard) {
-        return copyFields(standard, new ForwardOnceConvolution());
+        return LayerWiring.copyFields(ConvolutionLayer.class, standard, new ForwardOnceConvolution());
     }
 
     /** The standard DL4J configuration of the same layer, for writing a model that DL4J alone can read. */
     ConvolutionLayer toStandard() {
-        return copyFields(this, new ConvolutionLayer());
-    }
-
-    /** Every field DL4J's configuration classes declare: the subclass adds none of its own. */
-    private static <T extends ConvolutionLayer> T copyFields(ConvolutionLayer from, T to) {
-        for (Class<?> c = ConvolutionLayer.class; c != Object.class; c = c.getSuperclass()) {
-            for (Field field : c.getDeclaredFields()) {
-                if (Modifier.isStatic(field.getModifiers())) {
-                    continue;
-                }
-                try {
-                    field.setAccessible(true);
-                    field.set(to, field.get(from));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot copy " + field, e);
-                }
-            }
-        }
-        return to;
+        return LayerWiring.copyFields(ConvolutionLayer.class, this, new ConvolutionLayer());
     }
 
     /** As {@link ConvolutionLayer#instantiate}, with the forward-once implementation. */

@@ -1,5 +1,7 @@
 package io.fovea.core.runtime;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
@@ -7,9 +9,30 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** What DL4J's own {@code instantiate} does with a new layer, for the layers Fovea swaps in. */
+/** What DL4J's own {@code instantiate} and configuration copies do, for the layers Fovea swaps in. */
 final class LayerWiring {
     private LayerWiring() {}
+
+    /**
+     * Copies every field {@code type} and its superclasses declare from {@code from} to {@code to}:
+     * a subclass that adds no fields of its own becomes the same configuration.
+     */
+    static <T> T copyFields(Class<?> type, Object from, T to) {
+        for (Class<?> c = type; c != Object.class; c = c.getSuperclass()) {
+            for (Field field : c.getDeclaredFields()) {
+                if (Modifier.isStatic(field.getModifiers())) {
+                    continue;
+                }
+                try {
+                    field.setAccessible(true);
+                    field.set(to, field.get(from));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("cannot copy " + field, e);
+                }
+            }
+        }
+        return to;
+    }
 
     static Layer wire(
             Layer layer,

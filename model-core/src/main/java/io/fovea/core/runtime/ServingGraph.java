@@ -4,6 +4,8 @@ import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -28,15 +30,21 @@ public final class ServingGraph {
     }
 
     /**
-     * A copy of {@code configuration} to train: as served, and with convolutions whose backward
-     * pass reuses their forward output ({@link ForwardOnceConvolution}).
+     * A copy of {@code configuration} to train: as served, with convolutions whose backward pass
+     * reuses their forward output ({@link ForwardOnceConvolution}), batch norm on cheaper ops
+     * ({@link FastBatchNormalization}) and ReLU layers whose backward pass is one op
+     * ({@link ReluInPlace}).
      */
     public static ComputationGraphConfiguration forTraining(ComputationGraphConfiguration configuration) {
         return rewritten(
                 forServing(configuration),
                 layer -> layer instanceof ConvolutionLayer conv && ForwardOnceConvolution.applies(conv)
                         ? ForwardOnceConvolution.copyOf(conv)
-                        : layer);
+                        : layer instanceof BatchNormalization bn && FastBatchNormalization.applies(bn)
+                                ? FastBatchNormalization.copyOf(bn)
+                                : layer instanceof ActivationLayer act && ReluInPlace.applies(act)
+                                        ? ReluInPlace.copyOf(act)
+                                        : layer);
     }
 
     /** A copy of {@code configuration} with standard DL4J layers only: what goes to disk. */
@@ -45,7 +53,11 @@ public final class ServingGraph {
                 configuration,
                 layer -> layer instanceof PlainMaxPooling plain
                         ? plain.toStandard()
-                        : layer instanceof ForwardOnceConvolution conv ? conv.toStandard() : layer);
+                        : layer instanceof ForwardOnceConvolution conv
+                                ? conv.toStandard()
+                                : layer instanceof FastBatchNormalization bn
+                                        ? bn.toStandard()
+                                        : layer instanceof ReluInPlace relu ? relu.toStandard() : layer);
     }
 
     private static ComputationGraphConfiguration rewritten(
