@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * instead of DL4J's oneDNN helper. Only {@link ServingGraph#forTraining} creates it; bundles on
  * disk keep the standard class.
  */
-public class FastBatchNormalization extends BatchNormalization {
+public class FastBatchNormalization extends BatchNormalization implements StandInLayer {
 
     /** Jackson and DL4J's {@code clone()} need it; use {@link #copyOf}. */
     public FastBatchNormalization() {}
@@ -28,8 +28,8 @@ public class FastBatchNormalization extends BatchNormalization {
         return LayerWiring.copyFields(BatchNormalization.class, standard, new FastBatchNormalization());
     }
 
-    /** The standard DL4J configuration of the same layer, for writing a model that DL4J alone can read. */
-    BatchNormalization toStandard() {
+    @Override
+    public BatchNormalization toStandard() {
         return LayerWiring.copyFields(BatchNormalization.class, this, new BatchNormalization());
     }
 

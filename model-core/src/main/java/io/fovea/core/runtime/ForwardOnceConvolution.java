@@ -17,7 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ServingGraph#forTraining} creates it, from a standard {@link ConvolutionLayer}; bundles on
  * disk keep the standard class.
  */
-public class ForwardOnceConvolution extends ConvolutionLayer {
+public class ForwardOnceConvolution extends ConvolutionLayer implements StandInLayer {
 
     /** Jackson and DL4J's {@code clone()} need it; use {@link #copyOf}. */
     public ForwardOnceConvolution() {}
@@ -36,8 +36,8 @@ public class ForwardOnceConvolution extends ConvolutionLayer {
         return LayerWiring.copyFields(ConvolutionLayer.class, standard, new ForwardOnceConvolution());
     }
 
-    /** The standard DL4J configuration of the same layer, for writing a model that DL4J alone can read. */
-    ConvolutionLayer toStandard() {
+    @Override
+    public ConvolutionLayer toStandard() {
         return LayerWiring.copyFields(ConvolutionLayer.class, this, new ConvolutionLayer());
     }
 

@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * kernel instead of oneDNN's ({@link PlainMaxPoolingLayer}). Only {@link ServingGraph} creates
  * it, from a standard {@link SubsamplingLayer}; bundles on disk keep the standard class.
  */
-public class PlainMaxPooling extends SubsamplingLayer {
+public class PlainMaxPooling extends SubsamplingLayer implements StandInLayer {
 
     /** Jackson and DL4J's {@code clone()} need it; use {@link #copyOf}. */
     public PlainMaxPooling() {}
@@ -26,31 +26,12 @@ public class PlainMaxPooling extends SubsamplingLayer {
     }
 
     static PlainMaxPooling copyOf(SubsamplingLayer standard) {
-        return copy(standard, new PlainMaxPooling());
+        return LayerWiring.copyFields(SubsamplingLayer.class, standard, new PlainMaxPooling());
     }
 
-    /** The standard DL4J configuration of the same layer, for writing a model that DL4J alone can read. */
-    SubsamplingLayer toStandard() {
-        return copy(this, new SubsamplingLayer());
-    }
-
-    private static <T extends SubsamplingLayer> T copy(SubsamplingLayer from, T to) {
-        to.setLayerName(from.getLayerName());
-        to.setIDropout(from.getIDropout());
-        to.setConstraints(from.getConstraints());
-        to.setConvolutionMode(from.getConvolutionMode());
-        to.setPoolingType(from.getPoolingType());
-        to.setKernelSize(from.getKernelSize());
-        to.setStride(from.getStride());
-        to.setPadding(from.getPadding());
-        to.setDilation(from.getDilation());
-        to.setPnorm(from.getPnorm());
-        to.setEps(from.getEps());
-        to.setCudnnAllowFallback(from.isCudnnAllowFallback());
-        to.setCnn2dDataFormat(from.getCnn2dDataFormat());
-        to.setDefaultValueOverridden(from.isDefaultValueOverridden());
-        to.setAvgPoolIncludePadInDivisor(from.isAvgPoolIncludePadInDivisor());
-        return to;
+    @Override
+    public SubsamplingLayer toStandard() {
+        return LayerWiring.copyFields(SubsamplingLayer.class, this, new SubsamplingLayer());
     }
 
     /** As {@link SubsamplingLayer#instantiate}, with the plain-kernel implementation. */

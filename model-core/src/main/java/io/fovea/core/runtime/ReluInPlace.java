@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@link ReluInPlaceLayer}). Only {@link ServingGraph#forTraining} creates it; bundles on disk
  * keep the standard class.
  */
-public class ReluInPlace extends ActivationLayer {
+public class ReluInPlace extends ActivationLayer implements StandInLayer {
 
     /** Jackson and DL4J's {@code clone()} need it; use {@link #copyOf}. */
     public ReluInPlace() {}
@@ -29,8 +29,8 @@ public class ReluInPlace extends ActivationLayer {
         return LayerWiring.copyFields(ActivationLayer.class, standard, new ReluInPlace());
     }
 
-    /** The standard DL4J configuration of the same layer, for writing a model that DL4J alone can read. */
-    ActivationLayer toStandard() {
+    @Override
+    public ActivationLayer toStandard() {
         return LayerWiring.copyFields(ActivationLayer.class, this, new ActivationLayer());
     }
 

@@ -36,28 +36,25 @@ public final class ServingGraph {
      * ({@link ReluInPlace}).
      */
     public static ComputationGraphConfiguration forTraining(ComputationGraphConfiguration configuration) {
-        return rewritten(
-                forServing(configuration),
-                layer -> layer instanceof ConvolutionLayer conv && ForwardOnceConvolution.applies(conv)
-                        ? ForwardOnceConvolution.copyOf(conv)
-                        : layer instanceof BatchNormalization bn && FastBatchNormalization.applies(bn)
-                                ? FastBatchNormalization.copyOf(bn)
-                                : layer instanceof ActivationLayer act && ReluInPlace.applies(act)
-                                        ? ReluInPlace.copyOf(act)
-                                        : layer);
+        return rewritten(forServing(configuration), ServingGraph::trainingForm);
+    }
+
+    private static Layer trainingForm(Layer layer) {
+        if (layer instanceof ConvolutionLayer conv && ForwardOnceConvolution.applies(conv)) {
+            return ForwardOnceConvolution.copyOf(conv);
+        }
+        if (layer instanceof BatchNormalization bn && FastBatchNormalization.applies(bn)) {
+            return FastBatchNormalization.copyOf(bn);
+        }
+        if (layer instanceof ActivationLayer act && ReluInPlace.applies(act)) {
+            return ReluInPlace.copyOf(act);
+        }
+        return layer;
     }
 
     /** A copy of {@code configuration} with standard DL4J layers only: what goes to disk. */
     public static ComputationGraphConfiguration standard(ComputationGraphConfiguration configuration) {
-        return rewritten(
-                configuration,
-                layer -> layer instanceof PlainMaxPooling plain
-                        ? plain.toStandard()
-                        : layer instanceof ForwardOnceConvolution conv
-                                ? conv.toStandard()
-                                : layer instanceof FastBatchNormalization bn
-                                        ? bn.toStandard()
-                                        : layer instanceof ReluInPlace relu ? relu.toStandard() : layer);
+        return rewritten(configuration, layer -> layer instanceof StandInLayer standIn ? standIn.toStandard() : layer);
     }
 
     private static ComputationGraphConfiguration rewritten(
