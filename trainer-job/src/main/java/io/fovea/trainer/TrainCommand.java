@@ -217,10 +217,6 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--publish needs --bootstrap HOST:PORT");
         }
         DirectoryModelStore.checkModelName(modelName.name());
-        TrainingData trainingData =
-                new TrainingDataLoader().load(data, testData, validationSplit, limit, testLimit, seed);
-        Architecture architecture =
-                Architecture.of(archId, input.side(), trainingData.labels().size(), seed);
         TrainSettings settings = new TrainSettings(
                 trainPhase,
                 epochs != null ? epochs : recipe.epochs(),
@@ -234,6 +230,11 @@ public final class TrainCommand implements Callable<Integer> {
                 trainOptimizer,
                 weightDecay != null ? weightDecay : recipe.weightDecay(),
                 labelSmoothing != null ? labelSmoothing : recipe.labelSmoothing());
+        TrainingData trainingData =
+                new TrainingDataLoader().load(data, testData, validationSplit, limit, testLimit, seed);
+        Architecture architecture =
+                Architecture.of(archId, input.side(), trainingData.labels().size(), seed);
+
         TrainingRun.Result result = new TrainingRun(out)
                 .run(
                         new TrainingRun.Request(

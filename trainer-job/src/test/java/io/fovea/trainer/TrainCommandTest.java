@@ -75,6 +75,28 @@ class TrainCommandTest {
     }
 
     @Test
+    void settingsThatWouldTrainNothingOrPublishABrokenModelAreRefusedBeforeAnyDataIsRead() throws IOException {
+        Path data = TrainerFixtures.cifarFolder(dir.resolve("cifar"), 40, 10);
+        Path store = dir.resolve("refused-store");
+        String[][] cases = {
+            {"--epochs", "0", "--epochs must be at least 1, got 0"},
+            {"--batch", "0", "--batch must be at least 1, got 0"},
+            {"--lr", "-1", "--lr must be above 0, got -1.0"},
+            {"--lr", "NaN", "--lr must be above 0, got NaN"},
+            {"--patience", "0", "--patience must be at least 1, got 0"},
+            {"--weight-decay", "-1e-4", "--weight-decay must be 0 or more, got -1.0E-4"},
+            {"--label-smoothing", "1", "--label-smoothing must be in [0, 1), got 1.0"},
+        };
+        for (String[] c : cases) {
+            TrainerFixtures.Run run = TrainerFixtures.train(
+                    "--data", data.toString(), "--store", store.toString(), "--weights", "none", c[0], c[1]);
+            assertError(run, c[2]);
+            assertFalse(run.out().contains("Training"), c[0] + " " + c[1] + ": no training starts: " + run.out());
+        }
+        assertFalse(Files.exists(store), "the store must not even be created");
+    }
+
+    @Test
     void quickRunLeavesACompleteBundleThatLoadsAndPredictsLikeTheTrainedModel() throws IOException {
         Path data = TrainerFixtures.cifarFolder(dir.resolve("cifar"), 200, 50);
         Path store = dir.resolve("store");

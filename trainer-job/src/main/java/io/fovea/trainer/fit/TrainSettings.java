@@ -33,6 +33,29 @@ public record TrainSettings(
         double weightDecay,
         double labelSmoothing) {
 
+    /** Refuses settings that would train nothing or publish a broken model, naming the option. */
+    public TrainSettings {
+        require(epochs >= 1, "--epochs must be at least 1, got " + epochs);
+        require(batchSize >= 1, "--batch must be at least 1, got " + batchSize);
+        require(learningRate > 0 && Double.isFinite(learningRate), "--lr must be above 0, got " + learningRate);
+        require(
+                fineTuneRate > 0 && Double.isFinite(fineTuneRate),
+                "--finetune-lr must be above 0, got " + fineTuneRate);
+        require(patience >= 1, "--patience must be at least 1, got " + patience);
+        require(
+                weightDecay >= 0 && Double.isFinite(weightDecay),
+                "--weight-decay must be 0 or more, got " + weightDecay);
+        require(
+                labelSmoothing >= 0 && labelSmoothing < 1,
+                "--label-smoothing must be in [0, 1), got " + labelSmoothing);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
     /** Momentum of SGD with Nesterov's update. */
     static final double MOMENTUM = 0.9;
 
