@@ -216,6 +216,13 @@ public final class StreamApp implements AutoCloseable {
         return streams.state();
     }
 
+    /** Input partitions this instance processes now; a joining instance has none until the rebalance gives it some. */
+    public int activeTasks() {
+        return streams.metadataForLocalThreads().stream()
+                .mapToInt(thread -> thread.activeTasks().size())
+                .sum();
+    }
+
     public int httpPort() {
         return http == null ? -1 : http.port();
     }

@@ -134,20 +134,23 @@ class StreamAppIT {
         int n = 600;
         try (KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer();
                 StreamApp first = start(kit, "one")) {
-            Thread feeder = new Thread(() -> {
-                for (int i = 0; i < n; i++) {
+            for (int i = 0; i < n / 2; i++) {
+                kit.send(producer, "r" + i, TestImages.bytes("r" + i, i % 4, i % 4));
+            }
+            producer.flush();
+            try (StreamApp second = start(kit, "two")) {
+                // the rest is sent once the rebalance has given the second instance partitions,
+                // so it has work however fast the first instance got through the first half
+                StreamTestKit.await(
+                        () -> second.activeTasks() > 0
+                                && first.state() == KafkaStreams.State.RUNNING
+                                && second.state() == KafkaStreams.State.RUNNING,
+                        TIMEOUT,
+                        "the second instance owning partitions");
+                for (int i = n / 2; i < n; i++) {
                     kit.send(producer, "r" + i, TestImages.bytes("r" + i, i % 4, i % 4));
-                    if (i % 50 == 0) {
-                        producer.flush();
-                        sleep(100);
-                    }
                 }
                 producer.flush();
-            });
-            feeder.start();
-            sleep(400);
-            try (StreamApp second = start(kit, "two")) {
-                feeder.join();
                 List<String> ids = kit.predictedIds(n, TIMEOUT);
                 Map<String, Integer> counts = StreamTestKit.counts(ids);
                 assertEquals(n, counts.size(), "no id lost");
@@ -205,14 +208,6 @@ class StreamAppIT {
                     "kafka_stream")) {
                 assertTrue(metrics.contains(name), name + " missing from /metrics");
             }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
