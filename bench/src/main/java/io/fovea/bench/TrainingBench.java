@@ -9,6 +9,7 @@ import io.fovea.core.runtime.ServingGraph;
 import io.fovea.trainer.data.Augmenter;
 import io.fovea.trainer.data.ImageBatches;
 import io.fovea.trainer.data.LabelledImages;
+import io.fovea.trainer.fit.Trainer;
 import io.fovea.trainer.model.ResNet9Architecture;
 import io.fovea.trainer.model.Vgg16Architecture;
 import java.io.PrintWriter;
@@ -19,16 +20,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Nesterovs;
 
 /**
- * A training step against a forward pass of the same network at the same batch size: for the
- * from-scratch recipe's network (half-width ResNet-9, batches of 128) and VGG16 with batch norm
- * (batches of 32), each as stock DL4J builds it and as {@code train} builds it
- * ({@link ServingGraph#forTraining}), and VGG16 as transfer learning trains it. Steps: the
+ * A training step against a forward pass of the same network at the same batch size: the
+ * from-scratch recipe's network (half-width ResNet-9, batches of 128); VGG16 as transfer
+ * learning's second phase trains it (block 5 and the head, batches of 32); VGG16 and VGG16 with
+ * batch norm with every layer trained; each as {@code train} builds it ({@link
+ * ServingGraph#forTraining}) and most also as stock DL4J builds it. Steps: the
  * whole step ({@code fit}: forward, backward, update) on a fixed batch, and the step fed by the
  * real loader with augmentation. Each measurement runs between two inference measurements, in
  * rounds; ratios are the median of the rounds'.
@@ -41,7 +44,17 @@ final class TrainingBench {
     }
 
     /** A graph to measure, by name, at the batch size it trains with. */
-    record Graph(String name, ComputationGraphConfiguration configuration, int batch) {}
+    record Graph(String name, Supplier<ComputationGraph> model, int batch) {
+        Graph(String name, ComputationGraphConfiguration configuration, int batch) {
+            this(name, () -> initialised(configuration), batch);
+        }
+    }
+
+    private static ComputationGraph initialised(ComputationGraphConfiguration configuration) {
+        ComputationGraph model = new ComputationGraph(configuration.clone());
+        model.init();
+        return model;
+    }
 
     void run(int rounds, PrintWriter out) {
         out.printf(
@@ -68,8 +81,7 @@ final class TrainingBench {
         DataSet fixed = new ImageBatches(data, preprocessor, 10, batch, null, 1, 0)
                 .epoch(false)
                 .next();
-        ComputationGraph model = new ComputationGraph(graph.configuration().clone());
-        model.init();
+        ComputationGraph model = graph.model().get();
         Map<String, IntSupplier> steps = new LinkedHashMap<>();
         steps.put("fit (forward, backward, update)", () -> {
             model.fit(fixed);
@@ -89,7 +101,8 @@ final class TrainingBench {
             model.output(false, fixed.getFeatures())[0].close();
             return batch;
         };
-        for (int i = 0; i < 3; i++) { // warm-up
+        // warm-up, long enough for each layer to time its two backward passes (FasterOfTwo)
+        for (int i = 0; i < 6; i++) {
             inference.getAsInt();
             steps.values().forEach(IntSupplier::getAsInt);
         }
@@ -130,10 +143,24 @@ final class TrainingBench {
                         "ResNet-9 half (train --weights none), as train builds it",
                         ServingGraph.forTraining(resnet),
                         128),
-                new Graph("VGG16 with batch norm, stock DL4J", vggBn, 32),
-                new Graph("VGG16 with batch norm, as train builds it", ServingGraph.forTraining(vggBn), 32),
                 new Graph(
-                        "VGG16 (transfer learning's network), as train builds it", ServingGraph.forTraining(vgg), 32));
+                        "VGG16 fine-tuning block 5 (train's second phase of transfer learning), as train builds it",
+                        () -> Trainer.frozenUpTo(
+                                initialised(ServingGraph.forTraining(vgg)),
+                                Vgg16Architecture.LAST_FROZEN_WHEN_FINE_TUNING,
+                                1e-4,
+                                7),
+                        32),
+                new Graph("VGG16, every layer trained (--phase full), stock DL4J", vgg, 32),
+                new Graph(
+                        "VGG16, every layer trained (--phase full), as train builds it",
+                        ServingGraph.forTraining(vgg),
+                        32),
+                new Graph("VGG16 with batch norm, every layer trained, stock DL4J", vggBn, 32),
+                new Graph(
+                        "VGG16 with batch norm, every layer trained, as train builds it",
+                        ServingGraph.forTraining(vggBn),
+                        32));
     }
 
     /** Images per second of {@code step} over about {@code seconds}. */

@@ -21,8 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Inference, other layouts and types take DL4J's oneDNN helper.
  *
  * <p>Why: on a 128x32x32x32 batch, DL4J's variance op takes about 14 ms where {@code moments}
- * takes 4, and libnd4j's {@code batchnorm_bp} 33 ms with or without oneDNN, where these few
- * passes over memory take about 14 (docs/benchmarks.md, "Training against inference"). The
+ * takes 4, and libnd4j's {@code batchnorm_bp} 33 ms with or without oneDNN, where the backward
+ * pass below takes about 12 (docs/benchmarks.md, "Training against inference"). The
  * results equal DL4J's within float rounding (FastBatchNormalizationTest).
  */
 public class FastBatchNormHelper extends MKLDNNBatchNormHelper {
@@ -84,8 +84,10 @@ public class FastBatchNormHelper extends MKLDNNBatchNormHelper {
     }
 
     /**
-     * dL/dx = gamma / sd * (dy - mean(dy) - xhat * mean(dy * xhat)), with xhat = (x - mean) / sd;
-     * dL/dgamma = sum(dy * xhat); dL/dbeta = sum(dy), sums over batch, rows and columns.
+     * dL/dx = gamma / sd * (dy - mean(dy) - xhat * mean(dy * xhat)) with xhat = (x - mean) / sd,
+     * which is k * dy + a * x + b per channel; dL/dgamma = sum(dy * xhat) = (sum(dy * x) - mean *
+     * sum(dy)) / sd; dL/dbeta = sum(dy). So two sums over the batch and two per-channel
+     * scale-and-shifts: no normalised copy of x is made, and the per-channel arithmetic runs in Java.
      */
     @Override
     public Pair<Gradient, INDArray> backpropGradient(
@@ -103,32 +105,55 @@ public class FastBatchNormHelper extends MKLDNNBatchNormHelper {
             return super.backpropGradient(
                     input, epsilon, shape, gamma, beta, dGammaView, dBetaView, eps, format, workspaceMgr);
         }
-        long channels = input.size(1);
-        double perChannel = (double) input.length() / channels;
-        INDArray dy = Shape.hasDefaultStridesForShape(epsilon) ? epsilon : epsilon.dup('c');
-        INDArray zero = Nd4j.zeros(DataType.FLOAT, channels);
-        INDArray one = Nd4j.ones(DataType.FLOAT, channels);
-        INDArray xhat = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, input.shape(), 'c');
-        normalize(input, mean, variance, one, zero, eps, xhat);
+        INDArray x = contiguous(input);
+        INDArray dy = contiguous(epsilon);
+        int channels = (int) x.size(1);
+        INDArray work = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, x.shape(), 'c');
+        float[] sumDy = perChannelSum(dy);
+        dy.mul(x, work);
+        float[] sumDyX = perChannelSum(work);
 
-        INDArray dBeta = dy.sum(CHANNELS_NCHW);
-        INDArray work = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, input.shape(), 'c');
-        dy.mul(xhat, work);
-        INDArray dGamma = work.sum(CHANNELS_NCHW);
+        float[] mu = mean.toFloatVector();
+        float[] var = variance.toFloatVector();
+        float[] g = gamma.castTo(DataType.FLOAT).toFloatVector();
+        double perChannel = (double) x.length() / channels;
+        float[] k = new float[channels];
+        float[] a = new float[channels];
+        float[] b = new float[channels];
+        float[] dGamma = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double sd = Math.sqrt(var[c] + eps);
+            double dg = (sumDyX[c] - mu[c] * (double) sumDy[c]) / sd;
+            double kc = g[c] / sd;
+            double meanDy = sumDy[c] / perChannel;
+            double meanDyXhat = dg / perChannel;
+            k[c] = (float) kc;
+            a[c] = (float) (-kc * meanDyXhat / sd);
+            b[c] = (float) (-kc * meanDy + kc * meanDyXhat * mu[c] / sd);
+            dGamma[c] = (float) dg;
+        }
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
+        scaleAndShift(x, Nd4j.createFromArray(a), Nd4j.createFromArray(b), eps, dx);
+        scaleAndShift(dy, Nd4j.createFromArray(k), Nd4j.zeros(DataType.FLOAT, channels), eps, work);
+        dx.addi(work);
 
-        // work = xhat * mean(dy * xhat) + mean(dy); then dy - work; then times gamma / sd
-        scaleAndShift(xhat, dGamma.div(perChannel), dBeta.div(perChannel), eps, work);
-        dy.sub(work, work);
-        INDArray scale = gamma.reshape(channels).div(Nd4j.math().sqrt(variance.add(eps)));
-        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-        scaleAndShift(work, scale, zero, eps, dx);
-
-        dGammaView.assign(dGamma.reshape(dGammaView.shape()));
-        dBetaView.assign(dBeta.reshape(dBetaView.shape()));
+        dGammaView.assign(Nd4j.createFromArray(dGamma).reshape(dGammaView.shape()));
+        dBetaView.assign(Nd4j.createFromArray(sumDy).reshape(dBetaView.shape()));
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor("gamma", dGammaView);
         gradient.setGradientFor("beta", dBetaView);
         return new Pair<>(gradient, dx);
+    }
+
+    private static INDArray contiguous(INDArray array) {
+        return Shape.hasDefaultStridesForShape(array) ? array : array.dup('c');
+    }
+
+    /** Sums over batch, rows and columns: first along each contiguous plane, libnd4j's fast case. */
+    private static float[] perChannelSum(INDArray nchw) {
+        long n = nchw.size(0);
+        long c = nchw.size(1);
+        return nchw.reshape(n, c, nchw.length() / (n * c)).sum(2).sum(0).toFloatVector();
     }
 
     /** out = (x - mean) / sqrt(variance + eps) * gamma + beta, per channel. */
@@ -147,6 +172,6 @@ public class FastBatchNormHelper extends MKLDNNBatchNormHelper {
         long channels = scale.length();
         INDArray zero = Nd4j.zeros(DataType.FLOAT, channels);
         INDArray unit = Nd4j.valueArrayOf(new long[] {channels}, (float) (1 - eps));
-        normalize(x, zero, unit, scale.castTo(DataType.FLOAT), shift.castTo(DataType.FLOAT), eps, out);
+        normalize(x, zero, unit, scale, shift, eps, out);
     }
 }

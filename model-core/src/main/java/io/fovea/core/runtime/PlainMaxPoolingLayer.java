@@ -18,18 +18,21 @@ import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Max pooling whose forward pass runs libnd4j's {@code maxpool2d}, and whose backward pass its
- * {@code maxpool2d_bp}, with the op's platform helper (oneDNN) turned off for each call.
+ * Max pooling whose forward pass runs libnd4j's {@code maxpool2d} with the op's platform helper
+ * (oneDNN) turned off for each call, and whose backward pass {@code maxpool2d_bp}.
  *
  * <p>Why: for NCHW data, the oneDNN build DL4J 1.0.0-M2.1 ships picks its reference kernel
  * ({@code simple_nchw}, one scalar step per output element), a sizeable share of a VGG16 pass;
  * libnd4j's own kernel is several times faster with bit-identical results (ServingGraphTest;
  * figures in docs/training.md, "CPU speed").
- * Convolutions keep oneDNN, which runs them at about sgemm speed. The backward pass has the same
- * reference kernel behind it, so training takes this path too (gradients equal DL4J's:
- * ServingGraphTest).
+ * Convolutions keep oneDNN, which runs them at about sgemm speed. The backward pass runs on
+ * libnd4j's kernel or on oneDNN, whichever {@link FasterOfTwo} finds faster for this layer:
+ * oneDNN's is about half the time of libnd4j's on AVX-512 and twice it on AVX2 (gradients equal
+ * DL4J's either way: ServingGraphTest).
  */
 public class PlainMaxPoolingLayer extends SubsamplingLayer {
+
+    private final FasterOfTwo backward = new FasterOfTwo();
 
     public PlainMaxPoolingLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -48,7 +51,7 @@ public class PlainMaxPoolingLayer extends SubsamplingLayer {
                 .build();
         long[] shape = op.calculateOutputShape().get(0).getShape();
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), shape, 'c');
-        execWithoutHelpers(op, arguments, out, in);
+        exec(op, arguments, false, out, in);
         return out;
     }
 
@@ -64,7 +67,9 @@ public class PlainMaxPoolingLayer extends SubsamplingLayer {
                 .addInputs(in, epsilon.castTo(dataType))
                 .addIntegerArguments(arguments)
                 .build();
-        execWithoutHelpers(op, arguments, gradient, in, epsilon.castTo(dataType));
+        INDArray[] inputs = {in, epsilon.castTo(dataType)};
+        backward.run(
+                () -> exec(op, arguments, false, gradient, inputs), () -> exec(op, arguments, true, gradient, inputs));
         return new Pair<>(new DefaultGradient(), gradient);
     }
 
@@ -90,18 +95,30 @@ public class PlainMaxPoolingLayer extends SubsamplingLayer {
         };
     }
 
-    private static void execWithoutHelpers(DynamicCustomOp op, int[] arguments, INDArray out, INDArray... inputs) {
+    /** The backward pass this layer settled on: 0 libnd4j's, 1 oneDNN's; -1 while still timing. */
+    public int backwardChoice() {
+        return backward.chosen();
+    }
+
+    void useBackward(int which) {
+        backward.choose(which);
+    }
+
+    /** Runs {@code op} with or without its platform helper (oneDNN). */
+    private static INDArray exec(
+            DynamicCustomOp op, int[] arguments, boolean oneDnn, INDArray out, INDArray... inputs) {
         OpExecutioner executioner = Nd4j.getExecutioner();
         OpContext context = executioner.buildContext();
         try {
             context.setInputArrays(inputs);
             context.setOutputArrays(out);
             context.setIArguments(Arrays.stream(arguments).asLongStream().toArray());
-            context.allowHelpers(false);
+            context.allowHelpers(oneDnn);
             executioner.exec(op, context);
         } finally {
             close(context);
         }
+        return out;
     }
 
     private static void close(OpContext context) {

@@ -1,5 +1,6 @@
 package io.fovea.core.runtime;
 
+import java.util.Arrays;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -9,17 +10,19 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A ReLU layer whose backward pass writes {@code epsilon where input > 0, else 0} straight into
- * the gradient array.
+ * A ReLU layer that trains in one pass over memory forward and two backward: the forward pass
+ * writes {@code max(input, 0)} straight into the output, the backward pass {@code epsilon *
+ * (input > 0)} as a 0/1 step then a product, both into the gradient array.
  *
- * <p>Why: DL4J 1.0.0-M2.1's activation layer copies its input, computes the derivative into a
- * new array and copies that again into the gradient workspace: three passes over memory where
- * one does, about 9% of a ResNet training step. Same numbers (FastBatchNormalizationTest trains
- * through it).
+ * <p>Why: DL4J 1.0.0-M2.1's activation layer copies its input before applying ReLU in place, and
+ * its backward pass copies input, derivative and gradient; libnd4j's one-op ReLU derivative is
+ * itself about four times slower than a step and a product (docs/benchmarks.md, "Training
+ * against inference"). Same numbers (ServingGraphTest, FastBatchNormalizationTest).
  */
 public class ReluInPlaceLayer extends ActivationLayer {
 
@@ -28,13 +31,24 @@ public class ReluInPlaceLayer extends ActivationLayer {
     }
 
     @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (!training || input == null) {
+            return super.activate(training, workspaceMgr); // inference already applies ReLU in place
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(), 'c');
+        Nd4j.exec(new RectifiedLinear(input, out, 0.0));
+        return out;
+    }
+
+    @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        if (input == null || epsilon == null || !java.util.Arrays.equals(input.shape(), epsilon.shape())) {
+        if (input == null || epsilon == null || !Arrays.equals(input.shape(), epsilon.shape())) {
             return super.backpropGradient(epsilon, workspaceMgr); // DL4J's path, and its error messages
         }
         INDArray gradient =
                 workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), epsilon.shape(), 'c');
-        Nd4j.exec(new RectifiedLinearDerivative(input, epsilon, gradient, 0.0));
+        Nd4j.exec(new Step(input, gradient, 0.0)); // 1 where input > 0, else 0 (also for NaN)
+        gradient.muli(epsilon);
         return new Pair<>(new DefaultGradient(), gradient);
     }
 }

@@ -19,6 +19,8 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -102,12 +104,17 @@ class ForwardOnceConvolutionTest {
                 "tanh's derivative needs its input: DL4J's path");
     }
 
-    @Test
-    void gradientsAndTrainedWeightsEqualStandardDl4jOverSeveralSteps() {
+    /** Both backward passes each layer may settle on: 0 oneDNN's (pooling: libnd4j's), 1 the other. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void gradientsAndTrainedWeightsEqualStandardDl4jOverSeveralSteps(int backward) {
         ComputationGraph standard = new ComputationGraph(network());
         standard.init();
         ComputationGraph forwardOnce = new ComputationGraph(ServingGraph.forTraining(network()));
         forwardOnce.init(standard.params().dup(), true);
+        ((ForwardOnceConvolutionLayer) forwardOnce.getLayer("c1")).useBackward(backward);
+        ((ForwardOnceConvolutionLayer) forwardOnce.getLayer("c2")).useBackward(backward);
+        ((PlainMaxPoolingLayer) forwardOnce.getLayer("pool")).useBackward(backward);
         DataSet batch = batch();
 
         standard.setInputs(batch.getFeatures());

@@ -130,16 +130,22 @@ public final class Trainer {
     }
 
     private List<EpochLog> runFrozenUpTo(String phase, ComputationGraph model, String lastFrozen, double learningRate) {
-        ComputationGraph partlyFrozen = new TransferLearning.GraphBuilder(model)
-                .fineTuneConfiguration(new FineTuneConfiguration.Builder()
-                        .updater(new Adam(learningRate))
-                        .seed(settings.seed())
-                        .build())
-                .setFeatureExtractor(lastFrozen)
-                .build();
+        ComputationGraph partlyFrozen = frozenUpTo(model, lastFrozen, learningRate, settings.seed());
         List<EpochLog> history = runOnImages(phase, partlyFrozen);
         GraphParams.copyByName(partlyFrozen, model);
         return history;
+    }
+
+    /** The model with every layer up to {@code lastFrozen} frozen and the rest trained by Adam. */
+    public static ComputationGraph frozenUpTo(
+            ComputationGraph model, String lastFrozen, double learningRate, long seed) {
+        return new TransferLearning.GraphBuilder(model)
+                .fineTuneConfiguration(new FineTuneConfiguration.Builder()
+                        .updater(new Adam(learningRate))
+                        .seed(seed)
+                        .build())
+                .setFeatureExtractor(lastFrozen)
+                .build();
     }
 
     private List<EpochLog> runOnImages(String phase, ComputationGraph model) {
