@@ -1,6 +1,7 @@
 package io.fovea.core.runtime;
 
 import java.util.function.Supplier;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runs one of two equivalent implementations of a step, picking the faster by timing both on
@@ -17,7 +18,8 @@ public final class FasterOfTwo {
     static final int TIMED_RUNS = 3;
     private final long[] nanos = new long[2];
     private int runs;
-    private int chosen = -1;
+    // a GPU runs ops asynchronously, so the calling thread cannot time them: there the first stays
+    private int chosen = Nd4j.getEnvironment().isCPU() ? -1 : 0;
 
     /** Runs {@code first} or {@code second}, timing it while the choice is still open. */
     public <T> T run(Supplier<T> first, Supplier<T> second) {
