@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +20,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class FastBatchNormalizationTest {
     @BeforeAll
@@ -39,7 +35,7 @@ class FastBatchNormalizationTest {
                 .graphBuilder()
                 .addInputs("in")
                 .setInputTypes(InputType.convolutional(10, 10, 3))
-                .addLayer("c1", conv(6), "in")
+                .addLayer("c1", TestLayers.conv(6, Activation.IDENTITY), "in")
                 .addLayer("bn1", new BatchNormalization.Builder().build(), "c1")
                 .addLayer(
                         "r1",
@@ -47,7 +43,7 @@ class FastBatchNormalizationTest {
                                 .activation(Activation.RELU)
                                 .build(),
                         "bn1")
-                .addLayer("c2", conv(5), "r1")
+                .addLayer("c2", TestLayers.conv(5, Activation.IDENTITY), "r1")
                 .addLayer("bn2", new BatchNormalization.Builder().decay(0.5).build(), "c2")
                 .addLayer(
                         "r2",
@@ -56,22 +52,8 @@ class FastBatchNormalizationTest {
                                 .build(),
                         "bn2")
                 .addLayer("global", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "r2")
-                .addLayer(
-                        "out",
-                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                                .nOut(3)
-                                .activation(Activation.SOFTMAX)
-                                .build(),
-                        "global")
+                .addLayer("out", TestLayers.softmax(3), "global")
                 .setOutputs("out")
-                .build();
-    }
-
-    private static ConvolutionLayer conv(int filters) {
-        return new ConvolutionLayer.Builder(3, 3)
-                .nOut(filters)
-                .convolutionMode(ConvolutionMode.Same)
-                .activation(Activation.IDENTITY)
                 .build();
     }
 

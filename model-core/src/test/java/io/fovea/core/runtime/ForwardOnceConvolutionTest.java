@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -27,7 +24,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class ForwardOnceConvolutionTest {
     @BeforeAll
@@ -44,7 +40,7 @@ class ForwardOnceConvolutionTest {
                 .graphBuilder()
                 .addInputs("in")
                 .setInputTypes(InputType.convolutional(12, 12, 3))
-                .addLayer("c1", conv(8, Activation.IDENTITY), "in")
+                .addLayer("c1", TestLayers.conv(8, Activation.IDENTITY), "in")
                 .addLayer("bn1", new BatchNormalization.Builder().build(), "c1")
                 .addLayer(
                         "relu1",
@@ -52,7 +48,7 @@ class ForwardOnceConvolutionTest {
                                 .activation(Activation.RELU)
                                 .build(),
                         "bn1")
-                .addLayer("c2", conv(8, Activation.RELU), "relu1")
+                .addLayer("c2", TestLayers.conv(8, Activation.RELU), "relu1")
                 .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "relu1", "c2")
                 .addLayer(
                         "pool",
@@ -61,24 +57,10 @@ class ForwardOnceConvolutionTest {
                                 .stride(2, 2)
                                 .build(),
                         "add")
-                .addLayer("c3", conv(6, Activation.TANH), "pool")
+                .addLayer("c3", TestLayers.conv(6, Activation.TANH), "pool")
                 .addLayer("global", new GlobalPoolingLayer.Builder(PoolingType.MAX).build(), "c3")
-                .addLayer(
-                        "out",
-                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                                .nOut(4)
-                                .activation(Activation.SOFTMAX)
-                                .build(),
-                        "global")
+                .addLayer("out", TestLayers.softmax(4), "global")
                 .setOutputs("out")
-                .build();
-    }
-
-    private static ConvolutionLayer conv(int filters, Activation activation) {
-        return new ConvolutionLayer.Builder(3, 3)
-                .nOut(filters)
-                .convolutionMode(ConvolutionMode.Same)
-                .activation(activation)
                 .build();
     }
 

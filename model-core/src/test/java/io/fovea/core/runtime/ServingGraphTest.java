@@ -14,8 +14,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +24,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class ServingGraphTest {
     @TempDir
@@ -45,7 +42,7 @@ class ServingGraphTest {
                 .graphBuilder()
                 .addInputs("in")
                 .setInputTypes(InputType.convolutional(14, 14, 3))
-                .addLayer("conv1", conv(8), "in")
+                .addLayer("conv1", TestLayers.conv(8, Activation.RELU), "in")
                 .addLayer(
                         "max2",
                         new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
@@ -53,7 +50,7 @@ class ServingGraphTest {
                                 .stride(2, 2)
                                 .build(),
                         "conv1")
-                .addLayer("conv2", conv(6), "max2")
+                .addLayer("conv2", TestLayers.conv(6, Activation.RELU), "max2")
                 .addLayer(
                         "max3same",
                         new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
@@ -69,22 +66,8 @@ class ServingGraphTest {
                                 .stride(2, 2)
                                 .build(),
                         "max3same")
-                .addLayer(
-                        "out",
-                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                                .nOut(4)
-                                .activation(Activation.SOFTMAX)
-                                .build(),
-                        "avg")
+                .addLayer("out", TestLayers.softmax(4), "avg")
                 .setOutputs("out")
-                .build();
-    }
-
-    private static ConvolutionLayer conv(int filters) {
-        return new ConvolutionLayer.Builder(3, 3)
-                .nOut(filters)
-                .convolutionMode(ConvolutionMode.Same)
-                .activation(Activation.RELU)
                 .build();
     }
 
