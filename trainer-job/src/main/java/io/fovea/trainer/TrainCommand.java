@@ -183,10 +183,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainSettings.Phase trainPhase = phase != null ? parsePhase(phase) : recipe.phase();
         TrainSettings.Optimizer trainOptimizer =
                 optimizer != null ? TrainSettings.Optimizer.of(optimizer) : recipe.optimizer();
-        if (trainPhase != TrainSettings.Phase.FULL && archId.equals(ResNet9Architecture.ID)) {
-            throw new IllegalArgumentException(
-                    archId + " trains in the full phase only: head and finetune are VGG16's");
-        }
+        Trainer.requirePhaseFits(archId, trainPhase);
         if (trainPhase != TrainSettings.Phase.FULL && trainOptimizer != TrainSettings.Optimizer.ADAM) {
             throw new IllegalArgumentException(
                     "--optimizer " + trainOptimizer.id() + " trains the full phase only; head and finetune use Adam");

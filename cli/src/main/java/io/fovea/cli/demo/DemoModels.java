@@ -19,7 +19,7 @@ final class DemoModels {
     /**
      * From random weights, version 1 is the from-scratch recipe cut to one epoch over 2,500 images
      * and version 2 the same recipe over 20,000 images for two epochs: a model worth promoting
-     * (docs/demo.md has the figures). With pretrained weights both are transfer learning, one
+     * (docs/training.md, "The demo's two versions", has the figures). With pretrained weights both are transfer learning, one
      * epoch per phase, on 2,000 and 4,000 images.
      *
      * @return the versions to start with and to promote mid-stream

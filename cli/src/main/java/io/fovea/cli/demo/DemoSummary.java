@@ -21,9 +21,8 @@ record DemoSummary(int streamed, DemoMonitor monitor, double swapSeconds, double
                 monitor.percentile(95),
                 monitor.percentile(99));
         monitor.byVersion()
-                .forEach((version, c) -> out.printf(
-                        "| accuracy of %s | %.3f over %d images |%n",
-                        version, c[1] == 0 ? Double.NaN : (double) c[0] / c[1], c[2]));
+                .forEach((version, c) ->
+                        out.printf("| accuracy of %s | %.3f over %d images |%n", version, accuracy(version), c[2]));
         double gain = accuracy(promoted) - accuracy(first);
         if (!Double.isNaN(gain)) {
             out.printf("| accuracy gained by promoting %s over %s | %+.1f points |%n", promoted, first, 100 * gain);

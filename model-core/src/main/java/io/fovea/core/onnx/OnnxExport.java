@@ -142,7 +142,8 @@ public final class OnnxExport {
             if (global.getPoolingType() != org.deeplearning4j.nn.conf.layers.PoolingType.MAX
                     || !global.isCollapseDimensions()) {
                 throw new IllegalArgumentException("cannot export " + name + ": global " + global.getPoolingType()
-                        + " pooling that keeps its dimensions");
+                        + " pooling" + (global.isCollapseDimensions() ? "" : " that keeps its dimensions")
+                        + " (global max pooling that collapses them is supported)");
             }
             // DL4J's output is [batch, channels]; ONNX's is [batch, channels, 1, 1] until flattened
             onnx.node("GlobalMaxPool", new String[] {in}, name + "_pool");

@@ -60,14 +60,14 @@ public class PlainMaxPoolingLayer extends SubsamplingLayer {
         if (input == null || input.rank() != 4) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
-        INDArray in = input.castTo(dataType);
+        INDArray[] inputs = {input.castTo(dataType), epsilon.castTo(dataType)};
         int[] arguments = arguments();
-        INDArray gradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
+        INDArray gradient = workspaceMgr.createUninitialized(
+                ArrayType.ACTIVATION_GRAD, inputs[0].dataType(), inputs[0].shape(), 'c');
         DynamicCustomOp op = DynamicCustomOp.builder("maxpool2d_bp")
-                .addInputs(in, epsilon.castTo(dataType))
+                .addInputs(inputs)
                 .addIntegerArguments(arguments)
                 .build();
-        INDArray[] inputs = {in, epsilon.castTo(dataType)};
         backward.run(
                 () -> exec(op, arguments, false, gradient, inputs), () -> exec(op, arguments, true, gradient, inputs));
         return new Pair<>(new DefaultGradient(), gradient);

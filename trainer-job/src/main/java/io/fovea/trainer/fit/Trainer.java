@@ -9,6 +9,7 @@ import io.fovea.trainer.data.TrainingData;
 import io.fovea.trainer.model.Architecture;
 import io.fovea.trainer.model.Vgg16Architecture;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -45,10 +46,7 @@ public final class Trainer {
 
     public Trainer(
             Architecture architecture, TrainSettings settings, ImagePreprocessor preprocessor, TrainingData data) {
-        if (settings.phase() != TrainSettings.Phase.FULL && !(architecture instanceof Vgg16Architecture)) {
-            throw new IllegalArgumentException(
-                    architecture.id() + " trains in the full phase only: head and finetune are VGG16's");
-        }
+        requirePhaseFits(architecture.id(), settings.phase());
         this.architecture = architecture;
         this.settings = settings;
         this.preprocessor = preprocessor;
@@ -71,6 +69,16 @@ public final class Trainer {
             }
         }
         return history;
+    }
+
+    /** Head and finetune freeze VGG16's backbone; any other network trains in the full phase only. */
+    public static void requirePhaseFits(String architectureId, TrainSettings.Phase phase) {
+        boolean vgg = Arrays.stream(Vgg16Architecture.Variant.values())
+                .anyMatch(variant -> variant.id().equals(architectureId));
+        if (phase != TrainSettings.Phase.FULL && !vgg) {
+            throw new IllegalArgumentException(
+                    architectureId + " trains in the full phase only: head and finetune are VGG16's");
+        }
     }
 
     private List<EpochLog> trainHeadOnCachedFeatures(ComputationGraph model) {
