@@ -5,6 +5,7 @@ import static io.fovea.core.runtime.Blocking.pause;
 import io.fovea.core.image.RgbImage;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
+import io.fovea.core.runtime.ForwardOnceConvolutionLayer;
 import io.fovea.core.runtime.ServingGraph;
 import io.fovea.trainer.data.Augmenter;
 import io.fovea.trainer.data.ImageBatches;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
@@ -60,16 +62,34 @@ final class TrainingBench {
         out.printf(
                 "%nTraining against inference (32x32 images; %d rounds, each measurement between two of inference;"
                         + " %.0f s each; oneDNN ISA cap %s):%n%n",
-                rounds, seconds, System.getenv().getOrDefault("DNNL_MAX_CPU_ISA", "none"));
+                rounds,
+                seconds,
+                System.getenv()
+                        .getOrDefault("ONEDNN_MAX_CPU_ISA", System.getenv().getOrDefault("DNNL_MAX_CPU_ISA", "none")));
         out.println("| graph | batch | step | images/s (median) | inference images/s around it (median) |"
                 + " inference / step (median) |");
         out.println("| --- | ---: | --- | ---: | ---: | ---: |");
+        List<String> choices = new ArrayList<>();
         for (Graph graph : graphs()) {
-            measure(graph, rounds, out);
+            measure(graph, rounds, out, choices);
         }
+        out.printf("%nConvolutions whose backward pass settled on matrix products (the others on oneDNN):%n%n");
+        choices.forEach(out::println);
+        out.flush();
     }
 
-    private void measure(Graph graph, int rounds, PrintWriter out) {
+    /** The layers of {@code model} whose backward pass chose matrix products over oneDNN. */
+    private static List<String> onMatmul(ComputationGraph model) {
+        List<String> names = new ArrayList<>();
+        for (Layer layer : model.getLayers()) {
+            if (layer instanceof ForwardOnceConvolutionLayer conv && conv.backwardChoice() == 1) {
+                names.add(layer.conf().getLayer().getLayerName());
+            }
+        }
+        return names;
+    }
+
+    private void measure(Graph graph, int rounds, PrintWriter out, List<String> choices) {
         int batch = graph.batch();
         List<RgbImage> images = BenchModel.images(Math.max(256, 4 * batch), 32, 3);
         int[] labels = new int[images.size()];
@@ -105,6 +125,10 @@ final class TrainingBench {
         for (int i = 0; i < 6; i++) {
             inference.getAsInt();
             steps.values().forEach(IntSupplier::getAsInt);
+        }
+        if (graph.name().contains("as train builds it")) {
+            List<String> names = onMatmul(model);
+            choices.add("- " + graph.name() + ": " + (names.isEmpty() ? "none" : String.join(", ", names)));
         }
         steps.forEach((name, step) -> {
             List<Double> rates = new ArrayList<>();

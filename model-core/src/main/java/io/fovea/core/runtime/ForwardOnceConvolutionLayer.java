@@ -1,13 +1,24 @@
 package io.fovea.core.runtime;
 
+import java.util.Arrays;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A convolution whose backward pass takes the activation's derivative from the output the
@@ -20,11 +31,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (ForwardOnceConvolutionTest). Anything else, or a backward pass without a forward pass on the
  * same input, takes DL4J's path.
  *
- * <p>The backward pass itself runs on oneDNN or on DL4J's own im2col and matrix products,
- * whichever {@link FasterOfTwo} finds faster for this layer: on AVX-512, oneDNN's Winograd
- * kernels take several times longer for VGG16's 2x2 layers than for its 32x32 ones.
+ * <p>The backward pass itself runs on oneDNN or as matrix products over the batch ({@link
+ * MatmulConvolutionBackward}), whichever {@link FasterOfTwo} finds faster for this layer: oneDNN
+ * is fast on large images and several times slower on VGG16's 4x4 and 2x2 ones. ReLU's derivative
+ * is a step and a product, as in {@link ReluInPlaceLayer}.
  */
 public class ForwardOnceConvolutionLayer extends ConvolutionLayer {
+    private static final Logger LOG = LoggerFactory.getLogger(ForwardOnceConvolutionLayer.class);
     private INDArray forwardInput;
     private INDArray forwardOutput;
     private final FasterOfTwo backward = new FasterOfTwo();
@@ -55,21 +68,124 @@ public class ForwardOnceConvolutionLayer extends ConvolutionLayer {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        if (helper == null) {
-            return super.backpropGradient(epsilon, workspaceMgr);
+        if (helper == null || !ownBackwardApplies(epsilon)) {
+            return super.backpropGradient(epsilon, workspaceMgr); // with forwardOutput via preOutput4d
         }
-        return backward.run(() -> super.backpropGradient(epsilon, workspaceMgr), () -> {
-            ConvolutionHelper oneDnn = helper;
-            helper = null;
-            try {
-                return super.backpropGradient(epsilon, workspaceMgr);
-            } finally {
-                helper = oneDnn;
-            }
-        });
+        INDArray output = forwardOutput;
+        forget();
+        // ReLU: the output, no longer needed as such, becomes the gradient before the activation
+        INDArray delta = layerConf().getActivationFn() instanceof ActivationReLU
+                ? ReluInPlaceLayer.gradient(output, epsilon, output)
+                : epsilon;
+        Backward step = new Backward(delta, workspaceMgr);
+        Pair<Gradient, INDArray> result = backward.run(step::onOneDnn, step::onMatmul);
+        weightNoiseParams.clear();
+        return result;
     }
 
-    /** The backward pass this layer settled on: 0 oneDNN, 1 DL4J's own; -1 while still timing. */
+    /** Our own path covers what VGG16 and the ResNet use: NCHW, no dropout or weight noise. */
+    private boolean ownBackwardApplies(INDArray epsilon) {
+        org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
+        return forwardOutput != null
+                && forwardInput == input
+                && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
+                && conf.getIDropout() == null
+                && conf.getWeightNoise() == null
+                && convolutionMode != ConvolutionMode.Causal
+                && Arrays.equals(forwardOutput.shape(), epsilon.shape());
+    }
+
+    /** One backward pass's inputs, for either implementation. */
+    private final class Backward {
+        private final INDArray delta;
+        private final LayerWorkspaceMgr workspaceMgr;
+        private final INDArray weights;
+        private final INDArray weightGrad;
+        private final MatmulConvolutionBackward.Geometry geometry;
+
+        Backward(INDArray delta, LayerWorkspaceMgr workspaceMgr) {
+            this.delta = delta;
+            this.workspaceMgr = workspaceMgr;
+            this.weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+            this.weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+            org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
+            int[] outSize = {(int) delta.size(2), (int) delta.size(3)};
+            int[] pad = convolutionMode == ConvolutionMode.Same
+                    ? ConvolutionUtils.getSameModeTopLeftPadding(
+                            outSize,
+                            new int[] {(int) input.size(2), (int) input.size(3)},
+                            conf.getKernelSize(),
+                            conf.getStride(),
+                            conf.getDilation())
+                    : conf.getPadding();
+            this.geometry = new MatmulConvolutionBackward.Geometry(
+                    conf.getKernelSize(), conf.getStride(), conf.getDilation(), pad, outSize);
+        }
+
+        /** DL4J's platform helper (oneDNN here, cuDNN on a GPU), as DL4J calls it. */
+        Pair<Gradient, INDArray> onOneDnn() {
+            org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
+            if (helperCountFail > 0 && conf.isCudnnAllowFallback()) {
+                return onMatmul(); // the helper failed on this layer before
+            }
+            INDArray biasGrad = hasBias()
+                    ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY)
+                    : helper instanceof MKLDNNConvHelper ? null : dummyBiasGrad();
+            Pair<Gradient, INDArray> result;
+            try {
+                result = helper.backpropGradient(
+                        input,
+                        weights,
+                        getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr),
+                        delta,
+                        geometry.kernel(),
+                        geometry.stride(),
+                        geometry.pad(),
+                        biasGrad,
+                        weightGrad,
+                        conf.getActivationFn(),
+                        conf.getCudnnAlgoMode(),
+                        conf.getCudnnBwdFilterAlgo(),
+                        conf.getCudnnBwdDataAlgo(),
+                        convolutionMode,
+                        geometry.dilation(),
+                        CNN2DFormat.NCHW,
+                        workspaceMgr);
+            } catch (RuntimeException e) {
+                if (!conf.isCudnnAllowFallback()) {
+                    throw e;
+                }
+                helperCountFail++;
+                LOG.warn("{}: the platform helper's backward pass failed; matrix products from now on", layerId(), e);
+                result = null;
+            }
+            return result != null ? result : onMatmul();
+        }
+
+        Pair<Gradient, INDArray> onMatmul() {
+            INDArray biasGrad = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+            INDArray inputGrad = MatmulConvolutionBackward.backprop(
+                    input, weights, delta, geometry, weightGrad, biasGrad, workspaceMgr);
+            Gradient gradient = new DefaultGradient();
+            if (biasGrad != null) {
+                gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+            }
+            gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+            return new Pair<>(gradient, inputGrad);
+        }
+    }
+
+    /** What DL4J hands cuDNN as the bias gradient of a layer without bias. */
+    private INDArray dummyBiasGrad() {
+        if (dummyBiasGrad == null) {
+            try (MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                dummyBiasGrad = Nd4j.create(1, layerConf().getNOut());
+            }
+        }
+        return dummyBiasGrad;
+    }
+
+    /** The backward pass this layer settled on: 0 oneDNN, 1 matrix products; -1 while still timing. */
     public int backwardChoice() {
         return backward.chosen();
     }

@@ -47,8 +47,15 @@ public class ReluInPlaceLayer extends ActivationLayer {
         }
         INDArray gradient =
                 workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), epsilon.shape(), 'c');
-        Nd4j.exec(new Step(input, gradient, 0.0)); // 1 where input > 0, else 0 (also for NaN)
-        gradient.muli(epsilon);
-        return new Pair<>(new DefaultGradient(), gradient);
+        return new Pair<>(new DefaultGradient(), gradient(input, epsilon, gradient));
+    }
+
+    /**
+     * {@code epsilon * (where > 0)} into {@code into}, which may be {@code where} itself: ReLU's
+     * backward pass from its input or, equally, its output.
+     */
+    static INDArray gradient(INDArray where, INDArray epsilon, INDArray into) {
+        Nd4j.exec(new Step(where, into, 0.0)); // 1 where above zero, else 0 (also for NaN)
+        return into.muli(epsilon);
     }
 }
