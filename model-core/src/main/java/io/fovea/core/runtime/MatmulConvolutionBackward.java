@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * A 2D convolution's backward pass (NCHW, weights [out, in, kH, kW]) as two matrix products over
  * the whole batch. The input's patches form a matrix with one row per output pixel and one column
  * per input channel and kernel tap; the weight gradient is deltaᵀ · patches, and delta · weights
- * gives each patch's gradient, which is added back onto the input pixels it came from.
+ * gives each patch's gradient, which libnd4j's col2im sums back onto the input pixels it came from.
  *
  * <p>Why: oneDNN 2.x as DL4J 1.0.0-M2.1 ships it computes the weight gradient of VGG16's 2x2
  * layers image by image (products only four rows deep) and runs its 4x4 and 2x2 layers as
@@ -80,15 +80,27 @@ final class MatmulConvolutionBackward {
             delta.sum(biasGrad, 0, 2, 3);
         }
 
-        // each patch's gradient, into the patches' own memory, then added back where it came from
+        // each patch's gradient, into the patches' own memory, then summed onto the input's pixels
         matmul(deltaRows, false, weights.reshape('c', outChannels, columns), patches2d);
-        padded.assign(0);
-        for (int tap = 0; tap < taps; tap++) {
-            window(padded, g, tap).addi(tapOf(patches, tap));
-        }
         INDArray inputGrad =
                 workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-        inputGrad.assign(inside(padded, g, height, width).permute(0, 3, 1, 2));
+        INDArray patchGrads = patches.reshape(
+                        'c', batch, g.outSize()[0], g.outSize()[1], channels, g.kernel()[0], g.kernel()[1])
+                .permute(0, 3, 4, 5, 1, 2); // as col2im reads them: [batch, channels, kH, kW, outH, outW]
+        Nd4j.exec(DynamicCustomOp.builder("col2im")
+                .addInputs(patchGrads)
+                .addOutputs(inputGrad)
+                .addIntegerArguments(
+                        g.stride()[0],
+                        g.stride()[1],
+                        g.pad()[0],
+                        g.pad()[1],
+                        (int) height,
+                        (int) width,
+                        g.dilation()[0],
+                        g.dilation()[1],
+                        0)
+                .build());
         return inputGrad;
     }
 
