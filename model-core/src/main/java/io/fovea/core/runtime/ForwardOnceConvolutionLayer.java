@@ -78,7 +78,9 @@ public class ForwardOnceConvolutionLayer extends ConvolutionLayer {
                 ? ReluInPlaceLayer.gradient(output, epsilon, output)
                 : epsilon;
         Backward step = new Backward(delta, workspaceMgr);
-        Pair<Gradient, INDArray> result = backward.run(step::onOneDnn, step::onMatmul);
+        Pair<Gradient, INDArray> result = MatmulConvolutionBackward.takes(input.shape(), step.geometry)
+                ? backward.run(step::onOneDnn, step::onMatmul)
+                : step.onOneDnn();
         weightNoiseParams.clear();
         return result;
     }

@@ -26,7 +26,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * which here went through OpenBLAS at a fifth of the speed.
  */
 final class MatmulConvolutionBackward {
+    /**
+     * The most patch-matrix elements (1 GiB of floats) it takes on. Past that the images are large,
+     * where oneDNN wins anyway, and DL4J's workspaces would keep the memory from then on.
+     */
+    static final long MAX_PATCH_ELEMENTS = 1L << 28;
+
     private MatmulConvolutionBackward() {}
+
+    /** Whether the patch matrix of this input and geometry stays within {@link #MAX_PATCH_ELEMENTS}. */
+    static boolean takes(long[] inputShape, Geometry g) {
+        double elements = (double) inputShape[0]
+                * inputShape[1]
+                * g.kernel()[0]
+                * g.kernel()[1]
+                * g.outSize()[0]
+                * g.outSize()[1];
+        return elements <= MAX_PATCH_ELEMENTS;
+    }
 
     /**
      * The kernel, stride, dilation and top/left padding as {height, width}, and the output's size.

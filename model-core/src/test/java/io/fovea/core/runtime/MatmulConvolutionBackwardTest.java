@@ -1,6 +1,7 @@
 package io.fovea.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
@@ -13,6 +14,7 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -112,5 +114,15 @@ class MatmulConvolutionBackwardTest {
         matmul.fit(batch);
         assertEquals(backward, layer.backwardChoice());
         assertTrue(standard.params().equalsWithEps(matmul.params(), 1e-5), "same weights after a step");
+    }
+
+    @Test
+    void takesSmallImagesAndLeavesLargeOnesToOneDnn() {
+        MatmulConvolutionBackward.Geometry vggFirstLayer = new MatmulConvolutionBackward.Geometry(
+                new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {32, 32});
+        assertTrue(MatmulConvolutionBackward.takes(new long[] {32, 64, 32, 32}, vggFirstLayer), "75 MB of patches");
+        MatmulConvolutionBackward.Geometry at224 = new MatmulConvolutionBackward.Geometry(
+                new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {224, 224});
+        assertFalse(MatmulConvolutionBackward.takes(new long[] {32, 64, 224, 224}, at224), "3.7 GB of patches");
     }
 }
