@@ -23,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * the batch costs about two. Patches are gathered with one strided copy per kernel tap from a
  * zero-padded channels-last copy of the input, several times faster than libnd4j's im2col into
  * this layout; the products run as libnd4j's matmul op (oneDNN's sgemm), not INDArray.mmul,
- * which here went through OpenBLAS at a fifth of the speed.
+ * which took four to twelve times as long for the same products in this build.
  */
 final class MatmulConvolutionBackward {
     /**
