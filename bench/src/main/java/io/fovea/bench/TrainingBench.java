@@ -16,13 +16,14 @@ import io.fovea.trainer.model.Vgg16Architecture;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
@@ -78,15 +79,23 @@ final class TrainingBench {
         out.flush();
     }
 
-    /** The layers of {@code model} whose backward pass chose matrix products over oneDNN. */
-    private static List<String> onMatmul(ComputationGraph model) {
-        List<String> names = new ArrayList<>();
-        for (Layer layer : model.getLayers()) {
-            if (layer instanceof ForwardOnceConvolutionLayer conv && conv.backwardChoice() == 1) {
-                names.add(layer.conf().getLayer().getLayerName());
-            }
+    /**
+     * Which of the convolutions {@code train} builds chose matrix products over oneDNN for their
+     * backward pass; nothing for a stock graph, which has none of them.
+     */
+    private static Optional<String> matmulChoices(ComputationGraph model) {
+        List<ForwardOnceConvolutionLayer> convolutions = Arrays.stream(model.getLayers())
+                .filter(ForwardOnceConvolutionLayer.class::isInstance)
+                .map(ForwardOnceConvolutionLayer.class::cast)
+                .toList();
+        if (convolutions.isEmpty()) {
+            return Optional.empty();
         }
-        return names;
+        List<String> names = convolutions.stream()
+                .filter(conv -> conv.backwardChoice() == 1)
+                .map(conv -> conv.conf().getLayer().getLayerName())
+                .toList();
+        return Optional.of(names.isEmpty() ? "none" : String.join(", ", names));
     }
 
     private void measure(Graph graph, int rounds, PrintWriter out, List<String> choices) {
@@ -126,10 +135,7 @@ final class TrainingBench {
             inference.getAsInt();
             steps.values().forEach(IntSupplier::getAsInt);
         }
-        if (graph.name().contains("as train builds it")) {
-            List<String> names = onMatmul(model);
-            choices.add("- " + graph.name() + ": " + (names.isEmpty() ? "none" : String.join(", ", names)));
-        }
+        matmulChoices(model).ifPresent(names -> choices.add("- " + graph.name() + ": " + names));
         steps.forEach((name, step) -> {
             List<Double> rates = new ArrayList<>();
             List<Double> around = new ArrayList<>();
