@@ -3,6 +3,7 @@ package io.fovea.cli.demo;
 import io.fovea.avro.Prediction;
 import io.fovea.bench.Percentiles;
 import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.schemas.serde.UndecodableRecordException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ final class DemoMonitor implements AutoCloseable {
     private final Map<String, long[]> byVersion = new TreeMap<>(); // version -> {correct, labelled, predicted}
     private long predictions;
     private long deadLetters;
+    private long unreadable;
     private long firstAt;
     private long lastAt;
     private long lastStatus;
@@ -59,7 +61,13 @@ final class DemoMonitor implements AutoCloseable {
                 deadLetters++;
                 continue;
             }
-            Prediction p = FoveaRecords.PREDICTION.decode(record.value());
+            Prediction p;
+            try {
+                p = FoveaRecords.PREDICTION.decode(record.value());
+            } catch (UndecodableRecordException e) {
+                unreadable++; // a neighbour's record on the demo's topic: counted, never fatal
+                continue;
+            }
             predictions++;
             latencies.add((double) (now - p.getEventTime().toEpochMilli()));
             long[] counts = byVersion.computeIfAbsent(p.getModelName() + "@" + p.getModelVersion(), v -> new long[3]);
@@ -84,6 +92,11 @@ final class DemoMonitor implements AutoCloseable {
 
     long predictions() {
         return predictions;
+    }
+
+    /** Records on the output topics that are not a Fovea prediction (someone else wrote them). */
+    long unreadable() {
+        return unreadable;
     }
 
     long deadLetters() {

@@ -11,6 +11,9 @@ record DemoSummary(int streamed, DemoMonitor monitor, double swapSeconds, double
         out.printf("| images streamed | %d |%n", streamed);
         out.printf("| images classified | %d |%n", monitor.predictions());
         out.printf("| dead letters | %d |%n", monitor.deadLetters());
+        if (monitor.unreadable() > 0) {
+            out.printf("| unreadable records on the predictions topic | %d |%n", monitor.unreadable());
+        }
         out.printf("| throughput | %.1f img/s |%n", monitor.throughput());
         out.printf(
                 "| latency p50 / p95 / p99 (event time to prediction seen%s) | %.0f / %.0f / %.0f ms |%n",

@@ -13,11 +13,9 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.IndexedRecord;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -30,14 +28,20 @@ import org.apache.avro.specific.SpecificRecord;
  * truncation from garbage, nor name the bytes that arrived, and it accepts trailing bytes.
  */
 public final class SingleObjectCodec<T extends IndexedRecord> {
+    /**
+     * A declared length no record could have where the caller names no limit: the most a Kafka
+     * consumer fetches at once by default (fetch.max.bytes).
+     */
+    public static final long DEFAULT_MAX_DECLARED_BYTES = 52_428_800;
+
     private final Class<T> type;
     private final Schema schema;
     private final long fingerprint;
     private final byte[] header;
     private final DatumWriter<T> writer;
-    private final DatumReader<T> reader;
+    private final BoundedReaders.Pair<T> reader;
     /** Readers of records written with earlier versions of the schema, by their fingerprint. */
-    private final Map<Long, DatumReader<T>> earlierReaders;
+    private final Map<Long, BoundedReaders.Pair<T>> earlierReaders;
 
     private final List<Schema> earlier;
 
@@ -57,12 +61,12 @@ public final class SingleObjectCodec<T extends IndexedRecord> {
         this.header = SingleObjectEncoding.header(schema);
         GenericData model = SpecificRecord.class.isAssignableFrom(type) ? SpecificData.get() : GenericData.get();
         this.writer = (DatumWriter<T>) model.createDatumWriter(schema);
-        this.reader = (DatumReader<T>) model.createDatumReader(schema);
+        this.reader = BoundedReaders.of(schema, schema, model);
         this.earlier = List.copyOf(earlier);
         this.earlierReaders = earlier.stream()
                 .collect(Collectors.toUnmodifiableMap(
                         SingleObjectEncoding::fingerprint,
-                        old -> (DatumReader<T>) model.createDatumReader(old, schema),
+                        old -> BoundedReaders.<T>of(old, schema, model),
                         (a, b) -> a));
     }
 
@@ -110,21 +114,46 @@ public final class SingleObjectCodec<T extends IndexedRecord> {
     }
 
     /**
-     * Decodes one record.
+     * Decodes one record, allowing no declared length over {@link #DEFAULT_MAX_DECLARED_BYTES}.
      *
      * @throws UndecodableRecordException naming the reason and the bytes received
      */
     public T decode(byte[] data) {
-        DatumReader<T> reader = readerFor(data);
-        BinaryDecoder decoder = DecoderFactory.get()
-                .binaryDecoder(
-                        data,
-                        SingleObjectEncoding.HEADER_LENGTH,
-                        data.length - SingleObjectEncoding.HEADER_LENGTH,
-                        null);
-        T record;
+        return decode(data, DEFAULT_MAX_DECLARED_BYTES);
+    }
+
+    /**
+     * Decodes one record. Every length and item count in it is checked against the bytes left in
+     * the record before anything is allocated: more than is left is a record cut short
+     * ({@code TRUNCATED}), unless it is also over {@code maxDeclaredBytes} ({@code MALFORMED_AVRO});
+     * either way the error names the field.
+     *
+     * @param maxDeclaredBytes the largest record the caller accepts (max.payload.bytes for images)
+     * @throws UndecodableRecordException naming the reason and the bytes received
+     */
+    public T decode(byte[] data, long maxDeclaredBytes) {
+        return decode(data, maxDeclaredBytes, readerFor(data));
+    }
+
+    /**
+     * The body read as {@code shape}, a schema of the same encoding (a field widened to an int,
+     * say), bounded as {@link #decode(byte[], long)}: to tell why a record did not decode.
+     */
+    public GenericRecord decodeAs(byte[] data, Schema shape, long maxDeclaredBytes) {
+        return decode(data, maxDeclaredBytes, BoundedReaders.of(shape, shape, GenericData.get()));
+    }
+
+    private <R> R decode(byte[] data, long maxDeclaredBytes, BoundedReaders.Pair<R> readers) {
+        BoundedBinaryDecoder decoder = body(data, maxDeclaredBytes);
+        R record;
         try {
-            record = reader.read(null, decoder);
+            record = readers.fast().read(null, decoder);
+        } catch (DeclaredLengthException e) {
+            DeclaredLengthException named = named(data, maxDeclaredBytes, readers.naming(), e);
+            throw new UndecodableRecordException(
+                    named.malformed() ? DeadLetterReason.MALFORMED_AVRO : DeadLetterReason.TRUNCATED,
+                    name() + " " + named.getMessage(),
+                    named);
         } catch (EOFException e) {
             throw new UndecodableRecordException(
                     DeadLetterReason.TRUNCATED, name() + " body ends early: " + data.length + " bytes in all", e);
@@ -132,19 +161,36 @@ public final class SingleObjectCodec<T extends IndexedRecord> {
             throw new UndecodableRecordException(
                     DeadLetterReason.MALFORMED_AVRO, name() + " body is not valid Avro binary for its schema: " + e, e);
         }
-        try {
-            if (!decoder.isEnd()) {
-                throw new UndecodableRecordException(
-                        DeadLetterReason.MALFORMED_AVRO,
-                        name() + " has bytes left after the record: " + data.length + " bytes in all");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // cannot happen on a byte array
+        if (!decoder.isEnd()) {
+            throw new UndecodableRecordException(
+                    DeadLetterReason.MALFORMED_AVRO,
+                    name() + " has bytes left after the record: " + data.length + " bytes in all");
         }
         return record;
     }
 
-    private DatumReader<T> readerFor(byte[] data) {
+    private static BoundedBinaryDecoder body(byte[] data, long maxDeclaredBytes) {
+        return new BoundedBinaryDecoder(
+                data,
+                SingleObjectEncoding.HEADER_LENGTH,
+                data.length - SingleObjectEncoding.HEADER_LENGTH,
+                maxDeclaredBytes);
+    }
+
+    /** The same error with its field named: the fast reader (generated code) cannot say which field it read. */
+    private static DeclaredLengthException named(
+            byte[] data, long maxDeclaredBytes, DatumReader<?> naming, DeclaredLengthException unnamed) {
+        try {
+            naming.read(null, body(data, maxDeclaredBytes));
+        } catch (DeclaredLengthException e) {
+            return e;
+        } catch (IOException | RuntimeException e) {
+            // the reading that failed first is the one to report
+        }
+        return unnamed;
+    }
+
+    private BoundedReaders.Pair<T> readerFor(byte[] data) {
         if (data == null) {
             throw new UndecodableRecordException(
                     DeadLetterReason.NULL_VALUE, "expected a single-object encoded " + name() + ", got null");
@@ -167,7 +213,7 @@ public final class SingleObjectCodec<T extends IndexedRecord> {
         if (got == fingerprint) {
             return reader;
         }
-        DatumReader<T> earlier = earlierReaders.get(got);
+        BoundedReaders.Pair<T> earlier = earlierReaders.get(got);
         if (earlier == null) {
             String what = FoveaRecords.nameOf(got)
                     .map(other -> "that is the fingerprint of " + other + ", not " + name())

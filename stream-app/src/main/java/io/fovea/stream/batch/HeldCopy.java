@@ -1,6 +1,7 @@
 package io.fovea.stream.batch;
 
 import io.fovea.stream.limits.SizeBudget;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -49,12 +50,26 @@ public final class HeldCopy {
         return buffer.array();
     }
 
+    /**
+     * Reads a held copy back. The changelog is a topic like any other, so its lengths are checked
+     * against the bytes left before anything is allocated.
+     *
+     * @throws IllegalArgumentException when the bytes are not a held copy
+     */
     public static Parts decode(byte[] bytes) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        try {
+            return read(ByteBuffer.wrap(bytes));
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("a held copy of " + bytes.length + " bytes ends early", e);
+        }
+    }
+
+    private static Parts read(ByteBuffer buffer) {
         Header[] headers = NONE;
-        if (buffer.getInt(0) == WITH_HEADERS) {
+        if (buffer.remaining() >= Integer.BYTES && buffer.getInt(0) == WITH_HEADERS) {
             buffer.getInt();
-            int count = buffer.getInt();
+            // every header takes at least its two lengths
+            int count = checked(buffer.getInt(), buffer.remaining() / (2 * Integer.BYTES), "header count");
             List<Header> read = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 read.add(new RecordHeader(new String(readChunk(buffer), StandardCharsets.UTF_8), readChunk(buffer)));
@@ -63,6 +78,14 @@ public final class HeldCopy {
         }
         byte[] key = readChunk(buffer);
         return new Parts(key, readChunk(buffer), headers);
+    }
+
+    private static int checked(int declared, int most, String what) {
+        if (declared < 0 || declared > most) {
+            throw new IllegalArgumentException(
+                    "a held copy declares a " + what + " of " + declared + " where at most " + most + " fit");
+        }
+        return declared;
     }
 
     private static byte[] name(Header header) {
@@ -82,10 +105,10 @@ public final class HeldCopy {
 
     private static byte[] readChunk(ByteBuffer buffer) {
         int length = buffer.getInt();
-        if (length < 0) {
+        if (length == -1) {
             return null;
         }
-        byte[] bytes = new byte[length];
+        byte[] bytes = new byte[checked(length, buffer.remaining(), "length")];
         buffer.get(bytes);
         return bytes;
     }

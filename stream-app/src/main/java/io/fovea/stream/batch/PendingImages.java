@@ -1,5 +1,6 @@
 package io.fovea.stream.batch;
 
+import io.fovea.avro.DeadLetterReason;
 import io.fovea.stream.validate.AcceptedImage;
 import io.fovea.stream.validate.ImageValidator;
 import io.fovea.stream.validate.RejectedRecordException;
@@ -56,7 +57,14 @@ public final class PendingImages {
             while (all.hasNext()) {
                 var entry = all.next();
                 if (!byOffset.containsKey(entry.key)) {
-                    HeldCopy.Parts held = HeldCopy.decode(entry.value);
+                    HeldCopy.Parts held;
+                    try {
+                        held = HeldCopy.decode(entry.value);
+                    } catch (IllegalArgumentException e) {
+                        // not written by us: dead-lettered whole, so the task restores and goes on
+                        refused.add(new Refused(entry.key, null, entry.value, new Header[0], unreadable(e)));
+                        continue;
+                    }
                     byte[] key = held.key();
                     byte[] value = held.value();
                     try {
@@ -77,6 +85,13 @@ public final class PendingImages {
             }
         }
         return refused;
+    }
+
+    private static RejectedRecordException unreadable(IllegalArgumentException e) {
+        return new RejectedRecordException(
+                DeadLetterReason.PROCESSING_FAILED,
+                "the pending-images store holds an unreadable copy: " + e.getMessage(),
+                e);
     }
 
     public void add(long offset, byte[] key, byte[] value, Header[] headers, AcceptedImage image, long nowMillis) {

@@ -33,9 +33,9 @@ public final class ImageValidator {
         }
         ImageEvent event;
         try {
-            event = FoveaRecords.IMAGE_EVENT.decode(value);
+            event = FoveaRecords.IMAGE_EVENT.decode(value, maxPayloadBytes);
         } catch (UndecodableRecordException e) {
-            throw refusal(e, value);
+            throw refusal(e, value, maxPayloadBytes);
         }
         byte[] pixels = new byte[event.getPixels().remaining()];
         event.getPixels().duplicate().get(pixels);
@@ -53,9 +53,9 @@ public final class ImageValidator {
      * enum is written as its index, exactly like an int, so the body is read once more with the
      * pixel format as a plain int: if that works and the index is out of range, that is the reason.
      */
-    private static RejectedRecordException refusal(UndecodableRecordException e, byte[] value) {
+    private static RejectedRecordException refusal(UndecodableRecordException e, byte[] value, long maxPayloadBytes) {
         if (e.reason() == DeadLetterReason.MALFORMED_AVRO) {
-            Integer index = PixelFormatProbe.pixelFormatIndex(value);
+            Integer index = PixelFormatProbe.pixelFormatIndex(value, maxPayloadBytes);
             if (index != null && (index < 0 || index >= PixelFormat.values().length)) {
                 return new RejectedRecordException(
                         DeadLetterReason.UNKNOWN_PIXEL_FORMAT,

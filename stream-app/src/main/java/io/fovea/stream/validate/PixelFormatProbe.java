@@ -1,16 +1,12 @@
 package io.fovea.stream.validate;
 
 import io.fovea.avro.ImageEvent;
+import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.schemas.serde.SingleObjectEncoding;
-import java.io.IOException;
+import io.fovea.schemas.serde.UndecodableRecordException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 
 /** Reads an ImageEvent body with its pixel format as a plain int, to tell an unknown format from garbage. */
 final class PixelFormatProbe {
@@ -29,20 +25,15 @@ final class PixelFormatProbe {
     }
 
     /** The pixel format index, or null when the body does not decode even so. */
-    static Integer pixelFormatIndex(byte[] value) {
+    static Integer pixelFormatIndex(byte[] value, long maxPayloadBytes) {
         if (value == null || value.length <= SingleObjectEncoding.HEADER_LENGTH) {
             return null;
         }
-        BinaryDecoder decoder = DecoderFactory.get()
-                .binaryDecoder(
-                        value,
-                        SingleObjectEncoding.HEADER_LENGTH,
-                        value.length - SingleObjectEncoding.HEADER_LENGTH,
-                        null);
         try {
-            GenericRecord record = new GenericDatumReader<GenericRecord>(RELAXED).read(null, decoder);
-            return decoder.isEnd() ? (Integer) record.get("pixelFormat") : null;
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | ClassCastException e) {
+            return (Integer) FoveaRecords.IMAGE_EVENT
+                    .decodeAs(value, RELAXED, maxPayloadBytes)
+                    .get("pixelFormat");
+        } catch (UndecodableRecordException | ClassCastException e) {
             return null;
         }
     }
