@@ -122,6 +122,12 @@ final class ServeProcess implements AutoCloseable {
         return Double.isNaN(bytes) ? -1 : (long) bytes;
     }
 
+    /** The most resident memory the process has had (VmHWM), from the kernel. */
+    long peakResidentBytes() {
+        double bytes = ProcessMetrics.statusBytes(Path.of("/proc", Long.toString(process.pid()), "status"), "VmHWM");
+        return Double.isNaN(bytes) ? -1 : (long) bytes;
+    }
+
     private int status(String path) {
         try {
             return http.send(request(path), HttpResponse.BodyHandlers.discarding())

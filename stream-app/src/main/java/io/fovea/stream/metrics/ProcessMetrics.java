@@ -36,9 +36,14 @@ public final class ProcessMetrics implements AutoCloseable {
 
     /** VmRSS from a {@code /proc/PID/status} file (Linux), or NaN where there is none. */
     public static double residentBytes(Path status) {
+        return statusBytes(status, "VmRSS");
+    }
+
+    /** A figure in kB of a {@code /proc/PID/status} file (VmRSS, VmHWM...) in bytes, or NaN where there is none. */
+    public static double statusBytes(Path status, String field) {
         try {
             for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(field + ":")) {
                     return 1024.0 * Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
