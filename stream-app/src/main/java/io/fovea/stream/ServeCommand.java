@@ -114,7 +114,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         app.start();
         out.printf(
-                "Serving %s@%d (%s) from %s: %s -> %s (dead letters: %s); http://127.0.0.1:%d/metrics%n",
+                "Serving %s@%d (%s) from %s: %s -> %s (dead letters: %s); %s%n",
                 name,
                 version,
                 runsOn,
@@ -122,7 +122,7 @@ public final class ServeCommand implements Callable<Integer> {
                 streamConfig.get(StreamConfig.INPUT_TOPIC),
                 streamConfig.get(StreamConfig.OUTPUT_TOPIC),
                 streamConfig.get(StreamConfig.DLQ_TOPIC),
-                app.httpPort());
+                app.httpUrl() == null ? "HTTP off" : app.httpUrl() + "/metrics");
         out.println("Kafka: " + streamConfig.connection());
         out.println("Size budget: " + app.sizeBudget().describe());
         out.println(
