@@ -3,6 +3,7 @@ package io.fovea.bench;
 import io.fovea.broker.LocalKafkaBroker;
 import io.fovea.core.cli.InputSizeOption;
 import io.fovea.core.cli.KafkaOption;
+import io.fovea.core.cli.SecretSettings;
 import io.fovea.core.runtime.Blocking;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.model.ModelRunner;
@@ -178,6 +179,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        SecretSettings.refuseOnCommandLine(settings);
         Path state = Files.createTempDirectory("fovea-bench-state-");
         LocalKafkaBroker broker = kafka.given() ? null : LocalKafkaBroker.startTemporary();
         KafkaConnection servers = broker == null ? kafka.connection() : KafkaConnection.to(broker.bootstrapServers());

@@ -183,6 +183,29 @@ class SecuredClusterIT {
                 "Kafka denied WRITE on the transactional id");
     }
 
+    @Test
+    void aPrincipalWithoutAclsIsToldItMayNotDescribeTheTopicNotThatItIsMissing() throws Exception {
+        produce(appConfig, 3); // fovea.images exists
+        createUser("nobody", "nobody-password");
+        Path nobody = dir.resolve("nobody.properties");
+        writeProperties(
+                nobody, broker.security().clientSettings(broker.bootstrapServers(), "nobody", "nobody-password"));
+
+        CliRun produce = CliRun.of(
+                "produce",
+                "--command-config",
+                nobody.toString(),
+                "--data",
+                CifarFiles.write(dir.resolve("nobody.bin"), 3).toString());
+        assertEquals(2, produce.exitCode(), produce.err());
+        assertTrue(produce.err().contains("Kafka denies DESCRIBE on topic " + Topics.IMAGES), produce.err());
+        assertFalse(produce.err().contains("does not exist"), produce.err());
+
+        CliRun consume = CliRun.of("consume", "--command-config", nobody.toString(), "--topic", Topics.IMAGES);
+        assertEquals(2, consume.exitCode(), consume.err());
+        assertFalse(consume.err().contains("does not exist"), consume.err());
+    }
+
     /**
      * A principal with serve's ACLs but the one {@code missing} picks: serve ends with {@code
      * exitCode} and says {@code message}; after the grant a restarted serve classifies every image,

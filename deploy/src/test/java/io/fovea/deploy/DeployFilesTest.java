@@ -1,6 +1,7 @@
 package io.fovea.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -204,5 +205,150 @@ class DeployFilesTest {
                     && env.path("value").asText().contains(c1);
         }
         assertTrue(found, "the StatefulSet's JAVA_TOOL_OPTIONS");
+    }
+
+    /** Every document of every kustomize resource of the base. */
+    static List<JsonNode> baseDocuments() throws IOException {
+        Path base = DEPLOY.resolve("k8s/base");
+        List<JsonNode> docs = new ArrayList<>();
+        for (JsonNode resource :
+                yamlDocuments(base.resolve("kustomization.yaml")).get(0).get("resources")) {
+            docs.addAll(yamlDocuments(base.resolve(resource.asText())));
+        }
+        return docs;
+    }
+
+    @Test
+    void everyPodRunsLockedDownWithoutAServiceAccountTokenAndReadsKafkaSecretsFromFiles() throws IOException {
+        int pods = 0;
+        for (JsonNode doc : baseDocuments()) {
+            JsonNode pod = doc.at("/spec/template/spec");
+            if (pod.isMissingNode()) {
+                continue;
+            }
+            pods++;
+            String name = doc.at("/metadata/name").asText();
+            assertEquals(false, pod.path("automountServiceAccountToken").asBoolean(true), name);
+            assertTrue(pod.at("/securityContext/runAsNonRoot").asBoolean(), name);
+            assertEquals(
+                    "RuntimeDefault",
+                    pod.at("/securityContext/seccompProfile/type").asText(),
+                    name);
+            Set<String> secretVolumes = new HashSet<>();
+            for (JsonNode volume : pod.path("volumes")) {
+                if (volume.has("secret")) {
+                    secretVolumes.add(volume.get("name").asText());
+                }
+            }
+            assertTrue(secretVolumes.contains("kafka-client"), name + " mounts the Kafka client Secret");
+            for (JsonNode container : pod.path("containers")) {
+                String where = name + "/" + container.path("name").asText();
+                JsonNode security = container.path("securityContext");
+                assertEquals(false, security.path("allowPrivilegeEscalation").asBoolean(true), where);
+                assertTrue(security.path("readOnlyRootFilesystem").asBoolean(), where);
+                assertTrue(security.at("/capabilities/drop").toString().contains("\"ALL\""), where);
+                assertTrue(security.path("runAsNonRoot").asBoolean(), where);
+                assertEquals(
+                        "RuntimeDefault", security.at("/seccompProfile/type").asText(), where);
+                assertTrue(container.findValues("secretRef").isEmpty(), where + ": no Secret as environment");
+                assertTrue(container.findValues("secretKeyRef").isEmpty(), where + ": no Secret as environment");
+                String mountPath = null;
+                for (JsonNode mount : container.path("volumeMounts")) {
+                    if (mount.path("name").asText().equals("kafka-client")) {
+                        mountPath = mount.path("mountPath").asText();
+                        assertTrue(mount.path("readOnly").asBoolean(), where);
+                    }
+                }
+                assertTrue(
+                        container.path("args").toString().contains("\"--command-config\",\"" + mountPath + "/"),
+                        where + " reads the mounted client properties: " + container.path("args"));
+            }
+        }
+        assertEquals(2, pods, "the StatefulSet and the trainer Job");
+    }
+
+    @Test
+    void theKafkaClientSecretIsGeneratedFromAFileThatHoldsNoSecret() throws IOException {
+        Path base = DEPLOY.resolve("k8s/base");
+        JsonNode generator = yamlDocuments(base.resolve("kustomization.yaml"))
+                .get(0)
+                .get("secretGenerator")
+                .get(0);
+        assertEquals("fovea-kafka-client", generator.get("name").asText());
+        String[] file = generator.get("files").get(0).asText().split("=");
+        assertEquals("client.properties", file[0]);
+        String text = Files.readString(base.resolve(file[1]));
+        for (String line : text.lines().filter(l -> !l.startsWith("#")).toList()) {
+            assertFalse(line.contains("password") || line.startsWith("sasl.jaas.config"), line);
+        }
+    }
+
+    @Test
+    void aNetworkPolicyAndAPodDisruptionBudgetCoverTheStreamApp() throws IOException {
+        List<JsonNode> docs = baseDocuments();
+        JsonNode labels = docs.stream()
+                .filter(d -> d.path("kind").asText().equals("StatefulSet"))
+                .findFirst()
+                .orElseThrow()
+                .at("/spec/template/metadata/labels");
+        JsonNode budget = docs.stream()
+                .filter(d -> d.path("kind").asText().equals("PodDisruptionBudget"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no PodDisruptionBudget"));
+        assertEquals(labels, budget.at("/spec/selector/matchLabels"));
+        List<JsonNode> policies = docs.stream()
+                .filter(d -> d.path("kind").asText().equals("NetworkPolicy"))
+                .toList();
+        assertTrue(
+                policies.stream()
+                        .anyMatch(p -> p.at("/spec/podSelector").isEmpty()
+                                && p.at("/spec/policyTypes").toString().contains("Ingress")
+                                && p.at("/spec/policyTypes").toString().contains("Egress")),
+                "a default policy for every pod: " + policies);
+        assertTrue(
+                policies.stream()
+                        .anyMatch(p -> p.at("/spec/podSelector/matchLabels").equals(labels)
+                                && p.at("/spec/ingress").toString().contains("8080")),
+                "the stream app's HTTP port is let in");
+    }
+
+    @Test
+    void baseImagesArePinnedByDigestOrSayHowAndTheBuildContextHasADockerignore() throws IOException {
+        for (String dockerfile : List.of("Dockerfile", "Dockerfile.gpu")) {
+            List<String> lines = Files.readAllLines(DEPLOY.resolve("docker").resolve(dockerfile));
+            for (int i = 0; i < lines.size(); i++) {
+                if (!lines.get(i).startsWith("FROM ")) {
+                    continue;
+                }
+                String image = lines.get(i).split("\\s+")[1];
+                boolean pinned = image.matches(".+@sha256:[0-9a-f]{64}");
+                boolean saysHow = i >= 2
+                        && String.join("\n", lines.subList(i - 2, i))
+                                .contains("docker buildx imagetools inspect " + image + " ");
+                assertTrue(pinned || saysHow, dockerfile + ": " + image + " is neither pinned nor says how to pin it");
+            }
+            assertTrue(
+                    lines.stream().anyMatch(l -> l.matches("USER [0-9]+")),
+                    dockerfile + ": a numeric user, which runAsNonRoot can check");
+        }
+        // compose builds from the repository root; so does the documented docker build
+        List<String> ignored = Files.readAllLines(REPO.resolve(".dockerignore"));
+        assertTrue(ignored.containsAll(List.of(".git", "**/target", "data")), ignored.toString());
+    }
+
+    @Test
+    void composePublishesOnLoopbackOnlyAndGrafanaHasNoAnonymousOrDefaultAdmin() throws IOException {
+        JsonNode services = yamlDocuments(DEPLOY.resolve("compose/docker-compose.yml"))
+                .get(0)
+                .get("services");
+        services.fields().forEachRemaining(service -> {
+            for (JsonNode port : service.getValue().path("ports")) {
+                assertTrue(port.asText().startsWith("127.0.0.1:"), service.getKey() + " publishes " + port);
+            }
+        });
+        JsonNode grafana = services.get("grafana").get("environment");
+        assertEquals("false", grafana.path("GF_AUTH_ANONYMOUS_ENABLED").asText());
+        assertFalse(grafana.has("GF_AUTH_ANONYMOUS_ORG_ROLE"));
+        assertTrue(grafana.path("GF_SECURITY_ADMIN_PASSWORD").asText().startsWith("${GRAFANA_ADMIN_PASSWORD:?"));
     }
 }

@@ -2,6 +2,7 @@ package io.fovea.stream;
 
 import io.fovea.core.cli.CommandErrors;
 import io.fovea.core.cli.KafkaOption;
+import io.fovea.core.cli.SecretSettings;
 import io.fovea.core.cli.StoreOption;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
@@ -53,7 +54,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
-            description = "Any setting, e.g. --set max.batch.size=64 (repeatable).")
+            description =
+                    "Any setting but a secret, e.g. --set max.batch.size=64 (repeatable); secrets go in --command-config.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(
@@ -79,6 +81,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        SecretSettings.refuseOnCommandLine(settings);
         Map<String, String> overrides = new LinkedHashMap<>();
         if (kafka.commandConfig() != null) {
             // The Kafka tools' client file: each of its settings as the kafka.* setting it is.
@@ -114,7 +117,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         app.start();
         out.printf(
-                "Serving %s@%d (%s) from %s: %s -> %s (dead letters: %s); http://127.0.0.1:%d/metrics%n",
+                "Serving %s@%d (%s) from %s: %s -> %s (dead letters: %s); %s%n",
                 name,
                 version,
                 runsOn,
@@ -122,7 +125,7 @@ public final class ServeCommand implements Callable<Integer> {
                 streamConfig.get(StreamConfig.INPUT_TOPIC),
                 streamConfig.get(StreamConfig.OUTPUT_TOPIC),
                 streamConfig.get(StreamConfig.DLQ_TOPIC),
-                app.httpPort());
+                app.httpUrl() == null ? "HTTP off" : app.httpUrl() + "/metrics");
         out.println("Kafka: " + streamConfig.connection());
         out.println("Size budget: " + app.sizeBudget().describe());
         out.println(

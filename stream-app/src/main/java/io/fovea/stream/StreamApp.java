@@ -127,7 +127,10 @@ public final class StreamApp implements AutoCloseable {
             }
         });
         int port = config.getInt(StreamConfig.HTTP_PORT);
-        this.http = port < 0 ? null : new HttpEndpoints(port, registry, this::isAlive, this::isReady);
+        this.http = port < 0
+                ? null
+                : new HttpEndpoints(
+                        config.get(StreamConfig.HTTP_BIND_ADDRESS), port, registry, this::isAlive, this::isReady);
     }
 
     /** Warms up (see {@link WarmUp}), then starts Kafka Streams: the instance joins the group warm. */
@@ -225,6 +228,11 @@ public final class StreamApp implements AutoCloseable {
 
     public int httpPort() {
         return http == null ? -1 : http.port();
+    }
+
+    /** Where /metrics, /health and /ready really listen ({@code http://0.0.0.0:8080}), or null when off. */
+    public String httpUrl() {
+        return http == null ? null : http.baseUrl();
     }
 
     public StreamMetrics metrics() {

@@ -44,14 +44,15 @@ public final class RecordPrinter {
         } catch (UndecodableRecordException e) {
             count("undecodable");
             if (lines++ < maxLines) {
-                out.printf(
-                        "%s-%d@%d UNDECODABLE %s%n",
-                        record.topic(), record.partition(), record.offset(), e.getMessage());
+                out.println(TerminalText.escape(String.format(
+                        "%s-%d@%d UNDECODABLE %s",
+                        record.topic(), record.partition(), record.offset(), e.getMessage())));
             }
             return;
         }
         count(value.getSchema().getName());
-        String line = json ? value.toString() : describe(value);
+        // Every field a producer wrote passes through here, so this one place keeps them all inert.
+        String line = TerminalText.escape(json ? value.toString() : describe(value));
         if (lines++ < maxLines) {
             out.println(line);
             out.flush();

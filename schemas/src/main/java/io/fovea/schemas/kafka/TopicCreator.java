@@ -38,10 +38,7 @@ public final class TopicCreator {
             throw new IllegalStateException("interrupted while creating topic " + topic, e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicAuthorizationException) {
-                throw new IllegalStateException(
-                        "topic " + topic + " does not exist, and Kafka denies CREATE on it to these credentials:"
-                                + " have it created, or grant CREATE (bin/fovea acls --role create-topics)",
-                        e.getCause());
+                throw new IllegalStateException(whyCreateWasDenied(admin, topic), e.getCause());
             }
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException(
@@ -50,6 +47,32 @@ public final class TopicCreator {
                                         .orElse(e.getCause().getMessage()),
                         e.getCause());
             }
+        }
+    }
+
+    /**
+     * Kafka lists only the topics a principal may DESCRIBE, so a topic missing from the list may
+     * exist: asked directly, Kafka says whether it is unknown or denied. The message must not claim
+     * the topic is missing when it is only hidden.
+     */
+    private static String whyCreateWasDenied(Admin admin, String topic) {
+        String missing = "topic " + topic + " does not exist, and Kafka denies CREATE on it to these credentials:"
+                + " have it created, or grant CREATE (bin/fovea acls --role create-topics)";
+        try {
+            admin.describeTopics(List.of(topic)).allTopicNames().get();
+            return "Kafka denies CREATE on topic " + topic + " to these credentials, and another client"
+                    + " has just created it: run the command again";
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicAuthorizationException) {
+                return "Kafka denies DESCRIBE on topic " + topic + " to these credentials (it may well exist:"
+                        + " Kafka hides topics a principal may not describe), and CREATE. Grant the ACLs this"
+                        + " command needs (bin/fovea acls --principal User:NAME --role ... prints them;"
+                        + " docs/security.md), READ or WRITE imply DESCRIBE";
+            }
+            return missing;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return missing;
         }
     }
 }

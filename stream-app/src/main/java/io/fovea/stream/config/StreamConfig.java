@@ -43,6 +43,7 @@ public final class StreamConfig {
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
     public static final String STATE_DIR = "state.dir";
     public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_BIND_ADDRESS = "http.bind.address";
     public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
     public static final String ACCURACY_WINDOW = "accuracy.window";
     public static final String INSTANCE_ID = "instance.id";
@@ -99,6 +100,9 @@ public final class StreamConfig {
         });
         k.put(STATE_DIR, new String[] {System.getProperty("java.io.tmpdir") + "/fovea-streams", "local state folder"});
         k.put(HTTP_PORT, new String[] {"8080", "port of /metrics, /health and /ready (0: any free port; -1: off)"});
+        k.put(HTTP_BIND_ADDRESS, new String[] {
+            "", "address /metrics, /health and /ready listen on, e.g. 127.0.0.1; empty: every interface"
+        });
         k.put(WARM_UP_MS, new String[] {
             "3000",
             "before joining the group, run the path of a record on synthetic images this long, so the JIT has compiled it (0: off)"

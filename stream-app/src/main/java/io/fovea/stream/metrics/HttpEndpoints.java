@@ -1,14 +1,9 @@
 package io.fovea.stream.metrics;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
+import java.net.UnknownHostException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -17,46 +12,54 @@ import java.util.function.BooleanSupplier;
  * Streams is RUNNING; 503 while starting, rebalancing or stopping).
  */
 public final class HttpEndpoints implements AutoCloseable {
-    private final HttpServer server;
+    private static final String TEXT = "text/plain; charset=utf-8";
 
-    public HttpEndpoints(int port, PrometheusMeterRegistry registry, BooleanSupplier alive, BooleanSupplier ready) {
+    private final PlainHttpServer server;
+
+    /** @param bindAddress a host name or address to listen on; blank: every interface */
+    public HttpEndpoints(
+            String bindAddress,
+            int port,
+            PrometheusMeterRegistry registry,
+            BooleanSupplier alive,
+            BooleanSupplier ready) {
+        InetSocketAddress address =
+                bindAddress == null || bindAddress.isBlank() ? new InetSocketAddress(port) : resolve(bindAddress, port);
+        server = new PlainHttpServer(address, path -> switch (path) {
+            case "/metrics" ->
+                new PlainHttpServer.Response(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+            case "/health" -> status(alive.getAsBoolean());
+            case "/ready" -> status(ready.getAsBoolean());
+            default -> null;
+        });
+    }
+
+    private static InetSocketAddress resolve(String host, int port) {
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on HTTP port " + port, e);
+            return new InetSocketAddress(InetAddress.getByName(host.strip()), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("http.bind.address: unknown host '" + host + "'", e);
         }
-        server.createContext(
-                "/metrics",
-                exchange -> respond(exchange, 200, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
-        server.createContext("/health", exchange -> status(exchange, alive.getAsBoolean()));
-        server.createContext("/ready", exchange -> status(exchange, ready.getAsBoolean()));
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "fovea-http");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.start();
+    }
+
+    private static PlainHttpServer.Response status(boolean ok) {
+        return new PlainHttpServer.Response(ok ? 200 : 503, TEXT, ok ? "OK\n" : "NOT READY\n");
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.address().getPort();
     }
 
-    private static void status(HttpExchange exchange, boolean ok) throws IOException {
-        respond(exchange, ok ? 200 : 503, ok ? "OK\n" : "NOT READY\n", "text/plain; charset=utf-8");
-    }
-
-    private static void respond(HttpExchange exchange, int code, String body, String type) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(code, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+    /** Where it really listens, as a URL base: {@code http://127.0.0.1:8080}, {@code http://0.0.0.0:8080}. */
+    public String baseUrl() {
+        InetAddress host = server.address().getAddress();
+        // every interface: the conventional 0.0.0.0, not the IPv6 wildcard's eight zeros
+        String text = host.isAnyLocalAddress() ? "0.0.0.0" : host.getHostAddress();
+        return "http://" + (text.contains(":") ? "[" + text + "]" : text) + ":" + port();
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 }
