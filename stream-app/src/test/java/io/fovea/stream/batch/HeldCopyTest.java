@@ -3,6 +3,8 @@ package io.fovea.stream.batch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -43,5 +45,31 @@ class HeldCopyTest {
         nullKey.putInt(-1).putInt(VALUE.length).put(VALUE);
         assertNull(HeldCopy.decode(nullKey.array()).key());
         assertArrayEquals(nullKey.array(), HeldCopy.encode(null, VALUE, new Header[0]));
+    }
+
+    /** The changelog is a topic: a copy someone else wrote there is refused before anything is allocated for it. */
+    @Test
+    void aCopyThatDeclaresMoreThanItHoldsIsRefusedWithoutAllocatingWhatItDeclares() {
+        byte[][] hostile = {
+            ByteBuffer.allocate(8).putInt(Integer.MAX_VALUE).putInt(0).array(),
+            ByteBuffer.allocate(8).putInt(-7).putInt(0).array(),
+            ByteBuffer.allocate(12)
+                    .putInt(-2)
+                    .putInt(Integer.MAX_VALUE)
+                    .putInt(0)
+                    .array(),
+            ByteBuffer.allocate(12)
+                    .putInt(0)
+                    .putInt(Integer.MAX_VALUE - 8)
+                    .putInt(0)
+                    .array(),
+            new byte[] {0, 0},
+            new byte[0]
+        };
+        for (byte[] bytes : hostile) {
+            long allocated = io.fovea.schemas.hostile.Allocation.of(
+                    () -> assertThrows(IllegalArgumentException.class, () -> HeldCopy.decode(bytes)));
+            assertTrue(allocated < 1 << 20, allocated + " bytes allocated for " + java.util.Arrays.toString(bytes));
+        }
     }
 }
