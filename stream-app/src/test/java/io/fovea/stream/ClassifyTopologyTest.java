@@ -284,4 +284,35 @@ class ClassifyTopologyTest {
         assertEquals(
                 List.of("after"), predicted().stream().map(Prediction::getId).toList());
     }
+
+    @Test
+    void aNanRowOfABatchIsOneNonFiniteOutputDeadLetterAndTheOtherImagesArePredicted() {
+        model.nanFor = c -> c == 2;
+        for (int i = 0; i < MAX_BATCH; i++) {
+            send("n" + i, TestImages.bytes("n" + i, i, null));
+        }
+        awaitOutput(predictions, MAX_BATCH - 1);
+        awaitOutput(deadLetters, 1);
+
+        assertEquals(List.of(MAX_BATCH), model.batchSizes, "one forward pass");
+        assertEquals(
+                List.of("n0", "n1", "n3"),
+                predicted().stream().map(Prediction::getId).toList());
+        List<DeadLetter> letters = deadLetters.readValuesToList().stream()
+                .map(FoveaRecords.DEAD_LETTER::decode)
+                .toList();
+        assertEquals(1, letters.size());
+        assertEquals(DeadLetterReason.NON_FINITE_OUTPUT, letters.get(0).getReason());
+        assertEquals(2L, letters.get(0).getSourceOffset());
+        assertEquals(
+                "fake@3 gave NaN as the probability of zero (class 0)",
+                letters.get(0).getMessage());
+        assertEquals(
+                1.0,
+                metrics.registry()
+                        .get("fovea.model.non.finite.outputs")
+                        .tag("version", "3")
+                        .counter()
+                        .count());
+    }
 }

@@ -179,10 +179,15 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         for (int i = 0; i < batch.size(); i++) {
             PendingImages.Pending p = batch.get(i);
             ClosedBatch.Part part = closed.servedBy(i);
-            if (failures.containsKey(part)) {
+            BatchResult result = results.get(part); // null when the part's forward pass failed
+            String nonFinite = result == null ? null : Predictions.nonFinite(result, closed.placeInPart(i));
+            if (result == null) {
                 deadLetter(DeadLetterReason.INFERENCE_FAILED, failures.get(part), source(p));
+            } else if (nonFinite != null) {
+                settings.metrics().nonFiniteOutput(result.modelName(), result.modelVersion());
+                deadLetter(DeadLetterReason.NON_FINITE_OUTPUT, nonFinite, source(p));
             } else {
-                served[i] = emitPrediction(p, results.get(part), closed.placeInPart(i), closed.closedNanos, now);
+                served[i] = emitPrediction(p, result, closed.placeInPart(i), closed.closedNanos, now);
             }
             pending.emitted(p.offset());
         }
