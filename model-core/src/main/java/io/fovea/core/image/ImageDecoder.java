@@ -18,6 +18,13 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * huge (a decompression bomb) is refused without allocating its pixels.
  */
 public final class ImageDecoder {
+    /**
+     * Heap one decoded pixel of a PNG or JPEG needs at the peak of {@link #decode}: ImageIO's
+     * BufferedImage (up to 8 bytes, a 16-bit RGBA PNG), the ARGB ints {@code getRGB} copies (4) and
+     * the planar copy kept ({@link RgbImage#CHANNELS}).
+     */
+    public static final int PEAK_BYTES_PER_PIXEL = 8 + 4 + RgbImage.CHANNELS;
+
     private final long maxPixels;
 
     /** @param maxPixels the largest width*height decoded; larger images are refused */

@@ -12,6 +12,7 @@ import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.FakeModel;
 import io.fovea.stream.FoveaTopology;
 import io.fovea.stream.TestImages;
+import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.CanaryGuard;
@@ -50,7 +51,7 @@ class RestoredImagesTest {
         // held before a restart, when the payload limit was generous
         byte[] value = TestImages.bytes("held", 1, 1);
         ImageValidator before = new ImageValidator(100_000, 10_000);
-        new PendingImages(store)
+        new PendingImages(store, new DecodedMemory(1 << 20))
                 .add(7L, "held".getBytes(StandardCharsets.UTF_8), value, new Header[0], before.validate(value), 0);
 
         StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
@@ -63,6 +64,7 @@ class RestoredImagesTest {
                     2,
                     new ImageValidator(10, 10_000),
                     SizeBudget.atKafkaDefaults(),
+                    new DecodedMemory(1 << 20),
                     worker,
                     new CanaryGuard(worker::lineup),
                     metrics));
