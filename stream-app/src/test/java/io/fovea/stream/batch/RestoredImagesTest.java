@@ -85,4 +85,32 @@ class RestoredImagesTest {
             assertNull(store.get(7L), "forgotten in the same transaction as its dead letter");
         }
     }
+
+    @Test
+    void restoredImagesCountAgainstTheCapAndThoseOverItAreDecodedAgainWhenTheirBatchCloses() {
+        MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+        KeyValueStore<Long, byte[]> store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(FoveaTopology.PENDING_STORE), Serdes.Long(), Serdes.ByteArray())
+                .withLoggingDisabled()
+                .build();
+        store.init(context.getStateStoreContext(), store);
+        ImageValidator validator = new ImageValidator(100_000, 10_000);
+        PendingImages before = new PendingImages(store, new DecodedMemory(1 << 20));
+        for (long offset = 0; offset < 3; offset++) {
+            byte[] value = TestImages.bytes("r" + offset, 1, 1);
+            before.add(offset, null, value, new Header[0], validator.validate(value), 0);
+        }
+
+        DecodedMemory memory = new DecodedMemory(2 * 12); // room for two of the three 2x2 images
+        PendingImages restored = new PendingImages(store, memory);
+        assertTrue(restored.recover(validator, 0).isEmpty());
+        assertEquals(24, memory.held(), "the restored images that fit are held decoded, and counted");
+
+        List<PendingImages.Pending> batch = restored.take(3);
+        assertEquals(3, batch.size());
+        assertTrue(batch.stream().allMatch(p -> p.image() != null), "decoded again for its batch");
+        assertEquals(36, memory.held());
+        batch.forEach(p -> restored.emitted(p.offset()));
+        assertEquals(0, memory.held());
+    }
 }
