@@ -29,7 +29,8 @@ final class PerRecordBaseline implements AutoCloseable {
 
     PerRecordBaseline(StreamConfig config, ModelRunner model) {
         ImageValidator validator = new ImageValidator(
-                SizeBudget.atKafkaDefaults().maxPayloadBytes(), config.getLong(StreamConfig.MAX_IMAGE_PIXELS));
+                SizeBudget.atKafkaDefaults().maxPayloadBytes(),
+                config.decodeLimits().maxImagePixels());
         String input = config.get(StreamConfig.INPUT_TOPIC);
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))

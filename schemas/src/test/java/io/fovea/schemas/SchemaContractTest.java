@@ -20,7 +20,9 @@ import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.SchemaStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,8 +36,8 @@ class SchemaContractTest {
     void fingerprintsOnTheWireAreStable() {
         assertEquals("6C 17 5D 13 73 5D 50 9E", SingleObjectEncoding.wireHex(FoveaRecords.IMAGE_EVENT.fingerprint()));
         assertEquals("13 EA D7 E1 C6 C7 2C D6", SingleObjectEncoding.wireHex(FoveaRecords.PREDICTION.fingerprint()));
-        // Version 2 (truncation fields, OUTPUT_TOO_LARGE and PROCESSING_FAILED); version 1 was 99 32 3B DB 2E 0D 51 BD.
-        assertEquals("56 35 84 A3 46 3E D2 C2", SingleObjectEncoding.wireHex(FoveaRecords.DEAD_LETTER.fingerprint()));
+        // Version 3 (NON_FINITE_OUTPUT); version 2 was 56 35 84 A3 46 3E D2 C2, version 1 99 32 3B DB 2E 0D 51 BD.
+        assertEquals("8F F5 53 5F 5F C9 FE BA", SingleObjectEncoding.wireHex(FoveaRecords.DEAD_LETTER.fingerprint()));
         // Version 2 (canary and shadow actions, share, autoRollback, reason); version 1 was 99 BA 5F C5 67 41 DC 15.
         assertEquals("36 6E 1D 8F 54 7B 32 04", SingleObjectEncoding.wireHex(FoveaRecords.MODEL_RELEASE.fingerprint()));
     }
@@ -68,6 +70,55 @@ class SchemaContractTest {
         assertFalse(decoded.getTruncated(), "the new fields take their defaults");
         assertNull(decoded.getOriginalValueSha256());
         assertInstanceOf(DeadLetter.class, FoveaRecords.decodeAny(bytes));
+    }
+
+    /** Dead letters the previous release wrote (version 2, truncation fields and all) still decode. */
+    @Test
+    void aDeadLetterWrittenWithTheSecondSchemaVersionStillDecodes() throws Exception {
+        Schema v2 = history("DeadLetter-2.avsc");
+        assertEquals("56 35 84 A3 46 3E D2 C2", SingleObjectEncoding.wireHex(SingleObjectEncoding.fingerprint(v2)));
+        GenericRecord old = new GenericData.Record(v2);
+        old.put("reason", new GenericData.EnumSymbol(v2.getField("reason").schema(), "OUTPUT_TOO_LARGE"));
+        old.put("message", "prediction too large");
+        old.put("sourceTopic", "fovea.images");
+        old.put("sourcePartition", 1);
+        old.put("sourceOffset", 7L);
+        old.put("failedAt", 1_700_000_000_000L);
+        old.put("truncated", true);
+        old.put("originalValueLength", 5_000_000);
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2)
+                .encode(old)
+                .array();
+
+        DeadLetter decoded = FoveaRecords.DEAD_LETTER.decode(bytes);
+        assertEquals(DeadLetterReason.OUTPUT_TOO_LARGE, decoded.getReason());
+        assertEquals(5_000_000, decoded.getOriginalValueLength());
+        assertInstanceOf(DeadLetter.class, FoveaRecords.decodeAny(bytes));
+    }
+
+    /** A reader that resolves with version 2 as its reader schema sees the new reason as UNKNOWN, the enum's default. */
+    @Test
+    void aReaderOfTheSecondVersionSeesNonFiniteOutputAsUnknown() throws Exception {
+        Schema v2 = history("DeadLetter-2.avsc");
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setReason(DeadLetterReason.NON_FINITE_OUTPUT)
+                .setMessage("row 3 is NaN")
+                .setSourceTopic("fovea.images")
+                .setSourcePartition(0)
+                .setSourceOffset(3L)
+                .setFailedAt(Instant.ofEpochMilli(1_700_000_000_000L))
+                .build();
+        BinaryMessageDecoder<GenericRecord> olderReader =
+                new BinaryMessageDecoder<>(GenericData.get(), v2, (SchemaStore) null);
+        olderReader.addSchema(DeadLetter.getClassSchema());
+        GenericRecord read = olderReader.decode(FoveaRecords.DEAD_LETTER.encode(letter));
+        assertEquals("UNKNOWN", read.get("reason").toString());
+    }
+
+    private Schema history(String file) throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/avro/history/" + file)) {
+            return new Schema.Parser().parse(in);
+        }
     }
 
     /** The worked example of docs/wire-format.md, byte for byte, in both directions. */

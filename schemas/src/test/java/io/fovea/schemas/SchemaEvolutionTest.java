@@ -118,7 +118,7 @@ class SchemaEvolutionTest {
                 versions++;
             }
         }
-        assertTrue(versions >= 2, "DeadLetter and ModelRelease version 1 at least");
+        assertTrue(versions >= 3, "DeadLetter versions 1 and 2 and ModelRelease version 1 at least");
     }
 
     private static ImageEvent event() {

@@ -4,12 +4,14 @@ import io.fovea.core.store.ModelStore;
 import io.fovea.schemas.kafka.KafkaFailures;
 import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.stream.batch.ClassifyProcessor;
+import io.fovea.stream.config.DecodeLimits;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.errors.ErrorRouting;
 import io.fovea.stream.errors.ProcessingErrors;
 import io.fovea.stream.errors.ProductionErrors;
 import io.fovea.stream.limits.ClusterAccess;
 import io.fovea.stream.limits.ClusterLimits;
+import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.limits.RecordLimit;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.HttpEndpoints;
@@ -94,7 +96,9 @@ public final class StreamApp implements AutoCloseable {
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
         this.worker = new InferenceWorker(model, config.getInt(StreamConfig.MAX_BATCH_SIZE), metrics);
         this.guard = new CanaryGuard(model::lineup);
-        this.validator = new ImageValidator(budget.maxPayloadBytes(), config.getLong(StreamConfig.MAX_IMAGE_PIXELS));
+        DecodeLimits decode = config.decodeLimits();
+        LOG.info("Decode limits: {}", decode);
+        this.validator = new ImageValidator(budget.maxPayloadBytes(), decode.maxImagePixels());
         ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(
                 config.get(StreamConfig.INPUT_TOPIC),
                 FoveaTopology.PENDING_STORE,
@@ -103,6 +107,7 @@ public final class StreamApp implements AutoCloseable {
                 config.getInt(StreamConfig.TOP_K),
                 validator,
                 budget,
+                new DecodedMemory(decode.maxDecodedBytes()),
                 worker,
                 guard,
                 metrics);

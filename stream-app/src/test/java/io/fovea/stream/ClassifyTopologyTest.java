@@ -13,6 +13,7 @@ import io.fovea.schemas.Topics;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.CanaryGuard;
@@ -51,6 +52,7 @@ class ClassifyTopologyTest {
     private FakeModel model;
     private InferenceWorker worker;
     private StreamMetrics metrics;
+    private DecodedMemory memory;
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> images;
     private TestOutputTopic<byte[], byte[]> predictions;
@@ -63,6 +65,11 @@ class ClassifyTopologyTest {
 
     @BeforeEach
     void start() {
+        startWith(1 << 20);
+    }
+
+    private void startWith(long decodedBytesCap) {
+        memory = new DecodedMemory(decodedBytesCap);
         model = new FakeModel(3);
         metrics = new StreamMetrics(new SimpleMeterRegistry(), 100);
         worker = new InferenceWorker(new ModelSlot(model), MAX_BATCH, metrics);
@@ -85,6 +92,7 @@ class ClassifyTopologyTest {
                 2,
                 new ImageValidator(5000, 100),
                 SizeBudget.atKafkaDefaults(),
+                memory,
                 worker,
                 new CanaryGuard(worker::lineup),
                 metrics);
@@ -101,7 +109,9 @@ class ClassifyTopologyTest {
 
     @AfterEach
     void stop() {
-        driver.close();
+        if (driver != null) {
+            driver.close();
+        }
         worker.close();
     }
 
@@ -283,5 +293,71 @@ class ClassifyTopologyTest {
         awaitOutput(predictions, 1);
         assertEquals(
                 List.of("after"), predicted().stream().map(Prediction::getId).toList());
+    }
+
+    @Test
+    void aNanRowOfABatchIsOneNonFiniteOutputDeadLetterAndTheOtherImagesArePredicted() {
+        model.nanFor = c -> c == 2;
+        for (int i = 0; i < MAX_BATCH; i++) {
+            send("n" + i, TestImages.bytes("n" + i, i, null));
+        }
+        awaitOutput(predictions, MAX_BATCH - 1);
+        awaitOutput(deadLetters, 1);
+
+        assertEquals(List.of(MAX_BATCH), model.batchSizes, "one forward pass");
+        assertEquals(
+                List.of("n0", "n1", "n3"),
+                predicted().stream().map(Prediction::getId).toList());
+        List<DeadLetter> letters = deadLetters.readValuesToList().stream()
+                .map(FoveaRecords.DEAD_LETTER::decode)
+                .toList();
+        assertEquals(1, letters.size());
+        assertEquals(DeadLetterReason.NON_FINITE_OUTPUT, letters.get(0).getReason());
+        assertEquals(2L, letters.get(0).getSourceOffset());
+        assertEquals(
+                "fake@3 gave NaN as the probability of zero (class 0)",
+                letters.get(0).getMessage());
+        assertEquals(
+                1.0,
+                metrics.registry()
+                        .get("fovea.model.non.finite.outputs")
+                        .tag("version", "3")
+                        .counter()
+                        .count());
+    }
+
+    @Test
+    void anImageOverTheDecodedBytesCapWaitsForTheBatchesInFlightInsteadOfBeingRefused() {
+        stop();
+        startWith(2 * 12); // two 2x2 images
+        for (int i = 0; i < MAX_BATCH; i++) {
+            send("m" + i, TestImages.bytes("m" + i, i, null));
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(WAIT_MS * 2));
+        awaitOutput(predictions, MAX_BATCH);
+
+        assertEquals(
+                List.of("m0", "m1", "m2", "m3"),
+                predicted().stream().map(Prediction::getId).toList());
+        assertTrue(deadLetters.isEmpty());
+        assertEquals(List.of(2, 2), model.batchSizes, "a batch closed as the cap filled");
+        assertEquals(
+                1.0,
+                metrics.registry()
+                        .get("fovea.batches.closed")
+                        .tag("cause", "memory")
+                        .counter()
+                        .count());
+        assertEquals(0, memory.held(), "every emitted image gave its bytes back");
+    }
+
+    @Test
+    void theDecodedBytesOfAClosedTaskAreGivenBack() {
+        send("w0", TestImages.bytes("w0", 1, null));
+        send("w1", TestImages.bytes("w1", 2, null));
+        assertEquals(24, memory.held(), "two images waiting for their batch");
+        driver.close();
+        assertEquals(0, memory.held());
+        driver = null;
     }
 }

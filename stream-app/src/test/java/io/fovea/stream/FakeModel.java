@@ -4,6 +4,7 @@ import io.fovea.core.image.RgbImage;
 import io.fovea.stream.model.ModelRunner;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntPredicate;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -16,6 +17,9 @@ public final class FakeModel implements ModelRunner {
     private final int version;
     public final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     public volatile boolean fail;
+    /** Images of the classes it holds get a row of NaN, as a model whose weights overflowed gives. */
+    public volatile IntPredicate nanFor = c -> false;
+
     public volatile boolean closed;
 
     public FakeModel(int version) {
@@ -56,6 +60,9 @@ public final class FakeModel implements ModelRunner {
             }
             rows[i][c] = 0.7f;
             rows[i][(c + 1) % n] = 0.2f;
+            if (nanFor.test(c)) {
+                java.util.Arrays.fill(rows[i], Float.NaN);
+            }
         }
         return Nd4j.create(rows);
     }

@@ -10,6 +10,7 @@ import io.fovea.schemas.Topics;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.limits.RecordLimit;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
@@ -152,6 +153,7 @@ class TrialTopologyTest {
                 2,
                 new ImageValidator(5000, 100),
                 budget,
+                new DecodedMemory(1 << 20),
                 worker,
                 new CanaryGuard(worker::lineup),
                 metrics);

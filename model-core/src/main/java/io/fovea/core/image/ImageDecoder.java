@@ -5,10 +5,12 @@ import io.fovea.avro.PixelFormat;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes every pixel format of the contract to an {@link RgbImage}. Encoded images are
@@ -16,6 +18,13 @@ import javax.imageio.stream.ImageInputStream;
  * huge (a decompression bomb) is refused without allocating its pixels.
  */
 public final class ImageDecoder {
+    /**
+     * Heap one decoded pixel of a PNG or JPEG needs at the peak of {@link #decode}: ImageIO's
+     * BufferedImage (up to 8 bytes, a 16-bit RGBA PNG), the ARGB ints {@code getRGB} copies (4) and
+     * the planar copy kept ({@link RgbImage#CHANNELS}).
+     */
+    public static final int PEAK_BYTES_PER_PIXEL = 8 + 4 + RgbImage.CHANNELS;
+
     private final long maxPixels;
 
     /** @param maxPixels the largest width*height decoded; larger images are refused */
@@ -75,13 +84,19 @@ public final class ImageDecoder {
         return chw;
     }
 
+    /**
+     * Decodes with the reader of the declared format only, once the bytes start like that format:
+     * whichever reader recognises the bytes would let a mislabelled file reach code (GIF, TIFF,
+     * BMP readers) the contract never asked for.
+     */
     private RgbImage decodeFile(PixelFormat format, byte[] bytes) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new InvalidImageException(DeadLetterReason.CORRUPT_IMAGE, "not a readable " + format + " image");
-            }
-            ImageReader reader = readers.next();
+        String mismatch = FileSignature.mismatch(format, bytes);
+        if (mismatch != null) {
+            throw new InvalidImageException(DeadLetterReason.CORRUPT_IMAGE, mismatch);
+        }
+        // in memory: ImageIO's default may cache the stream in a temporary file
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            ImageReader reader = readerOf(format);
             try {
                 reader.setInput(in, true, true);
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
@@ -102,6 +117,22 @@ public final class ImageDecoder {
             throw new InvalidImageException(
                     DeadLetterReason.CORRUPT_IMAGE, "corrupt " + format + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The JDK's reader of the format, which every Java runtime has; a plug-in's only if it is absent. */
+    private static ImageReader readerOf(PixelFormat format) {
+        List<ImageReader> readers = new ArrayList<>();
+        ImageIO.getImageReadersByFormatName(format == PixelFormat.PNG ? "png" : "jpeg")
+                .forEachRemaining(readers::add);
+        if (readers.isEmpty()) {
+            throw new IllegalStateException("this Java runtime has no " + format + " reader");
+        }
+        ImageReader chosen = readers.stream()
+                .filter(r -> r.getClass().getName().startsWith("com.sun.imageio."))
+                .findFirst()
+                .orElse(readers.get(0));
+        readers.stream().filter(r -> r != chosen).forEach(ImageReader::dispose);
+        return chosen;
     }
 
     /** Any Java image (grey, palette, alpha...) as RGB, alpha dropped. */

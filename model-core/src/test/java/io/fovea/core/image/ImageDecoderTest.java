@@ -3,6 +3,7 @@ package io.fovea.core.image;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.avro.DeadLetterReason;
 import io.fovea.avro.PixelFormat;
@@ -98,6 +99,53 @@ class ImageDecoderTest {
                 assertThrows(
                                 InvalidImageException.class,
                                 () -> new ImageDecoder(100).decode(PixelFormat.RGB8_CHW, 20, 20, 3, new byte[1200]))
+                        .reason());
+    }
+
+    @Test
+    void aGifDeclaredAsPngIsRefusedNamingWhatTheBytesLookLike() throws IOException {
+        InvalidImageException e = assertThrows(
+                InvalidImageException.class, () -> decoder.decode(PixelFormat.PNG, 3, 2, 3, encode(sample(), "gif")));
+        assertEquals(DeadLetterReason.CORRUPT_IMAGE, e.reason());
+        assertEquals("declared PNG but the bytes start like a GIF (47 49 46 38 39 61 03 00 ...)", e.getMessage());
+    }
+
+    @Test
+    void aPngDeclaredAsJpegIsRefusedAndAJpegDeclaredAsPngToo() throws IOException {
+        assertEquals(
+                "declared JPEG but the bytes start like a PNG (89 50 4E 47 0D 0A 1A 0A ...)",
+                assertThrows(
+                                InvalidImageException.class,
+                                () -> decoder.decode(PixelFormat.JPEG, 3, 2, 3, encode(sample(), "png")))
+                        .getMessage());
+        assertTrue(assertThrows(
+                        InvalidImageException.class,
+                        () -> decoder.decode(PixelFormat.PNG, 3, 2, 3, encode(sample(), "jpeg")))
+                .getMessage()
+                .startsWith("declared PNG but the bytes start like a JPEG (FF D8 FF"));
+    }
+
+    @Test
+    void anImageOfExactlyTheLimitIsDecodedAndOnePixelOverIsTooLarge() throws IOException {
+        byte[] png = encode(sample(), "png");
+        assertEquals(
+                3, new ImageDecoder(6).decode(PixelFormat.PNG, 0, 0, 3, png).width());
+        assertEquals(
+                DeadLetterReason.IMAGE_TOO_LARGE,
+                assertThrows(
+                                InvalidImageException.class,
+                                () -> new ImageDecoder(5).decode(PixelFormat.PNG, 0, 0, 3, png))
+                        .reason());
+        assertEquals(
+                2,
+                new ImageDecoder(6)
+                        .decode(PixelFormat.RGB8_CHW, 3, 2, 3, new byte[18])
+                        .height());
+        assertEquals(
+                DeadLetterReason.IMAGE_TOO_LARGE,
+                assertThrows(
+                                InvalidImageException.class,
+                                () -> new ImageDecoder(5).decode(PixelFormat.RGB8_HWC, 3, 2, 3, new byte[18]))
                         .reason());
     }
 }

@@ -4,6 +4,7 @@ import io.fovea.avro.DeadLetterReason;
 import io.fovea.avro.Prediction;
 import io.fovea.avro.SourcePosition;
 import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.BatchResult;
@@ -38,7 +39,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * {@link InferenceWorker} without waiting: while the model works, this thread keeps reading,
  * committing and filling the next batch. Finished batches are emitted in order, from
  * {@code process} and from the punctuator; at most {@value #MAX_IN_FLIGHT} are in flight per task,
- * after which closing another waits for the oldest (back-pressure).
+ * after which closing another waits for the oldest (back-pressure). The decoded images all tasks
+ * hold are capped in bytes ({@link DecodedMemory}): an image that would go over closes the batch
+ * and waits for this task's batches in flight, which gives their bytes back.
  */
 public final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     public static final String PREDICTIONS_SINK = "predictions";
@@ -61,6 +64,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             int topK,
             ImageValidator validator,
             SizeBudget budget,
+            DecodedMemory memory,
             InferenceWorker worker,
             CanaryGuard guard,
             StreamMetrics metrics) {}
@@ -81,7 +85,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        this.pending = new PendingImages(context.getStateStore(settings.pendingStore()));
+        this.pending = new PendingImages(context.getStateStore(settings.pendingStore()), settings.memory());
         this.shadows = new ShadowOutput(context, settings);
         refusedOnRestore = pending.recover(settings.validator(), context.currentSystemTimeMs());
         long interval = Math.max(1, settings.maxBatchWait().toMillis() / 2);
@@ -116,9 +120,29 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
                     source);
             return;
         }
+        makeRoom(PendingImages.decodedBytes(image));
         pending.add(meta.offset(), record.key(), record.value(), headers, image, context.currentSystemTimeMs());
         if (pending.size() >= settings.maxBatchSize()) {
             close("size");
+        }
+    }
+
+    /**
+     * Reserves an accepted image's decoded bytes, waiting for this task's batches to give theirs
+     * back while the instance's cap is full: a valid image is held back, never refused. A task
+     * holding nothing takes its image even over the cap, as the other tasks of its own thread
+     * cannot give theirs back until it returns.
+     */
+    private void makeRoom(int bytes) {
+        while (!settings.memory().tryReserve(bytes)) {
+            if (!pending.isEmpty()) {
+                close("memory");
+            } else if (!inFlight.isEmpty()) {
+                emit(inFlight.pollFirst());
+            } else {
+                settings.memory().reserveAnyway(bytes);
+                return;
+            }
         }
     }
 
@@ -179,10 +203,15 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         for (int i = 0; i < batch.size(); i++) {
             PendingImages.Pending p = batch.get(i);
             ClosedBatch.Part part = closed.servedBy(i);
-            if (failures.containsKey(part)) {
+            BatchResult result = results.get(part); // null when the part's forward pass failed
+            String nonFinite = result == null ? null : Predictions.nonFinite(result, closed.placeInPart(i));
+            if (result == null) {
                 deadLetter(DeadLetterReason.INFERENCE_FAILED, failures.get(part), source(p));
+            } else if (nonFinite != null) {
+                settings.metrics().nonFiniteOutput(result.modelName(), result.modelVersion());
+                deadLetter(DeadLetterReason.NON_FINITE_OUTPUT, nonFinite, source(p));
             } else {
-                served[i] = emitPrediction(p, results.get(part), closed.placeInPart(i), closed.closedNanos, now);
+                served[i] = emitPrediction(p, result, closed.placeInPart(i), closed.closedNanos, now);
             }
             pending.emitted(p.offset());
         }
@@ -240,6 +269,9 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     @Override
     public void close() {
         inFlight.clear();
+        if (pending != null) {
+            pending.releaseAll();
+        }
     }
 
     private void deadLetter(DeadLetterReason reason, String message, SourceRecord source) {

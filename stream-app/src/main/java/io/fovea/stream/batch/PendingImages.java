@@ -1,11 +1,14 @@
 package io.fovea.stream.batch;
 
 import io.fovea.avro.DeadLetterReason;
+import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.validate.AcceptedImage;
 import io.fovea.stream.validate.ImageValidator;
 import io.fovea.stream.validate.RejectedRecordException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -19,10 +22,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>The decoded images are also kept in memory, so the store is only read back after a restore.
  * {@link #size()} and {@link #oldestArrivalMillis()} count the images still waiting for a batch.
+ * Their decoded bytes count against the instance's {@link DecodedMemory} from {@link #add} (the
+ * caller has reserved them) until {@link #emitted} or {@link #releaseAll}.
  */
 public final class PendingImages {
-    /** One accepted image waiting for its batch. */
     /**
+     * One accepted image waiting for its batch.
+     *
+     * @param image null for an image restored while the cap was full: decoded again when its batch closes
      * @param arrivalMillis stream time of arrival (the context's wall clock, which tests can move)
      * @param arrivalNanos  monotonic arrival, for measuring queue wait
      */
@@ -42,8 +49,20 @@ public final class PendingImages {
     /** Waiting for a batch to close; images of closed batches stay in the store until emitted. */
     private final TreeMap<Long, Pending> byOffset = new TreeMap<>();
 
-    public PendingImages(KeyValueStore<Long, byte[]> store) {
+    private final DecodedMemory memory;
+    /** Decoded bytes reserved for each image waiting or in a batch, given back when it is emitted. */
+    private final Map<Long, Integer> reserved = new HashMap<>();
+    /** What validated the restored images; decodes again those restored without their pixels. */
+    private ImageValidator restoredWith;
+
+    public PendingImages(KeyValueStore<Long, byte[]> store, DecodedMemory memory) {
         this.store = store;
+        this.memory = memory;
+    }
+
+    /** Bytes an image holds while it waits: its planar pixels. */
+    public static int decodedBytes(AcceptedImage image) {
+        return image.image().chw().length;
     }
 
     /**
@@ -52,6 +71,7 @@ public final class PendingImages {
      * @return the held images that no longer pass validation: still in the store, to be dead-lettered
      */
     public List<Refused> recover(ImageValidator validator, long nowMillis) {
+        restoredWith = validator;
         List<Refused> refused = new ArrayList<>();
         try (KeyValueIterator<Long, byte[]> all = store.all()) {
             while (all.hasNext()) {
@@ -68,16 +88,16 @@ public final class PendingImages {
                     byte[] key = held.key();
                     byte[] value = held.value();
                     try {
+                        AcceptedImage image = validator.validate(value);
+                        if (memory.tryReserve(decodedBytes(image))) {
+                            reserved.put(entry.key, decodedBytes(image));
+                        } else {
+                            image = null; // over the cap: only the held bytes stay, decoded again later
+                        }
                         byOffset.put(
                                 entry.key,
                                 new Pending(
-                                        entry.key,
-                                        key,
-                                        value,
-                                        held.headers(),
-                                        validator.validate(value),
-                                        nowMillis,
-                                        System.nanoTime()));
+                                        entry.key, key, value, held.headers(), image, nowMillis, System.nanoTime()));
                     } catch (RejectedRecordException e) {
                         refused.add(new Refused(entry.key, key, value, held.headers(), e));
                     }
@@ -94,8 +114,10 @@ public final class PendingImages {
                 e);
     }
 
+    /** Holds an accepted image whose {@link #decodedBytes} the caller has reserved. */
     public void add(long offset, byte[] key, byte[] value, Header[] headers, AcceptedImage image, long nowMillis) {
         store.put(offset, HeldCopy.encode(key, value, headers));
+        reserved.put(offset, decodedBytes(image));
         byOffset.put(offset, new Pending(offset, key, value, headers, image, nowMillis, System.nanoTime()));
     }
 
@@ -122,13 +144,38 @@ public final class PendingImages {
     public List<Pending> take(int max) {
         List<Pending> batch = new ArrayList<>(Math.min(max, byOffset.size()));
         while (batch.size() < max && !byOffset.isEmpty()) {
-            batch.add(byOffset.pollFirstEntry().getValue());
+            batch.add(decoded(byOffset.pollFirstEntry().getValue()));
         }
         return batch;
+    }
+
+    /**
+     * A restored image held without its pixels, decoded again for its batch: over the cap if need
+     * be, by at most one batch, as its batch must run for the task to give anything back.
+     */
+    private Pending decoded(Pending p) {
+        if (p.image() != null) {
+            return p;
+        }
+        AcceptedImage image = restoredWith.validate(p.value()); // passed once: the same bytes pass again
+        memory.reserveAnyway(decodedBytes(image));
+        reserved.put(p.offset(), decodedBytes(image));
+        return new Pending(p.offset(), p.key(), p.value(), p.headers(), image, p.arrivalMillis(), p.arrivalNanos());
     }
 
     /** The image's prediction or dead letter was forwarded: forget it, in the same transaction. */
     public void emitted(long offset) {
         store.delete(offset);
+        Integer bytes = reserved.remove(offset);
+        if (bytes != null) {
+            memory.release(bytes);
+        }
+    }
+
+    /** The task is closed (or its partition revoked): its images are no longer held here. */
+    public void releaseAll() {
+        reserved.values().forEach(memory::release);
+        reserved.clear();
+        byOffset.clear();
     }
 }

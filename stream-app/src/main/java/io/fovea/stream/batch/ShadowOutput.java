@@ -55,6 +55,11 @@ final class ShadowOutput {
                 trials.shadowSkipped("not_served");
                 continue;
             }
+            if (Predictions.nonFinite(result, j) != null) {
+                settings.metrics().nonFiniteOutput(result.modelName(), result.modelVersion());
+                trials.shadowSkipped("non_finite");
+                continue;
+            }
             PendingImages.Pending p = closed.images.get(row);
             Prediction shadow = Predictions.of(
                     p.image().event(),

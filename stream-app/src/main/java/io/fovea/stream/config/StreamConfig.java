@@ -38,6 +38,7 @@ public final class StreamConfig {
     public static final String TOP_K = "top.k";
     public static final String MAX_PAYLOAD_BYTES = "max.payload.bytes";
     public static final String MAX_IMAGE_PIXELS = "max.image.pixels";
+    public static final String MAX_DECODED_BYTES = "max.decoded.bytes";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String NUM_STREAM_THREADS = "num.stream.threads";
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
@@ -51,7 +52,7 @@ public final class StreamConfig {
     public static final String ONNX_PROVIDER = "onnx.execution.provider";
     public static final String ONNX_DEVICE = "onnx.device";
     public static final String ONNX_THREADS = "onnx.threads";
-    /** {@link #MAX_PAYLOAD_BYTES} value: as large as the changelog of pending images can hold. */
+    /** {@link #MAX_PAYLOAD_BYTES} value: as large as the changelog of pending images can hold; for the decode limits, sized from the heap. */
     public static final String AUTO = "auto";
     /** {@link #INSTANCE_ID} value: no static membership. */
     public static final String DYNAMIC = "dynamic";
@@ -91,7 +92,12 @@ public final class StreamConfig {
             "larger record values are dead-lettered as PAYLOAD_TOO_LARGE; auto: what the changelog of pending images can hold, read from the cluster at start"
         });
         k.put(MAX_IMAGE_PIXELS, new String[] {
-            "16777216", "larger images (width*height) are dead-lettered as IMAGE_TOO_LARGE, before decoding"
+            AUTO,
+            "larger images (width*height) are dead-lettered as IMAGE_TOO_LARGE, before decoding; auto: max heap / 4 / 15, so that one decode at the limit (ImageIO's image up to 8 bytes a pixel, the ARGB copy 4, the planar copy 3) takes at most a quarter of the heap"
+        });
+        k.put(MAX_DECODED_BYTES, new String[] {
+            AUTO,
+            "decoded pixels all tasks of the instance hold at once (3 bytes a pixel), waiting or in a batch; a task that would go over waits for its batches in flight instead (back-pressure), never refusing a valid image; auto: max heap / 4. Must hold one image of max.image.pixels"
         });
         k.put(PROCESSING_GUARANTEE, new String[] {StreamsConfig.EXACTLY_ONCE_V2, "exactly_once_v2 or at_least_once"});
         k.put(NUM_STREAM_THREADS, new String[] {"1", "stream threads; all share one model"});
@@ -188,6 +194,7 @@ public final class StreamConfig {
                     MAX_PAYLOAD_BYTES + " must be positive or auto, got " + get(MAX_PAYLOAD_BYTES));
         }
         positive(NUM_STREAM_THREADS);
+        decodeLimits();
         String guarantee = get(PROCESSING_GUARANTEE);
         if (!guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !guarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
             throw new IllegalArgumentException(
@@ -199,6 +206,14 @@ public final class StreamConfig {
         if (getLong(key) <= 0) {
             throw new IllegalArgumentException(key + " must be positive, got " + get(key));
         }
+    }
+
+    /** The pixel limit of one image and the decoded-bytes cap of the instance, {@code auto} resolved. */
+    public DecodeLimits decodeLimits() {
+        return DecodeLimits.of(
+                get(MAX_IMAGE_PIXELS),
+                get(MAX_DECODED_BYTES),
+                Runtime.getRuntime().maxMemory());
     }
 
     /** The configured payload limit, or null for {@link #AUTO}. */

@@ -95,6 +95,16 @@ public final class StreamMetrics {
         }
     }
 
+    /** An image whose row of the model's output held NaN or an infinity, by the version that gave it. */
+    public void nonFiniteOutput(String model, int version) {
+        Counter.builder("fovea.model.non.finite.outputs")
+                .tag("model", model)
+                .tag("version", Integer.toString(version))
+                .description("images whose model output held NaN or an infinity")
+                .register(registry)
+                .increment();
+    }
+
     /**
      * An exception Kafka Streams handed to one of Fovea's handlers: {@code fovea_stream_errors_total}
      * by handler (processing, production) and outcome (dead_lettered, skipped_punctuation, fatal).

@@ -35,11 +35,19 @@ final class ProbeBatch {
                 double sum = 0;
                 for (int c = 0; c < labels; c++) {
                     double p = out.getDouble(r, c);
-                    if (!Double.isFinite(p) || p < 0) {
+                    if (!Double.isFinite(p)) {
+                        // served, every image would be dead-lettered as NON_FINITE_OUTPUT
                         throw refused(
                                 runner,
-                                "a probe output is " + p + ", not a probability"
-                                        + (p < 0 ? " (logits? import it with --output logits)" : ""),
+                                "the probe batch gives a non-finite output (" + p + ") for image " + r + ", label "
+                                        + runner.labels().get(c),
+                                null);
+                    }
+                    if (p < 0) {
+                        throw refused(
+                                runner,
+                                "a probe output is " + p
+                                        + ", not a probability (logits? import it with --output logits)",
                                 null);
                     }
                     sum += p;

@@ -16,6 +16,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Predictions {
     private Predictions() {}
 
+    /**
+     * A row with NaN or an infinity has no ranking to report: sorting it would name an arbitrary
+     * label with a meaningless confidence, so its image is dead-lettered instead.
+     *
+     * @return null when every probability of the row is finite, else the first that is not, for a human
+     */
+    public static String nonFinite(BatchResult batch, int row) {
+        INDArray probabilities = batch.probabilities().getRow(row);
+        for (int i = 0; i < probabilities.length(); i++) {
+            double p = probabilities.getDouble(i);
+            if (!Double.isFinite(p)) {
+                return batch.modelName() + "@" + batch.modelVersion() + " gave " + p + " as the probability of "
+                        + batch.labels().get(i) + " (class " + i + ")";
+            }
+        }
+        return null;
+    }
+
     public static Prediction of(
             ImageEvent event,
             BatchResult batch,

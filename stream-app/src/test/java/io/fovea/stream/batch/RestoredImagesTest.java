@@ -12,6 +12,7 @@ import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.FakeModel;
 import io.fovea.stream.FoveaTopology;
 import io.fovea.stream.TestImages;
+import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.CanaryGuard;
@@ -50,7 +51,7 @@ class RestoredImagesTest {
         // held before a restart, when the payload limit was generous
         byte[] value = TestImages.bytes("held", 1, 1);
         ImageValidator before = new ImageValidator(100_000, 10_000);
-        new PendingImages(store)
+        new PendingImages(store, new DecodedMemory(1 << 20))
                 .add(7L, "held".getBytes(StandardCharsets.UTF_8), value, new Header[0], before.validate(value), 0);
 
         StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
@@ -63,6 +64,7 @@ class RestoredImagesTest {
                     2,
                     new ImageValidator(10, 10_000),
                     SizeBudget.atKafkaDefaults(),
+                    new DecodedMemory(1 << 20),
                     worker,
                     new CanaryGuard(worker::lineup),
                     metrics));
@@ -82,5 +84,33 @@ class RestoredImagesTest {
             assertTrue(letter.getMessage().startsWith("refused on restore:"), letter.getMessage());
             assertNull(store.get(7L), "forgotten in the same transaction as its dead letter");
         }
+    }
+
+    @Test
+    void restoredImagesCountAgainstTheCapAndThoseOverItAreDecodedAgainWhenTheirBatchCloses() {
+        MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+        KeyValueStore<Long, byte[]> store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(FoveaTopology.PENDING_STORE), Serdes.Long(), Serdes.ByteArray())
+                .withLoggingDisabled()
+                .build();
+        store.init(context.getStateStoreContext(), store);
+        ImageValidator validator = new ImageValidator(100_000, 10_000);
+        PendingImages before = new PendingImages(store, new DecodedMemory(1 << 20));
+        for (long offset = 0; offset < 3; offset++) {
+            byte[] value = TestImages.bytes("r" + offset, 1, 1);
+            before.add(offset, null, value, new Header[0], validator.validate(value), 0);
+        }
+
+        DecodedMemory memory = new DecodedMemory(2 * 12); // room for two of the three 2x2 images
+        PendingImages restored = new PendingImages(store, memory);
+        assertTrue(restored.recover(validator, 0).isEmpty());
+        assertEquals(24, memory.held(), "the restored images that fit are held decoded, and counted");
+
+        List<PendingImages.Pending> batch = restored.take(3);
+        assertEquals(3, batch.size());
+        assertTrue(batch.stream().allMatch(p -> p.image() != null), "decoded again for its batch");
+        assertEquals(36, memory.held());
+        batch.forEach(p -> restored.emitted(p.offset()));
+        assertEquals(0, memory.held());
     }
 }

@@ -109,4 +109,31 @@ class StreamConfigTest {
                 .streamsProperties();
         assertEquals(100L, tenMinutes.get(StreamsConfig.POLL_MS_CONFIG), "a stop must not wait out a long poll");
     }
+
+    @Test
+    void autoDecodeLimitsAreSizedFromTheHeapAndOneImageAtThePixelLimitFitsTheCap() {
+        DecodeLimits limits = DecodeLimits.of("auto", "auto", 1_500_000_000L);
+        assertEquals(25_000_000, limits.maxImagePixels(), "a quarter of the heap over 15 bytes a pixel");
+        assertEquals(375_000_000, limits.maxDecodedBytes(), "a quarter of the heap");
+        assertTrue(limits.maxImagePixels() * 3 <= limits.maxDecodedBytes());
+        DecodeLimits here = StreamConfig.of(Map.of("bootstrap.servers", "x")).decodeLimits();
+        assertEquals(Runtime.getRuntime().maxMemory() / 4, here.maxDecodedBytes());
+    }
+
+    @Test
+    void aDecodedBytesCapThatCannotHoldOneImageAtThePixelLimitIsAClearError() {
+        assertEquals(300, DecodeLimits.of("100", "300", 1L << 30).maxDecodedBytes(), "exactly one image fits");
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> StreamConfig.of(
+                        Map.of("bootstrap.servers", "x", "max.image.pixels", "100", "max.decoded.bytes", "299")));
+        assertEquals(
+                "max.decoded.bytes=299 cannot hold one image of max.image.pixels=100 (300 bytes decoded): raise it or lower the pixel limit",
+                e.getMessage());
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> StreamConfig.of(Map.of("bootstrap.servers", "x", "max.image.pixels", "lots")))
+                .getMessage()
+                .startsWith("max.image.pixels must be a whole number or auto"));
+    }
 }

@@ -52,4 +52,28 @@ class ModelSwapperTest {
             assertEquals(1, worker.classify(one).modelVersion());
         }
     }
+
+    @Test
+    void aVersionWhoseProbeBatchGivesNanIsRefusedAndTheCurrentOneKeepsServing() throws Exception {
+        StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
+        ModelSlot slot = new ModelSlot(new FakeModel(1));
+        ModelSwapper.Loader probed = (model, version) -> {
+            FakeModel nan = new FakeModel(version);
+            nan.nanFor = c -> true;
+            ProbeBatch.check(nan, 2); // as every backend's load does
+            return nan;
+        };
+        try (InferenceWorker worker = new InferenceWorker(slot, 4, metrics);
+                ModelSwapper swapper = new ModelSwapper(probed, worker, slot, metrics)) {
+            ModelSwapper.Outcome outcome = swapper.request("fake", 2).get(30, TimeUnit.SECONDS);
+
+            assertFalse(outcome.swapped());
+            assertTrue(
+                    outcome.reason().startsWith("fake@2 refused: the probe batch gives a non-finite output (NaN)"),
+                    outcome.reason());
+            assertEquals(
+                    1,
+                    worker.classify(List.of(new RgbImage(2, 2, new byte[12]))).modelVersion());
+        }
+    }
 }
