@@ -85,7 +85,14 @@ public final class RolloutFollowing implements AutoCloseable {
                     manifest, store.uri(model, version), ReleaseAction.CANARY_ENDED, now.primary(), reason));
             LOG.warn("Ended the canary {}@{}: {}", model, version, reason);
         } catch (RuntimeException e) {
-            LOG.error("Could not end the canary {}@{} ({}): {}", model, version, reason, e.getMessage());
+            LOG.error(
+                    "Could not end the canary {}@{} ({}): {}; ending it takes WRITE on {}"
+                            + " (bin/fovea acls --serve-auto-rollback), or end it by hand: models canary --stop",
+                    model,
+                    version,
+                    reason,
+                    e.getMessage(),
+                    topic);
         }
     }
 
