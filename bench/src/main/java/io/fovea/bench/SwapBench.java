@@ -92,8 +92,11 @@ final class SwapBench {
         publish(store);
         publish(store);
         publish(store);
-        corrupt(store.versionDir("bench", 3).resolve(ModelFiles.PARAMETERS));
+        // serve follows only promotions the store holds: each version's is made before 3 is corrupted
+        store.promote("bench", 3);
+        store.promote("bench", 2);
         store.promote("bench", 1);
+        corrupt(store.versionDir("bench", 3).resolve(ModelFiles.PARAMETERS));
         String run = UUID.randomUUID().toString().substring(0, 6);
         String input = "swap-in-" + run;
         String output = "swap-out-" + run;

@@ -1,6 +1,7 @@
 package io.fovea.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -25,6 +26,20 @@ class AclsCommandTest {
                 run.out());
         assertTrue(lines.stream().anyMatch(l -> l.endsWith("--operation Read --group prod-cls")), run.out());
         assertTrue(lines.stream().anyMatch(l -> l.endsWith("--operation DescribeConfigs --cluster")), run.out());
+    }
+
+    /** WRITE on the releases topic can announce any release: serve gets it only to end canaries itself. */
+    @Test
+    void serveMayWriteReleasesOnlyWhenAutomaticCanaryRollbackIsAsked() {
+        String write = "--operation Write --topic fovea.model-releases";
+        CliRun plain = CliRun.of("acls", "--principal", "User:app", "--role", "serve");
+        assertEquals(0, plain.exitCode(), plain.err());
+        assertTrue(plain.out().contains("--operation Read --topic fovea.model-releases"), plain.out());
+        assertFalse(plain.out().contains(write), plain.out());
+
+        CliRun withRollback = CliRun.of("acls", "--principal", "User:app", "--role", "serve", "--serve-auto-rollback");
+        assertEquals(0, withRollback.exitCode(), withRollback.err());
+        assertTrue(withRollback.out().contains(write), withRollback.out());
     }
 
     @Test

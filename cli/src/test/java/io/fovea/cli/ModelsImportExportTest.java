@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnx.proto.OnnxMl;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.OnnxModel;
 import io.fovea.core.runtime.NativeBackend;
@@ -63,6 +64,46 @@ class ModelsImportExportTest {
 
         CliRun promoted = CliRun.of("models", "promote", "animals@1", "--store", store);
         assertEquals(0, promoted.exitCode(), promoted.err());
+    }
+
+    /** A tensor kept in another file would have ONNX Runtime read whatever path it names. */
+    @Test
+    void aModelWithTensorDataInAnotherFileIsRefusedAndNoVersionAppears() throws Exception {
+        Path file = dir.resolve("external.onnx");
+        ForeignOnnxModels.dense(file, 24, 5, false, true, 0, 2);
+        OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(file)).toBuilder();
+        model.getGraphBuilder()
+                .getInitializerBuilder(0)
+                .clearRawData()
+                .setDataLocation(OnnxMl.TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(OnnxMl.StringStringEntryProto.newBuilder()
+                        .setKey("location")
+                        .setValue("../../secrets/weights.bin"));
+        Files.write(file, model.build().toByteArray());
+
+        CliRun refused = CliRun.of(
+                "models",
+                "import",
+                "animals",
+                "--onnx",
+                file.toString(),
+                "--labels",
+                "a,b,c,d,e",
+                "--input-size",
+                "24",
+                "--layout",
+                "NCHW",
+                "--normalize",
+                "unit",
+                "--store",
+                dir.resolve("store").toString());
+
+        assertEquals(2, refused.exitCode(), refused.out());
+        assertTrue(refused.err().contains("keeps tensor data outside the file"), refused.err());
+        assertTrue(refused.err().contains("'w' (in ../../secrets/weights.bin)"), refused.err());
+        assertTrue(new DirectoryModelStore(dir.resolve("store"))
+                .versions("animals")
+                .isEmpty());
     }
 
     @Test

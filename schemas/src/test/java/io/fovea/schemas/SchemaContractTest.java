@@ -38,8 +38,8 @@ class SchemaContractTest {
         assertEquals("13 EA D7 E1 C6 C7 2C D6", SingleObjectEncoding.wireHex(FoveaRecords.PREDICTION.fingerprint()));
         // Version 3 (NON_FINITE_OUTPUT); version 2 was 56 35 84 A3 46 3E D2 C2, version 1 99 32 3B DB 2E 0D 51 BD.
         assertEquals("8F F5 53 5F 5F C9 FE BA", SingleObjectEncoding.wireHex(FoveaRecords.DEAD_LETTER.fingerprint()));
-        // Version 2 (canary and shadow actions, share, autoRollback, reason); version 1 was 99 BA 5F C5 67 41 DC 15.
-        assertEquals("36 6E 1D 8F 54 7B 32 04", SingleObjectEncoding.wireHex(FoveaRecords.MODEL_RELEASE.fingerprint()));
+        // Version 3 (a canary's salt); version 2 was 36 6E 1D 8F 54 7B 32 04, version 1 99 BA 5F C5 67 41 DC 15.
+        assertEquals("23 5D A3 3E 7F C5 5C 8D", SingleObjectEncoding.wireHex(FoveaRecords.MODEL_RELEASE.fingerprint()));
     }
 
     /** Dead letters already on a topic, written with version 1 of the schema, still decode. */

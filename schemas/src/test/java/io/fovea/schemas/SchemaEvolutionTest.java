@@ -10,6 +10,7 @@ import io.fovea.avro.ImageEvent;
 import io.fovea.avro.PixelFormat;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.schemas.serde.SingleObjectCodec;
+import io.fovea.schemas.serde.SingleObjectEncoding;
 import io.fovea.schemas.serde.UndecodableRecordException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -101,6 +102,35 @@ class SchemaEvolutionTest {
         UndecodableRecordException refused = assertThrows(
                 UndecodableRecordException.class, () -> first.decode(FoveaRecords.MODEL_RELEASE.encode(canary)));
         assertEquals(DeadLetterReason.UNKNOWN_SCHEMA_FINGERPRINT, refused.reason());
+    }
+
+    /** A canary started by a version-2 CLI still reads, with no salt of its own: it keeps the fixed one. */
+    @Test
+    void aCanaryOfTheSecondVersionReadsWithNoSalt() throws Exception {
+        Schema v2;
+        try (var in = getClass().getResourceAsStream("/avro/history/ModelRelease-2.avsc")) {
+            v2 = new Schema.Parser().parse(in);
+        }
+        assertEquals("36 6E 1D 8F 54 7B 32 04", SingleObjectEncoding.wireHex(SingleObjectEncoding.fingerprint(v2)));
+        io.fovea.avro.ModelRelease sample = io.fovea.avro.ModelRelease.newBuilder(SampleRecords.modelRelease())
+                .setAction(io.fovea.avro.ReleaseAction.CANARY_STARTED)
+                .setShare(0.1)
+                .setSalt("ignored by version 2")
+                .build();
+        GenericRecord canary = new GenericData.Record(v2);
+        for (Schema.Field field : v2.getFields()) {
+            Object value = sample.get(field.name());
+            canary.put(
+                    field.name(),
+                    value instanceof Enum<?> e
+                            ? new GenericData.EnumSymbol(field.schema(), e.name())
+                            : value instanceof java.time.Instant t ? t.toEpochMilli() : value);
+        }
+        io.fovea.avro.ModelRelease read = FoveaRecords.MODEL_RELEASE.decode(
+                SingleObjectCodec.generic(v2, List.of()).encode(canary));
+        assertEquals(io.fovea.avro.ReleaseAction.CANARY_STARTED, read.getAction());
+        assertEquals(0.1, read.getShare());
+        assertEquals(null, read.getSalt());
     }
 
     /** Guards the history in the jar: every version kept must resolve to the current schema. */

@@ -1,5 +1,6 @@
 package io.fovea.stream;
 
+import io.fovea.core.release.ReleaseCheck;
 import io.fovea.core.store.ModelStore;
 import io.fovea.schemas.kafka.KafkaFailures;
 import io.fovea.schemas.kafka.TopicCreator;
@@ -167,7 +168,13 @@ public final class StreamApp implements AutoCloseable {
                     .check(admin);
         }
         releases = new RolloutFollowing(
-                        config.connection(), config.get(StreamConfig.RELEASES_TOPIC), store, modelName, swapper, guard)
+                        config.connection(),
+                        config.get(StreamConfig.RELEASES_TOPIC),
+                        store,
+                        modelName,
+                        swapper,
+                        guard,
+                        new ReleaseCheck(store, metrics::releaseIgnored))
                 .start();
         return this;
     }

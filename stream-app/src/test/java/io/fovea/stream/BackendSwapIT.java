@@ -66,6 +66,7 @@ class BackendSwapIT {
                 OnnxSessions.cpu(),
                 "test");
         assertEquals(2, onnxVersion);
+        store.promote("mixed", 1);
         StreamConfig config = StreamConfig.of(kit.settings(dir.resolve("state").toString()));
         ModelRunners runners = config.modelRunners();
         assertEquals(ModelRunners.ONNXRUNTIME, runners.backendFor(store.manifest("mixed", 2)));
@@ -96,6 +97,11 @@ class BackendSwapIT {
             Integer previous = 1;
             for (int[] step : plan) {
                 Blocking.pause(Duration.ofMillis(1200));
+                if (step[1] == 1) {
+                    store.rollback("mixed");
+                } else {
+                    store.promote("mixed", step[0]);
+                }
                 publisher.send(ReleasePublisher.of(
                         store.manifest("mixed", step[0]),
                         store.uri("mixed", step[0]),

@@ -52,6 +52,9 @@ class HotSwapIT {
         for (int v = 1; v <= 5; v++) {
             TinyBundles.publish(store, "swap", v);
         }
+        // serve follows only promotions the store holds: version 5's is made while it still loads
+        store.promote("swap", 1);
+        store.promote("swap", 5);
         Path corrupt = store.versionDir("swap", 5).resolve(ModelFiles.PARAMETERS);
         byte[] bytes = Files.readAllBytes(corrupt);
         bytes[bytes.length / 3] ^= 0x55;
@@ -91,6 +94,11 @@ class HotSwapIT {
             for (int[] step : plan) {
                 Blocking.pause(Duration.ofMillis(1500));
                 ReleaseAction action = step[1] == 1 ? ReleaseAction.ROLLED_BACK : ReleaseAction.PROMOTED;
+                if (action == ReleaseAction.ROLLED_BACK) {
+                    store.rollback("swap");
+                } else if (step[0] != 5) {
+                    store.promote("swap", step[0]);
+                }
                 publisher.send(ReleasePublisher.of(
                         store.manifest("swap", step[0]), store.uri("swap", step[0]), action, previous));
                 int expected = step[0] == 5 ? 4 : step[0];

@@ -41,6 +41,14 @@ public final class AclsCommand implements Callable<Integer> {
             description = "serve's application.id (default: ${DEFAULT-VALUE}).")
     String applicationId;
 
+    @Option(
+            names = "--serve-auto-rollback",
+            description = {
+                "Also let serve write fovea.model-releases, so that a canary with --auto-rollback-* can end",
+                "itself (default off). WRITE there can announce any release: it is admin-equivalent."
+            })
+    boolean serveAutoRollback;
+
     @Option(names = "--grant", description = "Create the ACLs on the cluster (needs an admin's credentials).")
     boolean grant;
 
@@ -55,7 +63,7 @@ public final class AclsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<AclBinding> acls = new ArrayList<>();
         for (Role role : roles()) {
-            List<AclBinding> forRole = FoveaAcls.of(role, principal, applicationId);
+            List<AclBinding> forRole = FoveaAcls.of(role, principal, applicationId, serveAutoRollback);
             acls.addAll(forRole);
             if (!grant) {
                 out.println("# " + role.cliName());

@@ -2,6 +2,7 @@ package io.fovea.cli.models;
 
 import io.fovea.avro.AutoRollback;
 import io.fovea.avro.ReleaseAction;
+import io.fovea.core.release.ReleaseCheck;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.release.Rollout;
 import io.fovea.core.release.RolloutReader;
@@ -24,7 +25,8 @@ final class Trials {
 
     /** What the releases topic says serves now. */
     Rollout state() {
-        return RolloutReader.read(models.kafka.connection(), models.releasesTopic, model);
+        return RolloutReader.read(
+                models.kafka.connection(), models.releasesTopic, model, new ReleaseCheck(models.store()));
     }
 
     /** The version serving everyone: the topic's, else the store's promoted one. */

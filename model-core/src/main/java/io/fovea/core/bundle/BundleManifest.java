@@ -38,6 +38,13 @@ public record BundleManifest(
 
     public static final String FILE_NAME = "manifest.json";
 
+    /** Checked when a manifest is read and when one is made to be written. */
+    public BundleManifest {
+        if (modelFiles != null) {
+            modelFiles.forEach(PlainFileName::check);
+        }
+    }
+
     /** Fields a bundle cannot be served without that this manifest lacks (empty when none). */
     public List<String> missingFields() {
         List<String> missing = new ArrayList<>();

@@ -12,9 +12,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  */
 public record ModelBundle(Path dir, BundleManifest manifest, ComputationGraph graph, ImagePreprocessor preprocessor) {
 
-    /** Reads the manifest, checks the model files' SHA-256 against it, then loads the DL4J model. */
+    /** Reads the manifest and loads the DL4J model, checking the SHA-256 over the bytes it is built from. */
     public static ModelBundle load(Path dir) {
-        ModelBundle verified = verify(dir);
+        ModelBundle verified = described(dir);
         BundleManifest manifest = verified.manifest();
         if (!manifest.hasDl4jModel()) {
             throw new BundleIntegrityException(dir + ": holds no DL4J model ("
@@ -22,7 +22,9 @@ public record ModelBundle(Path dir, BundleManifest manifest, ComputationGraph gr
         }
         ComputationGraph graph;
         try {
-            graph = ModelFiles.read(dir);
+            graph = ModelFiles.read(dir, manifest);
+        } catch (BundleIntegrityException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new BundleIntegrityException(dir + ": not a loadable model: " + e.getMessage(), e);
         }
@@ -31,6 +33,19 @@ public record ModelBundle(Path dir, BundleManifest manifest, ComputationGraph gr
 
     /** Reads the manifest and checks the model files' SHA-256 against it; loads no model. */
     public static ModelBundle verify(Path dir) {
+        ModelBundle described = described(dir);
+        BundleManifest manifest = described.manifest();
+        String actual = ModelFiles.sha256(dir, manifest.modelFiles());
+        if (!actual.equals(manifest.sha256())) {
+            throw new BundleIntegrityException(
+                    dir + ": SHA-256 of " + String.join(" + ", manifest.modelFiles()) + " is " + actual
+                            + " but the manifest says " + manifest.sha256() + "; a file is corrupt or was replaced");
+        }
+        return described;
+    }
+
+    /** The manifest, checked for what serving needs, and its files present; nothing hashed yet. */
+    private static ModelBundle described(Path dir) {
         Path manifestFile = dir.resolve(BundleManifest.FILE_NAME);
         if (!Files.isRegularFile(manifestFile)) {
             throw new BundleIntegrityException(dir + ": no " + BundleManifest.FILE_NAME);
@@ -47,12 +62,6 @@ public record ModelBundle(Path dir, BundleManifest manifest, ComputationGraph gr
             if (!Files.isRegularFile(dir.resolve(name))) {
                 throw new BundleIntegrityException(dir.resolve(name) + ": model file missing");
             }
-        }
-        String actual = ModelFiles.sha256(dir, manifest.modelFiles());
-        if (!actual.equals(manifest.sha256())) {
-            throw new BundleIntegrityException(
-                    dir + ": SHA-256 of " + String.join(" + ", manifest.modelFiles()) + " is " + actual
-                            + " but the manifest says " + manifest.sha256() + "; a file is corrupt or was replaced");
         }
         if (manifest.onnx() != null
                 && !manifest.modelFiles().contains(manifest.onnx().file())) {

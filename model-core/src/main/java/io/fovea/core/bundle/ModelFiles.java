@@ -3,8 +3,10 @@ package io.fovea.core.bundle;
 import io.fovea.core.runtime.ServingGraph;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -52,20 +54,53 @@ public final class ModelFiles {
      * faster pooling); its parameters are the array read from disk, not a copy.
      */
     public static ComputationGraph read(Path dir) {
+        return read(dir, null);
+    }
+
+    /**
+     * The model in {@code dir}, checked against {@code manifest}'s SHA-256 over the very bytes the
+     * model is built from, so a file replaced between a check and the load cannot serve.
+     */
+    public static ComputationGraph read(Path dir, BundleManifest manifest) {
+        MessageDigest digest = manifest == null ? null : Sha256.newDigest();
+        byte[] configurationBytes = null;
+        INDArray params = null;
         try {
-            ComputationGraphConfiguration configuration = ServingGraph.forServing(
-                    ComputationGraphConfiguration.fromJson(Files.readString(dir.resolve(CONFIGURATION))));
-            INDArray params = NpyFloats.read(dir.resolve(PARAMETERS));
-            ComputationGraph graph = new ComputationGraph(configuration);
-            try {
-                graph.init(params, false);
-            } catch (RuntimeException e) {
-                params.close();
-                throw e;
+            for (String name : manifest == null ? NAMES : manifest.modelFiles()) {
+                Path file = dir.resolve(name);
+                if (name.equals(CONFIGURATION)) {
+                    configurationBytes = Files.readAllBytes(file);
+                    if (digest != null) {
+                        digest.update(configurationBytes);
+                    }
+                } else if (name.equals(PARAMETERS)) {
+                    params = NpyFloats.read(file, digest);
+                } else if (digest != null) {
+                    Sha256.update(digest, file);
+                }
             }
-            return graph;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the model in " + dir, e);
+            if (digest != null && !Sha256.hex(digest).equals(manifest.sha256())) {
+                throw new BundleIntegrityException(dir + ": the model files read do not match the manifest's SHA-256;"
+                        + " a file is corrupt or was replaced");
+            }
+            return build(configurationBytes, params);
+        } catch (IOException | RuntimeException e) {
+            if (params != null) {
+                params.close();
+            }
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new UncheckedIOException("cannot read the model in " + dir, (IOException) e);
         }
+    }
+
+    /** The graph for serving, on {@code params} as they are (the caller closes them if this fails). */
+    private static ComputationGraph build(byte[] configurationBytes, INDArray params) {
+        ComputationGraphConfiguration configuration = ServingGraph.forServing(
+                ComputationGraphConfiguration.fromJson(new String(configurationBytes, StandardCharsets.UTF_8)));
+        ComputationGraph graph = new ComputationGraph(configuration);
+        graph.init(params, false);
+        return graph;
     }
 }

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,12 +33,17 @@ final class NpyFloats {
     private NpyFloats() {}
 
     static INDArray read(Path file) throws IOException {
+        return read(file, null);
+    }
+
+    /** The array in {@code file}; every byte read is also fed to {@code digest} (when not null), the whole file in order. */
+    static INDArray read(Path file, MessageDigest digest) throws IOException {
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             throw new IOException("reading .npy into memory as is needs a little-endian machine");
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer preamble = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(channel, preamble, file);
+            readFully(channel, preamble, file, digest);
             preamble.flip();
             byte[] magic = new byte[6];
             preamble.get(magic);
@@ -51,13 +57,13 @@ final class NpyFloats {
                 headerLength = Short.toUnsignedInt(preamble.getShort());
             } else {
                 ByteBuffer wide = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN);
-                readFully(channel, wide, file);
+                readFully(channel, wide, file, digest);
                 wide.flip();
                 headerLength =
                         (Short.toUnsignedInt(preamble.getShort())) | (Short.toUnsignedInt(wide.getShort()) << 16);
             }
             ByteBuffer headerBytes = ByteBuffer.allocate(headerLength);
-            readFully(channel, headerBytes, file);
+            readFully(channel, headerBytes, file, digest);
             String header = new String(headerBytes.array(), StandardCharsets.ISO_8859_1);
             long[] shape = parseHeader(header, file);
             long count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
@@ -75,7 +81,7 @@ final class NpyFloats {
                 // the array's own memory, as a buffer: the file's bytes land where ND4J reads them
                 ByteBuffer target = array.data().asNio().order(ByteOrder.nativeOrder());
                 target.clear();
-                readFully(channel, target, file);
+                readFully(channel, target, file, digest);
                 return array;
             } catch (IOException | RuntimeException e) {
                 array.close();
@@ -105,11 +111,16 @@ final class NpyFloats {
                 .toArray();
     }
 
-    private static void readFully(FileChannel channel, ByteBuffer into, Path file) throws IOException {
+    private static void readFully(FileChannel channel, ByteBuffer into, Path file, MessageDigest digest)
+            throws IOException {
+        int start = into.position();
         while (into.hasRemaining()) {
             if (channel.read(into) < 0) {
                 throw new IOException(file + ": ends early");
             }
+        }
+        if (digest != null) {
+            digest.update(into.duplicate().limit(into.position()).position(start));
         }
     }
 }

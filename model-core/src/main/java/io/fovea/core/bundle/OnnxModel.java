@@ -29,6 +29,7 @@ public record OnnxModel(String file, String layout, String output) {
         if (file == null || file.isBlank()) {
             file = FILE;
         }
+        PlainFileName.check(file);
     }
 
     /** What Fovea's exporter writes: NCHW in, probabilities out. */

@@ -16,20 +16,29 @@ public final class Sha256 {
 
     public static String of(Path... files) {
         MessageDigest digest = newDigest();
-        byte[] buffer = new byte[1 << 16];
         for (Path file : files) {
-            try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-                while (in.read(buffer) >= 0) {
-                    // reading feeds the digest
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file, e);
-            }
+            update(digest, file);
         }
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static MessageDigest newDigest() {
+    /** Feeds {@code file} to {@code digest}. */
+    static void update(MessageDigest digest, Path file) {
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            while (in.read(buffer) >= 0) {
+                // reading feeds the digest
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    static String hex(MessageDigest digest) {
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

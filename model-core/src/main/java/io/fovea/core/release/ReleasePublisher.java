@@ -77,7 +77,10 @@ public final class ReleasePublisher implements AutoCloseable {
                 .build();
     }
 
-    /** A trial's start: {@code share} of the keys (canary) or images (shadow), 0..1. */
+    /**
+     * A trial's start: {@code share} of the keys (canary) or images (shadow), 0..1. A canary gets
+     * a salt of its own ({@link KeyShare#newSalt}), which every instance reads from this record.
+     */
     public static ModelRelease trialStarted(
             BundleManifest manifest,
             URI bundleUri,
@@ -88,6 +91,7 @@ public final class ReleasePublisher implements AutoCloseable {
         return ModelRelease.newBuilder(of(manifest, bundleUri, action, primary))
                 .setShare(share)
                 .setAutoRollback(autoRollback)
+                .setSalt(action == ReleaseAction.CANARY_STARTED ? KeyShare.newSalt() : null)
                 .build();
     }
 

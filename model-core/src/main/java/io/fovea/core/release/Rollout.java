@@ -22,12 +22,18 @@ public record Rollout(Integer primary, Trial canary, Trial shadow) {
      *
      * @param share canary: the share of keys, 0..1; shadow: the share of images
      * @param autoRollback canary only: when it ends itself, or null
+     * @param salt canary only: where its keys fall ({@link KeyShare#canary}), or null for the fixed salt
      */
-    public record Trial(int version, double share, AutoRollback autoRollback, Instant startedAt) {
+    public record Trial(int version, double share, AutoRollback autoRollback, Instant startedAt, String salt) {
         public Trial {
             if (!(share > 0 && share <= 1)) {
                 throw new IllegalArgumentException("a trial's share must be in (0, 1], got " + share);
             }
+        }
+
+        /** The keys this canary takes. */
+        public KeyShare keys() {
+            return KeyShare.canary(salt);
         }
 
         public String describe() {
@@ -62,7 +68,12 @@ public record Rollout(Integer primary, Trial canary, Trial shadow) {
             throw new IllegalArgumentException(release.getAction() + " of " + release.getModelName() + "@"
                     + release.getVersion() + " names no share");
         }
-        return new Trial(release.getVersion(), release.getShare(), release.getAutoRollback(), release.getReleasedAt());
+        return new Trial(
+                release.getVersion(),
+                release.getShare(),
+                release.getAutoRollback(),
+                release.getReleasedAt(),
+                release.getSalt());
     }
 
     /** This state with {@code current} as the primary where the topic named none yet. */

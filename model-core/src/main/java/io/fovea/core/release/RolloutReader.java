@@ -25,15 +25,15 @@ public final class RolloutReader {
 
     private RolloutReader() {}
 
-    /** The state of {@code model} after every release on {@code topic} up to now. */
-    public static Rollout read(KafkaConnection kafka, String topic, String model) {
+    /** The state of {@code model} after every release on {@code topic} up to now that {@code check} lets through. */
+    public static Rollout read(KafkaConnection kafka, String topic, String model, ReleaseCheck check) {
         try (KafkaConsumer<byte[], byte[]> consumer = kafka.committedReader("fovea-rollout-reader")) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition()))
                     .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            return catchUp(consumer, model, Rollout.NONE, Duration.ofSeconds(60));
+            return catchUp(consumer, model, check, Rollout.NONE, Duration.ofSeconds(60));
         }
     }
 
@@ -41,7 +41,8 @@ public final class RolloutReader {
      * Applies every record from the consumer's position to the end its partitions have now; the
      * consumer is left there, to follow on.
      */
-    public static Rollout catchUp(Consumer<byte[], byte[]> consumer, String model, Rollout from, Duration timeout) {
+    public static Rollout catchUp(
+            Consumer<byte[], byte[]> consumer, String model, ReleaseCheck check, Rollout from, Duration timeout) {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), timeout);
         long deadline = System.nanoTime() + timeout.toNanos();
         Rollout state = from;
@@ -50,17 +51,33 @@ public final class RolloutReader {
                 throw new IllegalStateException("could not read the releases to their end within " + timeout);
             }
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                state = apply(state, model, record);
+                state = apply(state, model, check, record);
             }
         }
         return state;
     }
 
-    /** {@code state} after one record of the topic; a tombstone or an unreadable record changes nothing. */
-    public static Rollout apply(Rollout state, String model, ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * {@code state} after one record of the topic; a tombstone, an unreadable record or a release
+     * {@code check} refuses changes nothing.
+     */
+    public static Rollout apply(
+            Rollout state, String model, ReleaseCheck check, ConsumerRecord<byte[], byte[]> record) {
         Optional<ModelRelease> release = decode(record);
         if (release.isEmpty()) {
             return state;
+        }
+        if (release.get().getModelName().equals(model)) {
+            Optional<String> refusal = check.refusal(release.get());
+            if (refusal.isPresent()) {
+                LOG.warn(
+                        "Ignoring the release at {}-{}@{}: {}; serving on as before",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        refusal.get());
+                return state;
+            }
         }
         try {
             return state.apply(model, release.get());

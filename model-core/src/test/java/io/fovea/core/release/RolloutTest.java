@@ -10,8 +10,10 @@ import io.fovea.avro.ModelRelease;
 import io.fovea.avro.ReleaseAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
@@ -113,5 +115,52 @@ class RolloutTest {
             assertTrue(Math.abs(share - 0.10) < 0.01, "partition " + p + " gets " + share + " of its keys");
         }
         assertTrue(KeyShare.CANARY.within("any".getBytes(StandardCharsets.UTF_8), 1.0), "share 1 takes every key");
+    }
+
+    /** Whoever picks keys cannot aim at a canary: each trial takes its own set of keys. */
+    @Test
+    void twoCanariesOfTheSameShareTakeDifferentKeysAndEachTakesAKeyTheSameWayEveryTime() {
+        Rollout.Trial first = startedCanary();
+        Rollout.Trial second = startedCanary();
+        Set<String> firstKeys = new HashSet<>();
+        Set<String> secondKeys = new HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String key = "key-" + i;
+            if (first.keys().within(key, 0.10)) {
+                firstKeys.add(key);
+            }
+            if (second.keys().within(key, 0.10)) {
+                secondKeys.add(key);
+            }
+            // every instance reads the same release, so every instance routes the key the same way
+            assertEquals(
+                    first.keys().within(key, 0.10),
+                    startedCanaryLike(first).keys().within(key, 0.10));
+        }
+        Set<String> both = new HashSet<>(firstKeys);
+        both.retainAll(secondKeys);
+        assertTrue(both.size() < firstKeys.size() / 4, both.size() + " of " + firstKeys.size() + " keys in both");
+        assertTrue(Math.abs(firstKeys.size() / 10_000.0 - 0.10) < 0.015, firstKeys.size() + " keys taken");
+    }
+
+    @Test
+    void aCanaryReleaseWithoutASaltKeepsTheFixedOne() {
+        Rollout.Trial old = fold(release(ReleaseAction.CANARY_STARTED, 2, 0.1)).canary();
+        assertNull(old.salt());
+        assertEquals(KeyShare.CANARY, old.keys());
+    }
+
+    private static Rollout.Trial startedCanary() {
+        ModelRelease started = ModelRelease.newBuilder(release(ReleaseAction.CANARY_STARTED, 2, 0.1))
+                .setSalt(KeyShare.newSalt())
+                .build();
+        return Rollout.NONE.apply("m", started).canary();
+    }
+
+    private static Rollout.Trial startedCanaryLike(Rollout.Trial trial) {
+        ModelRelease started = ModelRelease.newBuilder(release(ReleaseAction.CANARY_STARTED, 2, 0.1))
+                .setSalt(trial.salt())
+                .build();
+        return Rollout.NONE.apply("m", started).canary();
     }
 }

@@ -40,15 +40,26 @@ public final class FoveaAcls {
 
     private FoveaAcls() {}
 
-    /** @param applicationId serve's application.id: its group, internal topics and transactional ids */
+    /** Serve without WRITE on the releases topic: canaries do not end themselves. */
     public static List<AclBinding> of(Role role, String principal, String applicationId) {
+        return of(role, principal, applicationId, false);
+    }
+
+    /**
+     * @param applicationId serve's application.id: its group, internal topics and transactional ids
+     * @param serveAutoRollback serve may end a canary itself, which takes WRITE on the releases
+     *     topic: a principal holding that WRITE can announce any release, so it is as good as admin
+     */
+    public static List<AclBinding> of(Role role, String principal, String applicationId, boolean serveAutoRollback) {
         List<AclBinding> acls = new ArrayList<>();
         switch (role) {
             case SERVE -> {
                 acls.add(topic(principal, Topics.IMAGES, AclOperation.READ));
                 acls.add(topic(principal, Topics.MODEL_RELEASES, AclOperation.READ));
-                // a canary's automatic rollback is a release like any other
-                acls.add(topic(principal, Topics.MODEL_RELEASES, AclOperation.WRITE));
+                if (serveAutoRollback) {
+                    // a canary's automatic rollback is a release like any other
+                    acls.add(topic(principal, Topics.MODEL_RELEASES, AclOperation.WRITE));
+                }
                 for (String out : List.of(Topics.PREDICTIONS, Topics.SHADOW_PREDICTIONS, Topics.DEAD_LETTERS)) {
                     acls.add(topic(principal, out, AclOperation.WRITE));
                     // the size budget reads each output topic's max.message.bytes

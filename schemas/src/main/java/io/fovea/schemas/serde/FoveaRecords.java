@@ -22,8 +22,8 @@ public final class FoveaRecords {
             new SingleObjectCodec<>(Prediction.class, Prediction.getClassSchema());
     public static final SingleObjectCodec<DeadLetter> DEAD_LETTER = new SingleObjectCodec<>(
             DeadLetter.class, DeadLetter.getClassSchema(), earlier("DeadLetter-1.avsc", "DeadLetter-2.avsc"));
-    public static final SingleObjectCodec<ModelRelease> MODEL_RELEASE =
-            new SingleObjectCodec<>(ModelRelease.class, ModelRelease.getClassSchema(), earlier("ModelRelease-1.avsc"));
+    public static final SingleObjectCodec<ModelRelease> MODEL_RELEASE = new SingleObjectCodec<>(
+            ModelRelease.class, ModelRelease.getClassSchema(), earlier("ModelRelease-1.avsc", "ModelRelease-2.avsc"));
 
     public static final List<SingleObjectCodec<?>> ALL = List.of(IMAGE_EVENT, PREDICTION, DEAD_LETTER, MODEL_RELEASE);
 

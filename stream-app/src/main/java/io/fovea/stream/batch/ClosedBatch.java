@@ -45,8 +45,10 @@ final class ClosedBatch {
             String id = p.image().event().getId();
             boolean canary = lineup.canary() != null
                     && (p.key() != null
-                            ? KeyShare.CANARY.within(p.key(), lineup.canary().share())
-                            : KeyShare.CANARY.within(id, lineup.canary().share()));
+                            ? lineup.canary()
+                                    .keys()
+                                    .within(p.key(), lineup.canary().share())
+                            : lineup.canary().keys().within(id, lineup.canary().share()));
             rows.computeIfAbsent(canary ? Lineup.Role.CANARY : Lineup.Role.PRIMARY, r -> new ArrayList<>())
                     .add(i);
             if (lineup.shadow() != null

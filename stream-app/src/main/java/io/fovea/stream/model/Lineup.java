@@ -1,6 +1,7 @@
 package io.fovea.stream.model;
 
 import io.fovea.avro.AutoRollback;
+import io.fovea.core.release.KeyShare;
 import io.fovea.stream.metrics.StreamMetrics;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -15,8 +16,17 @@ import java.util.Set;
  * @param shadow also classifies the images its share takes, its predictions kept apart; or null
  */
 public record Lineup(ModelRunner primary, Trial canary, Trial shadow) {
-    /** A version on trial and the share it takes (0..1). */
-    public record Trial(ModelRunner runner, double share, AutoRollback autoRollback) {}
+    /**
+     * A version on trial and the share it takes (0..1).
+     *
+     * @param keys which keys a canary's share takes: the trial's own salt, the same on every instance
+     */
+    public record Trial(ModelRunner runner, double share, AutoRollback autoRollback, KeyShare keys) {
+        /** A trial under the fixed salt, as a release of an older version names it. */
+        public Trial(ModelRunner runner, double share, AutoRollback autoRollback) {
+            this(runner, share, autoRollback, KeyShare.CANARY);
+        }
+    }
 
     /** What a submission asks for: the version that serves its keys, or the shadow. */
     public enum Role {

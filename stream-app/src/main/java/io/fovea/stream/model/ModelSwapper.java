@@ -76,7 +76,12 @@ public final class ModelSwapper implements AutoCloseable {
     }
 
     private static Rollout.Trial trialOf(Lineup.Trial trial) {
-        return new Rollout.Trial(trial.runner().version(), trial.share(), trial.autoRollback(), null);
+        return new Rollout.Trial(
+                trial.runner().version(),
+                trial.share(),
+                trial.autoRollback(),
+                null,
+                trial.keys().salt());
     }
 
     /** Loads, checks and switches to what {@code target} names for {@code model}, in the background. */
@@ -134,7 +139,7 @@ public final class ModelSwapper implements AutoCloseable {
             return null;
         }
         ModelRunner runner = runner(model, trial.version(), now, loaded, refused);
-        return runner == null ? null : new Lineup.Trial(runner, trial.share(), trial.autoRollback());
+        return runner == null ? null : new Lineup.Trial(runner, trial.share(), trial.autoRollback(), trial.keys());
     }
 
     /** The runner of a version: the resident one, one loaded for this lineup, or a fresh load; null if refused. */
@@ -174,6 +179,7 @@ public final class ModelSwapper implements AutoCloseable {
                 : b != null
                         && a.runner() == b.runner()
                         && a.share() == b.share()
+                        && a.keys().equals(b.keys())
                         && java.util.Objects.equals(a.autoRollback(), b.autoRollback());
     }
 

@@ -4,6 +4,7 @@ import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelBundle;
 import io.fovea.core.bundle.ModelFiles;
 import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.onnx.OnnxExternalData;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.store.DirectoryModelStore;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +43,16 @@ public final class OnnxImport {
         if (labels.size() < 2) {
             throw new IllegalArgumentException("a classifier needs at least 2 labels, got " + labels);
         }
+        byte[] model = readOnce(onnxFile);
+        // the bytes checked are the bytes copied and hashed: a file changed meanwhile cannot slip in
+        List<String> external = OnnxExternalData.tensors(model);
+        if (!external.isEmpty()) {
+            throw new IllegalArgumentException(onnxFile + " keeps tensor data outside the file, which a bundle"
+                    + " cannot vouch for: " + String.join(", ", external) + ". Save it with every tensor inside"
+                    + " (Python: onnx.save_model(model, path, save_as_external_data=False); up to 2 GB)");
+        }
         try (StagedBundle staged = store.stage(name)) {
-            Files.copy(onnxFile, staged.dir().resolve(OnnxModel.FILE));
+            Files.write(staged.dir().resolve(OnnxModel.FILE), model, StandardOpenOption.CREATE_NEW);
             List<String> files = List.of(OnnxModel.FILE);
             BundleManifest manifest = new BundleManifest(
                     name,
@@ -65,6 +75,14 @@ public final class OnnxImport {
             return staged.version();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot import " + onnxFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] readOnce(Path onnxFile) {
+        try {
+            return Files.readAllBytes(onnxFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + onnxFile + ": " + e.getMessage(), e);
         }
     }
 }

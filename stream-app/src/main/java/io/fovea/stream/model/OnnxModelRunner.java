@@ -10,6 +10,7 @@ import ai.onnxruntime.TensorInfo;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelBundle;
 import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.bundle.VerifiedBytes;
 import io.fovea.core.image.RgbImage;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -48,7 +49,9 @@ public final class OnnxModelRunner extends BundleRunner {
                     + manifest.name() + "@" + manifest.version());
         }
         Path file = bundle.dir().resolve(manifest.onnx().file());
-        OrtSession session = sessions.open(file);
+        // checked and loaded from the same bytes: nothing can change in between
+        OrtSession session = sessions.open(
+                VerifiedBytes.read(bundle.dir(), manifest, manifest.onnx().file()), file);
         OnnxModelRunner runner;
         try {
             runner = signature(bundle, session);

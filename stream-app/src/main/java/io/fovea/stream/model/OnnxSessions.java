@@ -59,8 +59,8 @@ public record OnnxSessions(String provider, int device, int threads) {
         return environment;
     }
 
-    /** A session of the model in {@code file}; the caller owns it and closes it. */
-    OrtSession open(Path file) {
+    /** A session of {@code model}, the bytes of {@code file}; the caller owns it and closes it. */
+    OrtSession open(byte[] model, Path file) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             OrtEnvironment env = environment(threads);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -74,7 +74,7 @@ public record OnnxSessions(String provider, int device, int threads) {
             // two large blocks per version that the C heap keeps hold of after a swap.
             options.addConfigEntry("session.disable_prepacking", "1");
             addProvider(options);
-            return env.createSession(file.toString(), options);
+            return env.createSession(model, options);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot load " + file + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.fovea.stream.model;
 
+import io.fovea.core.release.ReleaseCheck;
 import io.fovea.core.release.Rollout;
 import io.fovea.core.release.RolloutReader;
 import io.fovea.schemas.kafka.KafkaConnection;
@@ -27,15 +28,21 @@ public final class ReleaseFollower implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final String model;
+    private final ReleaseCheck check;
     private final Consumer<Rollout> serve;
     private final Thread thread;
     private Rollout state = Rollout.NONE;
     private volatile boolean running = true;
 
-    /** @param serve told the state to serve after each release of {@code model} that changes it */
-    public ReleaseFollower(KafkaConnection kafka, String topic, String model, Consumer<Rollout> serve) {
+    /**
+     * @param check which releases to honour: those the store vouches for
+     * @param serve told the state to serve after each release of {@code model} that changes it
+     */
+    public ReleaseFollower(
+            KafkaConnection kafka, String topic, String model, ReleaseCheck check, Consumer<Rollout> serve) {
         this.topic = topic;
         this.model = model;
+        this.check = check;
         this.serve = serve;
         this.consumer = kafka.committedReader("fovea-release-follower");
         this.thread = new Thread(this::run, "fovea-release-follower");
@@ -46,7 +53,7 @@ public final class ReleaseFollower implements AutoCloseable {
     public Rollout catchUp(Duration timeout) {
         try {
             assignFromBeginning();
-            state = RolloutReader.catchUp(consumer, model, state, timeout);
+            state = RolloutReader.catchUp(consumer, model, check, state, timeout);
             return state;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -75,7 +82,7 @@ public final class ReleaseFollower implements AutoCloseable {
                 Rollout before = state;
                 try {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        state = RolloutReader.apply(state, model, record);
+                        state = RolloutReader.apply(state, model, check, record);
                     }
                 } catch (WakeupException stopping) {
                     throw stopping;

@@ -2,6 +2,7 @@ package io.fovea.stream.model;
 
 import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.release.ReleaseCheck;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.release.Rollout;
 import io.fovea.core.release.RolloutReader;
@@ -29,6 +30,7 @@ public final class RolloutFollowing implements AutoCloseable {
     private final ModelStore store;
     private final String model;
     private final ModelSwapper swapper;
+    private final ReleaseCheck check;
     private final ReleaseFollower follower;
     private final ExecutorService publishing = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fovea-canary-rollback");
@@ -42,13 +44,15 @@ public final class RolloutFollowing implements AutoCloseable {
             ModelStore store,
             String model,
             ModelSwapper swapper,
-            CanaryGuard guard) {
+            CanaryGuard guard,
+            ReleaseCheck check) {
         this.kafka = kafka;
         this.topic = topic;
         this.store = store;
         this.model = model;
         this.swapper = swapper;
-        this.follower = new ReleaseFollower(kafka, topic, model, rollout -> swapper.request(model, rollout));
+        this.check = check;
+        this.follower = new ReleaseFollower(kafka, topic, model, check, rollout -> swapper.request(model, rollout));
         guard.onRollback(reason -> publishing.execute(() -> endCanary(reason)));
     }
 
@@ -70,7 +74,7 @@ public final class RolloutFollowing implements AutoCloseable {
 
     /** The guard's decision, as a release every instance follows; the canary stops here when the release comes back. */
     private void endCanary(String reason) {
-        Rollout now = RolloutReader.read(kafka, topic, model);
+        Rollout now = RolloutReader.read(kafka, topic, model, check);
         if (now.canary() == null) {
             return; // ended already, by another instance or by hand
         }
@@ -81,7 +85,14 @@ public final class RolloutFollowing implements AutoCloseable {
                     manifest, store.uri(model, version), ReleaseAction.CANARY_ENDED, now.primary(), reason));
             LOG.warn("Ended the canary {}@{}: {}", model, version, reason);
         } catch (RuntimeException e) {
-            LOG.error("Could not end the canary {}@{} ({}): {}", model, version, reason, e.getMessage());
+            LOG.error(
+                    "Could not end the canary {}@{} ({}): {}; ending it takes WRITE on {}"
+                            + " (bin/fovea acls --serve-auto-rollback), or end it by hand: models canary --stop",
+                    model,
+                    version,
+                    reason,
+                    e.getMessage(),
+                    topic);
         }
     }
 
