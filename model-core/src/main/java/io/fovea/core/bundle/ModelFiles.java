@@ -79,9 +79,11 @@ public final class ModelFiles {
                     Sha256.update(digest, file);
                 }
             }
-            if (digest != null && !Sha256.hex(digest).equals(manifest.sha256())) {
-                throw new BundleIntegrityException(dir + ": the model files read do not match the manifest's SHA-256;"
-                        + " a file is corrupt or was replaced");
+            String actual = digest == null ? null : Sha256.hex(digest);
+            if (actual != null && !actual.equals(manifest.sha256())) {
+                throw new BundleIntegrityException(dir + ": SHA-256 of " + String.join(" + ", manifest.modelFiles())
+                        + " is " + actual + " but the manifest says " + manifest.sha256()
+                        + "; a file is corrupt or was replaced");
             }
             return build(configurationBytes, params);
         } catch (IOException | RuntimeException e) {

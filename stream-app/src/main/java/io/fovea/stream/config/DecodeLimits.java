@@ -35,9 +35,12 @@ public record DecodeLimits(long maxImagePixels, long maxDecodedBytes) {
                         : number(StreamConfig.MAX_DECODED_BYTES, decodedBytes));
     }
 
-    /** The most pixels whose decode takes a quarter of the heap at its peak. */
+    /** The default's ceiling on a large heap: 4096x4096, more than any classifier's input needs. */
+    static final long MOST_AUTO_PIXELS = 4096L * 4096;
+
+    /** The most pixels whose decode takes a quarter of the heap at its peak, at most {@link #MOST_AUTO_PIXELS}. */
     static long autoPixels(long maxHeapBytes) {
-        return maxHeapBytes / HEAP_SHARE / ImageDecoder.PEAK_BYTES_PER_PIXEL;
+        return Math.min(MOST_AUTO_PIXELS, maxHeapBytes / HEAP_SHARE / ImageDecoder.PEAK_BYTES_PER_PIXEL);
     }
 
     private static boolean isAuto(String value) {

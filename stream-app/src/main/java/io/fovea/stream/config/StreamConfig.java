@@ -93,7 +93,7 @@ public final class StreamConfig {
         });
         k.put(MAX_IMAGE_PIXELS, new String[] {
             AUTO,
-            "larger images (width*height) are dead-lettered as IMAGE_TOO_LARGE, before decoding; auto: max heap / 4 / 15, so that one decode at the limit (ImageIO's image up to 8 bytes a pixel, the ARGB copy 4, the planar copy 3) takes at most a quarter of the heap"
+            "larger images (width*height) are dead-lettered as IMAGE_TOO_LARGE, before decoding; auto: the smaller of 4096x4096 and max heap / 4 / 15, so that one decode at the limit (ImageIO's image up to 8 bytes a pixel, the ARGB copy 4, the planar copy 3) takes at most a quarter of the heap"
         });
         k.put(MAX_DECODED_BYTES, new String[] {
             AUTO,

@@ -112,9 +112,13 @@ class StreamConfigTest {
 
     @Test
     void autoDecodeLimitsAreSizedFromTheHeapAndOneImageAtThePixelLimitFitsTheCap() {
-        DecodeLimits limits = DecodeLimits.of("auto", "auto", 1_500_000_000L);
-        assertEquals(25_000_000, limits.maxImagePixels(), "a quarter of the heap over 15 bytes a pixel");
-        assertEquals(375_000_000, limits.maxDecodedBytes(), "a quarter of the heap");
+        DecodeLimits limits = DecodeLimits.of("auto", "auto", 600_000_000L);
+        assertEquals(10_000_000, limits.maxImagePixels(), "a quarter of the heap over 15 bytes a pixel");
+        assertEquals(150_000_000, limits.maxDecodedBytes(), "a quarter of the heap");
+        assertEquals(
+                4096 * 4096,
+                DecodeLimits.of("auto", "auto", 8_000_000_000L).maxImagePixels(),
+                "no more than 4096x4096 however large the heap");
         assertTrue(limits.maxImagePixels() * 3 <= limits.maxDecodedBytes());
         DecodeLimits here = StreamConfig.of(Map.of("bootstrap.servers", "x")).decodeLimits();
         assertEquals(Runtime.getRuntime().maxMemory() / 4, here.maxDecodedBytes());
