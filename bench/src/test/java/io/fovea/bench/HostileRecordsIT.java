@@ -84,13 +84,21 @@ class HostileRecordsIT {
         Map<String, String> imageBombs = sendBombs(kafka, input, ImageEvent.getClassSchema(), images);
         memory.add("after " + imageBombs.size() + " ImageEvent bombs, each between valid images", serve);
         serve.awaitReady(Duration.ofSeconds(5)); // alive and ready, not restarting
+        Map<String, HostileImages.Hostile> files = sendFiles(kafka, input, images);
+        awaitMetric(serve, "fovea_dead_letters_total", imageBombs.size() + files.size());
+        awaitMetric(serve, "fovea_predictions_total", 50 + imageBombs.size() + files.size() + 1);
+        memory.add(
+                "after " + (files.size() + 1) + " image files: one PNG at max.image.pixels (4096x4096, decoded and"
+                        + " classified), one row over it, a GIF declared PNG, a PNG cut short",
+                serve);
+        serve.awaitReady(Duration.ofSeconds(5));
 
         Map<String, String> releaseBombs = sendBombs(kafka, releases, ModelRelease.getClassSchema(), null);
         promote(kafka, releases, store, 2);
         awaitServing(serve, 2);
         images.fill(input, 50, "after-");
         memory.add("after " + releaseBombs.size() + " ModelRelease bombs and a promotion", serve);
-        int valid = 50 + imageBombs.size() + 50;
+        int valid = 50 + imageBombs.size() + files.size() + 1 + 50; // the image at the pixel limit is valid
         List<Prediction> predictions = predictions(output, valid);
         assertEquals(valid, predictions.size(), "every valid image classified once");
         assertEquals(
@@ -101,7 +109,10 @@ class HostileRecordsIT {
                         .allMatch(p -> p.getModelVersion() == 2),
                 "serve followed the promotion that came after the release bombs");
 
-        assertEachBombIsOneDeadLetterNamingItsField(output + "-dlq", imageBombs);
+        assertTrue(
+                predictions.stream().anyMatch(p -> p.getId().equals("png-at-limit")),
+                "the PNG at the limit classified");
+        assertEachIsOneDeadLetterWithItsReason(output + "-dlq", imageBombs, files);
         String log = Files.readString(dir.resolve("serve-1.log"));
         for (String offset : releaseBombs.keySet()) {
             assertTrue(log.contains(releases + "-0@" + offset), "release bomb at offset " + offset + " warned of");
@@ -167,6 +178,14 @@ class HostileRecordsIT {
         }
     }
 
+    private static void awaitMetric(ServeProcess serve, String metric, double atLeast) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (serve.metric(metric, "") < atLeast) {
+            assertTrue(System.nanoTime() < deadline, metric + " reaches " + atLeast + " within two minutes");
+            io.fovea.core.runtime.Blocking.pause(Duration.ofMillis(200));
+        }
+    }
+
     private static void awaitServing(ServeProcess serve, int version) {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (serve.metric("fovea_model_version", "") != version) {
@@ -184,19 +203,49 @@ class HostileRecordsIT {
         return all;
     }
 
-    private static void assertEachBombIsOneDeadLetterNamingItsField(String dlq, Map<String, String> bombs) {
+    /** Each hostile image file as an ImageEvent after a valid image, by the offset it was written at. */
+    private static Map<String, HostileImages.Hostile> sendFiles(
+            KafkaConnection kafka, String input, PipelineBench images) throws Exception {
+        Map<String, HostileImages.Hostile> byOffset = new HashMap<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (HostileImages.Hostile hostile : HostileImages.all(4096L * 4096)) {
+                images.fill(input, 1, "before-" + hostile.id() + "-");
+                var sent = producer.send(new ProducerRecord<>(
+                                input, hostile.id().getBytes(StandardCharsets.UTF_8), hostile.value()))
+                        .get();
+                if (hostile.reason() != null) {
+                    byOffset.put(sent.partition() + "@" + sent.offset(), hostile);
+                }
+            }
+        }
+        return byOffset;
+    }
+
+    private static void assertEachIsOneDeadLetterWithItsReason(
+            String dlq, Map<String, String> bombs, Map<String, HostileImages.Hostile> files) {
+        int expected = bombs.size() + files.size();
         List<ConsumerRecord<byte[], byte[]>> letters =
-                KafkaTestClients.readCommitted(dlq, bombs.size(), Duration.ofMinutes(2));
-        assertEquals(bombs.size(), letters.size(), "one dead letter per bomb, nothing else");
+                KafkaTestClients.readCommitted(dlq, expected, Duration.ofMinutes(2));
+        assertEquals(expected, letters.size(), "one dead letter per hostile record, nothing else");
         Set<String> seen = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : letters) {
             DeadLetter letter = FoveaRecords.DEAD_LETTER.decode(r.value());
             String where = letter.getSourcePartition() + "@" + letter.getSourceOffset();
+            assertTrue(seen.add(where), "one dead letter for " + where);
+            if (files.containsKey(where)) {
+                assertEquals(
+                        files.get(where).reason(),
+                        letter.getReason(),
+                        files.get(where).kind() + ": " + letter.getMessage());
+                continue;
+            }
             String field = bombs.get(where);
-            assertTrue(field != null, "a dead letter for a bomb: " + where);
+            assertTrue(field != null, "a dead letter for a hostile record: " + where);
             assertEquals(DeadLetterReason.MALFORMED_AVRO, letter.getReason(), letter.getMessage());
             assertTrue(letter.getMessage().contains("field " + field + " declares"), letter.getMessage());
-            assertTrue(seen.add(where), "one dead letter for " + where);
         }
     }
 
