@@ -190,7 +190,7 @@ class OnnxExportEquivalenceTest {
                 ClassLabels.CIFAR10,
                 preprocessing,
                 List.of(what + ".onnx"),
-                "unchecked-here",
+                io.fovea.core.bundle.ModelFiles.sha256(dir, List.of(what + ".onnx")),
                 Map.of(),
                 Map.of(),
                 Map.of(),

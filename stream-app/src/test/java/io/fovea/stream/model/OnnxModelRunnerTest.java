@@ -134,7 +134,7 @@ class OnnxModelRunnerTest {
                 FIVE,
                 UNIT,
                 List.of("model.onnx"),
-                "unchecked-here",
+                io.fovea.core.bundle.ModelFiles.sha256(dir, List.of("model.onnx")),
                 Map.of(),
                 Map.of(),
                 Map.of(),
