@@ -42,7 +42,7 @@ final class WarmUpBench {
         /**
          * Seconds from ready until the process stays within {@code tolerance} of its steady state:
          * the start of the first window from which every later 15 s stretch (three windows, their
-         * mean: single 5 s windows swing by 10% on this machine) is within it.
+         * mean: single 5 s windows swing on a shared machine) is within it.
          */
         double settledAfter(int steadyFrom, double tolerance) {
             double steady = steady(steadyFrom);

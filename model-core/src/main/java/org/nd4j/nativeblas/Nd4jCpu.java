@@ -8,8 +8,8 @@ package org.nd4j.nativeblas;
  * by name and calls {@code getInstance().isUseMKLDNN()}. M2.1 renamed that class to
  * {@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment} and the method to
  * {@code isUseONEDNN}, so the lookup fails, DL4J concludes oneDNN is off, and convolutions run
- * through im2col at about a tenth of the machine's speed. This class answers the old lookup
- * with the real setting. Delete it once DL4J looks up the new name.
+ * through im2col, far below the machine's sgemm speed (docs/benchmarks.md, "Model and pipeline").
+ * This class answers the old lookup with the real setting. Delete it once DL4J looks up the new name.
  */
 public final class Nd4jCpu {
     private Nd4jCpu() {}

@@ -17,11 +17,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * A bundle's model on disk: {@value #CONFIGURATION} (DL4J's ComputationGraph configuration) and
  * {@value #PARAMETERS} (every parameter in one flat NumPy array, the order DL4J keeps them in).
  *
- * <p>Why not DL4J's {@code ModelSerializer} zip: it reads parameters one number at a time, about
- * 0.85 s of CPU for VGG16's 61 MB, and a hot-swap spends that CPU beside the forward passes that
- * serve traffic. Reading a NumPy file straight into the array's memory takes about a sixth of the
- * time ({@link NpyFloats}). The files are also readable without DL4J ({@code numpy.load}), and a
- * DL4J user loads them with {@link #read}.
+ * <p>Why not DL4J's {@code ModelSerializer} zip: it reads parameters one number at a time, and a
+ * hot-swap spends that CPU beside the forward passes that serve traffic; a NumPy file is read
+ * straight into the array's memory ({@link NpyFloats}; figures: docs/benchmarks.md, "One-off
+ * probes"). The files are also readable without DL4J ({@code numpy.load}), and a DL4J user loads
+ * them with {@link #read}.
  */
 public final class ModelFiles {
     public static final String CONFIGURATION = "graph.json";

@@ -20,10 +20,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code batchnorm} op (with a zero mean and a unit variance it computes {@code a * x + c}).
  * Inference, other layouts and types take DL4J's oneDNN helper.
  *
- * <p>Why: on a 128x32x32x32 batch, DL4J's variance op takes about 14 ms where {@code moments}
- * takes 4, and libnd4j's {@code batchnorm_bp} 33 ms with or without oneDNN, where the backward
- * pass below takes about 12 (docs/benchmarks.md, "Training against inference"). The
- * results equal DL4J's within float rounding (FastBatchNormalizationTest).
+ * <p>Why: DL4J's variance op and libnd4j's {@code batchnorm_bp} (with or without oneDNN) are slow
+ * on training batches, and {@code moments} and the backward pass below take a fraction of their
+ * time (figures: docs/benchmarks.md, "Training against inference"). The results equal DL4J's
+ * within float rounding (FastBatchNormalizationTest).
  */
 public class FastBatchNormHelper extends MKLDNNBatchNormHelper {
     private static final int[] CHANNELS_NCHW = {0, 2, 3};

@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Why: which of oneDNN's kernels or libnd4j's own is faster for a layer's backward pass turns
  * on the shape and on the instruction set of the day (AVX-512 Winograd kernels are fast on large
- * images and several times slower on 2x2 ones); a fixed rule is right on one machine only. The
+ * images and slow on 2x2 ones); a fixed rule is right on one machine only. The
  * two must give the same result within float rounding; each user's test checks that.
  */
 public final class FasterOfTwo {

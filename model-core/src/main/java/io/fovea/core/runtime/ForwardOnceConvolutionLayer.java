@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The backward pass itself runs on oneDNN or as matrix products over the batch ({@link
  * MatmulConvolutionBackward}), whichever {@link FasterOfTwo} finds faster for this layer: oneDNN
- * is fast on large images and several times slower on VGG16's 4x4 and 2x2 ones. ReLU's derivative
+ * wins on large images and loses on VGG16's 4x4 and 2x2 ones. ReLU's derivative
  * is a step and a product, as in {@link ReluInPlaceLayer}.
  */
 public class ForwardOnceConvolutionLayer extends ConvolutionLayer {

@@ -19,11 +19,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Why: oneDNN 2.x as DL4J 1.0.0-M2.1 ships it computes the weight gradient of VGG16's 2x2
  * layers image by image (products only four rows deep) and runs its 4x4 and 2x2 layers as
- * Winograd on AVX-512: their backward pass costs 3 to 8 forward passes, where one product over
- * the batch costs about two. Patches are gathered with one strided copy per kernel tap from a
- * zero-padded channels-last copy of the input, several times faster than libnd4j's im2col into
- * this layout; the products run as libnd4j's matmul op (oneDNN's sgemm), not INDArray.mmul,
- * which took four to twelve times as long for the same products in this build.
+ * Winograd on AVX-512, so their backward pass costs far more than two products over the batch
+ * (figures: docs/benchmarks.md, "Training against inference"). Patches are gathered with one
+ * strided copy per kernel tap from a zero-padded channels-last copy of the input, faster than
+ * libnd4j's im2col into this layout; the products run as libnd4j's matmul op (oneDNN's sgemm),
+ * not INDArray.mmul, which is much slower for the same products in this build.
  */
 final class MatmulConvolutionBackward {
     /**

@@ -54,8 +54,8 @@ public final class NativeBackend {
      * With the oneDNN helpers, the convolutions run on OpenMP's threads and BLAS only does the
      * head's small dense multiplies (a fraction of a percent of VGG16's work); but OpenBLAS's
      * worker thread spins for a while after every multiply and so takes CPU from the
-     * convolutions' OpenMP threads at every forward pass (figures: docs/training.md, "CPU
-     * speed"). Call it after
+     * convolutions' OpenMP threads at every forward pass (figures: docs/benchmarks.md, "One-off
+     * probes"). Call it after
      * {@link #configure()}: it loads ND4J. The thread count is process-wide.
      */
     public static void blasOnCallingThreadOnly() {

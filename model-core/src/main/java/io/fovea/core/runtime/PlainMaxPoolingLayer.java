@@ -23,12 +23,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Why: for NCHW data, the oneDNN build DL4J 1.0.0-M2.1 ships picks its reference kernel
  * ({@code simple_nchw}, one scalar step per output element), a sizeable share of a VGG16 pass;
- * libnd4j's own kernel is several times faster with bit-identical results (ServingGraphTest;
- * figures in docs/training.md, "CPU speed").
- * Convolutions keep oneDNN, which runs them at about sgemm speed. The backward pass runs on
- * libnd4j's kernel or on oneDNN, whichever {@link FasterOfTwo} finds faster for this layer:
- * oneDNN's is about half the time of libnd4j's on AVX-512 and twice it on AVX2 (gradients equal
- * DL4J's either way: ServingGraphTest).
+ * libnd4j's own kernel is faster with bit-identical results (ServingGraphTest; figures in
+ * docs/benchmarks.md, "One-off probes"). Convolutions keep oneDNN. The backward pass runs on
+ * libnd4j's kernel or on oneDNN, whichever {@link FasterOfTwo} finds faster for this layer: which
+ * wins depends on the instruction set (gradients equal DL4J's either way: ServingGraphTest).
  */
 public class PlainMaxPoolingLayer extends SubsamplingLayer {
 

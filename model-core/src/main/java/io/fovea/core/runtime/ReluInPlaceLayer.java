@@ -21,8 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Why: DL4J 1.0.0-M2.1's activation layer copies its input before applying ReLU in place, and
  * its backward pass copies input, derivative and gradient; libnd4j's one-op ReLU derivative is
- * itself about four times slower than a step and a product (docs/benchmarks.md, "Training
- * against inference"). Same numbers (ServingGraphTest, FastBatchNormalizationTest).
+ * itself slower than a step and a product (figures: docs/benchmarks.md, "Training against
+ * inference"). Same numbers (ServingGraphTest, FastBatchNormalizationTest).
  */
 public class ReluInPlaceLayer extends ActivationLayer {
 

@@ -46,8 +46,8 @@ public record OnnxSessions(String provider, int device, int threads) {
                 pool.setGlobalIntraOpNumThreads(
                         threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
                 pool.setGlobalInterOpNumThreads(1);
-                // Idle pool threads sleep instead of spinning: between passes the two cores are
-                // Kafka's; measured, the model alone kept its speed (docs/benchmarks.md).
+                // Idle pool threads sleep instead of spinning: between passes the cores are Kafka's,
+                // and the model alone keeps its speed (docs/benchmarks.md, "Backends").
                 pool.setGlobalSpinControl(false);
                 environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "fovea", pool);
                 sharedPool = true;
