@@ -86,7 +86,9 @@ class HostileRecordsIT {
         serve.awaitReady(Duration.ofSeconds(5)); // alive and ready, not restarting
         Map<String, HostileImages.Hostile> files = sendFiles(kafka, input, images);
         awaitMetric(serve, "fovea_dead_letters_total", imageBombs.size() + files.size());
-        awaitMetric(serve, "fovea_predictions_total", 50 + imageBombs.size() + files.size() + 1);
+        // a valid image before each of the files, and the file at the pixel limit
+        int validFiles = files.size() + 1 + 1;
+        awaitMetric(serve, "fovea_predictions_total", 50 + imageBombs.size() + validFiles);
         memory.add(
                 "after " + (files.size() + 1) + " image files: one PNG at max.image.pixels (4096x4096, decoded and"
                         + " classified), one row over it, a GIF declared PNG, a PNG cut short",
@@ -98,7 +100,7 @@ class HostileRecordsIT {
         awaitServing(serve, 2);
         images.fill(input, 50, "after-");
         memory.add("after " + releaseBombs.size() + " ModelRelease bombs and a promotion", serve);
-        int valid = 50 + imageBombs.size() + files.size() + 1 + 50; // the image at the pixel limit is valid
+        int valid = 50 + imageBombs.size() + validFiles + 50;
         List<Prediction> predictions = predictions(output, valid);
         assertEquals(valid, predictions.size(), "every valid image classified once");
         assertEquals(
