@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * Avro event, route the batch, a full forward pass on the inference thread, build, size and encode
  * the predictions) run on synthetic images for a moment, so that the JIT compiler has compiled it
  * and the model has run a full batch before Kafka Streams joins the group. It runs the processor's
- * own steps ({@link LineupRouting}, {@link InferenceWorker}, {@link Emission}) with meters and a
- * sink of its own that count nothing and drop every record. Until then the instance is not ready
+ * own steps ({@link LineupRouting}, {@link InferenceWorker}, {@link Emission}), with meters of its
+ * own (the app's count none of it) and a sink that drops every record. Until then the instance is not ready
  * and takes no partitions: in a rolling deploy the others keep serving them. docs/benchmarks.md,
  * "Warm-up", has what it buys.
  */
