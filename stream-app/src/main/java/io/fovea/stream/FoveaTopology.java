@@ -22,6 +22,11 @@ public final class FoveaTopology {
 
     private FoveaTopology() {}
 
+    /** The changelog Kafka Streams keeps the pending images in. */
+    public static String pendingChangelog(StreamConfig config) {
+        return config.get(StreamConfig.APPLICATION_ID) + "-" + PENDING_STORE + "-changelog";
+    }
+
     public static Topology build(StreamConfig config, ClassifyProcessor.Settings settings) {
         Topology topology = new Topology();
         topology.addSource(

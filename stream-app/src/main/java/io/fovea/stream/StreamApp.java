@@ -8,12 +8,8 @@ import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.DecodeLimits;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.errors.ErrorRouting;
-import io.fovea.stream.errors.ProcessingErrors;
-import io.fovea.stream.errors.ProductionErrors;
 import io.fovea.stream.limits.ClusterAccess;
-import io.fovea.stream.limits.ClusterLimits;
 import io.fovea.stream.limits.DecodedMemory;
-import io.fovea.stream.limits.RecordLimit;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.HttpEndpoints;
 import io.fovea.stream.metrics.ProcessMetrics;
@@ -30,17 +26,12 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,32 +66,30 @@ public final class StreamApp implements AutoCloseable {
         this.metrics = new StreamMetrics(registry, config.getInt(StreamConfig.ACCURACY_WINDOW));
         metrics.modelInService(initialModel.name(), initialModel.version());
         Properties properties = config.streamsProperties();
-        // One Admin client for the start-up questions: partition counts and size limits.
-        try (Admin admin = config.connection().newAdmin()) {
-            ensureTopics(config, admin);
-            new ClusterAccess()
-                    .need(config.get(StreamConfig.INPUT_TOPIC), AclOperation.READ)
-                    .need(config.get(StreamConfig.OUTPUT_TOPIC), AclOperation.WRITE)
-                    .need(config.get(StreamConfig.SHADOW_TOPIC), AclOperation.WRITE)
-                    .need(config.get(StreamConfig.DLQ_TOPIC), AclOperation.WRITE)
-                    .check(admin);
-            this.budget = sizeBudget(config, properties, admin);
-        }
+        this.budget = ClusterSetup.prepare(config, properties);
         LOG.info("Size budget: {}", budget.describe());
-        properties.put(
-                ErrorRouting.CONFIG_KEY,
-                new ErrorRouting(config.get(StreamConfig.DLQ_TOPIC), budget.deadLetters(), metrics));
-        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingErrors.class);
-        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // Kafka 5.0's default
-        properties.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrors.class);
-        // Records are read as bytes, which cannot fail to deserialize: anything else is a defect.
-        properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
+        ErrorRouting.install(
+                properties, new ErrorRouting(config.get(StreamConfig.DLQ_TOPIC), budget.deadLetters(), metrics));
         this.worker = new InferenceWorker(model, config.getInt(StreamConfig.MAX_BATCH_SIZE), metrics);
         this.guard = new CanaryGuard(model::lineup);
         DecodeLimits decode = config.decodeLimits();
         LOG.info("Decode limits: {}", decode);
         this.validator = new ImageValidator(budget.maxPayloadBytes(), decode.maxImagePixels());
-        ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(
+        this.streams = new KafkaStreams(FoveaTopology.build(config, classifySettings(decode)), properties);
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        this.processMetrics = new ProcessMetrics(registry);
+        reportFailures();
+        int port = config.getInt(StreamConfig.HTTP_PORT);
+        this.http = port < 0
+                ? null
+                : new HttpEndpoints(
+                        config.get(StreamConfig.HTTP_BIND_ADDRESS), port, registry, this::isAlive, this::isReady);
+    }
+
+    /** What each task's classify processor works with; one instance serves every task. */
+    private ClassifyProcessor.Settings classifySettings(DecodeLimits decode) {
+        return new ClassifyProcessor.Settings(
                 config.get(StreamConfig.INPUT_TOPIC),
                 FoveaTopology.PENDING_STORE,
                 config.getInt(StreamConfig.MAX_BATCH_SIZE),
@@ -112,10 +101,10 @@ public final class StreamApp implements AutoCloseable {
                 worker,
                 guard,
                 metrics);
-        this.streams = new KafkaStreams(FoveaTopology.build(config, settings), properties);
-        this.streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(registry);
-        this.processMetrics = new ProcessMetrics(registry);
+    }
+
+    /** Logs how Kafka Streams fails, with what an operator can do, and opens {@link #awaitFailure()}. */
+    private void reportFailures() {
         streams.setUncaughtExceptionHandler(e -> {
             // Kafka Streams logs the exception itself; this adds the one line an operator can act on.
             KafkaFailures.explain(e).ifPresent(why -> {
@@ -132,17 +121,13 @@ public final class StreamApp implements AutoCloseable {
                 failed.countDown();
             }
         });
-        int port = config.getInt(StreamConfig.HTTP_PORT);
-        this.http = port < 0
-                ? null
-                : new HttpEndpoints(
-                        config.get(StreamConfig.HTTP_BIND_ADDRESS), port, registry, this::isAlive, this::isReady);
     }
 
     /** Warms up (see {@link WarmUp}), then starts Kafka Streams: the instance joins the group warm. */
     public StreamApp start() {
         WarmUp.run(
                 validator,
+                budget,
                 model.get(),
                 config.getInt(StreamConfig.MAX_BATCH_SIZE),
                 config.getInt(StreamConfig.TOP_K),
@@ -177,14 +162,6 @@ public final class StreamApp implements AutoCloseable {
                         new ReleaseCheck(store, metrics::releaseIgnored))
                 .start();
         return this;
-    }
-
-    /** For tests and tools: switch versions as a release would. */
-    public CompletableFuture<ModelSwapper.Outcome> requestVersion(String modelName, int version) {
-        if (releases == null) {
-            throw new IllegalStateException("not following releases");
-        }
-        return releases.request(version);
     }
 
     /** Waits until Kafka Streams is RUNNING (assigned, restored, processing). */
@@ -255,51 +232,8 @@ public final class StreamApp implements AutoCloseable {
         return model;
     }
 
-    private static void ensureTopics(StreamConfig config, Admin admin) {
-        TopicCreator.ensure(admin, config.get(StreamConfig.INPUT_TOPIC), 4, false);
-        int partitions = partitionsOf(admin, config.get(StreamConfig.INPUT_TOPIC));
-        TopicCreator.ensure(admin, config.get(StreamConfig.OUTPUT_TOPIC), partitions, false);
-        TopicCreator.ensure(admin, config.get(StreamConfig.DLQ_TOPIC), partitions, false);
-        TopicCreator.ensure(admin, config.get(StreamConfig.SHADOW_TOPIC), partitions, false);
-    }
-
-    /** The changelog Kafka Streams keeps the pending images in. */
-    public static String pendingChangelog(StreamConfig config) {
-        return config.get(StreamConfig.APPLICATION_ID) + "-" + FoveaTopology.PENDING_STORE + "-changelog";
-    }
-
-    /** Reads the cluster's limits and refuses settings that cannot work together. */
-    private static SizeBudget sizeBudget(StreamConfig config, Properties properties, Admin admin) {
-        String changelog = pendingChangelog(config);
-        String output = config.get(StreamConfig.OUTPUT_TOPIC);
-        String shadow = config.get(StreamConfig.SHADOW_TOPIC);
-        String dlq = config.get(StreamConfig.DLQ_TOPIC);
-        Map<String, RecordLimit> limits =
-                new ClusterLimits(admin, properties).of(List.of(changelog, output, shadow, dlq));
-        return SizeBudget.of(
-                limits.get(changelog),
-                limits.get(output),
-                limits.get(shadow),
-                limits.get(dlq),
-                config.maxPayloadBytes(),
-                StreamConfig.MAX_PAYLOAD_BYTES);
-    }
-
     public SizeBudget sizeBudget() {
         return budget;
-    }
-
-    private static int partitionsOf(Admin admin, String topic) {
-        try {
-            return admin.describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get()
-                    .get(topic)
-                    .partitions()
-                    .size();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getMessage(), e);
-        }
     }
 
     /** Stops within the configured shutdown timeout. */

@@ -244,7 +244,7 @@ class PoisonPillIT {
         try (KafkaProducer<byte[], byte[]> producer = largeRecordProducer()) {
             try (StreamApp app = new StreamApp(StreamConfig.of(kit.settings(stateDir)), new FakeModel(1)).start()) {
                 StreamTestKit.await(() -> app.state() == KafkaStreams.State.RUNNING, TIMEOUT, "RUNNING");
-                String changelog = StreamApp.pendingChangelog(StreamConfig.of(kit.settings(stateDir)));
+                String changelog = FoveaTopology.pendingChangelog(StreamConfig.of(kit.settings(stateDir)));
                 try (Admin admin = Admin.create(
                         Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers()))) {
                     admin.incrementalAlterConfigs(Map.of(

@@ -1,31 +1,23 @@
 package io.fovea.stream.batch;
 
 import io.fovea.avro.DeadLetterReason;
-import io.fovea.avro.Prediction;
-import io.fovea.avro.SourcePosition;
-import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
-import io.fovea.stream.model.BatchResult;
 import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
-import io.fovea.stream.predict.Predictions;
+import io.fovea.stream.predict.Emission;
+import io.fovea.stream.predict.Sink;
+import io.fovea.stream.predict.SubmittedBatch;
 import io.fovea.stream.validate.AcceptedImage;
-import io.fovea.stream.validate.DeadLetters;
 import io.fovea.stream.validate.ImageValidator;
 import io.fovea.stream.validate.RejectedRecordException;
 import io.fovea.stream.validate.SourceRecord;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -37,8 +29,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * accepted ones in {@link PendingImages}, and close a batch when it reaches the size limit or
  * its oldest image has waited the time limit. A closed batch goes to the shared
  * {@link InferenceWorker} without waiting: while the model works, this thread keeps reading,
- * committing and filling the next batch. Finished batches are emitted in order, from
- * {@code process} and from the punctuator; at most {@value #MAX_IN_FLIGHT} are in flight per task,
+ * committing and filling the next batch. Finished batches are emitted in order (by
+ * {@link Emission}), from {@code process} and from the punctuator; at most {@value #MAX_IN_FLIGHT} are in flight per task,
  * after which closing another waits for the oldest (back-pressure). The decoded images all tasks
  * hold are capped in bytes ({@link DecodedMemory}): an image that would go over closes the batch
  * and waits for this task's batches in flight, which gives their bytes back.
@@ -70,13 +62,13 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             StreamMetrics metrics) {}
 
     private final Settings settings;
-    private final Deque<ClosedBatch> inFlight = new ArrayDeque<>();
+    private final Deque<SubmittedBatch> inFlight = new ArrayDeque<>();
     /** Held images that failed validation when restored; dead-lettered at the first chance to forward. */
     private List<PendingImages.Refused> refusedOnRestore = List.of();
 
     private ProcessorContext<byte[], byte[]> context;
     private PendingImages pending;
-    private ShadowOutput shadows;
+    private Emission emission;
 
     public ClassifyProcessor(Settings settings) {
         this.settings = settings;
@@ -86,7 +78,8 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         this.pending = new PendingImages(context.getStateStore(settings.pendingStore()), settings.memory());
-        this.shadows = new ShadowOutput(context, settings);
+        this.emission =
+                new Emission(this::forward, settings.topK(), settings.budget(), settings.metrics(), settings.guard());
         refusedOnRestore = pending.recover(settings.validator(), context.currentSystemTimeMs());
         long interval = Math.max(1, settings.maxBatchWait().toMillis() / 2);
         context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
@@ -105,13 +98,13 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         try {
             image = settings.validator().validate(record.value());
         } catch (RejectedRecordException e) {
-            deadLetter(e.reason(), e.getMessage(), source);
+            emission.deadLetter(e.reason(), e.getMessage(), source);
             return;
         }
         int held = HeldCopy.size(record.key(), record.value(), headers);
         if (!settings.budget().holds(held)) {
             // Refused up front: a held copy the changelog cannot take would fail the task at commit.
-            deadLetter(
+            emission.deadLetter(
                     DeadLetterReason.PAYLOAD_TOO_LARGE,
                     "key and value of " + source.length()
                             + " bytes are more than the changelog of pending images can hold: "
@@ -163,13 +156,14 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         List<PendingImages.Pending> batch = pending.take(settings.maxBatchSize());
         settings.metrics().batchClosed(cause);
         // routed by the versions in service now: a key under a canary meets the canary every time
-        inFlight.addLast(ClosedBatch.submit(batch, settings.worker().lineup(), settings.worker()));
+        inFlight.addLast(LineupRouting.submit(
+                batch, topic(), partition(), settings.worker().lineup(), settings.worker()));
     }
 
     /** init() may not forward, so images refused on restore wait for the first process or punctuation. */
     private void deadLetterRefusedOnRestore() {
         for (PendingImages.Refused r : refusedOnRestore) {
-            deadLetter(
+            emission.deadLetter(
                     r.reason().reason(),
                     "refused on restore: " + r.reason().getMessage(),
                     source(r.offset(), r.key(), r.value(), r.headers()));
@@ -185,81 +179,11 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         }
     }
 
-    private void emit(ClosedBatch closed) {
-        List<PendingImages.Pending> batch = closed.images;
-        Map<ClosedBatch.Part, BatchResult> results = new IdentityHashMap<>();
-        Map<ClosedBatch.Part, String> failures = new IdentityHashMap<>();
-        for (ClosedBatch.Part part : closed.parts()) {
-            if (part != closed.shadow()) {
-                try {
-                    results.put(part, InferenceWorker.await(part.result()));
-                } catch (InferenceWorker.InferenceException e) {
-                    failures.put(part, e.getMessage());
-                }
-            }
+    private void emit(SubmittedBatch closed) {
+        emission.emit(closed);
+        for (SubmittedBatch.Image image : closed.images()) {
+            pending.emitted(image.source().offset());
         }
-        Instant now = Instant.now();
-        Prediction[] served = new Prediction[batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
-            PendingImages.Pending p = batch.get(i);
-            ClosedBatch.Part part = closed.servedBy(i);
-            BatchResult result = results.get(part); // null when the part's forward pass failed
-            String nonFinite = result == null ? null : Predictions.nonFinite(result, closed.placeInPart(i));
-            if (result == null) {
-                deadLetter(DeadLetterReason.INFERENCE_FAILED, failures.get(part), source(p));
-            } else if (nonFinite != null) {
-                settings.metrics().nonFiniteOutput(result.modelName(), result.modelVersion());
-                deadLetter(DeadLetterReason.NON_FINITE_OUTPUT, nonFinite, source(p));
-            } else {
-                served[i] = emitPrediction(p, result, closed.placeInPart(i), closed.closedNanos, now);
-            }
-            pending.emitted(p.offset());
-        }
-        if (closed.shadow() != null) {
-            shadows.emit(closed, served, now);
-        }
-        results.values().forEach(result -> result.probabilities().close());
-    }
-
-    /** Emits one image's prediction, or dead-letters it when it is too large to emit; null then. */
-    private Prediction emitPrediction(
-            PendingImages.Pending p, BatchResult result, int row, long closedNanos, Instant now) {
-        long queueNanos = closedNanos + result.queueNanos() - p.arrivalNanos();
-        settings.metrics().queueWait(queueNanos);
-        Prediction prediction = Predictions.of(
-                p.image().event(),
-                result,
-                row,
-                settings.topK(),
-                new SourcePosition(topic(), partition(), p.offset()),
-                queueNanos / 1_000_000,
-                now);
-        byte[] key = prediction.getId().getBytes(StandardCharsets.UTF_8);
-        byte[] value = FoveaRecords.PREDICTION.encode(prediction);
-        if (!settings.budget().predictions().fits(key, value, p.headers())) {
-            // Its id and attributes are copied into the prediction: too many for the output topic.
-            deadLetter(
-                    DeadLetterReason.OUTPUT_TOO_LARGE,
-                    "its prediction of " + (key.length + value.length) + " bytes of key and value does not fit "
-                            + settings.budget().predictions(),
-                    source(p));
-            return null;
-        }
-        // every header of the input (a W3C traceparent, say) travels on to its prediction
-        context.forward(new Record<>(key, value, now.toEpochMilli(), new RecordHeaders(p.headers())), PREDICTIONS_SINK);
-        Integer truth = prediction.getTrueLabel();
-        Boolean correct = truth == null ? null : truth == prediction.getLabelIndex();
-        settings.metrics()
-                .predicted(
-                        result.modelName(),
-                        result.modelVersion(),
-                        now.toEpochMilli() - prediction.getEventTime().toEpochMilli(),
-                        correct);
-        settings.metrics().trials().served(result.modelName(), result.modelVersion());
-        if (correct != null) {
-            settings.guard().observe(result.modelVersion(), correct);
-        }
-        return prediction;
     }
 
     /**
@@ -274,18 +198,14 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         }
     }
 
-    private void deadLetter(DeadLetterReason reason, String message, SourceRecord source) {
-        Instant now = Instant.now();
-        DeadLetters.Letter letter = DeadLetters.fitted(
-                reason, message, source, now, settings.budget().deadLetters());
-        context.forward(
-                new Record<>(letter.key(), letter.value(), now.toEpochMilli(), new RecordHeaders(letter.headers())),
-                DEAD_LETTERS_SINK);
-        settings.metrics().deadLetter(reason, letter.truncated());
-    }
-
-    private SourceRecord source(PendingImages.Pending p) {
-        return source(p.offset(), p.key(), p.value(), p.headers());
+    /** Forwards an emitted record to the topology's sink for its output. */
+    private void forward(Sink.Output output, Record<byte[], byte[]> record) {
+        String sink = switch (output) {
+            case PREDICTIONS -> PREDICTIONS_SINK;
+            case SHADOW_PREDICTIONS -> SHADOW_SINK;
+            case DEAD_LETTERS -> DEAD_LETTERS_SINK;
+        };
+        context.forward(record, sink);
     }
 
     /** A held image of this task, as it was read. */

@@ -4,13 +4,16 @@ import io.fovea.avro.DeadLetterReason;
 import io.fovea.stream.limits.RecordLimit;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
-import io.fovea.stream.validate.DeadLetters;
+import io.fovea.stream.predict.DeadLetters;
 import io.fovea.stream.validate.SourceRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 
 /**
  * What Fovea's Kafka Streams handlers share: where dead letters go, how large they may be, and the
@@ -19,6 +22,18 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
  */
 public record ErrorRouting(String deadLetterTopic, RecordLimit deadLetterLimit, StreamMetrics metrics) {
     public static final String CONFIG_KEY = "fovea.error.routing";
+
+    /**
+     * Sets Fovea's handlers in the Kafka Streams {@code properties}, with {@code routing} for them.
+     * Records are read as bytes, which cannot fail to deserialize: that handler fails on anything.
+     */
+    public static void install(Properties properties, ErrorRouting routing) {
+        properties.put(CONFIG_KEY, routing);
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingErrors.class);
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // Kafka 5.0's default
+        properties.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrors.class);
+        properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
+    }
 
     static ErrorRouting from(Map<String, ?> configs) {
         if (configs.get(CONFIG_KEY) instanceof ErrorRouting routing) {

@@ -64,26 +64,6 @@ public final class ModelSwapper implements AutoCloseable {
         this.metrics = metrics;
     }
 
-    /** Loads, checks and switches the primary to {@code model@version} in the background; trials stay as they are. */
-    public CompletableFuture<Outcome> request(String model, int version) {
-        Lineup now = slot.lineup();
-        return request(
-                model,
-                new Rollout(
-                        version,
-                        now.canary() == null ? null : trialOf(now.canary()),
-                        now.shadow() == null ? null : trialOf(now.shadow())));
-    }
-
-    private static Rollout.Trial trialOf(Lineup.Trial trial) {
-        return new Rollout.Trial(
-                trial.runner().version(),
-                trial.share(),
-                trial.autoRollback(),
-                null,
-                trial.keys().salt());
-    }
-
     /** Loads, checks and switches to what {@code target} names for {@code model}, in the background. */
     public CompletableFuture<Outcome> request(String model, Rollout target) {
         desired.set(target);

@@ -9,7 +9,6 @@ import io.fovea.core.release.RolloutReader;
 import io.fovea.core.store.ModelStore;
 import io.fovea.schemas.kafka.KafkaConnection;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -66,10 +65,6 @@ public final class RolloutFollowing implements AutoCloseable {
         }
         follower.start();
         return this;
-    }
-
-    public CompletableFuture<ModelSwapper.Outcome> request(int version) {
-        return swapper.request(model, version);
     }
 
     /** The guard's decision, as a release every instance follows; the canary stops here when the release comes back. */

@@ -146,7 +146,7 @@ class InferenceWorkerTest {
             assertEquals(1, result.modelVersion());
             assertEquals(List.of(4, 2), v1.batchSizes);
             assertEquals(1, swap.get(10, TimeUnit.SECONDS).replaced().primary().version());
-            assertEquals(2, worker.classify(images(1, 0)).modelVersion());
+            assertEquals(2, InferenceWorker.await(worker.submit(images(1, 0))).modelVersion());
         }
     }
 
@@ -203,7 +203,7 @@ class InferenceWorkerTest {
         FakeModel v1 = new FakeModel(1);
         FakeModel v2 = new FakeModel(2);
         try (InferenceWorker worker = new InferenceWorker(new ModelSlot(v1), 8, metrics())) {
-            assertEquals(1, worker.classify(images(2, 0)).modelVersion());
+            assertEquals(1, InferenceWorker.await(worker.submit(images(2, 0))).modelVersion());
             assertEquals(
                     1,
                     worker.swap(v2)
@@ -212,7 +212,7 @@ class InferenceWorkerTest {
                             .primary()
                             .version());
             assertTrue(v1.closed);
-            assertEquals(2, worker.classify(images(2, 0)).modelVersion());
+            assertEquals(2, InferenceWorker.await(worker.submit(images(2, 0))).modelVersion());
         }
     }
 }

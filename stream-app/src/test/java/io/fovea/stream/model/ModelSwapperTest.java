@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.core.image.RgbImage;
+import io.fovea.core.release.Rollout;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.stream.FakeModel;
 import io.fovea.stream.metrics.StreamMetrics;
@@ -38,7 +39,8 @@ class ModelSwapperTest {
         try (InferenceWorker worker = new InferenceWorker(slot, 4, metrics);
                 ModelSwapper swapper = new ModelSwapper(
                         failingWith(new OutOfMemoryError("Cannot allocate 4 GB")), worker, slot, metrics)) {
-            ModelSwapper.Outcome outcome = swapper.request("fake", 2).get(30, TimeUnit.SECONDS);
+            ModelSwapper.Outcome outcome =
+                    swapper.request("fake", new Rollout(2, null, null)).get(30, TimeUnit.SECONDS);
 
             assertFalse(outcome.swapped());
             assertTrue(outcome.reason().contains("OutOfMemoryError: Cannot allocate 4 GB"), outcome.reason());
@@ -49,7 +51,7 @@ class ModelSwapperTest {
                             .counter()
                             .count());
             List<RgbImage> one = List.of(new RgbImage(2, 2, new byte[12]));
-            assertEquals(1, worker.classify(one).modelVersion());
+            assertEquals(1, InferenceWorker.await(worker.submit(one)).modelVersion());
         }
     }
 
@@ -65,7 +67,8 @@ class ModelSwapperTest {
         };
         try (InferenceWorker worker = new InferenceWorker(slot, 4, metrics);
                 ModelSwapper swapper = new ModelSwapper(probed, worker, slot, metrics)) {
-            ModelSwapper.Outcome outcome = swapper.request("fake", 2).get(30, TimeUnit.SECONDS);
+            ModelSwapper.Outcome outcome =
+                    swapper.request("fake", new Rollout(2, null, null)).get(30, TimeUnit.SECONDS);
 
             assertFalse(outcome.swapped());
             assertTrue(
@@ -73,7 +76,8 @@ class ModelSwapperTest {
                     outcome.reason());
             assertEquals(
                     1,
-                    worker.classify(List.of(new RgbImage(2, 2, new byte[12]))).modelVersion());
+                    InferenceWorker.await(worker.submit(List.of(new RgbImage(2, 2, new byte[12]))))
+                            .modelVersion());
         }
     }
 }

@@ -1,40 +1,44 @@
-package io.fovea.stream.batch;
+package io.fovea.stream.predict;
 
 import io.fovea.avro.Prediction;
 import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.stream.limits.SizeBudget;
+import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.metrics.TrialMetrics;
 import io.fovea.stream.model.BatchResult;
 import io.fovea.stream.model.InferenceWorker;
-import io.fovea.stream.predict.Predictions;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Emits a closed batch's shadow predictions to the shadow topic (never to the one that serves),
- * in the same transaction as the served ones, and compares each with the prediction served for
- * the same image. A shadow prediction that cannot be made or emitted is counted and skipped, not
+ * Emits a batch's shadow predictions to the shadow topic (never to the one that serves), in the
+ * same transaction as the served ones, and compares each with the prediction served for the same
+ * image. A shadow prediction that cannot be made or emitted is counted and skipped, not
  * dead-lettered: its image was served, and the shadow is only a measurement.
  */
-final class ShadowOutput {
-    private static final Logger LOG = LoggerFactory.getLogger(ShadowOutput.class);
+final class ShadowEmission {
+    private static final Logger LOG = LoggerFactory.getLogger(ShadowEmission.class);
 
-    private final ProcessorContext<byte[], byte[]> context;
-    private final ClassifyProcessor.Settings settings;
+    private final Sink sink;
+    private final int topK;
+    private final SizeBudget budget;
+    private final StreamMetrics metrics;
 
-    ShadowOutput(ProcessorContext<byte[], byte[]> context, ClassifyProcessor.Settings settings) {
-        this.context = context;
-        this.settings = settings;
+    ShadowEmission(Sink sink, int topK, SizeBudget budget, StreamMetrics metrics) {
+        this.sink = sink;
+        this.topK = topK;
+        this.budget = budget;
+        this.metrics = metrics;
     }
 
     /** @param served each row's served prediction, null where the row was dead-lettered */
-    void emit(ClosedBatch closed, Prediction[] served, Instant now) {
-        ClosedBatch.Part part = closed.shadow();
-        TrialMetrics trials = settings.metrics().trials();
+    void emit(SubmittedBatch closed, Prediction[] served, Instant now) {
+        SubmittedBatch.Part part = closed.shadow();
+        TrialMetrics trials = metrics.trials();
         BatchResult result;
         try {
             result = InferenceWorker.await(part.result());
@@ -56,28 +60,32 @@ final class ShadowOutput {
                 continue;
             }
             if (Predictions.nonFinite(result, j) != null) {
-                settings.metrics().nonFiniteOutput(result.modelName(), result.modelVersion());
+                metrics.nonFiniteOutput(result.modelName(), result.modelVersion());
                 trials.shadowSkipped("non_finite");
                 continue;
             }
-            PendingImages.Pending p = closed.images.get(row);
+            SubmittedBatch.Image image = closed.images().get(row);
             Prediction shadow = Predictions.of(
-                    p.image().event(),
+                    image.event(),
                     result,
                     j,
-                    settings.topK(),
+                    topK,
                     servedPrediction.getSource(),
                     servedPrediction.getQueueMillis(),
                     now);
             byte[] key = shadow.getId().getBytes(StandardCharsets.UTF_8);
             byte[] value = FoveaRecords.PREDICTION.encode(shadow);
-            if (!settings.budget().shadowPredictions().fits(key, value, p.headers())) {
+            if (!budget.shadowPredictions().fits(key, value, image.source().headers())) {
                 trials.shadowSkipped("too_large");
                 continue;
             }
-            context.forward(
-                    new Record<>(key, value, now.toEpochMilli(), new RecordHeaders(p.headers())),
-                    ClassifyProcessor.SHADOW_SINK);
+            sink.forward(
+                    Sink.Output.SHADOW_PREDICTIONS,
+                    new Record<>(
+                            key,
+                            value,
+                            now.toEpochMilli(),
+                            new RecordHeaders(image.source().headers())));
             Integer truth = shadow.getTrueLabel();
             trials.shadowPredicted(
                     result.modelName(),

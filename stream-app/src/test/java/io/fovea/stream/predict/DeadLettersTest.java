@@ -1,4 +1,4 @@
-package io.fovea.stream.validate;
+package io.fovea.stream.predict;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,7 @@ import io.fovea.avro.DeadLetter;
 import io.fovea.avro.DeadLetterReason;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.limits.RecordLimit;
+import io.fovea.stream.validate.SourceRecord;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;

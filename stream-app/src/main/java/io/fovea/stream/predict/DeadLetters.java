@@ -1,9 +1,10 @@
-package io.fovea.stream.validate;
+package io.fovea.stream.predict;
 
 import io.fovea.avro.DeadLetter;
 import io.fovea.avro.DeadLetterReason;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.limits.RecordLimit;
+import io.fovea.stream.validate.SourceRecord;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

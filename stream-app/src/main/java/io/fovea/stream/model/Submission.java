@@ -1,0 +1,84 @@
+package io.fovea.stream.model;
+
+import io.fovea.core.image.RgbImage;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * A submission to the {@link InferenceWorker}: its images, and its rows of output as the passes
+ * that hold them finish. A submission can span two passes, so its result completes with its last
+ * row. Worker thread only, apart from {@link #result}.
+ */
+final class Submission {
+    final List<RgbImage> images;
+    final Lineup.Role role;
+    final long submittedNanos;
+    final CompletableFuture<BatchResult> result = new CompletableFuture<>();
+    private final int[] batchSizes;
+    private final long[] inferenceNanos;
+    /** Images given a place in a pass so far; the others wait for the next. */
+    int placed;
+
+    private int done;
+    private INDArray rows;
+    private long firstPassNanos;
+
+    Submission(List<RgbImage> images, Lineup.Role role) {
+        this.images = List.copyOf(images);
+        this.role = role;
+        this.submittedNanos = System.nanoTime();
+        this.batchSizes = new int[images.size()];
+        this.inferenceNanos = new long[images.size()];
+    }
+
+    int unplaced() {
+        return images.size() - placed;
+    }
+
+    /** {@code count} images of a submission, from its image {@code from}, in a pass. */
+    record Slice(Submission submission, int from, int count) {}
+
+    /** What a finished pass computed: its rows, its size, when it started and how long it took, and who ran it. */
+    record Pass(INDArray probabilities, int size, long startNanos, long inferenceNanos, ModelRunner runner) {}
+
+    /**
+     * Copies this slice's rows out of the pass ({@code offset} is the slice's first row in it),
+     * and completes the result when they were the last of the submission.
+     *
+     * @return true when this was the submission's first pass: its wait for the model ends now
+     */
+    boolean fill(Slice slice, int offset, Pass pass) {
+        boolean first = rows == null;
+        if (first) {
+            rows = Nd4j.create(
+                    pass.probabilities().dataType(),
+                    images.size(),
+                    pass.probabilities().columns());
+            firstPassNanos = pass.startNanos();
+        }
+        int from = slice.from();
+        int to = from + slice.count();
+        rows.get(NDArrayIndex.interval(from, to), NDArrayIndex.all())
+                .assign(pass.probabilities()
+                        .get(NDArrayIndex.interval(offset, offset + slice.count()), NDArrayIndex.all()));
+        Arrays.fill(batchSizes, from, to, pass.size());
+        Arrays.fill(inferenceNanos, from, to, pass.inferenceNanos());
+        done += slice.count();
+        if (done == images.size()) {
+            ModelRunner runner = pass.runner();
+            result.complete(new BatchResult(
+                    rows,
+                    runner.name(),
+                    runner.version(),
+                    runner.labels(),
+                    batchSizes,
+                    firstPassNanos - submittedNanos,
+                    inferenceNanos));
+        }
+        return first;
+    }
+}
