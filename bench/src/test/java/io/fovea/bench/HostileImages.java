@@ -23,21 +23,17 @@ final class HostileImages {
 
     /** A grey PNG of {@code side}x{@code side}: small on the wire, {@code side}² pixels once decoded. */
     static byte[] png(int side) {
-        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return file(new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY), "png");
     }
 
     static byte[] gif() {
-        BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_INDEXED);
+        return file(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_INDEXED), "gif");
+    }
+
+    private static byte[] file(BufferedImage image, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            ImageIO.write(image, "gif", out);
+            ImageIO.write(image, format, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
