@@ -1,5 +1,7 @@
-package io.fovea.core.runtime;
+package io.fovea.trainer.runtime;
 
+import io.fovea.core.runtime.LayerWiring;
+import io.fovea.core.runtime.StandInLayer;
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -11,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * DL4J's activation layer configuration, for plain ReLU, whose backward pass is one op
- * ({@link ReluInPlaceLayer}). Only {@link ServingGraph#forTraining} creates it; bundles on disk
+ * ({@link ReluInPlaceLayer}). Only {@link TrainingGraph#forTraining} creates it; bundles on disk
  * keep the standard class.
  */
 public class ReluInPlace extends ActivationLayer implements StandInLayer {

@@ -1,5 +1,6 @@
-package io.fovea.core.runtime;
+package io.fovea.trainer.runtime;
 
+import io.fovea.core.runtime.FasterOfTwo;
 import java.util.Arrays;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;

@@ -1,4 +1,4 @@
-package io.fovea.core.runtime;
+package io.fovea.trainer.runtime;
 
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;

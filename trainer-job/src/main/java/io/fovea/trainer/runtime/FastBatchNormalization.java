@@ -1,5 +1,7 @@
-package io.fovea.core.runtime;
+package io.fovea.trainer.runtime;
 
+import io.fovea.core.runtime.LayerWiring;
+import io.fovea.core.runtime.StandInLayer;
 import java.lang.reflect.Field;
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
@@ -12,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * DL4J's batch norm configuration whose layer trains through {@link FastBatchNormHelper}
- * instead of DL4J's oneDNN helper. Only {@link ServingGraph#forTraining} creates it; bundles on
+ * instead of DL4J's oneDNN helper. Only {@link TrainingGraph#forTraining} creates it; bundles on
  * disk keep the standard class.
  */
 public class FastBatchNormalization extends BatchNormalization implements StandInLayer {

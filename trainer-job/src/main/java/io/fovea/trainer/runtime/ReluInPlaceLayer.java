@@ -1,4 +1,4 @@
-package io.fovea.core.runtime;
+package io.fovea.trainer.runtime;
 
 import java.util.Arrays;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

@@ -1,9 +1,12 @@
-package io.fovea.core.runtime;
+package io.fovea.trainer.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fovea.core.runtime.NativeBackend;
+import io.fovea.core.runtime.PlainMaxPoolingLayer;
+import io.fovea.core.runtime.ServingGraph;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -76,7 +79,7 @@ class ForwardOnceConvolutionTest {
 
     @Test
     void identityAndReluConvolutionsTrainOnTheForwardOnceKernelOthersStayStandard() {
-        ComputationGraph trained = new ComputationGraph(ServingGraph.forTraining(network()));
+        ComputationGraph trained = new ComputationGraph(TrainingGraph.forTraining(network()));
         trained.init();
         assertInstanceOf(ForwardOnceConvolutionLayer.class, trained.getLayer("c1"));
         assertInstanceOf(ForwardOnceConvolutionLayer.class, trained.getLayer("c2"));
@@ -92,7 +95,7 @@ class ForwardOnceConvolutionTest {
     void gradientsAndTrainedWeightsEqualStandardDl4jOverSeveralSteps(int backward) {
         ComputationGraph standard = new ComputationGraph(network());
         standard.init();
-        ComputationGraph forwardOnce = new ComputationGraph(ServingGraph.forTraining(network()));
+        ComputationGraph forwardOnce = new ComputationGraph(TrainingGraph.forTraining(network()));
         forwardOnce.init(standard.params().dup(), true);
         ((ForwardOnceConvolutionLayer) forwardOnce.getLayer("c1")).useBackward(backward);
         ((ForwardOnceConvolutionLayer) forwardOnce.getLayer("c2")).useBackward(backward);
@@ -125,7 +128,7 @@ class ForwardOnceConvolutionTest {
 
     @Test
     void bundlesKeepTheStandardLayer() {
-        ComputationGraphConfiguration written = ServingGraph.standard(ServingGraph.forTraining(network()));
+        ComputationGraphConfiguration written = ServingGraph.standard(TrainingGraph.forTraining(network()));
         ComputationGraph reread = new ComputationGraph(ComputationGraphConfiguration.fromJson(written.toJson()));
         reread.init();
         assertEquals(

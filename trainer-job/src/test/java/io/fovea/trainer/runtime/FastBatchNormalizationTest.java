@@ -1,9 +1,10 @@
-package io.fovea.core.runtime;
+package io.fovea.trainer.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fovea.core.runtime.NativeBackend;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -70,7 +71,7 @@ class FastBatchNormalizationTest {
 
     @Test
     void trainingGraphsRunBatchNormOnTheFastHelperAndReluInPlace() {
-        ComputationGraph trained = new ComputationGraph(ServingGraph.forTraining(network()));
+        ComputationGraph trained = new ComputationGraph(TrainingGraph.forTraining(network()));
         trained.init();
         assertInstanceOf(FastBatchNormHelper.class, trained.getLayer("bn1").getHelper());
         assertInstanceOf(FastBatchNormHelper.class, trained.getLayer("bn2").getHelper());
@@ -82,7 +83,7 @@ class FastBatchNormalizationTest {
     void gradientsRunningStatisticsAndWeightsEqualDl4jsOwnLayers() {
         ComputationGraph standard = new ComputationGraph(network());
         standard.init();
-        ComputationGraph fast = new ComputationGraph(ServingGraph.forTraining(network()));
+        ComputationGraph fast = new ComputationGraph(TrainingGraph.forTraining(network()));
         fast.init(standard.params().dup(), true);
         DataSet batch = batch();
 

@@ -1,4 +1,4 @@
-package io.fovea.core.runtime;
+package io.fovea.trainer.runtime;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;

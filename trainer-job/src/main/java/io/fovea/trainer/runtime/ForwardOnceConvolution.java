@@ -1,5 +1,7 @@
-package io.fovea.core.runtime;
+package io.fovea.trainer.runtime;
 
+import io.fovea.core.runtime.LayerWiring;
+import io.fovea.core.runtime.StandInLayer;
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -14,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * DL4J's convolution layer configuration whose training backward pass reuses the forward pass's
  * output instead of convolving again ({@link ForwardOnceConvolutionLayer}). Only {@link
- * ServingGraph#forTraining} creates it, from a standard {@link ConvolutionLayer}; bundles on
+ * TrainingGraph#forTraining} creates it, from a standard {@link ConvolutionLayer}; bundles on
  * disk keep the standard class.
  */
 public class ForwardOnceConvolution extends ConvolutionLayer implements StandInLayer {

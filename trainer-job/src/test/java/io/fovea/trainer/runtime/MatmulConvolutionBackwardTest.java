@@ -1,9 +1,10 @@
-package io.fovea.core.runtime;
+package io.fovea.trainer.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fovea.core.runtime.NativeBackend;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -89,7 +90,7 @@ class MatmulConvolutionBackwardTest {
     void weightBiasAndInputGradientsEqualDl4jsOwn(String name, ConvolutionLayer.Builder convolution, int backward) {
         ComputationGraph standard = new ComputationGraph(network(convolution));
         standard.init();
-        ComputationGraph matmul = new ComputationGraph(ServingGraph.forTraining(network(convolution)));
+        ComputationGraph matmul = new ComputationGraph(TrainingGraph.forTraining(network(convolution)));
         matmul.init(standard.params().dup(), true);
         ForwardOnceConvolutionLayer layer = (ForwardOnceConvolutionLayer) matmul.getLayer("conv");
         layer.useBackward(backward);
