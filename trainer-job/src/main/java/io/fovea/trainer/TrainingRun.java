@@ -4,7 +4,7 @@ import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.BundleIntegrityException;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelFiles;
-import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.onnx.OnnxBundles;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
@@ -111,7 +111,7 @@ public final class TrainingRun {
                     data.description(),
                     ReportWriter.headline(validation, test),
                     CodeVersion.describe(),
-                    OnnxModel.exported());
+                    List.of(ModelFormat.dl4j(), ModelFormat.exportedOnnx()));
             ModelCard card = new ModelCard(
                     manifest.name(),
                     manifest.version(),

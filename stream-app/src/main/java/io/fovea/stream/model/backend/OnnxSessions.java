@@ -1,10 +1,9 @@
-package io.fovea.stream.model;
+package io.fovea.stream.model.backend;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -30,6 +29,14 @@ public record OnnxSessions(String provider, int device, int threads) {
 
     public static OnnxSessions cpu() {
         return new OnnxSessions(CPU, 0, 0);
+    }
+
+    /** As configured: {@code onnx.execution.provider}, {@code onnx.device} and {@code onnx.threads}. */
+    public static OnnxSessions of(BackendSettings settings) {
+        return new OnnxSessions(
+                settings.get("onnx.execution.provider", CPU),
+                settings.getInt("onnx.device", 0),
+                settings.getInt("onnx.threads", 0));
     }
 
     private static OrtEnvironment environment;
@@ -60,7 +67,7 @@ public record OnnxSessions(String provider, int device, int threads) {
     }
 
     /** A session of {@code model}, the bytes of {@code file}; the caller owns it and closes it. */
-    OrtSession open(byte[] model, Path file) {
+    OrtSession open(byte[] model, String file) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             OrtEnvironment env = environment(threads);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

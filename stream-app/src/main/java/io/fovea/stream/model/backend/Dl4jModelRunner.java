@@ -1,16 +1,28 @@
-package io.fovea.stream.model;
+package io.fovea.stream.model.backend;
 
-import io.fovea.core.bundle.ModelBundle;
+import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.bundle.ModelFiles;
+import io.fovea.core.bundle.VerifiedBundle;
 import io.fovea.core.image.RgbImage;
 import io.fovea.core.runtime.NativeBackend;
+import io.fovea.stream.model.ProbeBatch;
 import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** A bundle's DL4J ComputationGraph with the bundle's own preprocessing. */
 public final class Dl4jModelRunner extends BundleRunner {
-    public Dl4jModelRunner(ModelBundle bundle) {
-        super(bundle);
+    private final ComputationGraph graph;
+
+    public Dl4jModelRunner(BundleManifest manifest, ComputationGraph graph) {
+        super(manifest);
+        this.graph = graph;
         NativeBackend.blasOnCallingThreadOnly(); // a serving process: see there why
+    }
+
+    /** The bundle's DL4J model, built from the bytes its checksum was checked over. */
+    public static Dl4jModelRunner of(VerifiedBundle bundle) {
+        return new Dl4jModelRunner(bundle.manifest(), ModelFiles.graph(bundle));
     }
 
     /**
@@ -18,15 +30,19 @@ public final class Dl4jModelRunner extends BundleRunner {
      * server starts with, so a bundle whose outputs do not match its labels is refused with a
      * clear error instead of failing batch after batch.
      */
-    public static Dl4jModelRunner checked(ModelBundle bundle) {
-        return probed(new Dl4jModelRunner(bundle));
+    public static Dl4jModelRunner checked(VerifiedBundle bundle) {
+        return ProbeBatch.checked(of(bundle), bundle.manifest().inputSize());
+    }
+
+    public ComputationGraph graph() {
+        return graph;
     }
 
     @Override
     public INDArray predict(List<RgbImage> images) {
-        INDArray input = bundle.preprocessor().toBatch(images);
+        INDArray input = preprocessor().toBatch(images);
         try {
-            return bundle.graph().outputSingle(false, input);
+            return graph.outputSingle(false, input);
         } finally {
             input.close();
         }
@@ -44,7 +60,7 @@ public final class Dl4jModelRunner extends BundleRunner {
      */
     @Override
     public void close() {
-        INDArray params = bundle.graph().params();
+        INDArray params = graph.params();
         if (params != null && params.closeable()) {
             params.close();
         }

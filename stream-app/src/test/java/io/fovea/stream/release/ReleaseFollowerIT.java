@@ -1,4 +1,4 @@
-package io.fovea.stream.model;
+package io.fovea.stream.release;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

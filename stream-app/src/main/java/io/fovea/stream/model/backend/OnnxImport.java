@@ -1,11 +1,10 @@
-package io.fovea.stream.model;
+package io.fovea.stream.model.backend;
 
 import io.fovea.core.bundle.BundleManifest;
-import io.fovea.core.bundle.ModelBundle;
 import io.fovea.core.bundle.ModelFiles;
-import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.bundle.ModelFormat;
+import io.fovea.core.bundle.VerifiedBundle;
 import io.fovea.core.onnx.OnnxExternalData;
-import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.core.store.StagedBundle;
@@ -34,7 +33,7 @@ public final class OnnxImport {
             Path onnxFile,
             List<String> labels,
             Preprocessing preprocessing,
-            OnnxModel spec,
+            ModelFormat spec,
             OnnxSessions sessions,
             String codeVersion) {
         if (!Files.isRegularFile(onnxFile)) {
@@ -52,8 +51,8 @@ public final class OnnxImport {
                     + " (Python: onnx.save_model(model, path, save_as_external_data=False); up to 2 GB)");
         }
         try (StagedBundle staged = store.stage(name)) {
-            Files.write(staged.dir().resolve(OnnxModel.FILE), model, StandardOpenOption.CREATE_NEW);
-            List<String> files = List.of(OnnxModel.FILE);
+            Files.write(staged.dir().resolve(ModelFormat.ONNX_FILE), model, StandardOpenOption.CREATE_NEW);
+            List<String> files = List.of(ModelFormat.ONNX_FILE);
             BundleManifest manifest = new BundleManifest(
                     name,
                     staged.version(),
@@ -68,9 +67,9 @@ public final class OnnxImport {
                     Map.of("source", onnxFile.toAbsolutePath().toString()),
                     Map.of(),
                     codeVersion,
-                    new OnnxModel(OnnxModel.FILE, spec.layout(), spec.output()));
-            ModelBundle candidate = new ModelBundle(staged.dir(), manifest, null, new ImagePreprocessor(preprocessing));
-            OnnxModelRunner.checked(candidate, sessions).close();
+                    List.of(ModelFormat.onnx(ModelFormat.ONNX_FILE, spec.input(), spec.output())));
+            OnnxModelRunner.checked(VerifiedBundle.read(staged.dir(), manifest, files), sessions)
+                    .close();
             staged.commit(manifest);
             return staged.version();
         } catch (IOException e) {

@@ -1,4 +1,4 @@
-package io.fovea.stream.model;
+package io.fovea.stream.model.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.Json;
+import io.fovea.core.bundle.ModelFiles;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.testing.TinyBundles;
@@ -29,7 +30,7 @@ class CheckedModelTest {
     void aBundleWhoseOutputsMatchItsLabelsIsAccepted() {
         DirectoryModelStore store = new DirectoryModelStore(dir);
         TinyBundles.publish(store, "ok", 1);
-        try (Dl4jModelRunner runner = Dl4jModelRunner.checked(store.load("ok", 1))) {
+        try (Dl4jModelRunner runner = Dl4jModelRunner.checked(store.verified("ok", 1, ModelFiles.NAMES))) {
             assertEquals(10, runner.labels().size());
         }
     }
@@ -57,8 +58,8 @@ class CheckedModelTest {
                         m.metrics(),
                         m.codeVersion(),
                         null));
-        IllegalStateException e =
-                assertThrows(IllegalStateException.class, () -> Dl4jModelRunner.checked(store.load("bad", 1)));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> Dl4jModelRunner.checked(store.verified("bad", 1, ModelFiles.NAMES)));
         assertTrue(
                 e.getMessage().startsWith("bad@1 refused: outputs [4, 10] for 4 images, but the bundle has 3 labels"),
                 e.getMessage());

@@ -1,4 +1,4 @@
-package io.fovea.stream.model;
+package io.fovea.stream.release;
 
 import io.fovea.core.release.ReleaseCheck;
 import io.fovea.core.release.Rollout;

@@ -1,4 +1,4 @@
-package io.fovea.stream.model;
+package io.fovea.stream.release;
 
 import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.BundleManifest;
@@ -8,6 +8,8 @@ import io.fovea.core.release.Rollout;
 import io.fovea.core.release.RolloutReader;
 import io.fovea.core.store.ModelStore;
 import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.stream.model.CanaryGuard;
+import io.fovea.stream.model.ModelSwapper;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;

@@ -1,4 +1,4 @@
-package io.fovea.stream.model;
+package io.fovea.stream.model.backend;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
@@ -8,12 +8,11 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.fovea.core.bundle.BundleManifest;
-import io.fovea.core.bundle.ModelBundle;
-import io.fovea.core.bundle.OnnxModel;
-import io.fovea.core.bundle.VerifiedBytes;
+import io.fovea.core.bundle.ModelFormat;
+import io.fovea.core.bundle.VerifiedBundle;
 import io.fovea.core.image.RgbImage;
+import io.fovea.stream.model.ProbeBatch;
 import java.nio.FloatBuffer;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,45 +25,44 @@ import org.nd4j.linalg.factory.Nd4j;
  * fixed runs every forward pass at that size: larger batches in chunks, the last padded.
  */
 public final class OnnxModelRunner extends BundleRunner {
-    private final OnnxModel onnx;
+    private final ModelFormat onnx;
     private final OrtSession session;
     private final String inputName;
     /** 0 when the model takes any batch size. */
     private final int fixedBatch;
 
-    private OnnxModelRunner(ModelBundle bundle, OrtSession session, String inputName, int fixedBatch) {
-        super(bundle);
-        this.onnx = bundle.manifest().onnx();
+    private OnnxModelRunner(BundleManifest manifest, OrtSession session, String inputName, int fixedBatch) {
+        super(manifest);
+        this.onnx = manifest.model(ModelFormat.ONNX).orElseThrow();
         this.session = session;
         this.inputName = inputName;
         this.fixedBatch = fixedBatch;
     }
 
     /** Opens the bundle's ONNX model, checks its signature against the manifest, and runs the probe batch. */
-    public static OnnxModelRunner checked(ModelBundle bundle, OnnxSessions sessions) {
+    public static OnnxModelRunner checked(VerifiedBundle bundle, OnnxSessions sessions) {
+        return ProbeBatch.checked(open(bundle, sessions), bundle.manifest().inputSize());
+    }
+
+    /** Opens the bundle's ONNX model and checks its signature against the manifest; no probe yet. */
+    static OnnxModelRunner open(VerifiedBundle bundle, OnnxSessions sessions) {
         BundleManifest manifest = bundle.manifest();
-        if (manifest.onnx() == null) {
-            throw new IllegalStateException(manifest.name() + "@" + manifest.version()
-                    + " holds no ONNX model; serve it with model.backend=dl4j" + " or add one: bin/fovea models export "
-                    + manifest.name() + "@" + manifest.version());
-        }
-        Path file = bundle.dir().resolve(manifest.onnx().file());
+        ModelFormat onnx = manifest.model(ModelFormat.ONNX)
+                .orElseThrow(() -> new IllegalStateException(manifest.name() + "@" + manifest.version()
+                        + " holds no ONNX model; serve it with model.backend=dl4j or add one: bin/fovea models export "
+                        + manifest.name() + "@" + manifest.version()));
         // checked and loaded from the same bytes: nothing can change in between
-        OrtSession session = sessions.open(
-                VerifiedBytes.read(bundle.dir(), manifest, manifest.onnx().file()), file);
-        OnnxModelRunner runner;
+        OrtSession session = sessions.open(bundle.file(onnx.file()), bundle.source() + "/" + onnx.file());
         try {
-            runner = signature(bundle, session);
+            return signature(manifest, onnx, session);
         } catch (RuntimeException e) {
             closeQuietly(session);
             throw e;
         }
-        return probed(runner);
     }
 
     /** One float image input of the declared layout and size, one output: else a clear refusal. */
-    private static OnnxModelRunner signature(ModelBundle bundle, OrtSession session) {
-        BundleManifest manifest = bundle.manifest();
+    private static OnnxModelRunner signature(BundleManifest manifest, ModelFormat onnx, OrtSession session) {
         String who = manifest.name() + "@" + manifest.version() + " refused: ";
         try {
             Map<String, NodeInfo> inputs = session.getInputInfo();
@@ -80,7 +78,7 @@ public final class OnnxModelRunner extends BundleRunner {
             }
             long[] shape = tensor.getShape();
             int s = manifest.inputSize();
-            long[] expected = manifest.onnx().channelsLast() ? new long[] {-1, s, s, 3} : new long[] {-1, 3, s, s};
+            long[] expected = onnx.channelsLast() ? new long[] {-1, s, s, 3} : new long[] {-1, 3, s, s};
             boolean fits = shape.length == 4;
             for (int d = 1; fits && d < 4; d++) {
                 fits = shape[d] < 0 || shape[d] == expected[d];
@@ -88,8 +86,8 @@ public final class OnnxModelRunner extends BundleRunner {
             if (!fits) {
                 throw new IllegalStateException(
                         who + "input " + input.getName() + " has shape " + Arrays.toString(shape)
-                                + "; a " + manifest.onnx().layout() + " image of " + s + "x" + s + " needs [batch, "
-                                + (manifest.onnx().channelsLast() ? s + ", " + s + ", 3]" : "3, " + s + ", " + s + "]")
+                                + "; a " + onnx.input() + " image of " + s + "x" + s + " needs [batch, "
+                                + (onnx.channelsLast() ? s + ", " + s + ", 3]" : "3, " + s + ", " + s + "]")
                                 + " (check --layout and --input-size)");
             }
             NodeInfo output = outputs.values().iterator().next();
@@ -103,7 +101,7 @@ public final class OnnxModelRunner extends BundleRunner {
                 }
             }
             int fixedBatch = shape[0] > 0 ? Math.toIntExact(shape[0]) : 0;
-            return new OnnxModelRunner(bundle, session, input.getName(), fixedBatch);
+            return new OnnxModelRunner(manifest, session, input.getName(), fixedBatch);
         } catch (OrtException e) {
             throw new IllegalStateException(who + "cannot read the model's inputs and outputs: " + e.getMessage(), e);
         }
@@ -134,11 +132,11 @@ public final class OnnxModelRunner extends BundleRunner {
 
     /** One forward pass of {@code batch} images, the first {@code images.size()} real, the rest zeros. */
     private float[] run(List<RgbImage> images, int batch, int labels) {
-        int s = bundle.manifest().inputSize();
+        int s = manifest().inputSize();
         int perImage = 3 * s * s;
         float[] chw = new float[batch * perImage];
         for (int i = 0; i < images.size(); i++) {
-            bundle.preprocessor().writeInto(images.get(i), chw, i * perImage);
+            preprocessor().writeInto(images.get(i), chw, i * perImage);
         }
         float[] input = onnx.channelsLast() ? toChannelsLast(chw, batch, s) : chw;
         long[] shape = onnx.channelsLast() ? new long[] {batch, s, s, 3} : new long[] {batch, 3, s, s};

@@ -1,18 +1,21 @@
-package io.fovea.stream.model;
+package io.fovea.stream.model.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.core.bundle.BundleManifest;
-import io.fovea.core.bundle.ModelBundle;
-import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.bundle.ModelFormat;
+import io.fovea.core.bundle.VerifiedBundle;
 import io.fovea.core.image.RandomImages;
 import io.fovea.core.image.RgbImage;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.testing.ForeignOnnxModels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -44,7 +47,7 @@ class OnnxModelRunnerTest {
         List<RgbImage> images = RandomImages.of(6, 11, 3); // 11x11: resized to 8x8 on the way in
 
         try (OnnxModelRunner runner =
-                OnnxModelRunner.checked(bundle(new OnnxModel("model.onnx", "NHWC", "logits")), OnnxSessions.cpu())) {
+                OnnxModelRunner.checked(bundle(ModelFormat.onnx("model.onnx", "NHWC", "logits")), OnnxSessions.cpu())) {
             assertAnswers(model, images, runner.predict(images));
             assertEquals(0, runner.fixedBatch());
         }
@@ -56,7 +59,7 @@ class OnnxModelRunnerTest {
         List<RgbImage> images = RandomImages.of(6, SIDE, 5); // 4 + 2 padded
 
         try (OnnxModelRunner runner = OnnxModelRunner.checked(
-                bundle(new OnnxModel("model.onnx", "NCHW", "probabilities")), OnnxSessions.cpu())) {
+                bundle(ModelFormat.onnx("model.onnx", "NCHW", "probabilities")), OnnxSessions.cpu())) {
             assertEquals(4, runner.fixedBatch());
             assertAnswers(model, images, runner.predict(images));
             assertAnswers(model, images.subList(0, 1), runner.predict(images.subList(0, 1)));
@@ -70,7 +73,7 @@ class OnnxModelRunnerTest {
         IllegalStateException e = assertThrows(
                 IllegalStateException.class,
                 () -> OnnxModelRunner.checked(
-                        bundle(new OnnxModel("model.onnx", "NCHW", "probabilities")), OnnxSessions.cpu()));
+                        bundle(ModelFormat.onnx("model.onnx", "NCHW", "probabilities")), OnnxSessions.cpu()));
         assertTrue(e.getMessage().contains("has shape [-1, 3, 16, 16]"), e.getMessage());
         assertTrue(e.getMessage().contains("needs [batch, 3, 8, 8]"), e.getMessage());
     }
@@ -82,7 +85,7 @@ class OnnxModelRunnerTest {
         IllegalStateException e = assertThrows(
                 IllegalStateException.class,
                 () -> OnnxModelRunner.checked(
-                        bundle(new OnnxModel("model.onnx", "NCHW", "probabilities")), OnnxSessions.cpu()));
+                        bundle(ModelFormat.onnx("model.onnx", "NCHW", "probabilities")), OnnxSessions.cpu()));
         assertTrue(e.getMessage().contains("there are 5 labels"), e.getMessage());
     }
 
@@ -93,7 +96,7 @@ class OnnxModelRunnerTest {
         IllegalStateException e = assertThrows(
                 IllegalStateException.class,
                 () -> OnnxModelRunner.checked(
-                        bundle(new OnnxModel("model.onnx", "NCHW", "probabilities")), OnnxSessions.cpu()));
+                        bundle(ModelFormat.onnx("model.onnx", "NCHW", "probabilities")), OnnxSessions.cpu()));
         assertTrue(
                 e.getMessage().contains("--output logits") || e.getMessage().contains("a probe output is"),
                 e.getMessage());
@@ -106,7 +109,8 @@ class OnnxModelRunnerTest {
         IllegalStateException e = assertThrows(
                 IllegalStateException.class,
                 () -> OnnxModelRunner.checked(
-                        bundle(new OnnxModel("model.onnx", "NCHW", "probabilities")), new OnnxSessions("cuda", 0, 0)));
+                        bundle(ModelFormat.onnx("model.onnx", "NCHW", "probabilities")),
+                        new OnnxSessions("cuda", 0, 0)));
         assertTrue(e.getMessage().contains("cuda execution provider cannot start"), e.getMessage());
         assertTrue(e.getMessage().contains("onnxruntime_gpu"), e.getMessage());
     }
@@ -124,7 +128,7 @@ class OnnxModelRunnerTest {
         });
     }
 
-    private ModelBundle bundle(OnnxModel onnx) {
+    private VerifiedBundle bundle(ModelFormat onnx) {
         BundleManifest manifest = new BundleManifest(
                 "foreign",
                 1,
@@ -139,7 +143,12 @@ class OnnxModelRunnerTest {
                 Map.of(),
                 Map.of(),
                 "test",
-                onnx);
-        return new ModelBundle(dir, manifest, null, new ImagePreprocessor(UNIT));
+                List.of(onnx));
+        try {
+            return new VerifiedBundle(
+                    manifest, Map.of("model.onnx", Files.readAllBytes(dir.resolve("model.onnx"))), dir.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
