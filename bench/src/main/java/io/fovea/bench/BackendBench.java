@@ -1,16 +1,20 @@
 package io.fovea.bench;
 
 import io.fovea.core.bundle.BundleManifest;
-import io.fovea.core.bundle.ModelBundle;
-import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.bundle.ModelFormat;
+import io.fovea.core.bundle.VerifiedBundle;
 import io.fovea.core.onnx.OnnxExport;
 import io.fovea.core.runtime.Blocking;
-import io.fovea.stream.model.Dl4jModelRunner;
 import io.fovea.stream.model.ModelRunner;
-import io.fovea.stream.model.ModelRunners;
-import io.fovea.stream.model.OnnxModelRunner;
-import io.fovea.stream.model.OnnxSessions;
+import io.fovea.stream.model.backend.Dl4jBackend;
+import io.fovea.stream.model.backend.Dl4jModelRunner;
+import io.fovea.stream.model.backend.OnnxModelRunner;
+import io.fovea.stream.model.backend.OnnxRuntimeBackend;
+import io.fovea.stream.model.backend.OnnxSessions;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,23 +68,24 @@ final class BackendBench {
         Dl4jModelRunner dl4j = (Dl4jModelRunner) BenchModel.runner(inputSize, true);
         Map<String, ModelRunner> models = new LinkedHashMap<>();
         for (String backend : backends) {
-            if (backend.equals(ModelRunners.DL4J)) {
+            if (backend.equals(Dl4jBackend.NAME)) {
                 models.put(backend, dl4j);
-            } else if (backend.equals(ModelRunners.ONNXRUNTIME)) {
-                OnnxExport.write(dl4j.bundle().graph(), inputSize, work.resolve(OnnxModel.FILE));
+            } else if (backend.equals(OnnxRuntimeBackend.NAME)) {
+                Path file = work.resolve(ModelFormat.ONNX_FILE);
+                OnnxExport.write(dl4j.graph(), inputSize, file);
                 BundleManifest manifest =
-                        dl4j.bundle().manifest().withOnnx(OnnxModel.exported(), List.of(OnnxModel.FILE), "");
+                        dl4j.manifest().withModel(ModelFormat.exportedOnnx(), List.of(ModelFormat.ONNX_FILE), "");
                 models.put(
                         backend,
                         OnnxModelRunner.checked(
-                                new ModelBundle(
-                                        work, manifest, null, dl4j.bundle().preprocessor()),
+                                new VerifiedBundle(
+                                        manifest, Map.of(ModelFormat.ONNX_FILE, readAll(file)), work.toString()),
                                 OnnxSessions.cpu()));
             } else {
                 throw new IllegalArgumentException("unknown backend '" + backend + "'; dl4j or onnxruntime");
             }
         }
-        if (!models.containsKey(ModelRunners.DL4J)) {
+        if (!models.containsKey(Dl4jBackend.NAME)) {
             dl4j.close();
         }
         return models;
@@ -161,5 +166,13 @@ final class BackendBench {
 
     private static String last(Map<String, ?> map) {
         return new ArrayList<>(map.keySet()).get(map.size() - 1);
+    }
+
+    private static byte[] readAll(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

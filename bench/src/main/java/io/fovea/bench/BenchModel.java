@@ -1,16 +1,14 @@
 package io.fovea.bench;
 
 import io.fovea.core.bundle.BundleManifest;
-import io.fovea.core.bundle.ModelBundle;
 import io.fovea.core.dataset.ClassLabels;
 import io.fovea.core.image.RandomImages;
 import io.fovea.core.image.RgbImage;
-import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.runtime.ServingGraph;
-import io.fovea.stream.model.Dl4jModelRunner;
 import io.fovea.stream.model.ModelRunner;
+import io.fovea.stream.model.backend.Dl4jModelRunner;
 import io.fovea.trainer.model.Vgg16Architecture;
 import java.time.Instant;
 import java.util.List;
@@ -55,8 +53,8 @@ final class BenchModel {
                 Map.of(),
                 Map.of(),
                 "bench",
-                null);
-        return new Dl4jModelRunner(new ModelBundle(null, manifest, graph, new ImagePreprocessor(preprocessing)));
+                List.of());
+        return new Dl4jModelRunner(manifest, graph);
     }
 
     static List<RgbImage> images(int n, int side, long seed) {

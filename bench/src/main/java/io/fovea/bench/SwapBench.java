@@ -6,7 +6,7 @@ import static io.fovea.core.runtime.Blocking.pause;
 import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelFiles;
-import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.dataset.ClassLabels;
 import io.fovea.core.onnx.OnnxBundles;
 import io.fovea.core.preprocess.Preprocessing;
@@ -250,7 +250,7 @@ final class SwapBench {
                     Map.of(),
                     Map.of(),
                     "bench",
-                    OnnxModel.exported()));
+                    List.of(ModelFormat.dl4j(), ModelFormat.exportedOnnx())));
         } finally {
             graph.close();
         }

@@ -5,14 +5,14 @@ import static io.fovea.core.runtime.Blocking.pause;
 import io.fovea.core.image.RgbImage;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
-import io.fovea.core.runtime.ForwardOnceConvolutionLayer;
-import io.fovea.core.runtime.ServingGraph;
 import io.fovea.trainer.data.Augmenter;
 import io.fovea.trainer.data.ImageBatches;
 import io.fovea.trainer.data.LabelledImages;
 import io.fovea.trainer.fit.Trainer;
 import io.fovea.trainer.model.ResNet9Architecture;
 import io.fovea.trainer.model.Vgg16Architecture;
+import io.fovea.trainer.runtime.ForwardOnceConvolutionLayer;
+import io.fovea.trainer.runtime.TrainingGraph;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ import org.nd4j.linalg.learning.config.Nesterovs;
  * from-scratch recipe's network (half-width ResNet-9, batches of 128); VGG16 as transfer
  * learning's second phase trains it (block 5 and the head, batches of 32); VGG16 and VGG16 with
  * batch norm with every layer trained; each as {@code train} builds it ({@link
- * ServingGraph#forTraining}) and most also as stock DL4J builds it. Steps: the
+ * TrainingGraph#forTraining}) and most also as stock DL4J builds it. Steps: the
  * whole step ({@code fit}: forward, backward, update) on a fixed batch, and the step fed by the
  * real loader with augmentation. Each measurement runs between two inference measurements, in
  * rounds; ratios are the median of the rounds'.
@@ -171,12 +171,12 @@ final class TrainingBench {
                 new Graph("ResNet-9 half (train --weights none), stock DL4J", resnet, 128),
                 new Graph(
                         "ResNet-9 half (train --weights none), as train builds it",
-                        ServingGraph.forTraining(resnet),
+                        TrainingGraph.forTraining(resnet),
                         128),
                 new Graph(
                         "VGG16 fine-tuning block 5 (train's second phase of transfer learning), as train builds it",
                         () -> Trainer.frozenUpTo(
-                                initialised(ServingGraph.forTraining(vgg)),
+                                initialised(TrainingGraph.forTraining(vgg)),
                                 Vgg16Architecture.LAST_FROZEN_WHEN_FINE_TUNING,
                                 1e-4,
                                 7),
@@ -184,12 +184,12 @@ final class TrainingBench {
                 new Graph("VGG16, every layer trained (--phase full), stock DL4J", vgg, 32),
                 new Graph(
                         "VGG16, every layer trained (--phase full), as train builds it",
-                        ServingGraph.forTraining(vgg),
+                        TrainingGraph.forTraining(vgg),
                         32),
                 new Graph("VGG16 with batch norm, every layer trained, stock DL4J", vggBn, 32),
                 new Graph(
                         "VGG16 with batch norm, every layer trained, as train builds it",
-                        ServingGraph.forTraining(vggBn),
+                        TrainingGraph.forTraining(vggBn),
                         32));
     }
 

@@ -56,6 +56,30 @@ class ArchitectureTest {
                 .check(FOVEA);
     }
 
+    /** The store hands out manifests and verified bytes; building a model from them is a backend's job. */
+    @Test
+    void theStoreKnowsNoModelFramework() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.fovea.core.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.deeplearning4j..", "org.nd4j..", "ai.onnxruntime..")
+                .check(FOVEA);
+    }
+
+    /** Models are loaded, checked and run without Kafka; following releases (release/) reads the topic. */
+    @Test
+    void modelsKnowNoKafka() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.fovea.stream.model..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.apache.kafka..")
+                .check(FOVEA);
+    }
+
     @Test
     void noPackageCycles() {
         slices().matching("io.fovea.(**)").should().beFreeOfCycles().check(FOVEA);

@@ -6,17 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
 import io.fovea.core.bundle.BundleManifest;
-import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.stream.model.ModelRunner;
-import io.fovea.stream.model.ModelRunners;
-import io.fovea.stream.model.OnnxSessions;
+import io.fovea.stream.model.backend.BackendSettings;
+import io.fovea.stream.model.backend.Backends;
+import io.fovea.stream.model.backend.OnnxRuntimeBackend;
 import io.fovea.testing.ForeignOnnxModels;
 import io.fovea.testing.TinyBundles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,8 +61,8 @@ class ModelsImportExportTest {
         assertTrue(imported.out().contains("as animals@1"), imported.out());
         BundleManifest manifest = new DirectoryModelStore(dir.resolve("store")).manifest("animals", 1);
         assertEquals(List.of("cat", "dog", "fox", "owl", "yak"), manifest.labels());
-        assertEquals(new OnnxModel(OnnxModel.FILE, "NHWC", "logits"), manifest.onnx());
-        assertFalse(manifest.hasDl4jModel());
+        assertEquals(List.of(ModelFormat.onnx(ModelFormat.ONNX_FILE, "NHWC", "logits")), manifest.formats());
+        assertFalse(manifest.model(ModelFormat.DL4J).isPresent());
 
         CliRun promoted = CliRun.of("models", "promote", "animals@1", "--store", store);
         assertEquals(0, promoted.exitCode(), promoted.err());
@@ -138,17 +140,17 @@ class ModelsImportExportTest {
     void exportAddsTheOnnxModelToAnOlderBundleAndOnnxRuntimeServesIt() {
         DirectoryModelStore store = new DirectoryModelStore(dir.resolve("store"));
         TinyBundles.publish(store, "old", 1);
-        assertEquals(null, store.manifest("old", 1).onnx());
+        assertEquals(Optional.empty(), store.manifest("old", 1).model(ModelFormat.ONNX));
 
         CliRun exported =
                 CliRun.of("models", "export", "old@1", "--store", store.root().toString());
 
         assertEquals(0, exported.exitCode(), exported.err());
         BundleManifest manifest = store.manifest("old", 1);
-        assertEquals(OnnxModel.exported(), manifest.onnx());
-        assertTrue(manifest.modelFiles().contains(OnnxModel.FILE));
-        ModelRunners onnxFirst = new ModelRunners(ModelRunners.ONNXRUNTIME, OnnxSessions.cpu());
-        assertEquals(ModelRunners.ONNXRUNTIME, onnxFirst.backendFor(manifest));
+        assertEquals(Optional.of(ModelFormat.exportedOnnx()), manifest.model(ModelFormat.ONNX));
+        assertTrue(manifest.modelFiles().contains(ModelFormat.ONNX_FILE));
+        Backends onnxFirst = Backends.preferring(OnnxRuntimeBackend.NAME, BackendSettings.defaults());
+        assertEquals(OnnxRuntimeBackend.NAME, onnxFirst.backendFor(manifest).name());
         try (ModelRunner runner = onnxFirst.open(store, "old", 1)) { // checksum and probe pass
             assertEquals(10, runner.labels().size());
         }

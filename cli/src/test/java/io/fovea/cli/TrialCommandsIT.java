@@ -13,7 +13,6 @@ import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.StreamApp;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.model.Lineup;
-import io.fovea.stream.model.ModelRunners;
 import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
 import io.fovea.testing.TinyBundles;
@@ -81,8 +80,7 @@ class TrialCommandsIT {
         s.put("http.port", "-1");
         s.put("max.batch.wait.ms", "10");
         StreamConfig config = StreamConfig.of(s);
-        ModelRunners runners = config.modelRunners();
-        StreamApp app = new StreamApp(config, runners.open(store, model, 1));
+        StreamApp app = new StreamApp(config, config.backends().open(store, model, 1));
         app.followReleases(store, model).start();
         app.awaitRunning(Duration.ofSeconds(60));
         return app;

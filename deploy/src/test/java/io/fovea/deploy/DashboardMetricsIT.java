@@ -8,13 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fovea.avro.ImageEvent;
 import io.fovea.avro.PixelFormat;
 import io.fovea.avro.ReleaseAction;
+import io.fovea.core.bundle.ModelFiles;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.StreamApp;
 import io.fovea.stream.config.StreamConfig;
-import io.fovea.stream.model.Dl4jModelRunner;
+import io.fovea.stream.model.backend.Dl4jModelRunner;
 import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
 import io.fovea.testing.TinyBundles;
@@ -71,7 +72,7 @@ class DashboardMetricsIT {
                 dir.resolve("state").toString(),
                 StreamConfig.HTTP_PORT,
                 "0"));
-        try (StreamApp app = new StreamApp(config, new Dl4jModelRunner(store.load("dash", 1)))) {
+        try (StreamApp app = new StreamApp(config, Dl4jModelRunner.of(store.verified("dash", 1, ModelFiles.NAMES)))) {
             app.followReleases(store, "dash").start();
             app.awaitRunning(Duration.ofSeconds(60)); // throws if the app never gets there
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(

@@ -8,7 +8,7 @@ import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.config.StreamConfig;
-import io.fovea.stream.model.ModelRunners;
+import io.fovea.stream.model.backend.Backends;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -103,10 +103,10 @@ public final class ServeCommand implements Callable<Integer> {
         DirectoryModelStore models = new DirectoryModelStore(store.path());
         int version = resolve(models, model);
         String name = modelName(model);
-        ModelRunners runners = streamConfig.modelRunners();
-        String runsOn = runners.backendFor(models.manifest(name, version));
+        Backends backends = streamConfig.backends();
+        String runsOn = backends.backendFor(models.manifest(name, version)).name();
         CountDownLatch stopped = new CountDownLatch(1);
-        StreamApp app = new StreamApp(streamConfig, runners.open(models, name, version));
+        StreamApp app = new StreamApp(streamConfig, backends.open(models, name, version));
         StopSignals.install(() -> {
             app.close();
             stopped.countDown();

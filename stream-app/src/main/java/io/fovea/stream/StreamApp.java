@@ -17,10 +17,10 @@ import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.ModelRunner;
-import io.fovea.stream.model.ModelRunners;
 import io.fovea.stream.model.ModelSlot;
 import io.fovea.stream.model.ModelSwapper;
-import io.fovea.stream.model.RolloutFollowing;
+import io.fovea.stream.model.backend.Backends;
+import io.fovea.stream.release.RolloutFollowing;
 import io.fovea.stream.validate.ImageValidator;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -143,9 +143,9 @@ public final class StreamApp implements AutoCloseable {
      * the first record already meets that state.
      */
     public StreamApp followReleases(ModelStore store, String modelName) {
-        ModelRunners runners = config.modelRunners();
+        Backends backends = config.backends();
         ModelSwapper swapper =
-                new ModelSwapper((name, version) -> runners.open(store, name, version), worker, model, metrics);
+                new ModelSwapper((name, version) -> backends.open(store, name, version), worker, model, metrics);
         try (Admin admin = config.connection().newAdmin()) {
             TopicCreator.ensure(admin, config.get(StreamConfig.RELEASES_TOPIC), 1, true);
             new ClusterAccess()

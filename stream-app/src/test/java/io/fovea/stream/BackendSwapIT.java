@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.avro.Prediction;
 import io.fovea.avro.ReleaseAction;
-import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.dataset.ClassLabels;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.release.ReleasePublisher;
@@ -14,9 +14,10 @@ import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.config.StreamConfig;
-import io.fovea.stream.model.ModelRunners;
-import io.fovea.stream.model.OnnxImport;
-import io.fovea.stream.model.OnnxSessions;
+import io.fovea.stream.model.backend.Backends;
+import io.fovea.stream.model.backend.OnnxImport;
+import io.fovea.stream.model.backend.OnnxRuntimeBackend;
+import io.fovea.stream.model.backend.OnnxSessions;
 import io.fovea.testing.ForeignOnnxModels;
 import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
@@ -62,16 +63,18 @@ class BackendSwapIT {
                 dir.resolve("foreign.onnx"),
                 ClassLabels.CIFAR10,
                 new Preprocessing(32, Preprocessing.BILINEAR, "unit", new double[3], new double[] {255, 255, 255}),
-                new OnnxModel(OnnxModel.FILE, OnnxModel.NHWC, OnnxModel.LOGITS),
+                ModelFormat.onnx(ModelFormat.ONNX_FILE, ModelFormat.NHWC, ModelFormat.LOGITS),
                 OnnxSessions.cpu(),
                 "test");
         assertEquals(2, onnxVersion);
         store.promote("mixed", 1);
         StreamConfig config = StreamConfig.of(kit.settings(dir.resolve("state").toString()));
-        ModelRunners runners = config.modelRunners();
-        assertEquals(ModelRunners.ONNXRUNTIME, runners.backendFor(store.manifest("mixed", 2)));
+        Backends backends = config.backends();
+        assertEquals(
+                OnnxRuntimeBackend.NAME,
+                backends.backendFor(store.manifest("mixed", 2)).name());
 
-        try (StreamApp app = new StreamApp(config, runners.open(store, "mixed", 1)).start();
+        try (StreamApp app = new StreamApp(config, backends.open(store, "mixed", 1)).start();
                 KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer();
                 ReleasePublisher publisher = new ReleasePublisher(KafkaTestBroker.connection(), releases)) {
             app.followReleases(store, "mixed");

@@ -12,7 +12,7 @@ import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.config.StreamConfig;
-import io.fovea.stream.model.Dl4jModelRunner;
+import io.fovea.stream.model.backend.Dl4jModelRunner;
 import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
 import io.fovea.testing.TinyBundles;
@@ -62,13 +62,13 @@ class HotSwapIT {
 
         StreamApp app = new StreamApp(
                         StreamConfig.of(kit.settings(dir.resolve("state").toString())),
-                        new Dl4jModelRunner(store.load("swap", 1)))
+                        Dl4jModelRunner.of(store.verified("swap", 1, ModelFiles.NAMES)))
                 .start();
         app.followReleases(store, "swap");
         // a second instance of the same app: both must converge on every release
         StreamApp other = new StreamApp(
                         StreamConfig.of(kit.settings(dir.resolve("state-2").toString())),
-                        new Dl4jModelRunner(store.load("swap", 1)))
+                        Dl4jModelRunner.of(store.verified("swap", 1, ModelFiles.NAMES)))
                 .start();
         other.followReleases(store, "swap");
         StreamTestKit.await(

@@ -2,11 +2,13 @@ package io.fovea.testing;
 
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelFiles;
+import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.dataset.ClassLabels;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.core.store.StagedBundle;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -59,7 +61,7 @@ public final class TinyBundles {
                     Map.of(),
                     Map.of(),
                     "test",
-                    null));
+                    List.of(ModelFormat.dl4j())));
             return staged.version();
         }
     }

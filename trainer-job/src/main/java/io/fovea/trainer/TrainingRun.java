@@ -4,12 +4,11 @@ import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.BundleIntegrityException;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelFiles;
-import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.onnx.OnnxBundles;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.release.ReleasePublisher;
-import io.fovea.core.runtime.ServingGraph;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.core.store.StagedBundle;
 import io.fovea.schemas.kafka.KafkaConnection;
@@ -25,6 +24,7 @@ import io.fovea.trainer.model.Architecture;
 import io.fovea.trainer.model.BackboneWeights;
 import io.fovea.trainer.report.ModelCard;
 import io.fovea.trainer.report.ReportWriter;
+import io.fovea.trainer.runtime.TrainingGraph;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -63,7 +63,7 @@ public final class TrainingRun {
         Architecture arch = request.architecture();
         // max pooling on the plain kernel, forward and backward, as served: the same gradients
         // (ServingGraphTest); the bundle is written as standard DL4J all the same
-        ComputationGraph model = new ComputationGraph(ServingGraph.forTraining(arch.whole(
+        ComputationGraph model = new ComputationGraph(TrainingGraph.forTraining(arch.whole(
                 request.settings().updater(data.train().size()),
                 request.settings().weightDecay())));
         model.init();
@@ -111,7 +111,7 @@ public final class TrainingRun {
                     data.description(),
                     ReportWriter.headline(validation, test),
                     CodeVersion.describe(),
-                    OnnxModel.exported());
+                    List.of(ModelFormat.dl4j(), ModelFormat.exportedOnnx()));
             ModelCard card = new ModelCard(
                     manifest.name(),
                     manifest.version(),

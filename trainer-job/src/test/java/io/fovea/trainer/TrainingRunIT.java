@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.avro.ModelRelease;
 import io.fovea.avro.ReleaseAction;
-import io.fovea.core.bundle.ModelBundle;
+import io.fovea.core.bundle.ModelFiles;
+import io.fovea.core.bundle.VerifiedBundle;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.Topics;
@@ -66,12 +67,12 @@ class TrainingRunIT {
                         new TrainingRun.Request(name, arch, "none", settings, store, KafkaTestBroker.connection()),
                         trainingData);
 
-        ModelBundle bundle = store.load(name, 1);
+        VerifiedBundle bundle = store.verified(name, 1, ModelFiles.NAMES);
         assertEquals(Preprocessing.FITTED, bundle.manifest().preprocessing().normalization());
         INDArray input =
                 bundle.preprocessor().toBatch(trainingData.test().images().subList(0, 30));
         INDArray expected = result.model().outputSingle(false, input);
-        INDArray actual = bundle.graph().outputSingle(false, input);
+        INDArray actual = ModelFiles.graph(bundle).outputSingle(false, input);
         assertEquals(expected, actual, "same weights, same preprocessing, same outputs");
         assertEquals(1, result.history().size());
         assertEquals("full", result.history().get(0).phase());

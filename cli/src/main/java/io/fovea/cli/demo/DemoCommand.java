@@ -115,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
                     StreamConfig.HTTP_PORT,
                     "0"));
             StreamApp app =
-                    new StreamApp(config, config.modelRunners().open(models, modelName.name(), versions[0])).start();
+                    new StreamApp(config, config.backends().open(models, modelName.name(), versions[0])).start();
             try (app;
                     ReleasePublisher releases = new ReleasePublisher(KafkaConnection.to(bootstrap));
                     DemoMonitor monitor = new DemoMonitor(bootstrap, Topics.PREDICTIONS, Topics.DEAD_LETTERS)) {

@@ -1,9 +1,9 @@
 package io.fovea.cli.models;
 
-import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.preprocess.Preprocessing;
-import io.fovea.stream.model.OnnxImport;
-import io.fovea.stream.model.OnnxSessions;
+import io.fovea.stream.model.backend.OnnxImport;
+import io.fovea.stream.model.backend.OnnxSessions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -79,7 +79,7 @@ public final class ImportCommand implements Callable<Integer> {
                 onnx,
                 labels(),
                 preprocessing(inputSize, normalize),
-                new OnnxModel(OnnxModel.FILE, layout, output),
+                ModelFormat.onnx(ModelFormat.ONNX_FILE, layout, output),
                 OnnxSessions.cpu(),
                 "fovea import");
         models.out()

@@ -3,6 +3,7 @@ package io.fovea.cli.models;
 import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.Json;
+import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.cli.KafkaOption;
 import io.fovea.core.cli.StoreOption;
 import io.fovea.core.onnx.OnnxBundles;
@@ -140,8 +141,7 @@ public final class ModelsCommand {
                         "Exported %s@%d to %s; the manifest's SHA-256 now covers %s%n",
                         model,
                         updated.version(),
-                        store().versionDir(model, updated.version())
-                                .resolve(updated.onnx().file()),
+                        store().versionDir(model, updated.version()).resolve(ModelFormat.ONNX_FILE),
                         String.join(", ", updated.modelFiles()));
         out().flush();
         return 0;

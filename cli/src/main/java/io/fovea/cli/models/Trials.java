@@ -43,7 +43,7 @@ final class Trials {
     /** Starts a canary or shadow of {@code version} on {@code share} (0..1). */
     void start(ReleaseAction action, int version, double share, AutoRollback autoRollback) {
         DirectoryModelStore store = models.store();
-        store.verified(model, version); // a version that cannot load is refused here, not on every instance
+        store.verify(model, version); // a version that cannot load is refused here, not on every instance
         Rollout state = state();
         int primary = primary(state);
         if (version == primary) {

@@ -5,22 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.cli.demo.CifarLocator;
 import io.fovea.core.bundle.BundleManifest;
-import io.fovea.core.bundle.ModelBundle;
-import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.bundle.ModelFormat;
+import io.fovea.core.bundle.VerifiedBundle;
 import io.fovea.core.dataset.CifarBinaryDataset;
 import io.fovea.core.dataset.ClassLabels;
 import io.fovea.core.image.ImageDecoder;
 import io.fovea.core.image.RandomImages;
 import io.fovea.core.image.RgbImage;
 import io.fovea.core.onnx.OnnxExport;
-import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.runtime.NativeBackend;
-import io.fovea.stream.model.Dl4jModelRunner;
-import io.fovea.stream.model.OnnxModelRunner;
-import io.fovea.stream.model.OnnxSessions;
+import io.fovea.stream.model.backend.Dl4jModelRunner;
+import io.fovea.stream.model.backend.OnnxModelRunner;
+import io.fovea.stream.model.backend.OnnxSessions;
 import io.fovea.trainer.model.ResNet9Architecture;
 import io.fovea.trainer.model.Vgg16Architecture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -195,14 +197,14 @@ class OnnxExportEquivalenceTest {
                 Map.of(),
                 Map.of(),
                 "test",
-                new OnnxModel(what + ".onnx", OnnxModel.NCHW, OnnxModel.PROBABILITIES));
-        ImagePreprocessor pre = new ImagePreprocessor(preprocessing);
+                List.of(ModelFormat.onnx(what + ".onnx", ModelFormat.NCHW, ModelFormat.PROBABILITIES)));
         List<RgbImage> images = cifarTestImages();
 
-        INDArray expected = new Dl4jModelRunner(new ModelBundle(dir, manifest, graph, pre)).predict(images);
+        INDArray expected = new Dl4jModelRunner(manifest, graph).predict(images);
         INDArray actual;
-        try (OnnxModelRunner onnx =
-                OnnxModelRunner.checked(new ModelBundle(dir, manifest, null, pre), OnnxSessions.cpu())) {
+        VerifiedBundle exported = new VerifiedBundle(
+                manifest, Map.of(what + ".onnx", bytes(dir.resolve(what + ".onnx"))), dir.toString());
+        try (OnnxModelRunner onnx = OnnxModelRunner.checked(exported, OnnxSessions.cpu())) {
             actual = onnx.predict(images);
         }
 
@@ -245,6 +247,14 @@ class OnnxExportEquivalenceTest {
     private static final class Transforms {
         static double maxAbsDifference(INDArray a, INDArray b) {
             return a.sub(b).amaxNumber().doubleValue();
+        }
+    }
+
+    private static byte[] bytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

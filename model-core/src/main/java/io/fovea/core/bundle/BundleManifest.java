@@ -1,10 +1,13 @@
 package io.fovea.core.bundle;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fovea.core.preprocess.Preprocessing;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a model bundle is: {@code manifest.json} beside the model's files. Everything the stream app
@@ -18,7 +21,9 @@ import java.util.Map;
  * @param data         what it was trained on: source, sizes, content fingerprint
  * @param metrics      evaluation results, e.g. {@code test_accuracy}
  * @param codeVersion  Fovea version and commit that made it
- * @param onnx         the ONNX model among the model files, if any; null for a DL4J-only bundle
+ * @param formats      the models it holds, each in a format a backend reads, over some of the model
+ *                     files; null (as in manifests written before this field) says: the DL4J model
+ *                     when the model files hold one ({@link ModelFormat#dl4j})
  */
 public record BundleManifest(
         String name,
@@ -34,7 +39,7 @@ public record BundleManifest(
         Map<String, Object> data,
         Map<String, Double> metrics,
         String codeVersion,
-        OnnxModel onnx) {
+        List<ModelFormat> formats) {
 
     public static final String FILE_NAME = "manifest.json";
 
@@ -43,6 +48,62 @@ public record BundleManifest(
         if (modelFiles != null) {
             modelFiles.forEach(PlainFileName::check);
         }
+        formats = formats != null ? List.copyOf(formats) : implied(modelFiles, null);
+    }
+
+    /**
+     * Reads a manifest, including one written before {@code formats}: then its {@code onnx} field
+     * ({@code {"file", "layout", "output"}}) names its ONNX model, and its DL4J model is implied.
+     */
+    @JsonCreator
+    static BundleManifest fromJson(
+            @JsonProperty("name") String name,
+            @JsonProperty("version") int version,
+            @JsonProperty("createdAt") Instant createdAt,
+            @JsonProperty("architecture") String architecture,
+            @JsonProperty("weights") String weights,
+            @JsonProperty("labels") List<String> labels,
+            @JsonProperty("preprocessing") Preprocessing preprocessing,
+            @JsonProperty("modelFiles") List<String> modelFiles,
+            @JsonProperty("sha256") String sha256,
+            @JsonProperty("training") Map<String, Object> training,
+            @JsonProperty("data") Map<String, Object> data,
+            @JsonProperty("metrics") Map<String, Double> metrics,
+            @JsonProperty("codeVersion") String codeVersion,
+            @JsonProperty("formats") List<ModelFormat> formats,
+            @JsonProperty("onnx") Map<String, String> onnx) {
+        return new BundleManifest(
+                name,
+                version,
+                createdAt,
+                architecture,
+                weights,
+                labels,
+                preprocessing,
+                modelFiles,
+                sha256,
+                training,
+                data,
+                metrics,
+                codeVersion,
+                formats != null ? formats : implied(modelFiles, onnx));
+    }
+
+    /** The models a manifest without {@code formats} holds. */
+    private static List<ModelFormat> implied(List<String> modelFiles, Map<String, String> onnx) {
+        List<ModelFormat> implied = new ArrayList<>();
+        if (modelFiles != null && modelFiles.containsAll(ModelFiles.NAMES)) {
+            implied.add(ModelFormat.dl4j());
+        }
+        if (onnx != null) {
+            implied.add(ModelFormat.onnx(onnx.get("file"), onnx.get("layout"), onnx.get("output")));
+        }
+        return List.copyOf(implied);
+    }
+
+    /** The bundle's model in {@code format}, if it holds one. */
+    public Optional<ModelFormat> model(String format) {
+        return formats.stream().filter(m -> m.format().equals(format)).findFirst();
     }
 
     /** Fields a bundle cannot be served without that this manifest lacks (empty when none). */
@@ -86,16 +147,13 @@ public record BundleManifest(
                 data,
                 metrics,
                 codeVersion,
-                onnx);
+                formats);
     }
 
-    /** True when the bundle holds a DL4J model ({@link ModelFiles#NAMES}). */
-    public boolean hasDl4jModel() {
-        return modelFiles != null && modelFiles.containsAll(ModelFiles.NAMES);
-    }
-
-    /** A copy that also names an ONNX model, for bundles given one after they were made. */
-    public BundleManifest withOnnx(OnnxModel model, List<String> files, String newSha256) {
+    /** A copy that also holds {@code model}, for bundles given one after they were made. */
+    public BundleManifest withModel(ModelFormat model, List<String> files, String newSha256) {
+        List<ModelFormat> more = new ArrayList<>(formats);
+        more.add(model);
         return new BundleManifest(
                 name,
                 version,
@@ -110,6 +168,6 @@ public record BundleManifest(
                 data,
                 metrics,
                 codeVersion,
-                model);
+                more);
     }
 }

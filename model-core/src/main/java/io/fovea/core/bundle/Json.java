@@ -11,7 +11,7 @@ import java.nio.file.Path;
 /**
  * The one JSON configuration of bundles and reports: indented, ISO-8601 times. Fields it does
  * not know are skipped, so a manifest from another Fovea version still reads (and {@link
- * ModelBundle#load} says what is missing) instead of failing to parse.
+ * VerifiedBundle#read} says what is missing) instead of failing to parse.
  */
 public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper()

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -51,49 +50,38 @@ public final class ModelFiles {
 
     /**
      * The model in {@code dir}, built for serving ({@link ServingGraph}: same layers and outputs,
-     * faster pooling); its parameters are the array read from disk, not a copy.
+     * faster pooling); for a model just written, whose checksum nobody vouches for yet.
      */
     public static ComputationGraph read(Path dir) {
-        return read(dir, null);
+        try {
+            return graph(
+                    Files.readAllBytes(dir.resolve(CONFIGURATION)), Files.readAllBytes(dir.resolve(PARAMETERS)), dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the model in " + dir, e);
+        }
     }
 
     /**
-     * The model in {@code dir}, checked against {@code manifest}'s SHA-256 over the very bytes the
-     * model is built from, so a file replaced between a check and the load cannot serve.
+     * The model of a verified bundle, built from the very bytes its SHA-256 was checked over, so a
+     * file replaced between the check and the load cannot serve; its parameters are read into the
+     * array it runs on, not copied again.
      */
-    public static ComputationGraph read(Path dir, BundleManifest manifest) {
-        MessageDigest digest = manifest == null ? null : Sha256.newDigest();
-        byte[] configurationBytes = null;
-        INDArray params = null;
+    public static ComputationGraph graph(VerifiedBundle bundle) {
+        return graph(bundle.file(CONFIGURATION), bundle.file(PARAMETERS), bundle.source());
+    }
+
+    private static ComputationGraph graph(byte[] configuration, byte[] parameters, Object source) {
+        INDArray params;
         try {
-            for (String name : manifest == null ? NAMES : manifest.modelFiles()) {
-                Path file = dir.resolve(name);
-                if (name.equals(CONFIGURATION)) {
-                    configurationBytes = Files.readAllBytes(file);
-                    if (digest != null) {
-                        digest.update(configurationBytes);
-                    }
-                } else if (name.equals(PARAMETERS)) {
-                    params = NpyFloats.read(file, digest);
-                } else if (digest != null) {
-                    Sha256.update(digest, file);
-                }
-            }
-            String actual = digest == null ? null : Sha256.hex(digest);
-            if (actual != null && !actual.equals(manifest.sha256())) {
-                throw new BundleIntegrityException(dir + ": SHA-256 of " + String.join(" + ", manifest.modelFiles())
-                        + " is " + actual + " but the manifest says " + manifest.sha256()
-                        + "; a file is corrupt or was replaced");
-            }
-            return build(configurationBytes, params);
-        } catch (IOException | RuntimeException e) {
-            if (params != null) {
-                params.close();
-            }
-            if (e instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new UncheckedIOException("cannot read the model in " + dir, (IOException) e);
+            params = NpyFloats.read(parameters, source + "/" + PARAMETERS);
+        } catch (IOException e) {
+            throw new BundleIntegrityException(source + ": not a loadable model: " + e.getMessage(), e);
+        }
+        try {
+            return build(configuration, params);
+        } catch (RuntimeException e) {
+            params.close();
+            throw new BundleIntegrityException(source + ": not a loadable model: " + e.getMessage(), e);
         }
     }
 

@@ -2,9 +2,8 @@ package io.fovea.core.onnx;
 
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.Json;
-import io.fovea.core.bundle.ModelBundle;
 import io.fovea.core.bundle.ModelFiles;
-import io.fovea.core.bundle.OnnxModel;
+import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.store.DirectoryModelStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
@@ -25,9 +25,9 @@ public final class OnnxBundles {
 
     /** Writes {@code model.onnx} into {@code dir}; returns the model files, DL4J's and the ONNX one. */
     public static List<String> writeBeside(ComputationGraph graph, int inputSize, Path dir) {
-        OnnxExport.write(graph, inputSize, dir.resolve(OnnxModel.FILE));
+        OnnxExport.write(graph, inputSize, dir.resolve(ModelFormat.ONNX_FILE));
         List<String> files = new ArrayList<>(ModelFiles.NAMES);
-        files.add(OnnxModel.FILE);
+        files.add(ModelFormat.ONNX_FILE);
         return List.copyOf(files);
     }
 
@@ -39,20 +39,25 @@ public final class OnnxBundles {
      */
     public static BundleManifest addTo(DirectoryModelStore store, String model, int version) {
         BundleManifest manifest = store.manifest(model, version);
-        if (manifest.onnx() != null) {
+        Optional<ModelFormat> onnx = manifest.model(ModelFormat.ONNX);
+        if (onnx.isPresent()) {
             throw new IllegalArgumentException(
-                    model + "@" + version + " already holds " + manifest.onnx().file());
+                    model + "@" + version + " already holds " + onnx.get().file());
         }
-        ModelBundle bundle = store.load(model, version); // verifies the checksum first
-        Path dir = bundle.dir();
+        if (manifest.model(ModelFormat.DL4J).isEmpty()) {
+            throw new IllegalArgumentException(model + "@" + version + " holds no DL4J model to export");
+        }
+        // built from the bytes the checksum was checked over
+        ComputationGraph graph = ModelFiles.graph(store.verified(model, version, ModelFiles.NAMES));
+        Path dir = store.versionDir(model, version);
         try {
-            Path temp = dir.resolve(OnnxModel.FILE + ".tmp");
-            OnnxExport.write(bundle.graph(), manifest.inputSize(), temp);
-            Files.move(temp, dir.resolve(OnnxModel.FILE), StandardCopyOption.ATOMIC_MOVE);
+            Path temp = dir.resolve(ModelFormat.ONNX_FILE + ".tmp");
+            OnnxExport.write(graph, manifest.inputSize(), temp);
+            Files.move(temp, dir.resolve(ModelFormat.ONNX_FILE), StandardCopyOption.ATOMIC_MOVE);
             List<String> files = new ArrayList<>(manifest.modelFiles());
-            files.add(OnnxModel.FILE);
+            files.add(ModelFormat.ONNX_FILE);
             BundleManifest updated =
-                    manifest.withOnnx(OnnxModel.exported(), List.copyOf(files), ModelFiles.sha256(dir, files));
+                    manifest.withModel(ModelFormat.exportedOnnx(), List.copyOf(files), ModelFiles.sha256(dir, files));
             Path tempManifest = dir.resolve(BundleManifest.FILE_NAME + ".tmp");
             Json.write(tempManifest, updated);
             Files.move(
@@ -64,7 +69,7 @@ public final class OnnxBundles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot add an ONNX model to " + dir + ": " + e.getMessage(), e);
         } finally {
-            bundle.graph().params().close();
+            graph.params().close();
         }
     }
 }

@@ -41,7 +41,7 @@ public final class FasterOfTwo {
     }
 
     /** Settles the choice without timing: for tests of each implementation. */
-    void choose(int which) {
+    public void choose(int which) {
         if (which != 0 && which != 1) {
             throw new IllegalArgumentException("0 or 1, got " + which);
         }

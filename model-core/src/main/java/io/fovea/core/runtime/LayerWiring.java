@@ -10,14 +10,14 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** What DL4J's own {@code instantiate} and configuration copies do, for the layers Fovea swaps in. */
-final class LayerWiring {
+public final class LayerWiring {
     private LayerWiring() {}
 
     /**
      * Copies every field {@code type} and its superclasses declare from {@code from} to {@code to}:
      * a subclass that adds no fields of its own becomes the same configuration.
      */
-    static <T> T copyFields(Class<?> type, Object from, T to) {
+    public static <T> T copyFields(Class<?> type, Object from, T to) {
         for (Class<?> c = type; c != Object.class; c = c.getSuperclass()) {
             for (Field field : c.getDeclaredFields()) {
                 if (Modifier.isStatic(field.getModifiers())) {
@@ -34,7 +34,7 @@ final class LayerWiring {
         return to;
     }
 
-    static Layer wire(
+    public static Layer wire(
             Layer layer,
             ParamInitializer initializer,
             NeuralNetConfiguration conf,

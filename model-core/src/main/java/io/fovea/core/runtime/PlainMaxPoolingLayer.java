@@ -98,7 +98,8 @@ public class PlainMaxPoolingLayer extends SubsamplingLayer {
         return backward.chosen();
     }
 
-    void useBackward(int which) {
+    /** Settles the backward pass without timing: for tests of each implementation. */
+    public void useBackward(int which) {
         backward.choose(which);
     }
 

@@ -2,7 +2,7 @@ package io.fovea.core.store;
 
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.Json;
-import io.fovea.core.bundle.ModelBundle;
+import io.fovea.core.bundle.VerifiedBundle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,6 +10,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -99,15 +100,9 @@ public final class DirectoryModelStore implements ModelStore {
     }
 
     @Override
-    public ModelBundle load(String model, int version) {
+    public VerifiedBundle verified(String model, int version, Collection<String> files) {
         manifest(model, version); // a clear error for a missing version
-        return ModelBundle.load(versionDir(model, version));
-    }
-
-    @Override
-    public ModelBundle verified(String model, int version) {
-        manifest(model, version); // a clear error for a missing version
-        return ModelBundle.verify(versionDir(model, version));
+        return VerifiedBundle.read(versionDir(model, version), files);
     }
 
     @Override
@@ -126,12 +121,10 @@ public final class DirectoryModelStore implements ModelStore {
         return Promotions.read(root.resolve(model));
     }
 
-    /** Checks the version loads (checksum, model file) before anything serves it. */
+    /** Checks the version (manifest, checksum) before anything serves it. */
     @Override
     public Promotions.Change promote(String model, int version) {
-        if (verified(model, version).manifest().hasDl4jModel()) {
-            load(model, version).graph().close();
-        }
+        verify(model, version);
         return Promotions.promote(root.resolve(model), version);
     }
 

@@ -1,8 +1,9 @@
 package io.fovea.core.store;
 
 import io.fovea.core.bundle.BundleManifest;
-import io.fovea.core.bundle.ModelBundle;
+import io.fovea.core.bundle.VerifiedBundle;
 import java.net.URI;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,11 +22,17 @@ public interface ModelStore {
 
     BundleManifest manifest(String model, int version);
 
-    /** Loads a version's DL4J model, verifying its checksum first. */
-    ModelBundle load(String model, int version);
+    /**
+     * A version's manifest and the bytes of the model files named in {@code files}, every model
+     * file's SHA-256 checked over the bytes as read (those not named are read, hashed and let go):
+     * what a backend builds its model from.
+     */
+    VerifiedBundle verified(String model, int version, Collection<String> files);
 
-    /** A version with its files' checksum verified, no model loaded: for a backend that loads them itself. */
-    ModelBundle verified(String model, int version);
+    /** Checks a version could be served (manifest complete, checksum right) without keeping its files. */
+    default void verify(String model, int version) {
+        verified(model, version, List.of());
+    }
 
     /** Where a version lives, as written into ModelRelease events. */
     URI uri(String model, int version);
@@ -36,7 +43,7 @@ public interface ModelStore {
     /** Promotion and rollback history, oldest first. */
     Promotions.History promotions(String model);
 
-    /** Makes {@code version} the one that serves; it must exist and load. */
+    /** Makes {@code version} the one that serves; it must exist and pass {@link #verify}. */
     Promotions.Change promote(String model, int version);
 
     /** Serves again the version promoted before the current one. */

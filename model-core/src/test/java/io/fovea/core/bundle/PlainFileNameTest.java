@@ -28,7 +28,7 @@ class PlainFileNameTest {
 
     @Test
     void anOnnxModelNamedOutsideItsBundleIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new OnnxModel("../../model.onnx", "NCHW", "logits"));
+        assertThrows(IllegalArgumentException.class, () -> ModelFormat.onnx("../../model.onnx", "NCHW", "logits"));
     }
 
     @Test

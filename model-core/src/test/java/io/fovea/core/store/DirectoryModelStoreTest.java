@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.core.bundle.BundleIntegrityException;
 import io.fovea.core.bundle.BundleManifest;
-import io.fovea.core.bundle.ModelBundle;
 import io.fovea.core.bundle.ModelFiles;
+import io.fovea.core.bundle.VerifiedBundle;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.runtime.NativeBackend;
 import java.io.IOException;
@@ -71,9 +71,9 @@ class DirectoryModelStoreTest {
         assertEquals(List.of(1, 2), store.versions("m"));
         assertEquals(List.of("m"), store.models());
 
-        ModelBundle bundle = store.load("m", 1);
+        VerifiedBundle bundle = store.verified("m", 1, ModelFiles.NAMES);
         INDArray x = Nd4j.rand(new int[] {3, 3, 2, 2});
-        assertEquals(graph.outputSingle(x), bundle.graph().outputSingle(x));
+        assertEquals(graph.outputSingle(x), ModelFiles.graph(bundle).outputSingle(x));
         assertEquals(List.of("a", "b"), bundle.manifest().labels());
         assertEquals(1, bundle.manifest().version());
     }
@@ -110,7 +110,7 @@ class DirectoryModelStoreTest {
             pool.shutdown();
         }
         assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8), store.versions("m"));
-        store.versions("m").forEach(v -> store.load("m", v));
+        store.versions("m").forEach(v -> ModelFiles.graph(store.verified("m", v, ModelFiles.NAMES)));
     }
 
     @Test
@@ -121,7 +121,8 @@ class DirectoryModelStoreTest {
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length / 2] ^= 1;
         Files.write(file, bytes);
-        BundleIntegrityException e = assertThrows(BundleIntegrityException.class, () -> store.load("m", 1));
+        BundleIntegrityException e =
+                assertThrows(BundleIntegrityException.class, () -> store.verified("m", 1, ModelFiles.NAMES));
         assertTrue(e.getMessage().contains("SHA-256 of graph.json + params.npy is"), e.getMessage());
     }
 
@@ -135,7 +136,8 @@ class DirectoryModelStoreTest {
                 Files.readString(manifest)
                         .replaceAll("\"modelFiles\"\\s*:\\s*\\[[^]]*]", "\"modelFile\" : \"model.zip\""));
         assertEquals(List.of(1), store.versions("m"));
-        BundleIntegrityException e = assertThrows(BundleIntegrityException.class, () -> store.load("m", 1));
+        BundleIntegrityException e =
+                assertThrows(BundleIntegrityException.class, () -> store.verified("m", 1, ModelFiles.NAMES));
         assertTrue(e.getMessage().contains("older Fovea"), e.getMessage());
     }
 
@@ -145,7 +147,8 @@ class DirectoryModelStoreTest {
         publish(store, "m", TinyModels.tiny(1));
         Path manifest = store.versionDir("m", 1).resolve(BundleManifest.FILE_NAME);
         Files.writeString(manifest, Files.readString(manifest).replaceAll("\"labels\"\\s*:\\s*\\[[^]]*],", ""));
-        BundleIntegrityException e = assertThrows(BundleIntegrityException.class, () -> store.load("m", 1));
+        BundleIntegrityException e =
+                assertThrows(BundleIntegrityException.class, () -> store.verified("m", 1, ModelFiles.NAMES));
         assertTrue(e.getMessage().endsWith("lacks labels"), e.getMessage());
     }
 
@@ -154,7 +157,7 @@ class DirectoryModelStoreTest {
         DirectoryModelStore store = new DirectoryModelStore(root);
         assertEquals(
                 "no version 3 of model 'm' in " + root,
-                assertThrows(IllegalArgumentException.class, () -> store.load("m", 3))
+                assertThrows(IllegalArgumentException.class, () -> store.verified("m", 3, ModelFiles.NAMES))
                         .getMessage());
         assertThrows(IllegalArgumentException.class, () -> store.stage("../etc"));
     }

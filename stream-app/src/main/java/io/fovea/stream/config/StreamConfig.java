@@ -2,8 +2,8 @@ package io.fovea.stream.config;
 
 import io.fovea.schemas.Topics;
 import io.fovea.schemas.kafka.KafkaConnection;
-import io.fovea.stream.model.ModelRunners;
-import io.fovea.stream.model.OnnxSessions;
+import io.fovea.stream.model.backend.BackendSettings;
+import io.fovea.stream.model.backend.Backends;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -194,6 +194,7 @@ public final class StreamConfig {
                     MAX_PAYLOAD_BYTES + " must be positive or auto, got " + get(MAX_PAYLOAD_BYTES));
         }
         positive(NUM_STREAM_THREADS);
+        Backends.named(get(MODEL_BACKEND));
         decodeLimits();
         String guarantee = get(PROCESSING_GUARANTEE);
         if (!guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !guarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
@@ -246,10 +247,9 @@ public final class StreamConfig {
         return host + "-" + Integer.toHexString(folder.hashCode());
     }
 
-    /** The backends as configured: which runs a version, and how ONNX Runtime sessions are made. */
-    public ModelRunners modelRunners() {
-        return new ModelRunners(
-                get(MODEL_BACKEND), new OnnxSessions(get(ONNX_PROVIDER), getInt(ONNX_DEVICE), getInt(ONNX_THREADS)));
+    /** The backends as configured: which runs a version, and the settings they open it with (onnx.*). */
+    public Backends backends() {
+        return Backends.preferring(get(MODEL_BACKEND), new BackendSettings(values));
     }
 
     public String get(String key) {

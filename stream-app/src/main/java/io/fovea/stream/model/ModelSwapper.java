@@ -33,7 +33,7 @@ public final class ModelSwapper implements AutoCloseable {
     /** What became of a request: the primary it asked for, whether anything changed, why not. */
     public record Outcome(int version, boolean swapped, String reason, double seconds) {}
 
-    /** Loads and checks a version (e.g. {@link ModelRunners#open}); the caller owns what it returns. */
+    /** Loads and checks a version (the configured backends open it); the caller owns what it returns. */
     @FunctionalInterface
     public interface Loader {
         ModelRunner open(String model, int version);

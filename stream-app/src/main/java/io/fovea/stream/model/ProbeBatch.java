@@ -9,13 +9,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * images must run (the input shape fits) and give one finite probability per label, each row
  * summing to 1. It also warms the model up.
  */
-final class ProbeBatch {
+public final class ProbeBatch {
     static final int IMAGES = 4;
 
     private ProbeBatch() {}
 
+    /** {@code runner}, once it passed the probe; closed (its native memory freed) if it did not. */
+    public static <R extends ModelRunner> R checked(R runner, int inputSize) {
+        try {
+            check(runner, inputSize);
+        } catch (RuntimeException e) {
+            runner.close();
+            throw e;
+        }
+        return runner;
+    }
+
     /** @throws IllegalStateException naming the version and what is wrong */
-    static void check(ModelRunner runner, int inputSize) {
+    public static void check(ModelRunner runner, int inputSize) {
         int labels = runner.labels().size();
         INDArray out;
         try {

@@ -1,0 +1,114 @@
+package io.fovea.core.bundle;
+
+import io.fovea.core.preprocess.ImagePreprocessor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A version as a backend opens it: its manifest and the bytes of the model files it reads, read
+ * once into memory and checked there. The manifest's SHA-256 is taken over those very bytes (and
+ * the other model files, in the manifest's order), so what is loaded is what was checked, whatever
+ * happens to the files afterwards. It knows no framework: a backend builds its model from the bytes.
+ *
+ * @param source where it was read from, for messages
+ * @param files  the bytes of the model files read, by name; shared, not copied: read them only
+ */
+public record VerifiedBundle(BundleManifest manifest, Map<String, byte[]> files, String source) {
+
+    public VerifiedBundle {
+        files = Map.copyOf(files);
+    }
+
+    /** The bundle in {@code dir} (its manifest, checked for what serving needs), holding the bytes of {@code read}. */
+    public static VerifiedBundle read(Path dir, Collection<String> read) {
+        Path manifestFile = dir.resolve(BundleManifest.FILE_NAME);
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new BundleIntegrityException(dir + ": no " + BundleManifest.FILE_NAME);
+        }
+        return read(dir, Json.read(manifestFile, BundleManifest.class), read);
+    }
+
+    /** The bundle {@code manifest} describes in {@code dir}, holding the bytes of {@code read}. */
+    public static VerifiedBundle read(Path dir, BundleManifest manifest, Collection<String> read) {
+        checkServable(dir, manifest);
+        for (String name : read) {
+            if (!manifest.modelFiles().contains(name)) {
+                throw new BundleIntegrityException(dir + ": " + name + " is not among the manifest's model files");
+            }
+        }
+        MessageDigest digest = Sha256.newDigest();
+        Map<String, byte[]> kept = new LinkedHashMap<>();
+        for (String name : manifest.modelFiles()) {
+            Path file = dir.resolve(name);
+            if (read.contains(name)) {
+                byte[] bytes = readAll(file);
+                digest.update(bytes);
+                kept.put(name, bytes);
+            } else {
+                Sha256.update(digest, file);
+            }
+        }
+        String actual = Sha256.hex(digest);
+        if (!actual.equals(manifest.sha256())) {
+            throw new BundleIntegrityException(dir + ": SHA-256 of " + String.join(" + ", manifest.modelFiles())
+                    + " is " + actual + " but the manifest says " + manifest.sha256()
+                    + "; a file is corrupt or was replaced");
+        }
+        return new VerifiedBundle(manifest, kept, dir.toString());
+    }
+
+    /** The manifest has what serving needs, and names files that are there. */
+    private static void checkServable(Path dir, BundleManifest manifest) {
+        Path manifestFile = dir.resolve(BundleManifest.FILE_NAME);
+        if (manifest.modelFiles() == null || manifest.modelFiles().isEmpty()) {
+            throw new BundleIntegrityException(manifestFile + ": names no model files (written by an older Fovea? "
+                    + "bundles now hold " + String.join(" and ", ModelFiles.NAMES) + "; train it again)");
+        }
+        if (!manifest.missingFields().isEmpty()) {
+            throw new BundleIntegrityException(manifestFile + ": lacks " + String.join(", ", manifest.missingFields()));
+        }
+        for (String name : manifest.modelFiles()) {
+            if (!Files.isRegularFile(dir.resolve(name))) {
+                throw new BundleIntegrityException(dir.resolve(name) + ": model file missing");
+            }
+        }
+        for (ModelFormat model : manifest.formats()) {
+            List<String> outside = model.files().stream()
+                    .filter(f -> !manifest.modelFiles().contains(f))
+                    .toList();
+            if (!outside.isEmpty()) {
+                throw new BundleIntegrityException(manifestFile + ": its " + model.format() + " model's "
+                        + String.join(", ", outside) + " not among its model files");
+            }
+        }
+    }
+
+    private static byte[] readAll(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** The bytes of {@code name}, one of the files this bundle was read with. */
+    public byte[] file(String name) {
+        byte[] bytes = files.get(name);
+        if (bytes == null) {
+            throw new IllegalStateException(source + ": " + name + " was not read; read: " + files.keySet());
+        }
+        return bytes;
+    }
+
+    /** The version's own preprocessing: it belongs to the model. */
+    public ImagePreprocessor preprocessor() {
+        return new ImagePreprocessor(manifest.preprocessing());
+    }
+}

@@ -1,0 +1,87 @@
+package io.fovea.stream.model.backend;
+
+import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.bundle.ModelFiles;
+import io.fovea.core.bundle.ModelFormat;
+import io.fovea.core.bundle.VerifiedBundle;
+import io.fovea.core.onnx.OnnxExternalData;
+import io.fovea.core.preprocess.Preprocessing;
+import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.core.store.StagedBundle;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Makes a new version of a model from an ONNX file written elsewhere (PyTorch, Keras, ...): the
+ * file and a manifest saying how to feed it. The version becomes visible only after ONNX Runtime
+ * has loaded it, its signature matched the declaration and a probe batch gave one finite
+ * probability per label; from then on it is promoted, rolled back and hot-swapped like any other.
+ */
+public final class OnnxImport {
+    private OnnxImport() {}
+
+    /** @return the new version */
+    public static int importModel(
+            DirectoryModelStore store,
+            String name,
+            Path onnxFile,
+            List<String> labels,
+            Preprocessing preprocessing,
+            ModelFormat spec,
+            OnnxSessions sessions,
+            String codeVersion) {
+        if (!Files.isRegularFile(onnxFile)) {
+            throw new IllegalArgumentException("no ONNX file at " + onnxFile);
+        }
+        if (labels.size() < 2) {
+            throw new IllegalArgumentException("a classifier needs at least 2 labels, got " + labels);
+        }
+        byte[] model = readOnce(onnxFile);
+        // the bytes checked are the bytes copied and hashed: a file changed meanwhile cannot slip in
+        List<String> external = OnnxExternalData.tensors(model);
+        if (!external.isEmpty()) {
+            throw new IllegalArgumentException(onnxFile + " keeps tensor data outside the file, which a bundle"
+                    + " cannot vouch for: " + String.join(", ", external) + ". Save it with every tensor inside"
+                    + " (Python: onnx.save_model(model, path, save_as_external_data=False); up to 2 GB)");
+        }
+        try (StagedBundle staged = store.stage(name)) {
+            Files.write(staged.dir().resolve(ModelFormat.ONNX_FILE), model, StandardOpenOption.CREATE_NEW);
+            List<String> files = List.of(ModelFormat.ONNX_FILE);
+            BundleManifest manifest = new BundleManifest(
+                    name,
+                    staged.version(),
+                    Instant.now(),
+                    "onnx",
+                    "imported:" + onnxFile.getFileName(),
+                    List.copyOf(labels),
+                    preprocessing,
+                    files,
+                    ModelFiles.sha256(staged.dir(), files),
+                    Map.of(),
+                    Map.of("source", onnxFile.toAbsolutePath().toString()),
+                    Map.of(),
+                    codeVersion,
+                    List.of(ModelFormat.onnx(ModelFormat.ONNX_FILE, spec.input(), spec.output())));
+            OnnxModelRunner.checked(VerifiedBundle.read(staged.dir(), manifest, files), sessions)
+                    .close();
+            staged.commit(manifest);
+            return staged.version();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot import " + onnxFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] readOnce(Path onnxFile) {
+        try {
+            return Files.readAllBytes(onnxFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + onnxFile + ": " + e.getMessage(), e);
+        }
+    }
+}
