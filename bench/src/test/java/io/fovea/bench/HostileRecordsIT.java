@@ -96,10 +96,12 @@ class HostileRecordsIT {
         serve.awaitReady(Duration.ofSeconds(5));
 
         Map<String, String> releaseBombs = sendBombs(kafka, releases, ModelRelease.getClassSchema(), null);
+        awaitMetric(serve, "fovea_releases_ignored_total", releaseBombs.size());
+        memory.add("after " + releaseBombs.size() + " ModelRelease bombs, each skipped with a warning", serve);
         promote(kafka, releases, store, 2);
         awaitServing(serve, 2);
         images.fill(input, 50, "after-");
-        memory.add("after " + releaseBombs.size() + " ModelRelease bombs and a promotion", serve);
+        memory.add("after a real promotion that followed them (two versions loaded during the swap)", serve);
         int valid = 50 + imageBombs.size() + validFiles + 50;
         List<Prediction> predictions = predictions(output, valid);
         assertEquals(valid, predictions.size(), "every valid image classified once");

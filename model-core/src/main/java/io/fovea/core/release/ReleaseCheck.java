@@ -35,6 +35,11 @@ public final class ReleaseCheck {
         return why;
     }
 
+    /** A record on the topic that is not a release at all: ignored, and counted like a refused one. */
+    public void unreadable() {
+        onIgnored.run();
+    }
+
     private Optional<String> why(ModelRelease release) {
         ReleaseAction action = release.getAction();
         boolean promotion = action == ReleaseAction.PROMOTED || action == ReleaseAction.ROLLED_BACK;

@@ -63,7 +63,7 @@ public final class RolloutReader {
      */
     public static Rollout apply(
             Rollout state, String model, ReleaseCheck check, ConsumerRecord<byte[], byte[]> record) {
-        Optional<ModelRelease> release = decode(record);
+        Optional<ModelRelease> release = decode(record, check);
         if (release.isEmpty()) {
             return state;
         }
@@ -92,7 +92,7 @@ public final class RolloutReader {
         }
     }
 
-    private static Optional<ModelRelease> decode(ConsumerRecord<byte[], byte[]> record) {
+    private static Optional<ModelRelease> decode(ConsumerRecord<byte[], byte[]> record, ReleaseCheck check) {
         if (record.value() == null) {
             return Optional.empty();
         }
@@ -105,6 +105,7 @@ public final class RolloutReader {
                     record.partition(),
                     record.offset(),
                     e.getMessage());
+            check.unreadable();
             return Optional.empty();
         }
     }

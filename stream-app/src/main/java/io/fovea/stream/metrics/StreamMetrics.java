@@ -174,10 +174,11 @@ public final class StreamMetrics {
                 .record(Duration.ofNanos((long) (seconds * 1e9)));
     }
 
-    /** A release the store does not vouch for, ignored: {@code fovea_releases_ignored_total}. */
+    /** A release the store does not vouch for, or an unreadable record, ignored: {@code fovea_releases_ignored_total}. */
     public void releaseIgnored() {
         Counter.builder("fovea.releases.ignored")
-                .description("releases ignored: a sha256 or a promotion the model store does not hold")
+                .description(
+                        "releases ignored: unreadable records, or a sha256 or a promotion the model store does not hold")
                 .register(registry)
                 .increment();
     }
