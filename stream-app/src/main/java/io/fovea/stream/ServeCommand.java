@@ -6,13 +6,15 @@ import io.fovea.core.cli.SecretSettings;
 import io.fovea.core.cli.StoreOption;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.core.store.ModelRef;
 import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.stream.config.KafkaSettings;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.ModelRunners;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -85,24 +87,23 @@ public final class ServeCommand implements Callable<Integer> {
         Map<String, String> overrides = new LinkedHashMap<>();
         if (kafka.commandConfig() != null) {
             // The Kafka tools' client file: each of its settings as the kafka.* setting it is.
-            KafkaConnection.readProperties(kafka.commandConfig())
-                    .forEach((key, value) -> overrides.put(
-                            key.equals(StreamConfig.BOOTSTRAP_SERVERS) ? key : StreamConfig.KAFKA_PREFIX + key, value));
+            overrides.putAll(KafkaSettings.fromClient(KafkaConnection.readProperties(kafka.commandConfig())));
         }
         overrides.putAll(settings);
         if (kafka.bootstrapOrNull() != null) {
-            overrides.put(StreamConfig.BOOTSTRAP_SERVERS, kafka.bootstrapOrNull());
+            overrides.put(StreamOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapOrNull());
         }
         if (backend != null) {
-            overrides.put(StreamConfig.MODEL_BACKEND, backend);
+            overrides.put(StreamOptions.MODEL_BACKEND.key(), backend);
         }
         if (httpPort != null) {
-            overrides.put(StreamConfig.HTTP_PORT, Integer.toString(httpPort));
+            overrides.put(StreamOptions.HTTP_PORT.key(), Integer.toString(httpPort));
         }
         StreamConfig streamConfig = StreamConfig.load(config, System.getenv(), overrides);
         DirectoryModelStore models = new DirectoryModelStore(store.path());
-        int version = resolve(models, model);
-        String name = modelName(model);
+        ModelRef ref = ModelRef.parse(model);
+        int version = resolve(models, ref);
+        String name = ref.name();
         ModelRunners runners = streamConfig.modelRunners();
         String runsOn = runners.backendFor(models.manifest(name, version));
         CountDownLatch stopped = new CountDownLatch(1);
@@ -111,7 +112,7 @@ public final class ServeCommand implements Callable<Integer> {
             app.close();
             stopped.countDown();
         });
-        boolean pinned = model.contains("@");
+        boolean pinned = ref.pinned();
         if (!pinned) {
             app.followReleases(models, name); // before the first record: a restart serves the same lineup
         }
@@ -122,18 +123,18 @@ public final class ServeCommand implements Callable<Integer> {
                 version,
                 runsOn,
                 models.versionDir(name, version),
-                streamConfig.get(StreamConfig.INPUT_TOPIC),
-                streamConfig.get(StreamConfig.OUTPUT_TOPIC),
-                streamConfig.get(StreamConfig.DLQ_TOPIC),
+                streamConfig.get(StreamOptions.INPUT_TOPIC),
+                streamConfig.get(StreamOptions.OUTPUT_TOPIC),
+                streamConfig.get(StreamOptions.DLQ_TOPIC),
                 app.httpUrl() == null ? "HTTP off" : app.httpUrl() + "/metrics");
         out.println("Kafka: " + streamConfig.connection());
         out.println("Size budget: " + app.sizeBudget().describe());
         out.println(
                 pinned
                         ? "Pinned: promotions and rollbacks are ignored."
-                        : "Following " + streamConfig.get(StreamConfig.RELEASES_TOPIC)
+                        : "Following " + streamConfig.get(StreamOptions.RELEASES_TOPIC)
                                 + " for promotions, rollbacks, canaries and shadows (shadow predictions: "
-                                + streamConfig.get(StreamConfig.SHADOW_TOPIC) + "); now serving "
+                                + streamConfig.get(StreamOptions.SHADOW_TOPIC) + "); now serving "
                                 + app.model().lineup().describe() + ".");
         out.flush();
         Thread watchdog = new Thread(
@@ -158,36 +159,11 @@ public final class ServeCommand implements Callable<Integer> {
         return failedForGood ? 1 : StopSignals.exitStatus(0);
     }
 
-    private static String modelName(String spec) {
-        int at = spec.indexOf('@');
-        return at < 0 ? spec : spec.substring(0, at);
-    }
-
-    /** NAME@VERSION is that version; NAME is the promoted one, or the newest when none was promoted. */
-    static int resolve(DirectoryModelStore store, String spec) {
-        int at = spec.indexOf('@');
-        String name = modelName(spec);
-        if (at >= 0) {
-            int version = parseVersion(spec.substring(at + 1));
-            store.manifest(name, version); // a clear error for a missing version
-            return version;
-        }
-        if (store.promoted(name).isPresent()) {
-            return store.promoted(name).get();
-        }
-        List<Integer> versions = store.versions(name);
-        if (versions.isEmpty()) {
-            throw new IllegalArgumentException("no versions of model '" + name + "' in " + store.root()
-                    + "; train one with bin/fovea train --name " + name + " --store " + store.root());
-        }
-        return versions.get(versions.size() - 1);
-    }
-
-    private static int parseVersion(String text) {
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--model NAME@VERSION needs a whole-number version, got '" + text + "'");
-        }
+    /** The version {@code ref} names in {@code store}: see {@link ModelRef#in}. */
+    static int resolve(DirectoryModelStore store, ModelRef ref) {
+        return ref.in(store)
+                .orElseThrow(() -> new IllegalArgumentException("no versions of model '" + ref.name() + "' in "
+                        + store.root() + "; train one with bin/fovea train --name " + ref.name() + " --store "
+                        + store.root()));
     }
 }

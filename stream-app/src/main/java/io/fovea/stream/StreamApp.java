@@ -7,6 +7,7 @@ import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.DecodeLimits;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.errors.ErrorRouting;
 import io.fovea.stream.errors.ProcessingErrors;
 import io.fovea.stream.errors.ProductionErrors;
@@ -32,6 +33,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -72,40 +74,40 @@ public final class StreamApp implements AutoCloseable {
     public StreamApp(StreamConfig config, ModelRunner initialModel) {
         this.config = config;
         this.model = new ModelSlot(initialModel);
-        this.metrics = new StreamMetrics(registry, config.getInt(StreamConfig.ACCURACY_WINDOW));
+        this.metrics = new StreamMetrics(registry, config.get(StreamOptions.ACCURACY_WINDOW));
         metrics.modelInService(initialModel.name(), initialModel.version());
         Properties properties = config.streamsProperties();
         // One Admin client for the start-up questions: partition counts and size limits.
         try (Admin admin = config.connection().newAdmin()) {
             ensureTopics(config, admin);
             new ClusterAccess()
-                    .need(config.get(StreamConfig.INPUT_TOPIC), AclOperation.READ)
-                    .need(config.get(StreamConfig.OUTPUT_TOPIC), AclOperation.WRITE)
-                    .need(config.get(StreamConfig.SHADOW_TOPIC), AclOperation.WRITE)
-                    .need(config.get(StreamConfig.DLQ_TOPIC), AclOperation.WRITE)
+                    .need(config.get(StreamOptions.INPUT_TOPIC), AclOperation.READ)
+                    .need(config.get(StreamOptions.OUTPUT_TOPIC), AclOperation.WRITE)
+                    .need(config.get(StreamOptions.SHADOW_TOPIC), AclOperation.WRITE)
+                    .need(config.get(StreamOptions.DLQ_TOPIC), AclOperation.WRITE)
                     .check(admin);
             this.budget = sizeBudget(config, properties, admin);
         }
         LOG.info("Size budget: {}", budget.describe());
         properties.put(
                 ErrorRouting.CONFIG_KEY,
-                new ErrorRouting(config.get(StreamConfig.DLQ_TOPIC), budget.deadLetters(), metrics));
+                new ErrorRouting(config.get(StreamOptions.DLQ_TOPIC), budget.deadLetters(), metrics));
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingErrors.class);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // Kafka 5.0's default
         properties.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrors.class);
         // Records are read as bytes, which cannot fail to deserialize: anything else is a defect.
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
-        this.worker = new InferenceWorker(model, config.getInt(StreamConfig.MAX_BATCH_SIZE), metrics);
+        this.worker = new InferenceWorker(model, config.get(StreamOptions.MAX_BATCH_SIZE), metrics);
         this.guard = new CanaryGuard(model::lineup);
         DecodeLimits decode = config.decodeLimits();
         LOG.info("Decode limits: {}", decode);
         this.validator = new ImageValidator(budget.maxPayloadBytes(), decode.maxImagePixels());
         ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(
-                config.get(StreamConfig.INPUT_TOPIC),
+                config.get(StreamOptions.INPUT_TOPIC),
                 FoveaTopology.PENDING_STORE,
-                config.getInt(StreamConfig.MAX_BATCH_SIZE),
-                Duration.ofMillis(config.getLong(StreamConfig.MAX_BATCH_WAIT_MS)),
-                config.getInt(StreamConfig.TOP_K),
+                config.get(StreamOptions.MAX_BATCH_SIZE),
+                config.get(StreamOptions.MAX_BATCH_WAIT_MS),
+                config.get(StreamOptions.TOP_K),
                 validator,
                 budget,
                 new DecodedMemory(decode.maxDecodedBytes()),
@@ -132,11 +134,11 @@ public final class StreamApp implements AutoCloseable {
                 failed.countDown();
             }
         });
-        int port = config.getInt(StreamConfig.HTTP_PORT);
+        int port = config.get(StreamOptions.HTTP_PORT);
         this.http = port < 0
                 ? null
                 : new HttpEndpoints(
-                        config.get(StreamConfig.HTTP_BIND_ADDRESS), port, registry, this::isAlive, this::isReady);
+                        config.get(StreamOptions.HTTP_BIND_ADDRESS), port, registry, this::isAlive, this::isReady);
     }
 
     /** Warms up (see {@link WarmUp}), then starts Kafka Streams: the instance joins the group warm. */
@@ -144,9 +146,9 @@ public final class StreamApp implements AutoCloseable {
         WarmUp.run(
                 validator,
                 model.get(),
-                config.getInt(StreamConfig.MAX_BATCH_SIZE),
-                config.getInt(StreamConfig.TOP_K),
-                Duration.ofMillis(config.getLong(StreamConfig.WARM_UP_MS)));
+                config.get(StreamOptions.MAX_BATCH_SIZE),
+                config.get(StreamOptions.TOP_K),
+                config.get(StreamOptions.WARM_UP_MS));
         streams.start();
         return this;
     }
@@ -162,14 +164,14 @@ public final class StreamApp implements AutoCloseable {
         ModelSwapper swapper =
                 new ModelSwapper((name, version) -> runners.open(store, name, version), worker, model, metrics);
         try (Admin admin = config.connection().newAdmin()) {
-            TopicCreator.ensure(admin, config.get(StreamConfig.RELEASES_TOPIC), 1, true);
+            TopicCreator.ensure(admin, config.get(StreamOptions.RELEASES_TOPIC), 1, true);
             new ClusterAccess()
-                    .need(config.get(StreamConfig.RELEASES_TOPIC), AclOperation.READ)
+                    .need(config.get(StreamOptions.RELEASES_TOPIC), AclOperation.READ)
                     .check(admin);
         }
         releases = new RolloutFollowing(
                         config.connection(),
-                        config.get(StreamConfig.RELEASES_TOPIC),
+                        config.get(StreamOptions.RELEASES_TOPIC),
                         store,
                         modelName,
                         swapper,
@@ -256,24 +258,25 @@ public final class StreamApp implements AutoCloseable {
     }
 
     private static void ensureTopics(StreamConfig config, Admin admin) {
-        TopicCreator.ensure(admin, config.get(StreamConfig.INPUT_TOPIC), 4, false);
-        int partitions = partitionsOf(admin, config.get(StreamConfig.INPUT_TOPIC));
-        TopicCreator.ensure(admin, config.get(StreamConfig.OUTPUT_TOPIC), partitions, false);
-        TopicCreator.ensure(admin, config.get(StreamConfig.DLQ_TOPIC), partitions, false);
-        TopicCreator.ensure(admin, config.get(StreamConfig.SHADOW_TOPIC), partitions, false);
+        TopicCreator.ensure(admin, config.get(StreamOptions.INPUT_TOPIC), 4, false);
+        int partitions = partitionsOf(admin, config.get(StreamOptions.INPUT_TOPIC));
+        TopicCreator.ensure(admin, config.get(StreamOptions.OUTPUT_TOPIC), partitions, false);
+        TopicCreator.ensure(admin, config.get(StreamOptions.DLQ_TOPIC), partitions, false);
+        TopicCreator.ensure(admin, config.get(StreamOptions.SHADOW_TOPIC), partitions, false);
     }
 
     /** The changelog Kafka Streams keeps the pending images in. */
     public static String pendingChangelog(StreamConfig config) {
-        return config.get(StreamConfig.APPLICATION_ID) + "-" + FoveaTopology.PENDING_STORE + "-changelog";
+        return config.get(StreamOptions.APPLICATION_ID) + "-" + FoveaTopology.PENDING_STORE + "-changelog";
     }
 
     /** Reads the cluster's limits and refuses settings that cannot work together. */
     private static SizeBudget sizeBudget(StreamConfig config, Properties properties, Admin admin) {
         String changelog = pendingChangelog(config);
-        String output = config.get(StreamConfig.OUTPUT_TOPIC);
-        String shadow = config.get(StreamConfig.SHADOW_TOPIC);
-        String dlq = config.get(StreamConfig.DLQ_TOPIC);
+        String output = config.get(StreamOptions.OUTPUT_TOPIC);
+        String shadow = config.get(StreamOptions.SHADOW_TOPIC);
+        String dlq = config.get(StreamOptions.DLQ_TOPIC);
+        OptionalLong payload = config.get(StreamOptions.MAX_PAYLOAD_BYTES); // empty: auto
         Map<String, RecordLimit> limits =
                 new ClusterLimits(admin, properties).of(List.of(changelog, output, shadow, dlq));
         return SizeBudget.of(
@@ -281,8 +284,8 @@ public final class StreamApp implements AutoCloseable {
                 limits.get(output),
                 limits.get(shadow),
                 limits.get(dlq),
-                config.maxPayloadBytes(),
-                StreamConfig.MAX_PAYLOAD_BYTES);
+                payload.isEmpty() ? null : payload.getAsLong(),
+                StreamOptions.MAX_PAYLOAD_BYTES.key());
     }
 
     public SizeBudget sizeBudget() {
@@ -308,7 +311,7 @@ public final class StreamApp implements AutoCloseable {
         if (releases != null) {
             releases.close();
         }
-        Duration timeout = Duration.ofMillis(config.getLong(StreamConfig.SHUTDOWN_TIMEOUT_MS));
+        Duration timeout = config.get(StreamOptions.SHUTDOWN_TIMEOUT_MS);
         boolean clean = streams.close(timeout);
         if (!clean) {
             LOG.warn("Kafka Streams did not stop within {}", timeout);

@@ -14,6 +14,7 @@ import io.fovea.schemas.Topics;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.StreamApp;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -108,11 +109,11 @@ public final class DemoCommand implements Callable<Integer> {
         try (LocalKafkaBroker broker = LocalKafkaBroker.startTemporary()) {
             String bootstrap = broker.bootstrapServers();
             StreamConfig config = StreamConfig.of(Map.of(
-                    StreamConfig.BOOTSTRAP_SERVERS,
+                    StreamOptions.BOOTSTRAP_SERVERS.key(),
                     bootstrap,
-                    StreamConfig.STATE_DIR,
+                    StreamOptions.STATE_DIR.key(),
                     state.toString(),
-                    StreamConfig.HTTP_PORT,
+                    StreamOptions.HTTP_PORT.key(),
                     "0"));
             StreamApp app =
                     new StreamApp(config, config.modelRunners().open(models, modelName.name(), versions[0])).start();

@@ -3,6 +3,7 @@ package io.fovea.cli.models;
 import io.fovea.avro.ReleaseAction;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.release.Rollout;
+import io.fovea.core.store.ModelRef;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,9 +36,9 @@ public final class PromoteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelSpec target = ModelSpec.parse(spec, true);
-        String model = target.model();
-        int version = target.version();
+        ModelRef target = ModelRef.parsePinned(spec);
+        String model = target.name();
+        int version = target.version().getAsInt();
         Rollout state = models.kafka.given() ? new Trials(models, model).state() : null;
         if (require != null && !gatePasses(state, model, version)) {
             return REFUSED;
