@@ -15,9 +15,9 @@ import picocli.CommandLine.ParentCommand;
         name = "evidence",
         mixinStandardHelpOptions = true,
         description = {
-            "What the committed predictions say about a version on trial since it started: samples, top-1",
-            "agreement with the served version (shadow), and both accuracies where the events carry labels.",
-            "These are the figures promote --require judges."
+            "Prints what the committed predictions say about a version on trial since it started.",
+            "Samples, top-1 agreement with the served version (shadow), and both accuracies where the",
+            "events carry labels: the figures promote --require judges."
         })
 public final class EvidenceCommand implements Callable<Integer> {
     @ParentCommand

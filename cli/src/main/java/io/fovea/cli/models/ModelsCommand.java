@@ -34,9 +34,10 @@ import picocli.CommandLine.Spec;
             EvidenceCommand.class
         },
         description = {
-            "Lists the model store, tries versions on live traffic (shadow, canary), and moves the",
-            "promoted version forward and back. promote and rollback also announce the change on",
-            "fovea.model-releases (--bootstrap); shadow, canary and evidence need the cluster."
+            "Lists, promotes and rolls back model versions, and tries them on live traffic.",
+            "shadow and canary try a version beside the one that serves; promote and rollback move the",
+            "promoted version forward and back and also announce the change on fovea.model-releases",
+            "(--bootstrap); shadow, canary and evidence need the cluster."
         })
 public final class ModelsCommand {
     @Mixin
@@ -146,8 +147,9 @@ public final class ModelsCommand {
     @Command(
             name = "rollback",
             description = {
-                "Serves again the version promoted before the current one; while a canary runs, ends the",
-                "canary instead (the primary serves every key again) and leaves the promotions as they are."
+                "Serves again the version promoted before the current one.",
+                "While a canary runs, ends the canary instead (the primary serves every key again) and leaves",
+                "the promotions as they are."
             })
     int rollback(@Parameters(paramLabel = "MODEL") String model) {
         if (kafka.given()) {

@@ -17,9 +17,10 @@ import picocli.CommandLine.ParentCommand;
         name = "promote",
         mixinStandardHelpOptions = true,
         description = {
-            "Makes MODEL@VERSION the version that serves (checked to load first); a canary or shadow",
-            "of it ends. --require refuses (exit 3, with the figures) unless its trial's evidence meets",
-            "every term, e.g. agreement>=0.95,samples>=1000 or accuracy_gain>=-0.01 (see models evidence)."
+            "Makes MODEL@VERSION the version that serves, checked to load first.",
+            "A canary or shadow of it ends. --require refuses (exit 3, with the figures) unless its trial's",
+            "evidence meets every term, e.g. agreement>=0.95,samples>=1000 or accuracy_gain>=-0.01 (see",
+            "models evidence)."
         })
 public final class PromoteCommand implements Callable<Integer> {
     /** Exit code of a promotion its gate refused. */
