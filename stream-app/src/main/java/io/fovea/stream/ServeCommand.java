@@ -82,8 +82,42 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
         SecretSettings.refuseOnCommandLine(settings);
+        StreamConfig streamConfig = StreamConfig.load(config, System.getenv(), overrides());
+        DirectoryModelStore models = new DirectoryModelStore(store.path());
+        ModelRef ref = ModelRef.parse(model);
+        int version = resolve(models, ref);
+        ModelRunners runners = streamConfig.modelRunners();
+        String runsOn = runners.backendFor(models.manifest(ref.name(), version));
+        CountDownLatch stopped = new CountDownLatch(1);
+        StreamApp app = new StreamApp(streamConfig, runners.open(models, ref.name(), version));
+        StopSignals.install(() -> {
+            app.close();
+            stopped.countDown();
+        });
+        if (!ref.pinned()) {
+            app.followReleases(models, ref.name()); // before the first record: a restart serves the same lineup
+        }
+        app.start();
+        printStarted(
+                streamConfig,
+                app,
+                ref.pinned(),
+                ref.name() + "@" + version,
+                models.versionDir(ref.name(), version),
+                runsOn);
+        watchForFailure(app, stopped);
+        stopped.await();
+        // Nothing in this process can bring a failed Kafka Streams back: exit, so that whatever
+        // runs serve (Kubernetes, systemd, a shell loop) restarts it.
+        if (failedForGood && app.failure() != null) {
+            spec.commandLine().getErr().println("fovea serve: " + app.failure());
+        }
+        return failedForGood ? 1 : StopSignals.exitStatus(0);
+    }
+
+    /** The settings given on the command line, above the file and the environment. */
+    private Map<String, String> overrides() {
         Map<String, String> overrides = new LinkedHashMap<>();
         if (kafka.commandConfig() != null) {
             // The Kafka tools' client file: each of its settings as the kafka.* setting it is.
@@ -99,30 +133,18 @@ public final class ServeCommand implements Callable<Integer> {
         if (httpPort != null) {
             overrides.put(StreamOptions.HTTP_PORT.key(), Integer.toString(httpPort));
         }
-        StreamConfig streamConfig = StreamConfig.load(config, System.getenv(), overrides);
-        DirectoryModelStore models = new DirectoryModelStore(store.path());
-        ModelRef ref = ModelRef.parse(model);
-        int version = resolve(models, ref);
-        String name = ref.name();
-        ModelRunners runners = streamConfig.modelRunners();
-        String runsOn = runners.backendFor(models.manifest(name, version));
-        CountDownLatch stopped = new CountDownLatch(1);
-        StreamApp app = new StreamApp(streamConfig, runners.open(models, name, version));
-        StopSignals.install(() -> {
-            app.close();
-            stopped.countDown();
-        });
-        boolean pinned = ref.pinned();
-        if (!pinned) {
-            app.followReleases(models, name); // before the first record: a restart serves the same lineup
-        }
-        app.start();
+        return overrides;
+    }
+
+    /** What serves, from where, on which topics, and what it follows. */
+    private void printStarted(
+            StreamConfig streamConfig, StreamApp app, boolean pinned, String served, Path bundle, String runsOn) {
+        PrintWriter out = spec.commandLine().getOut();
         out.printf(
-                "Serving %s@%d (%s) from %s: %s -> %s (dead letters: %s); %s%n",
-                name,
-                version,
+                "Serving %s (%s) from %s: %s -> %s (dead letters: %s); %s%n",
+                served,
                 runsOn,
-                models.versionDir(name, version),
+                bundle,
                 streamConfig.get(StreamOptions.INPUT_TOPIC),
                 streamConfig.get(StreamOptions.OUTPUT_TOPIC),
                 streamConfig.get(StreamOptions.DLQ_TOPIC),
@@ -137,6 +159,10 @@ public final class ServeCommand implements Callable<Integer> {
                                 + streamConfig.get(StreamOptions.SHADOW_TOPIC) + "); now serving "
                                 + app.model().lineup().describe() + ".");
         out.flush();
+    }
+
+    /** Releases {@code stopped} when Kafka Streams fails for good. */
+    private void watchForFailure(StreamApp app, CountDownLatch stopped) {
         Thread watchdog = new Thread(
                 () -> {
                     try {
@@ -150,13 +176,6 @@ public final class ServeCommand implements Callable<Integer> {
                 "fovea-serve-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
-        stopped.await();
-        // Nothing in this process can bring a failed Kafka Streams back: exit, so that whatever
-        // runs serve (Kubernetes, systemd, a shell loop) restarts it.
-        if (failedForGood && app.failure() != null) {
-            spec.commandLine().getErr().println("fovea serve: " + app.failure());
-        }
-        return failedForGood ? 1 : StopSignals.exitStatus(0);
     }
 
     /** The version {@code ref} names in {@code store}: see {@link ModelRef#in}. */
