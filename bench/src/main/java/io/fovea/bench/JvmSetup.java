@@ -20,7 +20,7 @@ record JvmSetup(String name, Path java, List<String> options, Map<String, String
     private static final Map<String, String> WARM_UP = Map.of();
     static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
-    /** The setups {@code bench --warm-up} compares: JDK 17 (this JVM) and, where one is installed, JDK 25. */
+    /** The setups {@code bench warm-up} compares: JDK 17 (this JVM) and, where one is installed, JDK 25. */
     static List<JvmSetup> all(Path work, Path jdk25) {
         Path java17 = Path.of(System.getProperty("java.home"), "bin", "java");
         Path archive = work.resolve("serve.jsa");

@@ -4,6 +4,7 @@ import io.fovea.avro.Prediction;
 import io.fovea.avro.SourcePosition;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.model.BatchResult;
 import io.fovea.stream.model.ModelRunner;
@@ -31,7 +32,7 @@ final class PerRecordBaseline implements AutoCloseable {
         ImageValidator validator = new ImageValidator(
                 SizeBudget.atKafkaDefaults().maxPayloadBytes(),
                 config.decodeLimits().maxImagePixels());
-        String input = config.get(StreamConfig.INPUT_TOPIC);
+        String input = config.get(StreamOptions.INPUT_TOPIC);
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .mapValues(value -> {
@@ -47,7 +48,7 @@ final class PerRecordBaseline implements AutoCloseable {
                     probabilities.close();
                     return FoveaRecords.PREDICTION.encode(p);
                 })
-                .to(config.get(StreamConfig.OUTPUT_TOPIC), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+                .to(config.get(StreamOptions.OUTPUT_TOPIC), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         streams = new KafkaStreams(builder.build(), config.streamsProperties());
     }
 

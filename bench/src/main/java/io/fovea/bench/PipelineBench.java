@@ -10,7 +10,9 @@ import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.StreamApp;
+import io.fovea.stream.config.KafkaSettings;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.ModelRunner;
 import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
@@ -205,21 +207,19 @@ final class PipelineBench {
     }
 
     private StreamConfig config(String topic, String output, int batch) {
-        Map<String, String> all = new HashMap<>();
-        kafka.settings().forEach((key, value) -> all.put(StreamConfig.KAFKA_PREFIX + key, value));
-        all.remove(StreamConfig.KAFKA_PREFIX + StreamConfig.BOOTSTRAP_SERVERS);
+        Map<String, String> all = new HashMap<>(KafkaSettings.fromClient(kafka.settings()));
         all.putAll(Map.ofEntries(
-                Map.entry(StreamConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers()),
+                Map.entry(StreamOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers()),
                 Map.entry(
-                        StreamConfig.APPLICATION_ID,
+                        StreamOptions.APPLICATION_ID.key(),
                         "bench-" + UUID.randomUUID().toString().substring(0, 6)),
-                Map.entry(StreamConfig.INPUT_TOPIC, topic),
-                Map.entry(StreamConfig.OUTPUT_TOPIC, output),
-                Map.entry(StreamConfig.DLQ_TOPIC, output + "-dlq"),
-                Map.entry(StreamConfig.MAX_BATCH_SIZE, Integer.toString(batch)),
-                Map.entry(StreamConfig.STATE_DIR, stateRoot.toString()),
-                Map.entry(StreamConfig.HTTP_PORT, "-1"),
-                Map.entry(StreamConfig.KAFKA_PREFIX + "auto.offset.reset", "earliest")));
+                Map.entry(StreamOptions.INPUT_TOPIC.key(), topic),
+                Map.entry(StreamOptions.OUTPUT_TOPIC.key(), output),
+                Map.entry(StreamOptions.DLQ_TOPIC.key(), output + "-dlq"),
+                Map.entry(StreamOptions.MAX_BATCH_SIZE.key(), Integer.toString(batch)),
+                Map.entry(StreamOptions.STATE_DIR.key(), stateRoot.toString()),
+                Map.entry(StreamOptions.HTTP_PORT.key(), "-1"),
+                Map.entry(KafkaSettings.prefixed("auto.offset.reset"), "earliest")));
         all.putAll(settings);
         return StreamConfig.of(all);
     }

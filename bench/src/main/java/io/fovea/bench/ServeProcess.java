@@ -2,7 +2,7 @@ package io.fovea.bench;
 
 import io.fovea.core.runtime.Blocking;
 import io.fovea.stream.ServeCommand;
-import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.metrics.ProcessMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,13 +46,13 @@ final class ServeProcess implements AutoCloseable {
     static Map<String, String> topics(
             String applicationId, String input, String output, String releases, Path stateDir) {
         return new HashMap<>(Map.of(
-                StreamConfig.APPLICATION_ID, applicationId,
-                StreamConfig.INPUT_TOPIC, input,
-                StreamConfig.OUTPUT_TOPIC, output,
-                StreamConfig.SHADOW_TOPIC, output + "-shadow",
-                StreamConfig.DLQ_TOPIC, output + "-dlq",
-                StreamConfig.RELEASES_TOPIC, releases,
-                StreamConfig.STATE_DIR, stateDir.toString()));
+                StreamOptions.APPLICATION_ID.key(), applicationId,
+                StreamOptions.INPUT_TOPIC.key(), input,
+                StreamOptions.OUTPUT_TOPIC.key(), output,
+                StreamOptions.SHADOW_TOPIC.key(), output + "-shadow",
+                StreamOptions.DLQ_TOPIC.key(), output + "-dlq",
+                StreamOptions.RELEASES_TOPIC.key(), releases,
+                StreamOptions.STATE_DIR.key(), stateDir.toString()));
     }
 
     /** Starts {@code serve} with these JVM options, arguments and settings; its output goes to {@code log}. */

@@ -15,7 +15,7 @@ import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.core.store.StagedBundle;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.schemas.kafka.TopicCreator;
-import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.ModelRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -104,9 +104,9 @@ final class SwapBench {
         TopicCreator.ensure(kafka, input, PipelineBench.PARTITIONS, false);
         Map<String, String> settings =
                 ServeProcess.topics("swap-" + run, input, output, releases, work.resolve("state"));
-        settings.put(StreamConfig.MAX_BATCH_SIZE, Integer.toString(MAX_BATCH));
-        settings.put(StreamConfig.MAX_BATCH_WAIT_MS, Long.toString(MAX_WAIT_MS));
-        settings.put(StreamConfig.MODEL_BACKEND, backend);
+        settings.put(StreamOptions.MAX_BATCH_SIZE.key(), Integer.toString(MAX_BATCH));
+        settings.put(StreamOptions.MAX_BATCH_WAIT_MS.key(), Long.toString(MAX_WAIT_MS));
+        settings.put(StreamOptions.MODEL_BACKEND.key(), backend);
         List<String> jvm = new ArrayList<>(jvmOptions);
         jvm.add(SERVE_LOG_LEVEL);
         AtomicBoolean stop = new AtomicBoolean();

@@ -15,6 +15,7 @@ import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.StreamApp;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.backend.Dl4jModelRunner;
 import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
@@ -54,23 +55,23 @@ class DashboardMetricsIT {
         TinyBundles.publish(store, "dash", 1);
         TinyBundles.publish(store, "dash", 2);
         StreamConfig config = StreamConfig.of(Map.of(
-                StreamConfig.BOOTSTRAP_SERVERS,
+                StreamOptions.BOOTSTRAP_SERVERS.key(),
                 KafkaTestBroker.bootstrapServers(),
-                StreamConfig.APPLICATION_ID,
+                StreamOptions.APPLICATION_ID.key(),
                 "dash-" + System.nanoTime(),
-                StreamConfig.INPUT_TOPIC,
+                StreamOptions.INPUT_TOPIC.key(),
                 images,
-                StreamConfig.OUTPUT_TOPIC,
+                StreamOptions.OUTPUT_TOPIC.key(),
                 images + "-out",
-                StreamConfig.DLQ_TOPIC,
+                StreamOptions.DLQ_TOPIC.key(),
                 images + "-dlq",
-                StreamConfig.SHADOW_TOPIC,
+                StreamOptions.SHADOW_TOPIC.key(),
                 images + "-shadow",
-                StreamConfig.RELEASES_TOPIC,
+                StreamOptions.RELEASES_TOPIC.key(),
                 images + "-releases",
-                StreamConfig.STATE_DIR,
+                StreamOptions.STATE_DIR.key(),
                 dir.resolve("state").toString(),
-                StreamConfig.HTTP_PORT,
+                StreamOptions.HTTP_PORT.key(),
                 "0"));
         try (StreamApp app = new StreamApp(config, Dl4jModelRunner.of(store.verified("dash", 1, ModelFiles.NAMES)))) {
             app.followReleases(store, "dash").start();

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,7 +136,7 @@ class DeployFilesTest {
                             String knob = key.substring("FOVEA_".length())
                                     .toLowerCase()
                                     .replace('_', '.');
-                            assertTrue(StreamConfig.KNOBS.containsKey(knob), key + " is not a stream-app setting");
+                            assertTrue(StreamOptions.find(knob).isPresent(), key + " is not a stream-app setting");
                         });
                     default -> {}
                 }
@@ -166,7 +166,7 @@ class DeployFilesTest {
         assertEquals(
                 "metadata.name",
                 instanceId.get("valueFrom").get("fieldRef").get("fieldPath").asText());
-        assertTrue(StreamConfig.KNOBS.containsKey("instance.id"));
+        assertTrue(StreamOptions.find("instance.id").isPresent());
     }
 
     @Test

@@ -2,12 +2,14 @@ package io.fovea.stream;
 
 import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.limits.ClusterAccess;
 import io.fovea.stream.limits.ClusterLimits;
 import io.fovea.stream.limits.RecordLimit;
 import io.fovea.stream.limits.SizeBudget;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclOperation;
@@ -26,29 +28,30 @@ final class ClusterSetup {
         try (Admin admin = config.connection().newAdmin()) {
             ensureTopics(config, admin);
             new ClusterAccess()
-                    .need(config.get(StreamConfig.INPUT_TOPIC), AclOperation.READ)
-                    .need(config.get(StreamConfig.OUTPUT_TOPIC), AclOperation.WRITE)
-                    .need(config.get(StreamConfig.SHADOW_TOPIC), AclOperation.WRITE)
-                    .need(config.get(StreamConfig.DLQ_TOPIC), AclOperation.WRITE)
+                    .need(config.get(StreamOptions.INPUT_TOPIC), AclOperation.READ)
+                    .need(config.get(StreamOptions.OUTPUT_TOPIC), AclOperation.WRITE)
+                    .need(config.get(StreamOptions.SHADOW_TOPIC), AclOperation.WRITE)
+                    .need(config.get(StreamOptions.DLQ_TOPIC), AclOperation.WRITE)
                     .check(admin);
             return sizeBudget(config, properties, admin);
         }
     }
 
     private static void ensureTopics(StreamConfig config, Admin admin) {
-        TopicCreator.ensure(admin, config.get(StreamConfig.INPUT_TOPIC), 4, false);
-        int partitions = partitionsOf(admin, config.get(StreamConfig.INPUT_TOPIC));
-        TopicCreator.ensure(admin, config.get(StreamConfig.OUTPUT_TOPIC), partitions, false);
-        TopicCreator.ensure(admin, config.get(StreamConfig.DLQ_TOPIC), partitions, false);
-        TopicCreator.ensure(admin, config.get(StreamConfig.SHADOW_TOPIC), partitions, false);
+        TopicCreator.ensure(admin, config.get(StreamOptions.INPUT_TOPIC), 4, false);
+        int partitions = partitionsOf(admin, config.get(StreamOptions.INPUT_TOPIC));
+        TopicCreator.ensure(admin, config.get(StreamOptions.OUTPUT_TOPIC), partitions, false);
+        TopicCreator.ensure(admin, config.get(StreamOptions.DLQ_TOPIC), partitions, false);
+        TopicCreator.ensure(admin, config.get(StreamOptions.SHADOW_TOPIC), partitions, false);
     }
 
     /** Reads the cluster's limits and refuses settings that cannot work together. */
     private static SizeBudget sizeBudget(StreamConfig config, Properties properties, Admin admin) {
         String changelog = FoveaTopology.pendingChangelog(config);
-        String output = config.get(StreamConfig.OUTPUT_TOPIC);
-        String shadow = config.get(StreamConfig.SHADOW_TOPIC);
-        String dlq = config.get(StreamConfig.DLQ_TOPIC);
+        String output = config.get(StreamOptions.OUTPUT_TOPIC);
+        String shadow = config.get(StreamOptions.SHADOW_TOPIC);
+        String dlq = config.get(StreamOptions.DLQ_TOPIC);
+        OptionalLong payload = config.get(StreamOptions.MAX_PAYLOAD_BYTES); // empty: auto
         Map<String, RecordLimit> limits =
                 new ClusterLimits(admin, properties).of(List.of(changelog, output, shadow, dlq));
         return SizeBudget.of(
@@ -56,8 +59,8 @@ final class ClusterSetup {
                 limits.get(output),
                 limits.get(shadow),
                 limits.get(dlq),
-                config.maxPayloadBytes(),
-                StreamConfig.MAX_PAYLOAD_BYTES);
+                payload.isEmpty() ? null : payload.getAsLong(),
+                StreamOptions.MAX_PAYLOAD_BYTES.key());
     }
 
     private static int partitionsOf(Admin admin, String topic) {

@@ -2,6 +2,7 @@ package io.fovea.stream;
 
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -24,13 +25,16 @@ public final class FoveaTopology {
 
     /** The changelog Kafka Streams keeps the pending images in. */
     public static String pendingChangelog(StreamConfig config) {
-        return config.get(StreamConfig.APPLICATION_ID) + "-" + PENDING_STORE + "-changelog";
+        return config.get(StreamOptions.APPLICATION_ID) + "-" + PENDING_STORE + "-changelog";
     }
 
     public static Topology build(StreamConfig config, ClassifyProcessor.Settings settings) {
         Topology topology = new Topology();
         topology.addSource(
-                SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.get(StreamConfig.INPUT_TOPIC));
+                SOURCE,
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                config.get(StreamOptions.INPUT_TOPIC));
         topology.addProcessor(CLASSIFY, () -> new ClassifyProcessor(settings), SOURCE);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
@@ -42,19 +46,19 @@ public final class FoveaTopology {
                 CLASSIFY);
         topology.addSink(
                 ClassifyProcessor.PREDICTIONS_SINK,
-                config.get(StreamConfig.OUTPUT_TOPIC),
+                config.get(StreamOptions.OUTPUT_TOPIC),
                 new ByteArraySerializer(),
                 new ByteArraySerializer(),
                 CLASSIFY);
         topology.addSink(
                 ClassifyProcessor.SHADOW_SINK,
-                config.get(StreamConfig.SHADOW_TOPIC),
+                config.get(StreamOptions.SHADOW_TOPIC),
                 new ByteArraySerializer(),
                 new ByteArraySerializer(),
                 CLASSIFY);
         topology.addSink(
                 ClassifyProcessor.DEAD_LETTERS_SINK,
-                config.get(StreamConfig.DLQ_TOPIC),
+                config.get(StreamOptions.DLQ_TOPIC),
                 new ByteArraySerializer(),
                 new ByteArraySerializer(),
                 CLASSIFY);

@@ -6,13 +6,15 @@ import io.fovea.core.cli.SecretSettings;
 import io.fovea.core.cli.StoreOption;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.core.store.ModelRef;
 import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.stream.config.KafkaSettings;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.backend.Backends;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -80,62 +82,88 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
         SecretSettings.refuseOnCommandLine(settings);
-        Map<String, String> overrides = new LinkedHashMap<>();
-        if (kafka.commandConfig() != null) {
-            // The Kafka tools' client file: each of its settings as the kafka.* setting it is.
-            KafkaConnection.readProperties(kafka.commandConfig())
-                    .forEach((key, value) -> overrides.put(
-                            key.equals(StreamConfig.BOOTSTRAP_SERVERS) ? key : StreamConfig.KAFKA_PREFIX + key, value));
-        }
-        overrides.putAll(settings);
-        if (kafka.bootstrapOrNull() != null) {
-            overrides.put(StreamConfig.BOOTSTRAP_SERVERS, kafka.bootstrapOrNull());
-        }
-        if (backend != null) {
-            overrides.put(StreamConfig.MODEL_BACKEND, backend);
-        }
-        if (httpPort != null) {
-            overrides.put(StreamConfig.HTTP_PORT, Integer.toString(httpPort));
-        }
-        StreamConfig streamConfig = StreamConfig.load(config, System.getenv(), overrides);
+        StreamConfig streamConfig = StreamConfig.load(config, System.getenv(), overrides());
         DirectoryModelStore models = new DirectoryModelStore(store.path());
-        int version = resolve(models, model);
-        String name = modelName(model);
+        ModelRef ref = ModelRef.parse(model);
+        int version = resolve(models, ref);
         Backends backends = streamConfig.backends();
-        String runsOn = backends.backendFor(models.manifest(name, version)).name();
+        String runsOn =
+                backends.backendFor(models.manifest(ref.name(), version)).name();
         CountDownLatch stopped = new CountDownLatch(1);
-        StreamApp app = new StreamApp(streamConfig, backends.open(models, name, version));
+        StreamApp app = new StreamApp(streamConfig, backends.open(models, ref.name(), version));
         StopSignals.install(() -> {
             app.close();
             stopped.countDown();
         });
-        boolean pinned = model.contains("@");
-        if (!pinned) {
-            app.followReleases(models, name); // before the first record: a restart serves the same lineup
+        if (!ref.pinned()) {
+            app.followReleases(models, ref.name()); // before the first record: a restart serves the same lineup
         }
         app.start();
+        printStarted(
+                streamConfig,
+                app,
+                ref.pinned(),
+                ref.name() + "@" + version,
+                models.versionDir(ref.name(), version),
+                runsOn);
+        watchForFailure(app, stopped);
+        stopped.await();
+        // Nothing in this process can bring a failed Kafka Streams back: exit, so that whatever
+        // runs serve (Kubernetes, systemd, a shell loop) restarts it.
+        if (failedForGood && app.failure() != null) {
+            spec.commandLine().getErr().println("fovea serve: " + app.failure());
+        }
+        return failedForGood ? 1 : StopSignals.exitStatus(0);
+    }
+
+    /** The settings given on the command line, above the file and the environment. */
+    private Map<String, String> overrides() {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (kafka.commandConfig() != null) {
+            // The Kafka tools' client file: each of its settings as the kafka.* setting it is.
+            overrides.putAll(KafkaSettings.fromClient(KafkaConnection.readProperties(kafka.commandConfig())));
+        }
+        overrides.putAll(settings);
+        if (kafka.bootstrapOrNull() != null) {
+            overrides.put(StreamOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapOrNull());
+        }
+        if (backend != null) {
+            overrides.put(StreamOptions.MODEL_BACKEND.key(), backend);
+        }
+        if (httpPort != null) {
+            overrides.put(StreamOptions.HTTP_PORT.key(), Integer.toString(httpPort));
+        }
+        return overrides;
+    }
+
+    /** What serves, from where, on which topics, and what it follows. */
+    private void printStarted(
+            StreamConfig streamConfig, StreamApp app, boolean pinned, String served, Path bundle, String runsOn) {
+        PrintWriter out = spec.commandLine().getOut();
         out.printf(
-                "Serving %s@%d (%s) from %s: %s -> %s (dead letters: %s); %s%n",
-                name,
-                version,
+                "Serving %s (%s) from %s: %s -> %s (dead letters: %s); %s%n",
+                served,
                 runsOn,
-                models.versionDir(name, version),
-                streamConfig.get(StreamConfig.INPUT_TOPIC),
-                streamConfig.get(StreamConfig.OUTPUT_TOPIC),
-                streamConfig.get(StreamConfig.DLQ_TOPIC),
+                bundle,
+                streamConfig.get(StreamOptions.INPUT_TOPIC),
+                streamConfig.get(StreamOptions.OUTPUT_TOPIC),
+                streamConfig.get(StreamOptions.DLQ_TOPIC),
                 app.httpUrl() == null ? "HTTP off" : app.httpUrl() + "/metrics");
         out.println("Kafka: " + streamConfig.connection());
         out.println("Size budget: " + app.sizeBudget().describe());
         out.println(
                 pinned
                         ? "Pinned: promotions and rollbacks are ignored."
-                        : "Following " + streamConfig.get(StreamConfig.RELEASES_TOPIC)
+                        : "Following " + streamConfig.get(StreamOptions.RELEASES_TOPIC)
                                 + " for promotions, rollbacks, canaries and shadows (shadow predictions: "
-                                + streamConfig.get(StreamConfig.SHADOW_TOPIC) + "); now serving "
+                                + streamConfig.get(StreamOptions.SHADOW_TOPIC) + "); now serving "
                                 + app.model().lineup().describe() + ".");
         out.flush();
+    }
+
+    /** Releases {@code stopped} when Kafka Streams fails for good. */
+    private void watchForFailure(StreamApp app, CountDownLatch stopped) {
         Thread watchdog = new Thread(
                 () -> {
                     try {
@@ -149,45 +177,13 @@ public final class ServeCommand implements Callable<Integer> {
                 "fovea-serve-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
-        stopped.await();
-        // Nothing in this process can bring a failed Kafka Streams back: exit, so that whatever
-        // runs serve (Kubernetes, systemd, a shell loop) restarts it.
-        if (failedForGood && app.failure() != null) {
-            spec.commandLine().getErr().println("fovea serve: " + app.failure());
-        }
-        return failedForGood ? 1 : StopSignals.exitStatus(0);
     }
 
-    private static String modelName(String spec) {
-        int at = spec.indexOf('@');
-        return at < 0 ? spec : spec.substring(0, at);
-    }
-
-    /** NAME@VERSION is that version; NAME is the promoted one, or the newest when none was promoted. */
-    static int resolve(DirectoryModelStore store, String spec) {
-        int at = spec.indexOf('@');
-        String name = modelName(spec);
-        if (at >= 0) {
-            int version = parseVersion(spec.substring(at + 1));
-            store.manifest(name, version); // a clear error for a missing version
-            return version;
-        }
-        if (store.promoted(name).isPresent()) {
-            return store.promoted(name).get();
-        }
-        List<Integer> versions = store.versions(name);
-        if (versions.isEmpty()) {
-            throw new IllegalArgumentException("no versions of model '" + name + "' in " + store.root()
-                    + "; train one with bin/fovea train --name " + name + " --store " + store.root());
-        }
-        return versions.get(versions.size() - 1);
-    }
-
-    private static int parseVersion(String text) {
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--model NAME@VERSION needs a whole-number version, got '" + text + "'");
-        }
+    /** The version {@code ref} names in {@code store}: see {@link ModelRef#in}. */
+    static int resolve(DirectoryModelStore store, ModelRef ref) {
+        return ref.in(store)
+                .orElseThrow(() -> new IllegalArgumentException("no versions of model '" + ref.name() + "' in "
+                        + store.root() + "; train one with bin/fovea train --name " + ref.name() + " --store "
+                        + store.root()));
     }
 }

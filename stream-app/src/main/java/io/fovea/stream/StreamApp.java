@@ -7,6 +7,7 @@ import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.DecodeLimits;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.errors.ErrorRouting;
 import io.fovea.stream.limits.ClusterAccess;
 import io.fovea.stream.limits.DecodedMemory;
@@ -63,14 +64,14 @@ public final class StreamApp implements AutoCloseable {
     public StreamApp(StreamConfig config, ModelRunner initialModel) {
         this.config = config;
         this.model = new ModelSlot(initialModel);
-        this.metrics = new StreamMetrics(registry, config.getInt(StreamConfig.ACCURACY_WINDOW));
+        this.metrics = new StreamMetrics(registry, config.get(StreamOptions.ACCURACY_WINDOW));
         metrics.modelInService(initialModel.name(), initialModel.version());
         Properties properties = config.streamsProperties();
         this.budget = ClusterSetup.prepare(config, properties);
         LOG.info("Size budget: {}", budget.describe());
         ErrorRouting.install(
-                properties, new ErrorRouting(config.get(StreamConfig.DLQ_TOPIC), budget.deadLetters(), metrics));
-        this.worker = new InferenceWorker(model, config.getInt(StreamConfig.MAX_BATCH_SIZE), metrics);
+                properties, new ErrorRouting(config.get(StreamOptions.DLQ_TOPIC), budget.deadLetters(), metrics));
+        this.worker = new InferenceWorker(model, config.get(StreamOptions.MAX_BATCH_SIZE), metrics);
         this.guard = new CanaryGuard(model::lineup);
         DecodeLimits decode = config.decodeLimits();
         LOG.info("Decode limits: {}", decode);
@@ -80,21 +81,21 @@ public final class StreamApp implements AutoCloseable {
         streamsMetrics.bindTo(registry);
         this.processMetrics = new ProcessMetrics(registry);
         reportFailures();
-        int port = config.getInt(StreamConfig.HTTP_PORT);
+        int port = config.get(StreamOptions.HTTP_PORT);
         this.http = port < 0
                 ? null
                 : new HttpEndpoints(
-                        config.get(StreamConfig.HTTP_BIND_ADDRESS), port, registry, this::isAlive, this::isReady);
+                        config.get(StreamOptions.HTTP_BIND_ADDRESS), port, registry, this::isAlive, this::isReady);
     }
 
     /** What each task's classify processor works with; one instance serves every task. */
     private ClassifyProcessor.Settings classifySettings(DecodeLimits decode) {
         return new ClassifyProcessor.Settings(
-                config.get(StreamConfig.INPUT_TOPIC),
+                config.get(StreamOptions.INPUT_TOPIC),
                 FoveaTopology.PENDING_STORE,
-                config.getInt(StreamConfig.MAX_BATCH_SIZE),
-                Duration.ofMillis(config.getLong(StreamConfig.MAX_BATCH_WAIT_MS)),
-                config.getInt(StreamConfig.TOP_K),
+                config.get(StreamOptions.MAX_BATCH_SIZE),
+                config.get(StreamOptions.MAX_BATCH_WAIT_MS),
+                config.get(StreamOptions.TOP_K),
                 validator,
                 budget,
                 new DecodedMemory(decode.maxDecodedBytes()),
@@ -129,9 +130,9 @@ public final class StreamApp implements AutoCloseable {
                 validator,
                 budget,
                 model.get(),
-                config.getInt(StreamConfig.MAX_BATCH_SIZE),
-                config.getInt(StreamConfig.TOP_K),
-                Duration.ofMillis(config.getLong(StreamConfig.WARM_UP_MS)));
+                config.get(StreamOptions.MAX_BATCH_SIZE),
+                config.get(StreamOptions.TOP_K),
+                config.get(StreamOptions.WARM_UP_MS));
         streams.start();
         return this;
     }
@@ -147,14 +148,14 @@ public final class StreamApp implements AutoCloseable {
         ModelSwapper swapper =
                 new ModelSwapper((name, version) -> backends.open(store, name, version), worker, model, metrics);
         try (Admin admin = config.connection().newAdmin()) {
-            TopicCreator.ensure(admin, config.get(StreamConfig.RELEASES_TOPIC), 1, true);
+            TopicCreator.ensure(admin, config.get(StreamOptions.RELEASES_TOPIC), 1, true);
             new ClusterAccess()
-                    .need(config.get(StreamConfig.RELEASES_TOPIC), AclOperation.READ)
+                    .need(config.get(StreamOptions.RELEASES_TOPIC), AclOperation.READ)
                     .check(admin);
         }
         releases = new RolloutFollowing(
                         config.connection(),
-                        config.get(StreamConfig.RELEASES_TOPIC),
+                        config.get(StreamOptions.RELEASES_TOPIC),
                         store,
                         modelName,
                         swapper,
@@ -242,7 +243,7 @@ public final class StreamApp implements AutoCloseable {
         if (releases != null) {
             releases.close();
         }
-        Duration timeout = Duration.ofMillis(config.getLong(StreamConfig.SHUTDOWN_TIMEOUT_MS));
+        Duration timeout = config.get(StreamOptions.SHUTDOWN_TIMEOUT_MS);
         boolean clean = streams.close(timeout);
         if (!clean) {
             LOG.warn("Kafka Streams did not stop within {}", timeout);

@@ -14,6 +14,7 @@ import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.backend.Backends;
 import io.fovea.stream.model.backend.OnnxImport;
 import io.fovea.stream.model.backend.OnnxRuntimeBackend;
@@ -53,7 +54,7 @@ class BackendSwapIT {
     void aDl4jVersionAndAnImportedOnnxVersionSwapBackAndForthUnderLoadLosingNothing() throws Exception {
         StreamTestKit kit = new StreamTestKit(2);
         String releases = KafkaTestClients.uniqueTopic("releases");
-        kit.extra.put(StreamConfig.RELEASES_TOPIC, releases);
+        kit.extra.put(StreamOptions.RELEASES_TOPIC.key(), releases);
         DirectoryModelStore store = new DirectoryModelStore(dir.resolve("store"));
         TinyBundles.publish(store, "mixed", 1);
         ForeignOnnxModels.dense(dir.resolve("foreign.onnx"), 32, 10, true, true, 0, 5);

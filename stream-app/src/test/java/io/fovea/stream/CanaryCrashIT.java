@@ -12,7 +12,7 @@ import io.fovea.core.runtime.Blocking;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.serde.FoveaRecords;
-import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
 import io.fovea.testing.TinyBundles;
@@ -63,9 +63,9 @@ class CanaryCrashIT {
     void aTenPercentCanaryAndAShadowThroughAKillLoseRepeatAndMixNothing() throws Exception {
         StreamTestKit kit = new StreamTestKit(4);
         String releases = KafkaTestClients.uniqueTopic("releases");
-        kit.extra.put(StreamConfig.RELEASES_TOPIC, releases);
-        kit.extra.put(StreamConfig.MAX_BATCH_WAIT_MS, "200");
-        kit.extra.put(StreamConfig.MAX_BATCH_SIZE, "64");
+        kit.extra.put(StreamOptions.RELEASES_TOPIC.key(), releases);
+        kit.extra.put(StreamOptions.MAX_BATCH_WAIT_MS.key(), "200");
+        kit.extra.put(StreamOptions.MAX_BATCH_SIZE.key(), "64");
         DirectoryModelStore store = new DirectoryModelStore(dir.resolve("store"));
         for (int v = 1; v <= 3; v++) {
             TinyBundles.publish(store, "tiny", v);

@@ -13,6 +13,7 @@ import io.fovea.schemas.Topics;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
@@ -74,15 +75,15 @@ class ClassifyTopologyTest {
         metrics = new StreamMetrics(new SimpleMeterRegistry(), 100);
         worker = new InferenceWorker(new ModelSlot(model), MAX_BATCH, metrics);
         StreamConfig config = StreamConfig.of(Map.of(
-                StreamConfig.BOOTSTRAP_SERVERS,
+                StreamOptions.BOOTSTRAP_SERVERS.key(),
                 "unused:9092",
-                StreamConfig.MAX_BATCH_SIZE,
+                StreamOptions.MAX_BATCH_SIZE.key(),
                 Integer.toString(MAX_BATCH),
-                StreamConfig.MAX_BATCH_WAIT_MS,
+                StreamOptions.MAX_BATCH_WAIT_MS.key(),
                 Long.toString(WAIT_MS),
-                StreamConfig.MAX_PAYLOAD_BYTES,
+                StreamOptions.MAX_PAYLOAD_BYTES.key(),
                 "5000",
-                StreamConfig.MAX_IMAGE_PIXELS,
+                StreamOptions.MAX_IMAGE_PIXELS.key(),
                 "100"));
         ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(
                 Topics.IMAGES,

@@ -12,6 +12,7 @@ import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.backend.Dl4jModelRunner;
 import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
@@ -47,7 +48,7 @@ class HotSwapIT {
     void threePromotionsACorruptReleaseAndARollbackUnderLoadLoseAndRepeatNothing() throws Exception {
         StreamTestKit kit = new StreamTestKit(4);
         String releases = KafkaTestClients.uniqueTopic("releases");
-        kit.extra.put(StreamConfig.RELEASES_TOPIC, releases);
+        kit.extra.put(StreamOptions.RELEASES_TOPIC.key(), releases);
         DirectoryModelStore store = new DirectoryModelStore(dir.resolve("store"));
         for (int v = 1; v <= 5; v++) {
             TinyBundles.publish(store, "swap", v);

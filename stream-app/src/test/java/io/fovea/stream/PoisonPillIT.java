@@ -11,6 +11,7 @@ import io.fovea.avro.PixelFormat;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.testing.KafkaTestBroker;
 import java.nio.ByteBuffer;
@@ -239,7 +240,7 @@ class PoisonPillIT {
     void aChangelogLimitLoweredWhileServingStopsTheAppAndARestartDeadLettersTheRecord() throws Exception {
         StreamTestKit kit = new StreamTestKit(1);
         // Held past several commits: a copy classified within one commit never reaches the changelog.
-        kit.extra.put(StreamConfig.MAX_BATCH_WAIT_MS, "5000");
+        kit.extra.put(StreamOptions.MAX_BATCH_WAIT_MS.key(), "5000");
         String stateDir = stateRoot.resolve("lowered").toString();
         try (KafkaProducer<byte[], byte[]> producer = largeRecordProducer()) {
             try (StreamApp app = new StreamApp(StreamConfig.of(kit.settings(stateDir)), new FakeModel(1)).start()) {

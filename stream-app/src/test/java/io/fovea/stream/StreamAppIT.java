@@ -9,6 +9,7 @@ import io.fovea.avro.DeadLetterReason;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.validate.UnknownPixelFormat;
 import io.fovea.testing.KafkaTestClients;
 import java.net.URI;
@@ -76,7 +77,7 @@ class StreamAppIT {
         huge.setPixels(java.nio.ByteBuffer.wrap(new byte[3]));
         poison.put(DeadLetterReason.IMAGE_TOO_LARGE, io.fovea.schemas.serde.FoveaRecords.IMAGE_EVENT.encode(huge));
 
-        kit.extra.put(StreamConfig.MAX_PAYLOAD_BYTES, "200000");
+        kit.extra.put(StreamOptions.MAX_PAYLOAD_BYTES.key(), "200000");
         try (StreamApp app = start(kit, "mix");
                 KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer()) {
             int valids = 0;
@@ -218,8 +219,8 @@ class StreamAppIT {
     @Test
     void headersTravelToPredictionsAndDeadLettersThroughARestart() throws Exception {
         StreamTestKit kit = new StreamTestKit(1);
-        kit.extra.put(StreamConfig.MAX_BATCH_SIZE, "100");
-        kit.extra.put(StreamConfig.MAX_BATCH_WAIT_MS, "600000"); // held until the restart
+        kit.extra.put(StreamOptions.MAX_BATCH_SIZE.key(), "100");
+        kit.extra.put(StreamOptions.MAX_BATCH_WAIT_MS.key(), "600000"); // held until the restart
         int n = 5;
         try (KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer()) {
             try (StreamApp first = start(kit, "headers")) {
@@ -247,7 +248,7 @@ class StreamAppIT {
                                 .isEmpty(),
                         "the images are still held when the app stops");
             }
-            kit.extra.put(StreamConfig.MAX_BATCH_WAIT_MS, "10");
+            kit.extra.put(StreamOptions.MAX_BATCH_WAIT_MS.key(), "10");
             try (StreamApp second = start(kit, "headers")) {
                 var predictions = KafkaTestClients.readCommitted(kit.predictions, n, TIMEOUT);
                 assertEquals(n, predictions.size());

@@ -10,6 +10,7 @@ import io.fovea.schemas.Topics;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.limits.RecordLimit;
 import io.fovea.stream.limits.SizeBudget;
@@ -144,7 +145,7 @@ class TrialTopologyTest {
     }
 
     private static TopologyTestDriver driver(InferenceWorker worker, StreamMetrics metrics, SizeBudget budget) {
-        StreamConfig config = StreamConfig.of(Map.of(StreamConfig.BOOTSTRAP_SERVERS, "unused:9092"));
+        StreamConfig config = StreamConfig.of(Map.of(StreamOptions.BOOTSTRAP_SERVERS.key(), "unused:9092"));
         ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(
                 Topics.IMAGES,
                 FoveaTopology.PENDING_STORE,

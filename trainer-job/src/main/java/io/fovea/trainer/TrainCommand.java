@@ -189,22 +189,7 @@ public final class TrainCommand implements Callable<Integer> {
                     "--optimizer " + trainOptimizer.id() + " trains the full phase only; head and finetune use Adam");
         }
         if (describe) {
-            Architecture architecture = Architecture.of(archId, input.side(), 10, seed);
-            ComputationGraph model = new ComputationGraph(architecture.whole(new Adam(1e-3), 0));
-            model.init();
-            out.printf(
-                    "%s at %dx%d, 10 classes; trainable = what the %s phase trains%n%n",
-                    archId,
-                    input.side(),
-                    input.side(),
-                    trainPhase == TrainSettings.Phase.BOTH
-                            ? "head"
-                            : trainPhase.name().toLowerCase());
-            ModelDescription.print(
-                    model,
-                    InputType.convolutional(input.side(), input.side(), 3),
-                    Trainer.trainableInFirstPhase(model, trainPhase),
-                    out);
+            describe(out, archId, trainPhase);
             return 0;
         }
         if (data == null) {
@@ -214,19 +199,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--publish needs --bootstrap HOST:PORT");
         }
         DirectoryModelStore.checkModelName(modelName.name());
-        TrainSettings settings = new TrainSettings(
-                trainPhase,
-                epochs != null ? epochs : recipe.epochs(),
-                batch != null ? batch : recipe.batchSize(),
-                lr != null ? lr : recipe.learningRate(),
-                fineTuneLr,
-                patience,
-                augment != null ? augment : recipe.augment(),
-                seed,
-                2000,
-                trainOptimizer,
-                weightDecay != null ? weightDecay : recipe.weightDecay(),
-                labelSmoothing != null ? labelSmoothing : recipe.labelSmoothing());
+        TrainSettings settings = settings(recipe, trainPhase, trainOptimizer);
         TrainingData trainingData =
                 new TrainingDataLoader().load(data, testData, validationSplit, limit, testLimit, seed);
         Architecture architecture =
@@ -248,6 +221,44 @@ public final class TrainCommand implements Callable<Integer> {
         result.manifest().metrics().forEach((k, v) -> out.printf("  %-20s %.4f%n", k, v));
         out.flush();
         return 0;
+    }
+
+    /** The network's layers and what the phase trains, without training. */
+    private void describe(PrintWriter out, String archId, TrainSettings.Phase trainPhase) {
+        Architecture architecture = Architecture.of(archId, input.side(), 10, seed);
+        ComputationGraph model = new ComputationGraph(architecture.whole(new Adam(1e-3), 0));
+        model.init();
+        out.printf(
+                "%s at %dx%d, 10 classes; trainable = what the %s phase trains%n%n",
+                archId,
+                input.side(),
+                input.side(),
+                trainPhase == TrainSettings.Phase.BOTH
+                        ? "head"
+                        : trainPhase.name().toLowerCase());
+        ModelDescription.print(
+                model,
+                InputType.convolutional(input.side(), input.side(), 3),
+                Trainer.trainableInFirstPhase(model, trainPhase),
+                out);
+    }
+
+    /** The flags given, the recipe's values for the rest. */
+    private TrainSettings settings(
+            Recipe recipe, TrainSettings.Phase trainPhase, TrainSettings.Optimizer trainOptimizer) {
+        return new TrainSettings(
+                trainPhase,
+                epochs != null ? epochs : recipe.epochs(),
+                batch != null ? batch : recipe.batchSize(),
+                lr != null ? lr : recipe.learningRate(),
+                fineTuneLr,
+                patience,
+                augment != null ? augment : recipe.augment(),
+                seed,
+                2000,
+                trainOptimizer,
+                weightDecay != null ? weightDecay : recipe.weightDecay(),
+                labelSmoothing != null ? labelSmoothing : recipe.labelSmoothing());
     }
 
     private static TrainSettings.Phase parsePhase(String phase) {

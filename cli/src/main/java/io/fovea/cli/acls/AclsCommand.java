@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
         name = "acls",
         mixinStandardHelpOptions = true,
         description = {
-            "Prints the Kafka ACLs a principal needs to run Fovea's commands, as kafka-acls.sh arguments,",
-            "or grants them (--grant, with an admin's --command-config). docs/security.md explains each."
+            "Prints or grants the Kafka ACLs a principal needs to run Fovea's commands.",
+            "Printed as kafka-acls.sh arguments, or granted with --grant (with an admin's --command-config).",
+            "docs/security.md explains each."
         })
 public final class AclsCommand implements Callable<Integer> {
     @Option(names = "--principal", required = true, paramLabel = "PRINCIPAL", description = "e.g. User:fovea")

@@ -14,6 +14,7 @@ import io.fovea.schemas.Topics;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.StreamApp;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -108,11 +109,11 @@ public final class DemoCommand implements Callable<Integer> {
         try (LocalKafkaBroker broker = LocalKafkaBroker.startTemporary()) {
             String bootstrap = broker.bootstrapServers();
             StreamConfig config = StreamConfig.of(Map.of(
-                    StreamConfig.BOOTSTRAP_SERVERS,
+                    StreamOptions.BOOTSTRAP_SERVERS.key(),
                     bootstrap,
-                    StreamConfig.STATE_DIR,
+                    StreamOptions.STATE_DIR.key(),
                     state.toString(),
-                    StreamConfig.HTTP_PORT,
+                    StreamOptions.HTTP_PORT.key(),
                     "0"));
             StreamApp app =
                     new StreamApp(config, config.backends().open(models, modelName.name(), versions[0])).start();
@@ -131,41 +132,10 @@ public final class DemoCommand implements Callable<Integer> {
                 // The second half goes out once the promotion has been served or refused: with the
                 // whole set sent at once, a backlog on both cores would leave the new version (loaded
                 // at the lowest CPU priority) nothing to classify.
-                int half = total / 2;
                 CountDownLatch swapDone = new CountDownLatch(1);
-                Thread producer = new Thread(
-                        () -> {
-                            try (ImageEventProducer images =
-                                    new ImageEventProducer(KafkaConnection.to(bootstrap), Topics.IMAGES)) {
-                                images.produce(testSet, total, rate, "demo", sent -> {
-                                    if (sent == half) {
-                                        awaitQuietly(swapDone, Duration.ofMinutes(2));
-                                    }
-                                });
-                            }
-                        },
-                        "demo-producer");
+                Thread producer = produceInTwoHalves(bootstrap, testSet, total, swapDone);
                 producer.start();
-                long promotedAt = 0;
-                long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-                while (monitor.seen() < total && System.nanoTime() < deadline) {
-                    monitor.poll(
-                            Duration.ofMillis(200),
-                            modelName.name() + "@" + app.model().get().version(),
-                            out);
-                    if (promotedAt != 0 && swapDone.getCount() > 0 && swapOutcomes(app) > 0) {
-                        swapDone.countDown();
-                    }
-                    if (promotedAt == 0 && monitor.seen() >= half) {
-                        models.promote(modelName.name(), versions[1]);
-                        releases.send(ReleasePublisher.of(
-                                models.manifest(modelName.name(), versions[1]),
-                                models.uri(modelName.name(), versions[1]),
-                                ReleaseAction.PROMOTED,
-                                versions[0]));
-                        promotedAt = System.currentTimeMillis();
-                    }
-                }
+                watchAndPromoteHalfway(monitor, app, models, releases, versions, total, swapDone, out);
                 swapDone.countDown();
                 join(producer);
                 out.println();
@@ -180,6 +150,59 @@ public final class DemoCommand implements Callable<Integer> {
                                 modelName.name() + "@" + versions[1])
                         .print(out);
                 return monitor.seen() == total ? 0 : 1;
+            }
+        }
+    }
+
+    /**
+     * Sends the test set; the second half goes out once the promotion has been served or refused
+     * ({@code swapDone}): with the whole set sent at once, a backlog on both cores would leave the
+     * new version (loaded at the lowest CPU priority) nothing to classify.
+     */
+    private Thread produceInTwoHalves(String bootstrap, Dataset testSet, int total, CountDownLatch swapDone) {
+        int half = total / 2;
+        return new Thread(
+                () -> {
+                    try (ImageEventProducer images =
+                            new ImageEventProducer(KafkaConnection.to(bootstrap), Topics.IMAGES)) {
+                        images.produce(testSet, total, rate, "demo", sent -> {
+                            if (sent == half) {
+                                awaitQuietly(swapDone, Duration.ofMinutes(2));
+                            }
+                        });
+                    }
+                },
+                "demo-producer");
+    }
+
+    /** Shows the live status until every image is classified, promoting the second version halfway. */
+    private void watchAndPromoteHalfway(
+            DemoMonitor monitor,
+            StreamApp app,
+            DirectoryModelStore models,
+            ReleasePublisher releases,
+            int[] versions,
+            int total,
+            CountDownLatch swapDone,
+            PrintWriter out) {
+        long promotedAt = 0;
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (monitor.seen() < total && System.nanoTime() < deadline) {
+            monitor.poll(
+                    Duration.ofMillis(200),
+                    modelName.name() + "@" + app.model().get().version(),
+                    out);
+            if (promotedAt != 0 && swapDone.getCount() > 0 && swapOutcomes(app) > 0) {
+                swapDone.countDown();
+            }
+            if (promotedAt == 0 && monitor.seen() >= total / 2) {
+                models.promote(modelName.name(), versions[1]);
+                releases.send(ReleasePublisher.of(
+                        models.manifest(modelName.name(), versions[1]),
+                        models.uri(modelName.name(), versions[1]),
+                        ReleaseAction.PROMOTED,
+                        versions[0]));
+                promotedAt = System.currentTimeMillis();
             }
         }
     }

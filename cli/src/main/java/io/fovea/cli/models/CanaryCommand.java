@@ -2,6 +2,7 @@ package io.fovea.cli.models;
 
 import io.fovea.avro.AutoRollback;
 import io.fovea.avro.ReleaseAction;
+import io.fovea.core.store.ModelRef;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,9 +14,10 @@ import picocli.CommandLine.ParentCommand;
         name = "canary",
         mixinStandardHelpOptions = true,
         description = {
-            "Serves MODEL@VERSION to a share of the record keys (by hash of the key: one key always meets",
-            "the same version), every instance alike; its predictions go to fovea.predictions and name it.",
-            "promote ends it by serving it to all, rollback (or --stop) by serving it to none."
+            "Serves MODEL@VERSION to a share of the record keys.",
+            "By hash of the key (one key always meets the same version), every instance alike; its",
+            "predictions go to fovea.predictions and name it. promote ends it by serving it to all,",
+            "rollback (or --stop) by serving it to none."
         })
 public final class CanaryCommand implements Callable<Integer> {
     @ParentCommand
@@ -45,8 +47,8 @@ public final class CanaryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = models.out();
-        ModelSpec target = ModelSpec.parse(spec, !stop);
-        Trials trials = new Trials(models, target.model());
+        ModelRef target = stop ? ModelRef.parse(spec) : ModelRef.parsePinned(spec);
+        Trials trials = new Trials(models, target.name());
         if (stop) {
             return trials.stop(ReleaseAction.CANARY_ENDED, out);
         }
@@ -60,11 +62,11 @@ public final class CanaryCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--auto-rollback-margin is 0..1 and --auto-rollback-after at least 1");
         }
         AutoRollback rule = margin == null ? null : new AutoRollback(margin, after);
-        trials.start(ReleaseAction.CANARY_STARTED, target.version(), share / 100, rule);
+        trials.start(ReleaseAction.CANARY_STARTED, target.version().getAsInt(), share / 100, rule);
         out.printf(
                 "Canary %s@%d on %s%% of keys%s%n",
-                target.model(),
-                target.version(),
+                target.name(),
+                target.version().getAsInt(),
                 share,
                 rule == null
                         ? ""

@@ -1,6 +1,7 @@
 package io.fovea.cli.models;
 
 import io.fovea.core.release.Rollout;
+import io.fovea.core.store.ModelRef;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Map;
@@ -14,9 +15,9 @@ import picocli.CommandLine.ParentCommand;
         name = "evidence",
         mixinStandardHelpOptions = true,
         description = {
-            "What the committed predictions say about a version on trial since it started: samples, top-1",
-            "agreement with the served version (shadow), and both accuracies where the events carry labels.",
-            "These are the figures promote --require judges."
+            "Prints what the committed predictions say about a version on trial since it started.",
+            "Samples, top-1 agreement with the served version (shadow), and both accuracies where the",
+            "events carry labels: the figures promote --require judges."
         })
 public final class EvidenceCommand implements Callable<Integer> {
     @ParentCommand
@@ -33,13 +34,13 @@ public final class EvidenceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelSpec target = ModelSpec.parse(spec, false);
-        Rollout state = new Trials(models, target.model()).state();
-        Rollout.Trial trial = trialOf(state, target.version());
-        int version = target.version() != 0 ? target.version() : trial.version();
+        ModelRef target = ModelRef.parse(spec);
+        Rollout state = new Trials(models, target.name()).state();
+        Rollout.Trial trial = trialOf(state, target.version().orElse(0));
+        int version = target.version().orElse(trial.version());
         Instant from = since != null ? since : trial.startedAt();
-        TrialEvidence evidence = models.evidence(target.model(), version, from);
-        print(models.out(), target.model(), version, from, evidence);
+        TrialEvidence evidence = models.evidence(target.name(), version, from);
+        print(models.out(), target.name(), version, from, evidence);
         return 0;
     }
 

@@ -10,6 +10,7 @@ import io.fovea.core.onnx.OnnxBundles;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.release.Rollout;
 import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.core.store.ModelRef;
 import io.fovea.core.store.Promotions;
 import io.fovea.schemas.Topics;
 import java.io.PrintWriter;
@@ -34,9 +35,10 @@ import picocli.CommandLine.Spec;
             EvidenceCommand.class
         },
         description = {
-            "Lists the model store, tries versions on live traffic (shadow, canary), and moves the",
-            "promoted version forward and back. promote and rollback also announce the change on",
-            "fovea.model-releases (--bootstrap); shadow, canary and evidence need the cluster."
+            "Lists, promotes and rolls back model versions, and tries them on live traffic.",
+            "shadow and canary try a version beside the one that serves; promote and rollback move the",
+            "promoted version forward and back and also announce the change on fovea.model-releases",
+            "(--bootstrap); shadow, canary and evidence need the cluster."
         })
 public final class ModelsCommand {
     @Mixin
@@ -111,13 +113,11 @@ public final class ModelsCommand {
     @Command(name = "show", description = "A version's manifest (default: the promoted one) and the promotion history.")
     int show(@Parameters(paramLabel = "MODEL[@VERSION]") String spec) {
         DirectoryModelStore models = store();
-        String model = spec.contains("@") ? spec.substring(0, spec.indexOf('@')) : spec;
-        int version = spec.contains("@")
-                ? Integer.parseInt(spec.substring(spec.indexOf('@') + 1))
-                : models.promoted(model)
-                        .or(() -> models.versions(model).stream().reduce((a, b) -> b))
-                        .orElseThrow(() -> new IllegalArgumentException(
-                                "no versions of model '" + model + "' in " + models.root()));
+        ModelRef ref = ModelRef.parse(spec);
+        String model = ref.name();
+        int version = ref.in(models)
+                .orElseThrow(
+                        () -> new IllegalArgumentException("no versions of model '" + model + "' in " + models.root()));
         out().println(Json.pretty(models.manifest(model, version)));
         out().println("bundle: " + models.versionDir(model, version));
         out().println("promotions (oldest first):");
@@ -131,12 +131,9 @@ public final class ModelsCommand {
             description =
                     "Adds model.onnx (the same network, for ONNX Runtime) to a version made before exports existed.")
     int export(@Parameters(paramLabel = "MODEL@VERSION") String spec) {
-        int at = spec.indexOf('@');
-        if (at < 0) {
-            throw new IllegalArgumentException("export takes MODEL@VERSION, got '" + spec + "'");
-        }
-        String model = spec.substring(0, at);
-        BundleManifest updated = OnnxBundles.addTo(store(), model, Integer.parseInt(spec.substring(at + 1)));
+        ModelRef ref = ModelRef.parsePinned(spec);
+        String model = ref.name();
+        BundleManifest updated = OnnxBundles.addTo(store(), model, ref.version().getAsInt());
         out().printf(
                         "Exported %s@%d to %s; the manifest's SHA-256 now covers %s%n",
                         model,
@@ -150,8 +147,9 @@ public final class ModelsCommand {
     @Command(
             name = "rollback",
             description = {
-                "Serves again the version promoted before the current one; while a canary runs, ends the",
-                "canary instead (the primary serves every key again) and leaves the promotions as they are."
+                "Serves again the version promoted before the current one.",
+                "While a canary runs, ends the canary instead (the primary serves every key again) and leaves",
+                "the promotions as they are."
             })
     int rollback(@Parameters(paramLabel = "MODEL") String model) {
         if (kafka.given()) {

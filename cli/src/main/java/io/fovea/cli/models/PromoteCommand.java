@@ -3,6 +3,7 @@ package io.fovea.cli.models;
 import io.fovea.avro.ReleaseAction;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.release.Rollout;
+import io.fovea.core.store.ModelRef;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,9 +17,10 @@ import picocli.CommandLine.ParentCommand;
         name = "promote",
         mixinStandardHelpOptions = true,
         description = {
-            "Makes MODEL@VERSION the version that serves (checked to load first); a canary or shadow",
-            "of it ends. --require refuses (exit 3, with the figures) unless its trial's evidence meets",
-            "every term, e.g. agreement>=0.95,samples>=1000 or accuracy_gain>=-0.01 (see models evidence)."
+            "Makes MODEL@VERSION the version that serves, checked to load first.",
+            "A canary or shadow of it ends. --require refuses (exit 3, with the figures) unless its trial's",
+            "evidence meets every term, e.g. agreement>=0.95,samples>=1000 or accuracy_gain>=-0.01 (see",
+            "models evidence)."
         })
 public final class PromoteCommand implements Callable<Integer> {
     /** Exit code of a promotion its gate refused. */
@@ -35,9 +37,9 @@ public final class PromoteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelSpec target = ModelSpec.parse(spec, true);
-        String model = target.model();
-        int version = target.version();
+        ModelRef target = ModelRef.parsePinned(spec);
+        String model = target.name();
+        int version = target.version().getAsInt();
         Rollout state = models.kafka.given() ? new Trials(models, model).state() : null;
         if (require != null && !gatePasses(state, model, version)) {
             return REFUSED;

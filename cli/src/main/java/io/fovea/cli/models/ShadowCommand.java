@@ -1,6 +1,7 @@
 package io.fovea.cli.models;
 
 import io.fovea.avro.ReleaseAction;
+import io.fovea.core.store.ModelRef;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,9 +13,10 @@ import picocli.CommandLine.ParentCommand;
         name = "shadow",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs MODEL@VERSION beside the version that serves, on every image or a sampled share, in every",
-            "instance; its predictions go to fovea.predictions.shadow, never to fovea.predictions.",
-            "models evidence compares the two; --stop ends it."
+            "Runs MODEL@VERSION beside the version that serves, its predictions kept apart.",
+            "On every image or a sampled share, in every instance; its predictions go to",
+            "fovea.predictions.shadow, never to fovea.predictions. models evidence compares the two;",
+            "--stop ends it."
         })
 public final class ShadowCommand implements Callable<Integer> {
     @ParentCommand
@@ -36,16 +38,18 @@ public final class ShadowCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = models.out();
-        ModelSpec target = ModelSpec.parse(spec, !stop);
-        Trials trials = new Trials(models, target.model());
+        ModelRef target = stop ? ModelRef.parse(spec) : ModelRef.parsePinned(spec);
+        Trials trials = new Trials(models, target.name());
         if (stop) {
             return trials.stop(ReleaseAction.SHADOW_ENDED, out);
         }
         if (!(sample > 0 && sample <= 1)) {
             throw new IllegalArgumentException("--sample is more than 0 and at most 1, got " + sample);
         }
-        trials.start(ReleaseAction.SHADOW_STARTED, target.version(), sample, null);
-        out.printf("Shadow %s@%d on %s of images%n", target.model(), target.version(), sample);
+        trials.start(ReleaseAction.SHADOW_STARTED, target.version().getAsInt(), sample, null);
+        out.printf(
+                "Shadow %s@%d on %s of images%n",
+                target.name(), target.version().getAsInt(), sample);
         trials.announced(out);
         return 0;
     }

@@ -8,12 +8,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StreamConfigTest {
+    private static final OptionalLong AUTO = OptionalLong.empty();
+
     @TempDir
     Path dir;
 
@@ -26,7 +29,7 @@ class StreamConfigTest {
                         "FOVEA_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
                         "FOVEA_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
                         "FOVEA_KAFKA_SASL_JAAS_CONFIG", jaas),
-                Map.of(StreamConfig.BOOTSTRAP_SERVERS, "h:9093", "kafka.num.standby.replicas", "1"));
+                Map.of(StreamOptions.BOOTSTRAP_SERVERS.key(), "h:9093", "kafka.num.standby.replicas", "1"));
 
         assertEquals(jaas, config.streamsProperties().get("sasl.jaas.config"));
         assertEquals(jaas, config.connection().admin().get("sasl.jaas.config"));
@@ -57,10 +60,10 @@ class StreamConfigTest {
                         "PATH",
                         "/bin"),
                 Map.of("max.batch.size", "64"));
-        assertEquals(64, config.getInt(StreamConfig.MAX_BATCH_SIZE));
-        assertEquals(30, config.getLong(StreamConfig.MAX_BATCH_WAIT_MS));
-        assertEquals(4, config.getInt(StreamConfig.TOP_K));
-        assertEquals("fovea.images", config.get(StreamConfig.INPUT_TOPIC));
+        assertEquals(64, config.get(StreamOptions.MAX_BATCH_SIZE));
+        assertEquals(30, config.get(StreamOptions.MAX_BATCH_WAIT_MS).toMillis());
+        assertEquals(4, config.get(StreamOptions.TOP_K));
+        assertEquals("fovea.images", config.get(StreamOptions.INPUT_TOPIC));
         Properties streams = config.streamsProperties();
         assertEquals("file:1", streams.get("bootstrap.servers"));
         assertEquals("1", streams.get("num.standby.replicas"));
@@ -94,10 +97,48 @@ class StreamConfigTest {
     @Test
     void theReadmeDocumentsEveryKnob() throws IOException {
         String readme = Files.readString(Path.of(System.getProperty("user.dir")).resolve("../docs/operations.md"));
-        for (String key : StreamConfig.KNOBS.keySet()) {
+        for (ConfigOption<?> option : StreamOptions.ALL) {
             assertTrue(
-                    readme.contains("| `" + key + "` |"), key + " is not in docs/operations.md's configuration table");
+                    readme.contains("| `" + option.key() + "` |"),
+                    option.key() + " is not in docs/operations.md's configuration table");
         }
+        int start = readme.indexOf(ConfigTable.HEADER);
+        assertTrue(start >= 0, "docs/operations.md has no configuration table");
+        int end = readme.indexOf("\n\n", start);
+        assertEquals(
+                ConfigTable.markdown(StreamOptions.ALL),
+                readme.substring(start, end + 1),
+                "docs/operations.md's configuration table is generated from StreamOptions: paste ConfigTable's");
+    }
+
+    @Test
+    void everyOptionsDefaultPassesItsOwnCheck() {
+        for (ConfigOption<?> option : StreamOptions.ALL) {
+            option.parse(option.defaultValue());
+        }
+    }
+
+    @Test
+    void typedValuesAndSpecialValues() {
+        StreamConfig config = StreamConfig.of(Map.of(
+                "bootstrap.servers", "x", "max.payload.bytes", "5000", "http.port", "-1", "instance.id", "dynamic"));
+        assertEquals(OptionalLong.of(5000), config.get(StreamOptions.MAX_PAYLOAD_BYTES));
+        assertEquals(OptionalLong.empty(), config.get(StreamOptions.MAX_IMAGE_PIXELS), "auto");
+        assertEquals(-1, config.get(StreamOptions.HTTP_PORT), "off");
+        assertEquals(null, config.instanceId(), "dynamic: no static membership");
+        assertEquals(
+                "max.payload.bytes must be positive or auto, got 0",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> StreamConfig.of(Map.of("bootstrap.servers", "x", "max.payload.bytes", "0")))
+                        .getMessage());
+        assertEquals(
+                "top.k must be a whole number, got '3.5'",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> StreamConfig.load(
+                                        null, Map.of("FOVEA_TOP_K", "3.5"), Map.of("bootstrap.servers", "x")))
+                        .getMessage());
     }
 
     @Test
@@ -112,12 +153,12 @@ class StreamConfigTest {
 
     @Test
     void autoDecodeLimitsAreSizedFromTheHeapAndOneImageAtThePixelLimitFitsTheCap() {
-        DecodeLimits limits = DecodeLimits.of("auto", "auto", 600_000_000L);
+        DecodeLimits limits = DecodeLimits.of(AUTO, AUTO, 600_000_000L);
         assertEquals(10_000_000, limits.maxImagePixels(), "a quarter of the heap over 15 bytes a pixel");
         assertEquals(150_000_000, limits.maxDecodedBytes(), "a quarter of the heap");
         assertEquals(
                 4096 * 4096,
-                DecodeLimits.of("auto", "auto", 8_000_000_000L).maxImagePixels(),
+                DecodeLimits.of(AUTO, AUTO, 8_000_000_000L).maxImagePixels(),
                 "no more than 4096x4096 however large the heap");
         assertTrue(limits.maxImagePixels() * 3 <= limits.maxDecodedBytes());
         DecodeLimits here = StreamConfig.of(Map.of("bootstrap.servers", "x")).decodeLimits();
@@ -126,7 +167,11 @@ class StreamConfigTest {
 
     @Test
     void aDecodedBytesCapThatCannotHoldOneImageAtThePixelLimitIsAClearError() {
-        assertEquals(300, DecodeLimits.of("100", "300", 1L << 30).maxDecodedBytes(), "exactly one image fits");
+        assertEquals(
+                300,
+                DecodeLimits.of(OptionalLong.of(100), OptionalLong.of(300), 1L << 30)
+                        .maxDecodedBytes(),
+                "exactly one image fits");
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
                 () -> StreamConfig.of(

@@ -15,6 +15,7 @@ import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.core.store.StagedBundle;
 import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.ModelRunner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,8 +58,8 @@ class BackendsTest {
             }
         }
         // a setting naming it is valid wherever the registry is asked
-        StreamConfig.of(
-                Map.of(StreamConfig.BOOTSTRAP_SERVERS, "localhost:9092", StreamConfig.MODEL_BACKEND, "uniform"));
+        StreamConfig.of(Map.of(
+                StreamOptions.BOOTSTRAP_SERVERS.key(), "localhost:9092", StreamOptions.MODEL_BACKEND.key(), "uniform"));
     }
 
     @Test
@@ -79,8 +80,11 @@ class BackendsTest {
         assertTrue(e.getMessage().contains("'tensorflow'"), e.getMessage());
         assertThrows(
                 IllegalArgumentException.class,
-                () -> StreamConfig.of(
-                        Map.of(StreamConfig.BOOTSTRAP_SERVERS, "localhost:9092", StreamConfig.MODEL_BACKEND, "tf")));
+                () -> StreamConfig.of(Map.of(
+                        StreamOptions.BOOTSTRAP_SERVERS.key(),
+                        "localhost:9092",
+                        StreamOptions.MODEL_BACKEND.key(),
+                        "tf")));
         assertEquals("onnxruntime", Backends.named(" ONNXRuntime ").name());
     }
 

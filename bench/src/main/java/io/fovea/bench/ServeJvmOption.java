@@ -1,0 +1,22 @@
+package io.fovea.bench;
+
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The JVM options of a serve the benchmark starts in a process of its own. */
+final class ServeJvmOption {
+    @Option(
+            names = "--serve-jvm",
+            paramLabel = "OPTIONS",
+            defaultValue = "-Xms1g -Xmx1g -XX:+AlwaysPreTouch",
+            description = {
+                "JVM options of the serve measured (default: ${DEFAULT-VALUE}). A fixed, pre-touched heap (as",
+                "deploy/ runs it): resident memory then moves only with what lives outside the heap, where a",
+                "model's memory is."
+            })
+    String options;
+
+    List<String> list() {
+        return List.of(options.trim().split("\\s+"));
+    }
+}

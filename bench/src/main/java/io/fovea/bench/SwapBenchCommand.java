@@ -1,0 +1,49 @@
+package io.fovea.bench;
+
+import io.fovea.schemas.kafka.KafkaConnection;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bench swaps}: see {@link SwapBench}. */
+@Command(
+        name = "swaps",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Hot-swaps two VGG16 versions under load and measures swap time, output pause and memory.",
+            "serve runs in a JVM of its own; a corrupt version is refused on the way."
+        })
+final class SwapBenchCommand extends BenchRun {
+    @Option(
+            names = "--count",
+            paramLabel = "N",
+            defaultValue = "30",
+            description = "Swaps (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(
+            names = "--load",
+            paramLabel = "IMAGES_PER_SECOND",
+            defaultValue = "50",
+            description = "Images/s offered while swapping (default: ${DEFAULT-VALUE}).")
+    double load;
+
+    @Option(
+            names = "--backend",
+            paramLabel = "BACKEND",
+            defaultValue = "dl4j",
+            description =
+                    "The backend that serves the versions swapped: dl4j or onnxruntime (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Mixin
+    ServeJvmOption serveJvm;
+
+    @Override
+    void measure(PrintWriter out, KafkaConnection servers, Path work) {
+        new SwapBench(servers, kafka.commandConfig(), work, serveJvm.list(), backend).run(count, load, out);
+    }
+}

@@ -1,0 +1,190 @@
+package io.fovea.stream.config;
+
+import static io.fovea.stream.config.ConfigOption.INT;
+import static io.fovea.stream.config.ConfigOption.LONG_OR_AUTO;
+import static io.fovea.stream.config.ConfigOption.MILLIS;
+import static io.fovea.stream.config.ConfigOption.TEXT;
+import static io.fovea.stream.config.ConfigOption.positiveDuration;
+import static io.fovea.stream.config.ConfigOption.positiveInt;
+
+import io.fovea.schemas.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Predicate;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** Every setting of the stream app; docs/operations.md's configuration table is generated from this list. */
+public final class StreamOptions {
+    private StreamOptions() {}
+
+    /** Value of the size limits: worked out at start (from the cluster, or from the heap). */
+    public static final String AUTO = "auto";
+    /** {@link #INSTANCE_ID} value: no static membership. */
+    public static final String DYNAMIC = "dynamic";
+
+    private static final Predicate<OptionalLong> POSITIVE_OR_AUTO = value -> value.isEmpty() || value.getAsLong() > 0;
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOption.of(
+                    "bootstrap.servers", TEXT, "", "Kafka bootstrap servers (required)")
+            .documentedDefault("(none)");
+    public static final ConfigOption<String> APPLICATION_ID = ConfigOption.of(
+            "application.id",
+            TEXT,
+            Topics.APPLICATION_ID,
+            "Kafka Streams application id: consumer group, state and internal topic prefix");
+    public static final ConfigOption<String> INPUT_TOPIC =
+            ConfigOption.of("input.topic", TEXT, Topics.IMAGES, "ImageEvents to classify");
+    public static final ConfigOption<String> OUTPUT_TOPIC =
+            ConfigOption.of("output.topic", TEXT, Topics.PREDICTIONS, "where Predictions go");
+    public static final ConfigOption<String> DLQ_TOPIC =
+            ConfigOption.of("dlq.topic", TEXT, Topics.DEAD_LETTERS, "where DeadLetters go");
+    public static final ConfigOption<String> SHADOW_TOPIC = ConfigOption.of(
+            "shadow.topic",
+            TEXT,
+            Topics.SHADOW_PREDICTIONS,
+            "where a version under shadow sends its Predictions, never served");
+    public static final ConfigOption<String> RELEASES_TOPIC = ConfigOption.of(
+            "releases.topic",
+            TEXT,
+            Topics.MODEL_RELEASES,
+            "ModelRelease events followed for hot-swaps (unless the model is pinned with NAME@VERSION)");
+    public static final ConfigOption<Integer> MAX_BATCH_SIZE = ConfigOption.of(
+                    "max.batch.size", INT, "32", "a batch closes when it holds this many images")
+            .check(positiveInt(), "positive");
+    public static final ConfigOption<Duration> MAX_BATCH_WAIT_MS = ConfigOption.of(
+                    "max.batch.wait.ms", MILLIS, "10", "... or when its oldest image has waited this long")
+            .check(positiveDuration(), "positive");
+    public static final ConfigOption<Integer> TOP_K = ConfigOption.of(
+                    "top.k", INT, "3", "classes listed in each prediction's topK")
+            .check(positiveInt(), "positive");
+    public static final ConfigOption<OptionalLong> MAX_PAYLOAD_BYTES = ConfigOption.of(
+                    "max.payload.bytes",
+                    LONG_OR_AUTO,
+                    AUTO,
+                    "larger record values are dead-lettered as PAYLOAD_TOO_LARGE; `auto`: what the changelog of"
+                            + " pending images can hold, read from the cluster at start (below)")
+            .check(POSITIVE_OR_AUTO, "positive or auto");
+    public static final ConfigOption<OptionalLong> MAX_IMAGE_PIXELS = ConfigOption.of(
+                    "max.image.pixels",
+                    LONG_OR_AUTO,
+                    AUTO,
+                    "larger images (width*height, read from the header) are dead-lettered as IMAGE_TOO_LARGE,"
+                            + " before any pixel is decoded; `auto`: the smaller of 4096x4096 (16,777,216) and max"
+                            + " heap / 4 / 15, so that one decode at the limit (ImageIO's image up to 8 bytes a"
+                            + " pixel, the ARGB copy 4, the planar copy 3) takes at most a quarter of the heap (a"
+                            + " 512 MiB heap: 8,947,848 pixels)")
+            .check(POSITIVE_OR_AUTO, "positive or auto");
+    public static final ConfigOption<OptionalLong> MAX_DECODED_BYTES = ConfigOption.of(
+                    "max.decoded.bytes",
+                    LONG_OR_AUTO,
+                    AUTO,
+                    "decoded pixels (3 bytes each) all tasks of the instance hold at once, waiting for a batch or"
+                            + " in one; a task that would go over closes its batch and waits for its batches in"
+                            + " flight (back-pressure, `fovea_batches_closed_total{cause=\"memory\"}`), never"
+                            + " refusing a valid image; restored images count too. `auto`: max heap / 4. Must hold"
+                            + " one image of `max.image.pixels` (below)")
+            .check(POSITIVE_OR_AUTO, "positive or auto");
+    public static final ConfigOption<String> PROCESSING_GUARANTEE = ConfigOption.of(
+            "processing.guarantee",
+            ConfigOption.oneOf(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
+            StreamsConfig.EXACTLY_ONCE_V2,
+            "exactly_once_v2 or at_least_once");
+    public static final ConfigOption<Integer> NUM_STREAM_THREADS = ConfigOption.of(
+                    "num.stream.threads", INT, "1", "stream threads; all share one model")
+            .check(positiveInt(), "positive");
+    public static final ConfigOption<Duration> COMMIT_INTERVAL_MS = ConfigOption.of(
+            "commit.interval.ms",
+            MILLIS,
+            "100",
+            "how often offsets, state and output are committed (one transaction under exactly-once)");
+    public static final ConfigOption<String> STATE_DIR = ConfigOption.of(
+                    "state.dir", TEXT, System.getProperty("java.io.tmpdir") + "/fovea-streams", "local state folder")
+            .documentedDefault("`$TMPDIR/fovea-streams`");
+    public static final ConfigOption<Integer> HTTP_PORT = ConfigOption.of(
+                    "http.port", INT, "8080", "port of /metrics, /health and /ready (0: any free port; -1: off)")
+            .check(port -> port >= -1 && port <= 65535, "a port, 0 (any free one) or -1 (off)");
+    public static final ConfigOption<String> HTTP_BIND_ADDRESS = ConfigOption.of(
+                    "http.bind.address",
+                    TEXT,
+                    "",
+                    "address /metrics, /health and /ready listen on, e.g. `127.0.0.1`; serve's start-up line"
+                            + " prints the address and port it really listens on")
+            .documentedDefault("(every interface)");
+    public static final ConfigOption<Duration> WARM_UP_MS = ConfigOption.of(
+                    "warm.up.ms",
+                    MILLIS,
+                    "3000",
+                    "before joining the group, run the path of a record on synthetic images this long, so the JIT"
+                            + " has compiled it (0: off)")
+            .check(duration -> !duration.isNegative(), "0 or more");
+    public static final ConfigOption<Duration> SHUTDOWN_TIMEOUT_MS =
+            ConfigOption.of("shutdown.timeout.ms", MILLIS, "30000", "how long SIGTERM may take to drain and stop");
+    public static final ConfigOption<Integer> ACCURACY_WINDOW = ConfigOption.of(
+                    "accuracy.window", INT, "1000", "rolling accuracy is over the last this many labelled predictions")
+            .check(positiveInt(), "positive");
+    public static final ConfigOption<String> INSTANCE_ID = ConfigOption.of(
+                    "instance.id",
+                    TEXT,
+                    "",
+                    "Kafka's `group.instance.id`: a restarted instance takes its partitions back at once (below);"
+                            + " `dynamic` for none; in Kubernetes, the pod name")
+            .documentedDefault("host name and `state.dir`");
+    public static final ConfigOption<String> MODEL_BACKEND = ConfigOption.of(
+            "model.backend",
+            TEXT,
+            "onnxruntime",
+            "`onnxruntime` or `dl4j`: which runs a version that holds both models (`--backend`; why"
+                    + " `onnxruntime`: [benchmarks](benchmarks.md#backends-dl4j-and-onnx-runtime)); a bundle with"
+                    + " one model is run by its own (an imported ONNX model by ONNX Runtime, an older bundle"
+                    + " without `model.onnx` by DL4J). Versions on different backends hot-swap like any others");
+    public static final ConfigOption<String> ONNX_PROVIDER = ConfigOption.of(
+            "onnx.execution.provider",
+            TEXT,
+            "cpu",
+            "ONNX Runtime's execution provider: `cpu`, `cuda` or `tensorrt` (the last two need the GPU build,"
+                    + " `mvn -Pgpu`; one that cannot start is an error naming what is missing, never a silent"
+                    + " fall-back to the CPU)");
+    public static final ConfigOption<Integer> ONNX_DEVICE = ConfigOption.of(
+                    "onnx.device", INT, "0", "the GPU ONNX Runtime uses, for `cuda` and `tensorrt`")
+            .check(device -> device >= 0, "0 or more");
+    public static final ConfigOption<Integer> ONNX_THREADS = ConfigOption.of(
+                    "onnx.threads", INT, "0", "ONNX Runtime's threads for one forward pass; `0`: one per core")
+            .check(threads -> threads >= 0, "0 or more");
+
+    /** Every option, in the docs table's order. */
+    public static final List<ConfigOption<?>> ALL = List.of(
+            BOOTSTRAP_SERVERS,
+            APPLICATION_ID,
+            INPUT_TOPIC,
+            OUTPUT_TOPIC,
+            DLQ_TOPIC,
+            SHADOW_TOPIC,
+            RELEASES_TOPIC,
+            MAX_BATCH_SIZE,
+            MAX_BATCH_WAIT_MS,
+            TOP_K,
+            MAX_PAYLOAD_BYTES,
+            MAX_IMAGE_PIXELS,
+            MAX_DECODED_BYTES,
+            PROCESSING_GUARANTEE,
+            NUM_STREAM_THREADS,
+            COMMIT_INTERVAL_MS,
+            STATE_DIR,
+            HTTP_PORT,
+            HTTP_BIND_ADDRESS,
+            WARM_UP_MS,
+            SHUTDOWN_TIMEOUT_MS,
+            ACCURACY_WINDOW,
+            INSTANCE_ID,
+            MODEL_BACKEND,
+            ONNX_PROVIDER,
+            ONNX_DEVICE,
+            ONNX_THREADS);
+
+    /** The option of {@code key}, if there is one. */
+    public static Optional<ConfigOption<?>> find(String key) {
+        return ALL.stream().filter(option -> option.key().equals(key)).findFirst();
+    }
+}
