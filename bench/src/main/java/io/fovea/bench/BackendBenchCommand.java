@@ -15,8 +15,7 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {
             "Compares the backends (DL4J, ONNX Runtime) on the same network, alone and in the pipeline.",
-            "The model alone at --batch-sizes against sgemm, and the pipeline at batch 32, alternated",
-            "between the backends, --rounds rounds."
+            "The model alone at --batch-sizes against sgemm, and the pipeline at batch 32, alternated between the backends, --rounds rounds."
         })
 final class BackendBenchCommand extends BenchRun {
     @Option(

@@ -11,9 +11,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Measures the model, the stream app, hot-swaps, trials, warm-up or training; prints Markdown tables.",
-            "Each subcommand is one measurement, with its own options (bench SUBCOMMAND --help). Those that",
-            "need Kafka start one in-process unless --bootstrap is given. docs/benchmarks.md shows each table",
-            "beside the command line that made it."
+            "Each subcommand is one measurement, with its own options (bench SUBCOMMAND --help). Those that"
+                    + " need Kafka start one in-process unless --bootstrap is given. docs/benchmarks.md shows each"
+                    + " table beside the command line that made it."
         },
         subcommands = {
             BackendBenchCommand.class,

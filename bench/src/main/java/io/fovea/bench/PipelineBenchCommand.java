@@ -29,8 +29,7 @@ import picocli.CommandLine.ParameterException;
         sortOptions = false,
         description = {
             "Measures the stream app against its bare model: throughput per batch size, and latency.",
-            "The model alone against sgemm, the pipeline through a real broker at each batch size between",
-            "two bare-model runs, the per-record pattern, and latency percentiles at shares of the maximum.",
+            "The model alone against sgemm, the pipeline through a real broker at each batch size between two bare-model runs, the per-record pattern, and latency percentiles at shares of the maximum.",
             "Takes a few minutes."
         })
 final class PipelineBenchCommand extends BenchRun {

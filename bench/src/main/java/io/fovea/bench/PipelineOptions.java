@@ -21,8 +21,8 @@ final class PipelineOptions {
             names = "--events",
             defaultValue = "4000",
             description = {
-                "Images per pipeline run (default: ${DEFAULT-VALUE}). Each run starts a new app; its start",
-                "is not timed, its first fetches and last commit are."
+                "Images per pipeline run (default: ${DEFAULT-VALUE}). Each run starts a new app; its start"
+                        + " is not timed, its first fetches and last commit are."
             })
     int events;
 
@@ -30,8 +30,8 @@ final class PipelineOptions {
             names = "--rounds",
             defaultValue = "5",
             description = {
-                "Pipeline runs, each between two bare-model runs, at batch 32 (default: ${DEFAULT-VALUE});",
-                "the ratio is the median of theirs."
+                "Pipeline runs, each between two bare-model runs, at batch 32 (default: ${DEFAULT-VALUE});"
+                        + " the ratio is the median of theirs."
             })
     int rounds;
 

@@ -10,9 +10,9 @@ final class ServeJvmOption {
             paramLabel = "OPTIONS",
             defaultValue = "-Xms1g -Xmx1g -XX:+AlwaysPreTouch",
             description = {
-                "JVM options of the serve measured (default: ${DEFAULT-VALUE}). A fixed, pre-touched heap (as",
-                "deploy/ runs it): resident memory then moves only with what lives outside the heap, where a",
-                "model's memory is."
+                "JVM options of the serve measured (default: ${DEFAULT-VALUE}). A fixed, pre-touched heap (as"
+                        + " deploy/ runs it): resident memory then moves only with what lives outside the heap, where a"
+                        + " model's memory is."
             })
     String options;
 

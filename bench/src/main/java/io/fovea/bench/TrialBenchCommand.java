@@ -14,8 +14,7 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {
             "Measures what a shadow and a canary cost the served version's throughput and memory.",
-            "A shadow on every image and on 10%%, a 10%% canary, and resident memory with two versions;",
-            "serve runs in a JVM of its own, --rounds rounds of --events images per condition, alternated."
+            "A shadow on every image and on 10%%, a 10%% canary, and resident memory with two versions; serve runs in a JVM of its own, --rounds rounds of --events images per condition, alternated."
         })
 final class TrialBenchCommand extends BenchRun {
     @Option(

@@ -15,8 +15,7 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {
             "Measures a fresh serve's throughput per 5 s window from ready against its own steady state.",
-            "For each JVM setup (JDK 17 tiered, C1 only, AppCDS; JDK 25 and its AOT cache where one is",
-            "installed), alternated --rounds rounds; serve runs in a JVM of its own."
+            "For each JVM setup (JDK 17 tiered, C1 only, AppCDS; JDK 25 and its AOT cache where one is installed), alternated --rounds rounds; serve runs in a JVM of its own."
         })
 final class WarmUpBenchCommand extends BenchRun {
     @Option(

@@ -73,6 +73,36 @@ class HelpTest {
                 "the first line of a description (what the command list shows) must be a whole sentence");
     }
 
+    /**
+     * A description paragraph broken over array elements renders as ragged lines, each wrapped on
+     * its own; and an option without a description shows a blank where its meaning should be.
+     */
+    @Test
+    void everyDescriptionLineEndsASentenceAndEveryOptionSaysWhatItDoes() {
+        List<String> problems = new ArrayList<>();
+        for (CommandLine command : all(FoveaCommand.commandLine())) {
+            String name = command.getCommandSpec().qualifiedName();
+            for (String line : command.getCommandSpec().usageMessage().description()) {
+                if (!line.strip().matches("(?s).*[.!?]$")) {
+                    problems.add(name + ": line '" + line + "' ends mid-sentence");
+                }
+            }
+            for (CommandLine.Model.OptionSpec option : command.getCommandSpec().options()) {
+                String[] text = option.description();
+                if (!option.hidden()
+                        && (text.length == 0 || String.join("", text).isBlank())) {
+                    problems.add(name + " " + option.longestName() + ": no description");
+                }
+                for (String line : text) {
+                    if (!line.strip().matches("(?s).*[.!?)]$") && text.length > 1) {
+                        problems.add(name + " " + option.longestName() + ": line '" + line + "' ends mid-sentence");
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
     /** {@code root} and every command below it. */
     private static List<CommandLine> all(CommandLine root) {
         List<CommandLine> commands = new ArrayList<>(List.of(root));

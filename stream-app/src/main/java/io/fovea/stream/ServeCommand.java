@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Runs the stream app: classifies ImageEvents into Predictions, exactly once.",
-            "Settings come from defaults, then --config FILE, then FOVEA_* environment variables, then",
-            "flags; every setting is in docs/operations.md. SIGTERM drains and stops.",
+            "Settings come from defaults, then --config FILE, then FOVEA_* environment variables, then"
+                    + " flags; every setting is in docs/operations.md. SIGTERM drains and stops.",
             "Exits 1 if Kafka Streams fails for good (the log says why and what to do)."
         })
 public final class ServeCommand implements Callable<Integer> {

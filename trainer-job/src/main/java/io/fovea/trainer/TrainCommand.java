@@ -33,11 +33,11 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Trains a classifier on labelled images and publishes a versioned bundle.",
-            "Pretrained weights: VGG16 transfer learning. Backbone without its top, frozen; head: Dense 512,",
-            "Dropout 0.3, Dense 512, Dropout 0.3, softmax. Phases: head (on cached backbone features unless",
-            "--augment), then finetune (block 5 unfrozen at a lower rate).",
-            "--weights none: the fast from-scratch recipe, a half-width ResNet-9 trained in full for 5 epochs",
-            "of SGD with a one-cycle schedule (docs/training.md)."
+            "Pretrained weights: VGG16 transfer learning. Backbone without its top, frozen; head: Dense 512,"
+                    + " Dropout 0.3, Dense 512, Dropout 0.3, softmax. Phases: head (on cached backbone features unless"
+                    + " --augment), then finetune (block 5 unfrozen at a lower rate).",
+            "--weights none: the fast from-scratch recipe, a half-width ResNet-9 trained in full for 5 epochs"
+                    + " of SGD with a one-cycle schedule (docs/training.md)."
         })
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--describe", description = "Print the layer table and parameter totals, then exit.")

@@ -45,8 +45,8 @@ public final class AclsCommand implements Callable<Integer> {
     @Option(
             names = "--serve-auto-rollback",
             description = {
-                "Also let serve write fovea.model-releases, so that a canary with --auto-rollback-* can end",
-                "itself (default off). WRITE there can announce any release: it is admin-equivalent."
+                "Also let serve write fovea.model-releases, so that a canary with --auto-rollback-* can end"
+                        + " itself (default off). WRITE there can announce any release: it is admin-equivalent."
             })
     boolean serveAutoRollback;
 

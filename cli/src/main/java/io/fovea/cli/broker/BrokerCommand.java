@@ -16,10 +16,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Runs a real single-node Kafka broker in the foreground, until Ctrl-C.",
-            "Kafka 4.4, KRaft, broker and controller combined, on 127.0.0.1. DIR is formatted on first",
-            "start and kept after, with the settings that let consumer groups and exactly-once",
-            "transactions work on one node. --secure makes it a secured cluster: SASL_SSL with",
-            "SCRAM-SHA-512 users, a certificate of its own, and ACLs (docs/security.md)."
+            "Kafka 4.4, KRaft, broker and controller combined, on 127.0.0.1. DIR is formatted on first"
+                    + " start and kept after, with the settings that let consumer groups and exactly-once"
+                    + " transactions work on one node. --secure makes it a secured cluster: SASL_SSL with"
+                    + " SCRAM-SHA-512 users, a certificate of its own, and ACLs (docs/security.md)."
         })
 public final class BrokerCommand implements Callable<Integer> {
     @Option(

@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Prints the records of a Fovea topic, one a line.",
             "Reads from the beginning, with read_committed isolation, and stops at the end unless --follow.",
-            "Any Fovea record type is recognised by its schema fingerprint: predictions (with the running",
-            "accuracy where ground truth is present), dead letters, image events, model releases."
+            "Any Fovea record type is recognised by its schema fingerprint: predictions (with the running"
+                    + " accuracy where ground truth is present), dead letters, image events, model releases."
         })
 public final class ConsumeCommand implements Callable<Integer> {
     @Mixin

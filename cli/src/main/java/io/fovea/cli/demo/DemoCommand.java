@@ -43,9 +43,9 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Runs Fovea end to end on this machine, with nothing else running.",
-            "Starts Kafka in-process, makes sure the store has two model versions (training quick ones",
-            "if not), serves the first, streams the CIFAR-10 test set, promotes the second halfway",
-            "through, and ends with a summary table."
+            "Starts Kafka in-process, makes sure the store has two model versions (training quick ones"
+                    + " if not), serves the first, streams the CIFAR-10 test set, promotes the second halfway"
+                    + " through, and ends with a summary table."
         })
 public final class DemoCommand implements Callable<Integer> {
     @Option(

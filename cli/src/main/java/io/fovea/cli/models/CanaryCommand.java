@@ -15,9 +15,9 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         description = {
             "Serves MODEL@VERSION to a share of the record keys.",
-            "By hash of the key (one key always meets the same version), every instance alike; its",
-            "predictions go to fovea.predictions and name it. promote ends it by serving it to all,",
-            "rollback (or --stop) by serving it to none."
+            "By hash of the key (one key always meets the same version), every instance alike; its"
+                    + " predictions go to fovea.predictions and name it. promote ends it by serving it to all,"
+                    + " rollback (or --stop) by serving it to none."
         })
 public final class CanaryCommand implements Callable<Integer> {
     @ParentCommand

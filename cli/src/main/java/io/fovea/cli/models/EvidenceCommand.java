@@ -16,8 +16,8 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         description = {
             "Prints what the committed predictions say about a version on trial since it started.",
-            "Samples, top-1 agreement with the served version (shadow), and both accuracies where the",
-            "events carry labels: the figures promote --require judges."
+            "Samples, top-1 agreement with the served version (shadow), and both accuracies where the"
+                    + " events carry labels: the figures promote --require judges."
         })
 public final class EvidenceCommand implements Callable<Integer> {
     @ParentCommand

@@ -22,8 +22,8 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         description = {
             "Makes a new version of NAME from an ONNX model trained elsewhere (PyTorch, Keras, ...).",
-            "It is checked first (one image input of the declared shape, one output with a value per label,",
-            "a probe batch of finite values), then promoted, rolled back and hot-swapped like any version.",
+            "It is checked first (one image input of the declared shape, one output with a value per label,"
+                    + " a probe batch of finite values), then promoted, rolled back and hot-swapped like any version.",
             "It is served by ONNX Runtime."
         })
 public final class ImportCommand implements Callable<Integer> {
@@ -58,9 +58,9 @@ public final class ImportCommand implements Callable<Integer> {
             required = true,
             paramLabel = "HOW",
             description = {
-                "What the model expects of a 0..255 pixel: none (0..255), unit (x/255), imagenet",
-                "(torchvision: (x/255 - mean) / std), vgg (Caffe VGG mean subtracted), or",
-                "mean=R,G,B:std=R,G,B on the 0..255 scale."
+                "What the model expects of a 0..255 pixel: none (0..255), unit (x/255), imagenet"
+                        + " (torchvision: (x/255 - mean) / std), vgg (Caffe VGG mean subtracted), or"
+                        + " mean=R,G,B:std=R,G,B on the 0..255 scale."
             })
     String normalize;
 

@@ -36,9 +36,9 @@ import picocli.CommandLine.Spec;
         },
         description = {
             "Lists, promotes and rolls back model versions, and tries them on live traffic.",
-            "shadow and canary try a version beside the one that serves; promote and rollback move the",
-            "promoted version forward and back and also announce the change on fovea.model-releases",
-            "(--bootstrap); shadow, canary and evidence need the cluster."
+            "shadow and canary try a version beside the one that serves; promote and rollback move the"
+                    + " promoted version forward and back and also announce the change on fovea.model-releases"
+                    + " (--bootstrap); shadow, canary and evidence need the cluster."
         })
 public final class ModelsCommand {
     @Mixin
@@ -148,8 +148,8 @@ public final class ModelsCommand {
             name = "rollback",
             description = {
                 "Serves again the version promoted before the current one.",
-                "While a canary runs, ends the canary instead (the primary serves every key again) and leaves",
-                "the promotions as they are."
+                "While a canary runs, ends the canary instead (the primary serves every key again) and leaves"
+                        + " the promotions as they are."
             })
     int rollback(@Parameters(paramLabel = "MODEL") String model) {
         if (kafka.given()) {

@@ -18,9 +18,9 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         description = {
             "Makes MODEL@VERSION the version that serves, checked to load first.",
-            "A canary or shadow of it ends. --require refuses (exit 3, with the figures) unless its trial's",
-            "evidence meets every term, e.g. agreement>=0.95,samples>=1000 or accuracy_gain>=-0.01 (see",
-            "models evidence)."
+            "A canary or shadow of it ends. --require refuses (exit 3, with the figures) unless its trial's"
+                    + " evidence meets every term, e.g. agreement>=0.95,samples>=1000 or accuracy_gain>=-0.01 (see"
+                    + " models evidence)."
         })
 public final class PromoteCommand implements Callable<Integer> {
     /** Exit code of a promotion its gate refused. */
@@ -32,7 +32,11 @@ public final class PromoteCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL@VERSION")
     String spec;
 
-    @Option(names = "--require", paramLabel = "FIGURE>=NUMBER,...")
+    @Option(
+            names = "--require",
+            paramLabel = "FIGURE>=NUMBER,...",
+            description = "Promote only when the trial's evidence meets every term (models evidence prints the"
+                    + " figures); otherwise exit 3 and print them.")
     String require;
 
     @Override

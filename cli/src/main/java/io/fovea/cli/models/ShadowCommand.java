@@ -14,9 +14,9 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         description = {
             "Runs MODEL@VERSION beside the version that serves, its predictions kept apart.",
-            "On every image or a sampled share, in every instance; its predictions go to",
-            "fovea.predictions.shadow, never to fovea.predictions. models evidence compares the two;",
-            "--stop ends it."
+            "On every image or a sampled share, in every instance; its predictions go to"
+                    + " fovea.predictions.shadow, never to fovea.predictions. models evidence compares the two;"
+                    + " --stop ends it."
         })
 public final class ShadowCommand implements Callable<Integer> {
     @ParentCommand
