@@ -69,7 +69,24 @@ final class BenchReport {
         out.printf(
                 "(JIT s in run: seconds the JIT compiler worked during the pipeline run; a run takes %d images.)%n",
                 events);
-        BatchRounds referenceRuns = byBatch.get(reference);
+        out.printf(
+                "Pipeline / model at batch %d in each alternation, in order (pipeline / model img/s): %s.%n",
+                reference, eachRound(byBatch.get(reference)));
+        out.printf(
+                "%nDL4J's built-in convolution path (oneDNN helpers off), batch 32: Fovea's fast path is %.1fx that.%n",
+                fastOverBuiltIn);
+        out.printf(
+                "Per-record pattern (mapValues, one model call per record): %.1f img/s; batched pipeline at %d, "
+                        + "run just before and just after it: %.1f img/s, %.1fx that.%n%n",
+                perRecord.imagesPerSecond(),
+                reference,
+                perRecord.batchedAround(),
+                perRecord.batchedAround() / perRecord.imagesPerSecond());
+        out.flush();
+    }
+
+    /** Each alternation at the reference batch, in order: the ratio and what it is made of. */
+    private static String eachRound(BatchRounds referenceRuns) {
         List<String> eachRound = new ArrayList<>();
         for (int i = 0; i < referenceRuns.rounds().size(); i++) {
             AroundBare m = referenceRuns.rounds().get(i);
@@ -82,20 +99,7 @@ final class BenchReport {
                     m.after(),
                     100 * referenceRuns.runs().get(i).modelBusy()));
         }
-        out.printf(
-                "Pipeline / model at batch %d in each alternation, in order (pipeline / model img/s): %s.%n",
-                reference, String.join(", ", eachRound));
-        out.printf(
-                "%nDL4J's built-in convolution path (oneDNN helpers off), batch 32: Fovea's fast path is %.1fx that.%n",
-                fastOverBuiltIn);
-        out.printf(
-                "Per-record pattern (mapValues, one model call per record): %.1f img/s; batched pipeline at %d, "
-                        + "run just before and just after it: %.1f img/s, %.1fx that.%n%n",
-                perRecord.imagesPerSecond(),
-                reference,
-                perRecord.batchedAround(),
-                perRecord.batchedAround() / perRecord.imagesPerSecond());
-        out.flush();
+        return String.join(", ", eachRound);
     }
 
     void latencyHeader(int reference, double bareImagesPerSecond) {

@@ -2,10 +2,7 @@ package io.fovea.bench;
 
 import static io.fovea.core.runtime.Blocking.join;
 
-import io.fovea.avro.ImageEvent;
-import io.fovea.avro.PixelFormat;
 import io.fovea.avro.Prediction;
-import io.fovea.core.image.RgbImage;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.schemas.serde.FoveaRecords;
@@ -15,11 +12,8 @@ import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.ModelRunner;
 import io.micrometer.core.instrument.Timer;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,18 +21,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /** The stream app end to end through a real broker: throughput from a pre-loaded topic, and latency under load. */
@@ -47,6 +35,7 @@ final class PipelineBench {
     private final KafkaConnection kafka;
     private final Path stateRoot;
     private final Map<String, String> settings;
+    private final ImageLoad images;
 
     PipelineBench(KafkaConnection kafka, Path stateRoot) {
         this(kafka, stateRoot, Map.of());
@@ -57,24 +46,15 @@ final class PipelineBench {
         this.settings = settings;
         this.kafka = kafka;
         this.stateRoot = stateRoot;
+        this.images = new ImageLoad(kafka);
     }
 
     /** A new topic holding {@code n} 32x32 raw images. */
     String preload(int n) {
         String topic = "bench-images-" + UUID.randomUUID().toString().substring(0, 6);
         TopicCreator.ensure(kafka, topic, PARTITIONS, false);
-        fill(topic, n, "b");
+        images.fill(topic, n, "b");
         return topic;
-    }
-
-    /** Writes {@code n} 32x32 raw images to {@code topic} as fast as the producer goes; ids start with {@code prefix}. */
-    void fill(String topic, int n, String prefix) {
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            List<RgbImage> images = BenchModel.images(64, 32, 7);
-            for (int i = 0; i < n; i++) {
-                send(producer, topic, prefix + i, images.get(i % images.size()), Instant.now());
-            }
-        }
     }
 
     /**
@@ -128,45 +108,12 @@ final class PipelineBench {
             app.start();
             awaitRunning(app::state);
             long measureFrom = System.currentTimeMillis() + warmUp.toMillis();
-            Thread load = new Thread(() -> offer(topic, total, imagesPerSecond), "bench-load");
+            Thread load = new Thread(() -> images.offer(topic, total, imagesPerSecond), "bench-load");
             load.start();
             awaitPredictions(output, total, eventTime -> eventTime >= measureFrom, latencies);
             join(load);
         }
         return latencies;
-    }
-
-    /** Offers images at {@code rate} until told to stop. */
-    void offerFor(String topic, double rate, AtomicBoolean stop) {
-        List<RgbImage> images = BenchModel.images(64, 32, 13);
-        long interval = (long) (1e9 / rate);
-        long next = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
-            for (int i = 0; !stop.get(); i++) {
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                next += interval;
-                send(producer, topic, "w" + i, images.get(i % images.size()), Instant.now());
-            }
-        }
-    }
-
-    private void offer(String topic, int total, double rate) {
-        List<RgbImage> images = BenchModel.images(64, 32, 11);
-        long interval = (long) (1e9 / rate);
-        long next = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
-            for (int i = 0; i < total; i++) {
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                next += interval;
-                send(producer, topic, "l" + i, images.get(i % images.size()), Instant.now());
-            }
-        }
     }
 
     /** Reads committed predictions until {@code n}; collects event-to-now latency of those whose event time passes the filter. */
@@ -226,33 +173,5 @@ final class PipelineBench {
 
     private static void awaitRunning(Supplier<KafkaStreams.State> state) {
         StreamApp.awaitRunning(state, Duration.ofSeconds(60));
-    }
-
-    private KafkaProducer<byte[], byte[]> producer() {
-        return producer(Map.of());
-    }
-
-    private KafkaProducer<byte[], byte[]> producer(Map<String, Object> extra) {
-        Map<String, Object> own =
-                new HashMap<>(Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5));
-        own.putAll(extra);
-        return new KafkaProducer<>(kafka.producer(own), new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static void send(
-            KafkaProducer<byte[], byte[]> producer, String topic, String id, RgbImage image, Instant eventTime) {
-        ImageEvent event = ImageEvent.newBuilder()
-                .setId(id)
-                .setEventTime(eventTime)
-                .setWidth(32)
-                .setHeight(32)
-                .setChannels(3)
-                .setPixelFormat(PixelFormat.RGB8_CHW)
-                .setPixels(ByteBuffer.wrap(image.chw()))
-                .setLabel(null)
-                .setAttributes(Map.of())
-                .build();
-        producer.send(new ProducerRecord<>(
-                topic, id.getBytes(StandardCharsets.UTF_8), FoveaRecords.IMAGE_EVENT.encode(event)));
     }
 }

@@ -4,15 +4,9 @@ import static io.fovea.core.runtime.Blocking.join;
 import static io.fovea.core.runtime.Blocking.pause;
 
 import io.fovea.avro.ReleaseAction;
-import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelFiles;
-import io.fovea.core.bundle.ModelFormat;
-import io.fovea.core.dataset.ClassLabels;
-import io.fovea.core.onnx.OnnxBundles;
-import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.store.DirectoryModelStore;
-import io.fovea.core.store.StagedBundle;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.stream.config.StreamOptions;
@@ -23,13 +17,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * Hot-swaps under load, the way an operator does them: {@code serve} runs in its own JVM, images
@@ -89,14 +81,14 @@ final class SwapBench {
             batchMillis = 1000.0 * MAX_BATCH / BenchModel.bareImagesPerSecond(model, MAX_BATCH, 5);
         }
         DirectoryModelStore store = new DirectoryModelStore(work.resolve("store"));
-        publish(store);
-        publish(store);
-        publish(store);
+        BenchVersions.publish(store);
+        BenchVersions.publish(store);
+        BenchVersions.publish(store);
         // serve follows only promotions the store holds: each version's is made before 3 is corrupted
         store.promote("bench", 3);
         store.promote("bench", 2);
         store.promote("bench", 1);
-        corrupt(store.versionDir("bench", 3).resolve(ModelFiles.PARAMETERS));
+        BenchVersions.corrupt(store.versionDir("bench", 3).resolve(ModelFiles.PARAMETERS));
         String run = UUID.randomUUID().toString().substring(0, 6);
         String input = "swap-in-" + run;
         String output = "swap-out-" + run;
@@ -114,8 +106,7 @@ final class SwapBench {
                         .awaitReady(Duration.ofMinutes(3));
                 ReleasePublisher publisher = new ReleasePublisher(kafka, releases);
                 OutputTimeline timeline = new OutputTimeline(kafka, output)) {
-            Thread load =
-                    new Thread(() -> new PipelineBench(kafka, work).offerFor(input, rate, stop), "swap-bench-load");
+            Thread load = new Thread(() -> new ImageLoad(kafka).offerFor(input, rate, stop), "swap-bench-load");
             load.start();
             pause(Duration.ofSeconds(15)); // warm up, then a quiet period without swaps to compare with
             Quiet quiet = quietPeriod(app, timeline);
@@ -207,16 +198,6 @@ final class SwapBench {
         return timeline.longestGap(released, now);
     }
 
-    private static void corrupt(Path file) {
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            bytes[bytes.length / 2] ^= 0x55;
-            Files.write(file, bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** The app must report {@code count} swaps done and none refused. */
     private static void checkSwapped(ServeProcess app, int count) {
         double swapped = app.metric("fovea_model_swaps_total", "result=\"swapped\"");
@@ -224,35 +205,6 @@ final class SwapBench {
         if (swapped != count || refused > 0) {
             throw new IllegalStateException("after " + count + " releases the app reports " + swapped + " swaps and "
                     + refused + " refusals; see the serve log");
-        }
-    }
-
-    /** A new version of the benchmark's VGG16 (random weights), with its ONNX export. */
-    static void publish(DirectoryModelStore store) {
-        ComputationGraph graph =
-                new ComputationGraph(BenchModel.architecture(32).whole(1e-3));
-        graph.init();
-        try (StagedBundle staged = store.stage("bench")) {
-            ModelFiles.write(graph, staged.dir());
-            List<String> files = OnnxBundles.writeBeside(graph, 32, staged.dir());
-            String sha256 = ModelFiles.sha256(staged.dir(), files);
-            staged.commit(new BundleManifest(
-                    "bench",
-                    staged.version(),
-                    Instant.now(),
-                    "vgg16",
-                    "none",
-                    ClassLabels.CIFAR10,
-                    Preprocessing.vggImagenetMean(32),
-                    files,
-                    sha256,
-                    Map.of(),
-                    Map.of(),
-                    Map.of(),
-                    "bench",
-                    List.of(ModelFormat.dl4j(), ModelFormat.exportedOnnx())));
-        } finally {
-            graph.close();
         }
     }
 }

@@ -98,14 +98,19 @@ final class TrainingBench {
         return Optional.of(names.isEmpty() ? "none" : String.join(", ", names));
     }
 
-    private void measure(Graph graph, int rounds, PrintWriter out, List<String> choices) {
-        int batch = graph.batch();
+    /** Synthetic images for a batch size, labelled round the ten classes. */
+    private static LabelledImages labelledImages(int batch) {
         List<RgbImage> images = BenchModel.images(Math.max(256, 4 * batch), 32, 3);
         int[] labels = new int[images.size()];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = i % 10;
         }
-        LabelledImages data = new LabelledImages(images, labels);
+        return new LabelledImages(images, labels);
+    }
+
+    private void measure(Graph graph, int rounds, PrintWriter out, List<String> choices) {
+        int batch = graph.batch();
+        LabelledImages data = labelledImages(batch);
         ImagePreprocessor preprocessor = new ImagePreprocessor(Preprocessing.vggImagenetMean(32));
         DataSet fixed = new ImageBatches(data, preprocessor, 10, batch, null, 1, 0)
                 .epoch(false)

@@ -48,8 +48,8 @@ final class TrialBench {
 
     void run(int rounds, int images, PrintWriter out) {
         DirectoryModelStore store = new DirectoryModelStore(work.resolve("store"));
-        SwapBench.publish(store);
-        SwapBench.publish(store);
+        BenchVersions.publish(store);
+        BenchVersions.publish(store);
         store.promote("bench", 1);
         String run = UUID.randomUUID().toString().substring(0, 6);
         String input = "trial-in-" + run;
@@ -60,7 +60,7 @@ final class TrialBench {
                 ServeProcess.topics("trial-" + run, input, output, releases, work.resolve("state"));
         List<String> args = List.of(
                 "--bootstrap", kafka.bootstrapServers(), "--store", store.root().toString(), "--model", "bench");
-        PipelineBench load = new PipelineBench(kafka, work);
+        ImageLoad load = new ImageLoad(kafka);
         Map<Condition, Measured> results = new LinkedHashMap<>();
         long oneVersion;
         CONDITIONS.forEach(c -> results.put(c, new Measured(new ArrayList<>(), new ArrayList<>(), new ArrayList<>())));
@@ -92,6 +92,10 @@ final class TrialBench {
                 });
             }
         }
+        table(out, rounds, images, results);
+    }
+
+    private void table(PrintWriter out, int rounds, int images, Map<Condition, Measured> results) {
         out.printf(
                 "%nTrials beside the served version (serve in its own JVM: %s; a VGG16 at 32x32 serves, a second is on"
                         + " trial; %d images per run; %d rounds, each starting one condition later):%n%n",
@@ -112,7 +116,7 @@ final class TrialBench {
     }
 
     /** Writes {@code n} images and waits for their predictions: images per second from the first written to the last predicted. */
-    private static double burst(PipelineBench load, OutputTimeline timeline, String input, int n, String prefix) {
+    private static double burst(ImageLoad load, OutputTimeline timeline, String input, int n, String prefix) {
         pause(Duration.ofSeconds(1));
         long start = System.currentTimeMillis();
         load.fill(input, n, prefix);

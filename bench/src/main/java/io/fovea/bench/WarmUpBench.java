@@ -59,7 +59,7 @@ final class WarmUpBench {
 
     void run(List<JvmSetup> setups, int rounds, Duration length, PrintWriter out) {
         DirectoryModelStore store = new DirectoryModelStore(work.resolve("store"));
-        SwapBench.publish(store);
+        BenchVersions.publish(store);
         store.promote("bench", 1);
         int windows = (int) (length.toSeconds() / WINDOW.toSeconds());
         // more than the fastest setup can classify in a run, so that the input never runs dry

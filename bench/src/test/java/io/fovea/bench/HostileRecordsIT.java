@@ -63,8 +63,8 @@ class HostileRecordsIT {
     void lengthBombsOnEveryTopicServeReadsNeitherStopNorSteerItAndNothingValidIsLost() throws Exception {
         KafkaConnection kafka = KafkaTestBroker.connection();
         DirectoryModelStore store = new DirectoryModelStore(dir.resolve("store"));
-        SwapBench.publish(store);
-        SwapBench.publish(store);
+        BenchVersions.publish(store);
+        BenchVersions.publish(store);
         store.promote("bench", 1);
         String run = UUID.randomUUID().toString().substring(0, 6);
         String input = "hostile-in-" + run;
@@ -74,7 +74,7 @@ class HostileRecordsIT {
         Map<String, String> settings = ServeProcess.topics("hostile-" + run, input, output, releases, dir);
         List<String> args = List.of(
                 "--bootstrap", kafka.bootstrapServers(), "--store", store.root().toString(), "--model", "bench");
-        PipelineBench images = new PipelineBench(kafka, dir);
+        ImageLoad images = new ImageLoad(kafka);
         MemoryTable memory = new MemoryTable();
 
         ServeProcess serve = ServeProcess.start(DEPLOYED_HEAP, args, settings, dir.resolve("serve-1.log"))
@@ -142,8 +142,8 @@ class HostileRecordsIT {
      *
      * @return each bomb's field path, by the offset it was written at
      */
-    private static Map<String, String> sendBombs(
-            KafkaConnection kafka, String topic, Schema schema, PipelineBench images) throws Exception {
+    private static Map<String, String> sendBombs(KafkaConnection kafka, String topic, Schema schema, ImageLoad images)
+            throws Exception {
         Map<String, String> byOffset = new HashMap<>();
         int i = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
@@ -208,8 +208,8 @@ class HostileRecordsIT {
     }
 
     /** Each hostile image file as an ImageEvent after a valid image, by the offset it was written at. */
-    private static Map<String, HostileImages.Hostile> sendFiles(
-            KafkaConnection kafka, String input, PipelineBench images) throws Exception {
+    private static Map<String, HostileImages.Hostile> sendFiles(KafkaConnection kafka, String input, ImageLoad images)
+            throws Exception {
         Map<String, HostileImages.Hostile> byOffset = new HashMap<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", kafka.bootstrapServers()),

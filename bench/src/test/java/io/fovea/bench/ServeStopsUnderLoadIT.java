@@ -36,7 +36,7 @@ class ServeStopsUnderLoadIT {
     void sigtermWhileTheModelIsBusyDrainsAndExitsWith143WithoutACrash() throws Exception {
         KafkaConnection kafka = KafkaTestBroker.connection();
         DirectoryModelStore store = new DirectoryModelStore(dir.resolve("store"));
-        SwapBench.publish(store);
+        BenchVersions.publish(store);
         store.promote("bench", 1);
         String input = new PipelineBench(kafka, dir).preload(4000);
         String run = UUID.randomUUID().toString().substring(0, 6);

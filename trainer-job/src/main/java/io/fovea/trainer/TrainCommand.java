@@ -7,14 +7,11 @@ import io.fovea.core.cli.StoreOption;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.trainer.data.TrainingData;
 import io.fovea.trainer.data.TrainingDataLoader;
-import io.fovea.trainer.fit.Recipe;
 import io.fovea.trainer.fit.TrainSettings;
 import io.fovea.trainer.fit.Trainer;
 import io.fovea.trainer.model.Architecture;
 import io.fovea.trainer.model.BackboneWeights;
 import io.fovea.trainer.model.ModelDescription;
-import io.fovea.trainer.model.ResNet9Architecture;
-import io.fovea.trainer.model.Vgg16Architecture;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -74,65 +71,8 @@ public final class TrainCommand implements Callable<Integer> {
                     "Backbone weights: the zoo's ImageNet VGG16, random, or a DL4J zip / Keras .h5 (default: ${DEFAULT-VALUE}).")
     String weights;
 
-    @Option(
-            names = "--arch",
-            paramLabel = "resnet9-half|vgg16|vgg16-bn",
-            description = "Network (default: vgg16 for pretrained weights, resnet9-half for --weights none).")
-    String arch;
-
-    @Option(
-            names = "--phase",
-            paramLabel = "head|finetune|both|full",
-            description = "What to train (default: both; full for resnet9-half).")
-    String phase;
-
-    @Option(
-            names = "--optimizer",
-            paramLabel = "adam|sgd-one-cycle",
-            description =
-                    "Adam at --lr, or SGD with Nesterov momentum on a one-cycle schedule peaking at --lr (default: adam; sgd-one-cycle for resnet9-half).")
-    String optimizer;
-
-    @Option(
-            names = "--augment",
-            negatable = true,
-            description =
-                    "Random crop (4-pixel padding) and horizontal flip while training (default: off; on for resnet9-half).")
-    Boolean augment;
-
-    @Option(
-            names = "--epochs",
-            description = "Most epochs per phase; early stopping may end sooner (default: 10; 5 for resnet9-half).")
-    Integer epochs;
-
-    @Option(
-            names = "--patience",
-            defaultValue = "3",
-            description =
-                    "Stop a phase after this many epochs without a better validation loss (default: ${DEFAULT-VALUE}).")
-    int patience;
-
-    @Option(names = "--batch", description = "Minibatch size (default: 32; 128 for resnet9-half).")
-    Integer batch;
-
-    @Option(
-            names = "--lr",
-            description = "Adam's learning rate, or the one-cycle peak (default: 1e-3; 0.2 for resnet9-half).")
-    Double lr;
-
-    @Option(names = "--weight-decay", description = "L2 penalty on the weights (default: 0; 5e-4 for resnet9-half).")
-    Double weightDecay;
-
-    @Option(
-            names = "--label-smoothing",
-            description = "Share of each training label spread over all classes (default: 0; 0.1 for resnet9-half).")
-    Double labelSmoothing;
-
-    @Option(
-            names = "--finetune-lr",
-            defaultValue = "1e-4",
-            description = "Adam learning rate while fine-tuning block 5 (default: ${DEFAULT-VALUE}).")
-    double fineTuneLr;
+    @Mixin
+    RecipeOptions recipe;
 
     @Option(
             names = "--validation-split",
@@ -171,25 +111,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        boolean fromScratch = BackboneWeights.NONE.equals(weights);
-        String archId = arch != null
-                ? arch
-                : fromScratch ? ResNet9Architecture.ID : Recipe.transfer().architecture();
-        if (!fromScratch && !archId.equals(Vgg16Architecture.Variant.VGG16.id())) {
-            throw new IllegalArgumentException(archId + " has no pretrained weights; use it with --weights none");
-        }
-        // the defaults follow the network: the fast recipe is tuned for the ResNet
-        Recipe recipe = archId.equals(ResNet9Architecture.ID) ? Recipe.fromScratch() : Recipe.transfer();
-        TrainSettings.Phase trainPhase = phase != null ? parsePhase(phase) : recipe.phase();
-        TrainSettings.Optimizer trainOptimizer =
-                optimizer != null ? TrainSettings.Optimizer.of(optimizer) : recipe.optimizer();
-        Trainer.requirePhaseFits(archId, trainPhase);
-        if (trainPhase != TrainSettings.Phase.FULL && trainOptimizer != TrainSettings.Optimizer.ADAM) {
-            throw new IllegalArgumentException(
-                    "--optimizer " + trainOptimizer.id() + " trains the full phase only; head and finetune use Adam");
-        }
+        RecipeOptions.Choice choice = recipe.choose(BackboneWeights.NONE.equals(weights));
         if (describe) {
-            describe(out, archId, trainPhase);
+            describe(out, choice.archId(), choice.phase());
             return 0;
         }
         if (data == null) {
@@ -199,11 +123,11 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--publish needs --bootstrap HOST:PORT");
         }
         DirectoryModelStore.checkModelName(modelName.name());
-        TrainSettings settings = settings(recipe, trainPhase, trainOptimizer);
+        TrainSettings settings = recipe.settings(choice, seed);
         TrainingData trainingData =
                 new TrainingDataLoader().load(data, testData, validationSplit, limit, testLimit, seed);
-        Architecture architecture =
-                Architecture.of(archId, input.side(), trainingData.labels().size(), seed);
+        Architecture architecture = Architecture.of(
+                choice.archId(), input.side(), trainingData.labels().size(), seed);
 
         TrainingRun.Result result = new TrainingRun(out)
                 .run(
@@ -241,31 +165,5 @@ public final class TrainCommand implements Callable<Integer> {
                 InputType.convolutional(input.side(), input.side(), 3),
                 Trainer.trainableInFirstPhase(model, trainPhase),
                 out);
-    }
-
-    /** The flags given, the recipe's values for the rest. */
-    private TrainSettings settings(
-            Recipe recipe, TrainSettings.Phase trainPhase, TrainSettings.Optimizer trainOptimizer) {
-        return new TrainSettings(
-                trainPhase,
-                epochs != null ? epochs : recipe.epochs(),
-                batch != null ? batch : recipe.batchSize(),
-                lr != null ? lr : recipe.learningRate(),
-                fineTuneLr,
-                patience,
-                augment != null ? augment : recipe.augment(),
-                seed,
-                2000,
-                trainOptimizer,
-                weightDecay != null ? weightDecay : recipe.weightDecay(),
-                labelSmoothing != null ? labelSmoothing : recipe.labelSmoothing());
-    }
-
-    private static TrainSettings.Phase parsePhase(String phase) {
-        try {
-            return TrainSettings.Phase.valueOf(phase.toUpperCase());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--phase must be head, finetune, both or full, got '" + phase + "'");
-        }
     }
 }

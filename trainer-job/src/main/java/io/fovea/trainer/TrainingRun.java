@@ -90,51 +90,81 @@ public final class TrainingRun {
                 ? null
                 : Scores.of(
                         model, batches(data.test(), preprocessor, data, batch).epoch(false), data.labels());
+        return publish(request, data, new Trained(model, weights, preprocessor, history, validation, test));
+    }
 
+    /** The trained model and what was learnt about it, ready to be written. */
+    private record Trained(
+            ComputationGraph model,
+            String weights,
+            ImagePreprocessor preprocessor,
+            List<EpochLog> history,
+            Scores validation,
+            Scores test) {}
+
+    /** Writes model, export and report to a staging folder, checks them, commits the version and announces it. */
+    private Result publish(Request request, TrainingData data, Trained trained) {
         try (StagedBundle staged = request.store().stage(request.name())) {
-            ModelFiles.write(model, staged.dir());
+            ModelFiles.write(trained.model(), staged.dir());
             // the same network as ONNX, for ONNX Runtime and for anyone else's tools
-            List<String> files = OnnxBundles.writeBeside(model, arch.inputSize(), staged.dir());
+            List<String> files = OnnxBundles.writeBeside(
+                    trained.model(), request.architecture().inputSize(), staged.dir());
             String sha256 = ModelFiles.sha256(staged.dir(), files);
-            checkReloadMatches(model, staged.dir(), data, preprocessor);
-            BundleManifest manifest = new BundleManifest(
-                    request.name(),
-                    staged.version(),
-                    Instant.now(),
-                    arch.id(),
-                    weights,
-                    data.labels(),
-                    preprocessing,
-                    files,
-                    sha256,
-                    request.settings().asMap(),
-                    data.description(),
-                    ReportWriter.headline(validation, test),
-                    CodeVersion.describe(),
-                    List.of(ModelFormat.dl4j(), ModelFormat.exportedOnnx()));
-            ModelCard card = new ModelCard(
-                    manifest.name(),
-                    manifest.version(),
-                    manifest.architecture(),
-                    weights,
-                    arch.inputSize(),
-                    preprocessing.toString(),
-                    manifest.training(),
-                    manifest.data(),
-                    manifest.codeVersion());
-            ReportWriter.write(staged.dir().resolve("report"), card, history, validation, test, data.labels());
+            checkReloadMatches(trained.model(), staged.dir(), data, trained.preprocessor());
+            BundleManifest manifest = manifest(request, data, trained, staged.version(), files, sha256);
+            ReportWriter.write(
+                    staged.dir().resolve("report"),
+                    card(request, trained, manifest),
+                    trained.history(),
+                    trained.validation(),
+                    trained.test(),
+                    data.labels());
             staged.commit(manifest);
             Path dir = request.store().versionDir(request.name(), manifest.version());
             if (request.kafka() != null) {
-                try (ReleasePublisher publisher = new ReleasePublisher(request.kafka())) {
-                    publisher.send(ReleasePublisher.of(
-                            manifest,
-                            request.store().uri(manifest.name(), manifest.version()),
-                            ReleaseAction.PUBLISHED,
-                            null));
-                }
+                announce(request, manifest);
             }
-            return new Result(manifest, dir, model, history);
+            return new Result(manifest, dir, trained.model(), trained.history());
+        }
+    }
+
+    private static BundleManifest manifest(
+            Request request, TrainingData data, Trained trained, int version, List<String> files, String sha256) {
+        return new BundleManifest(
+                request.name(),
+                version,
+                Instant.now(),
+                request.architecture().id(),
+                trained.weights(),
+                data.labels(),
+                trained.preprocessor().spec(),
+                files,
+                sha256,
+                request.settings().asMap(),
+                data.description(),
+                ReportWriter.headline(trained.validation(), trained.test()),
+                CodeVersion.describe(),
+                List.of(ModelFormat.dl4j(), ModelFormat.exportedOnnx()));
+    }
+
+    private static ModelCard card(Request request, Trained trained, BundleManifest manifest) {
+        return new ModelCard(
+                manifest.name(),
+                manifest.version(),
+                manifest.architecture(),
+                trained.weights(),
+                request.architecture().inputSize(),
+                trained.preprocessor().spec().toString(),
+                manifest.training(),
+                manifest.data(),
+                manifest.codeVersion());
+    }
+
+    /** Sends the new version as PUBLISHED on the releases topic. */
+    private static void announce(Request request, BundleManifest manifest) {
+        try (ReleasePublisher publisher = new ReleasePublisher(request.kafka())) {
+            publisher.send(ReleasePublisher.of(
+                    manifest, request.store().uri(manifest.name(), manifest.version()), ReleaseAction.PUBLISHED, null));
         }
     }
 

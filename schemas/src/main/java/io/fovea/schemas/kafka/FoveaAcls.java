@@ -53,35 +53,7 @@ public final class FoveaAcls {
     public static List<AclBinding> of(Role role, String principal, String applicationId, boolean serveAutoRollback) {
         List<AclBinding> acls = new ArrayList<>();
         switch (role) {
-            case SERVE -> {
-                acls.add(topic(principal, Topics.IMAGES, AclOperation.READ));
-                acls.add(topic(principal, Topics.MODEL_RELEASES, AclOperation.READ));
-                if (serveAutoRollback) {
-                    // a canary's automatic rollback is a release like any other
-                    acls.add(topic(principal, Topics.MODEL_RELEASES, AclOperation.WRITE));
-                }
-                for (String out : List.of(Topics.PREDICTIONS, Topics.SHADOW_PREDICTIONS, Topics.DEAD_LETTERS)) {
-                    acls.add(topic(principal, out, AclOperation.WRITE));
-                    // the size budget reads each output topic's max.message.bytes
-                    acls.add(topic(principal, out, AclOperation.DESCRIBE_CONFIGS));
-                }
-                // Kafka Streams' changelog and repartition topics are named after the application id.
-                acls.add(allow(principal, ResourceType.TOPIC, applicationId, PatternType.PREFIXED, AclOperation.ALL));
-                acls.add(allow(principal, ResourceType.GROUP, applicationId, PatternType.LITERAL, AclOperation.READ));
-                acls.add(allow(
-                        principal,
-                        ResourceType.TRANSACTIONAL_ID,
-                        applicationId,
-                        PatternType.PREFIXED,
-                        AclOperation.WRITE));
-                // the broker's message.max.bytes, read while the changelog does not exist yet
-                acls.add(allow(
-                        principal,
-                        ResourceType.CLUSTER,
-                        "kafka-cluster",
-                        PatternType.LITERAL,
-                        AclOperation.DESCRIBE_CONFIGS));
-            }
+            case SERVE -> serve(acls, principal, applicationId, serveAutoRollback);
             case PRODUCE -> acls.add(topic(principal, Topics.IMAGES, AclOperation.WRITE));
             case CONSUME -> {
                 for (String t : List.of(
@@ -112,6 +84,30 @@ public final class FoveaAcls {
             }
         }
         return acls;
+    }
+
+    /** What serve reads, writes and owns: its input and outputs, and everything named after its application id. */
+    private static void serve(
+            List<AclBinding> acls, String principal, String applicationId, boolean serveAutoRollback) {
+        acls.add(topic(principal, Topics.IMAGES, AclOperation.READ));
+        acls.add(topic(principal, Topics.MODEL_RELEASES, AclOperation.READ));
+        if (serveAutoRollback) {
+            // a canary's automatic rollback is a release like any other
+            acls.add(topic(principal, Topics.MODEL_RELEASES, AclOperation.WRITE));
+        }
+        for (String out : List.of(Topics.PREDICTIONS, Topics.SHADOW_PREDICTIONS, Topics.DEAD_LETTERS)) {
+            acls.add(topic(principal, out, AclOperation.WRITE));
+            // the size budget reads each output topic's max.message.bytes
+            acls.add(topic(principal, out, AclOperation.DESCRIBE_CONFIGS));
+        }
+        // Kafka Streams' changelog and repartition topics are named after the application id.
+        acls.add(allow(principal, ResourceType.TOPIC, applicationId, PatternType.PREFIXED, AclOperation.ALL));
+        acls.add(allow(principal, ResourceType.GROUP, applicationId, PatternType.LITERAL, AclOperation.READ));
+        acls.add(allow(
+                principal, ResourceType.TRANSACTIONAL_ID, applicationId, PatternType.PREFIXED, AclOperation.WRITE));
+        // the broker's message.max.bytes, read while the changelog does not exist yet
+        acls.add(allow(
+                principal, ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, AclOperation.DESCRIBE_CONFIGS));
     }
 
     /** Every role's bindings: what the local secured broker grants its app user. */

@@ -54,47 +54,50 @@ final class ShadowEmission {
         }
         for (int j = 0; j < part.rows().length; j++) {
             int row = part.rows()[j];
-            Prediction servedPrediction = served[row];
-            if (servedPrediction == null) {
-                trials.shadowSkipped("not_served");
-                continue;
-            }
-            if (Predictions.nonFinite(result, j) != null) {
-                metrics.nonFiniteOutput(result.modelName(), result.modelVersion());
-                trials.shadowSkipped("non_finite");
-                continue;
-            }
-            SubmittedBatch.Image image = closed.images().get(row);
-            Prediction shadow = Predictions.of(
-                    image.event(),
-                    result,
-                    j,
-                    topK,
-                    servedPrediction.getSource(),
-                    servedPrediction.getQueueMillis(),
-                    now);
-            byte[] key = shadow.getId().getBytes(StandardCharsets.UTF_8);
-            byte[] value = FoveaRecords.PREDICTION.encode(shadow);
-            if (!budget.shadowPredictions().fits(key, value, image.source().headers())) {
-                trials.shadowSkipped("too_large");
-                continue;
-            }
-            sink.forward(
-                    Sink.Output.SHADOW_PREDICTIONS,
-                    new Record<>(
-                            key,
-                            value,
-                            now.toEpochMilli(),
-                            new RecordHeaders(image.source().headers())));
-            Integer truth = shadow.getTrueLabel();
-            trials.shadowPredicted(
-                    result.modelName(),
-                    servedPrediction.getModelVersion(),
-                    result.modelVersion(),
-                    shadow.getLabelIndex() == servedPrediction.getLabelIndex(),
-                    truth == null ? null : truth == servedPrediction.getLabelIndex(),
-                    truth == null ? null : truth == shadow.getLabelIndex());
+            emitRow(closed.images().get(row), served[row], result, j, now, trials);
         }
         result.probabilities().close();
+    }
+
+    /** The shadow's prediction for one image beside the served one (row {@code j} of the shadow's result), or the reason it is skipped. */
+    private void emitRow(
+            SubmittedBatch.Image image,
+            Prediction servedPrediction,
+            BatchResult result,
+            int j,
+            Instant now,
+            TrialMetrics trials) {
+        if (servedPrediction == null) {
+            trials.shadowSkipped("not_served");
+            return;
+        }
+        if (Predictions.nonFinite(result, j) != null) {
+            metrics.nonFiniteOutput(result.modelName(), result.modelVersion());
+            trials.shadowSkipped("non_finite");
+            return;
+        }
+        Prediction shadow = Predictions.of(
+                image.event(), result, j, topK, servedPrediction.getSource(), servedPrediction.getQueueMillis(), now);
+        byte[] key = shadow.getId().getBytes(StandardCharsets.UTF_8);
+        byte[] value = FoveaRecords.PREDICTION.encode(shadow);
+        if (!budget.shadowPredictions().fits(key, value, image.source().headers())) {
+            trials.shadowSkipped("too_large");
+            return;
+        }
+        sink.forward(
+                Sink.Output.SHADOW_PREDICTIONS,
+                new Record<>(
+                        key,
+                        value,
+                        now.toEpochMilli(),
+                        new RecordHeaders(image.source().headers())));
+        Integer truth = shadow.getTrueLabel();
+        trials.shadowPredicted(
+                result.modelName(),
+                servedPrediction.getModelVersion(),
+                result.modelVersion(),
+                shadow.getLabelIndex() == servedPrediction.getLabelIndex(),
+                truth == null ? null : truth == servedPrediction.getLabelIndex(),
+                truth == null ? null : truth == shadow.getLabelIndex());
     }
 }

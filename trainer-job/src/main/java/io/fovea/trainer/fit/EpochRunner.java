@@ -43,40 +43,15 @@ public final class EpochRunner {
         int sinceBest = 0;
         for (int epoch = 1; epoch <= epochs && sinceBest < patience; epoch++) {
             long start = System.nanoTime();
-            double lossSum = 0;
-            int batches = 0;
-            try (ProgressBar bar = Progress.bar(phase + " epoch " + epoch + "/" + epochs, images, "img")) {
-                Iterator<DataSet> it = train.get();
-                while (it.hasNext()) {
-                    DataSet batch = it.next();
-                    model.fit(batch);
-                    lossSum += model.score();
-                    batches++;
-                    bar.stepBy(batch.numExamples());
-                    bar.setExtraMessage(String.format(" loss %.3f", lossSum / batches));
-                }
-            }
+            double trainLoss = fit(model, train.get(), phase + " epoch " + epoch + "/" + epochs, images);
             double seconds = (System.nanoTime() - start) / 1e9;
             Scores val = Scores.of(model, validation.get(), labels);
             Scores probe = Scores.of(model, trainProbe.get(), labels);
             history.add(new EpochLog(
-                    phase,
-                    epoch,
-                    lossSum / Math.max(batches, 1),
-                    probe.accuracy(),
-                    val.loss(),
-                    val.accuracy(),
-                    seconds,
-                    images / seconds));
+                    phase, epoch, trainLoss, probe.accuracy(), val.loss(), val.accuracy(), seconds, images / seconds));
             System.err.printf(
                     "%s epoch %d: train loss %.4f acc %.4f | validation loss %.4f acc %.4f | %.0f img/s%n",
-                    phase,
-                    epoch,
-                    lossSum / Math.max(batches, 1),
-                    probe.accuracy(),
-                    val.loss(),
-                    val.accuracy(),
-                    images / seconds);
+                    phase, epoch, trainLoss, probe.accuracy(), val.loss(), val.accuracy(), images / seconds);
             if (val.loss() < bestLoss) {
                 bestLoss = val.loss();
                 best = model.params().dup();
@@ -89,5 +64,22 @@ public final class EpochRunner {
             model.setParams(best);
         }
         return history;
+    }
+
+    /** One pass over {@code batches}, with a progress bar; returns the mean training loss of its batches. */
+    private static double fit(ComputationGraph model, Iterator<DataSet> batches, String label, long images) {
+        double lossSum = 0;
+        int count = 0;
+        try (ProgressBar bar = Progress.bar(label, images, "img")) {
+            while (batches.hasNext()) {
+                DataSet batch = batches.next();
+                model.fit(batch);
+                lossSum += model.score();
+                count++;
+                bar.stepBy(batch.numExamples());
+                bar.setExtraMessage(String.format(" loss %.3f", lossSum / count));
+            }
+        }
+        return lossSum / Math.max(count, 1);
     }
 }

@@ -24,6 +24,20 @@ public record ModelCard(
 
     void write(Path file, List<EpochLog> history, Scores validation, Scores test, List<String> labels) {
         StringBuilder md = new StringBuilder();
+        describe(md, labels);
+        results(md, validation, test);
+        epochs(md, history);
+        perClass(md, (test != null ? test : validation).evaluation(), test != null ? "test" : "validation", labels);
+        limits(md);
+        try {
+            Files.writeString(file, md.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** The title and what the model is. */
+    private void describe(StringBuilder md, List<String> labels) {
         md.append("# Model card: ")
                 .append(name)
                 .append(" version ")
@@ -40,6 +54,9 @@ public record ModelCard(
         md.append("| training | ").append(training).append(" |\n");
         md.append("| data | ").append(data).append(" |\n");
         md.append("| code | ").append(codeVersion).append(" |\n\n");
+    }
+
+    private static void results(StringBuilder md, Scores validation, Scores test) {
         md.append("## Results\n\n");
         md.append(String.format(
                 "- validation: accuracy %.4f, loss %.4f (%d images)%n",
@@ -56,6 +73,9 @@ public record ModelCard(
         } else {
             md.append("- test: no test set was given; the numbers above are validation only\n");
         }
+    }
+
+    private static void epochs(StringBuilder md, List<EpochLog> history) {
         md.append(
                 "\n| phase | epoch | train loss | train acc | val loss | val acc | img/s |\n| --- | --- | --- | --- | --- | --- | --- |\n");
         for (EpochLog e : history) {
@@ -69,10 +89,11 @@ public record ModelCard(
                     e.validationAccuracy(),
                     e.imagesPerSecond()));
         }
-        Evaluation worst = (test != null ? test : validation).evaluation();
-        md.append("\n## Per class (")
-                .append(test != null ? "test" : "validation")
-                .append(")\n\n");
+    }
+
+    /** Precision, recall and F1 of each class on {@code set}, then the figures' links. */
+    private static void perClass(StringBuilder md, Evaluation worst, String set, List<String> labels) {
+        md.append("\n## Per class (").append(set).append(")\n\n");
         md.append("| class | precision | recall | F1 |\n| --- | --- | --- | --- |\n");
         for (int i = 0; i < labels.size(); i++) {
             md.append(String.format(
@@ -85,6 +106,9 @@ public record ModelCard(
                 .append(")\n![accuracy](")
                 .append(ReportWriter.ACCURACY)
                 .append(")\n\n");
+    }
+
+    private void limits(StringBuilder md) {
         md.append("## Limits\n\n- Trained on ")
                 .append(inputSize)
                 .append("x")
@@ -92,10 +116,5 @@ public record ModelCard(
                 .append(" images of the classes above only; anything else is forced into one of them.\n")
                 .append("- A large gap between train and validation accuracy in the curves means overfitting: ")
                 .append("augmentation (--augment) and fine-tuning are the usual cures.\n");
-        try {
-            Files.writeString(file, md.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
     }
 }
