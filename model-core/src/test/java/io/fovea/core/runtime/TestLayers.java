@@ -6,12 +6,12 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** The layers the runtime tests build their small networks from. */
-final class TestLayers {
+/** The layers the runtime tests (here and in trainer-job) build their small networks from. */
+public final class TestLayers {
     private TestLayers() {}
 
     /** A 3x3 convolution that keeps the image size. */
-    static ConvolutionLayer conv(int filters, Activation activation) {
+    public static ConvolutionLayer conv(int filters, Activation activation) {
         return new ConvolutionLayer.Builder(3, 3)
                 .nOut(filters)
                 .convolutionMode(ConvolutionMode.Same)
@@ -20,7 +20,7 @@ final class TestLayers {
     }
 
     /** Softmax over {@code classes} with cross-entropy loss. */
-    static OutputLayer softmax(int classes) {
+    public static OutputLayer softmax(int classes) {
         return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                 .nOut(classes)
                 .activation(Activation.SOFTMAX)

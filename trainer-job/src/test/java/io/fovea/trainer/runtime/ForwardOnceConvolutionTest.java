@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.runtime.PlainMaxPoolingLayer;
 import io.fovea.core.runtime.ServingGraph;
+import io.fovea.core.runtime.TestLayers;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
