@@ -2,6 +2,7 @@ package io.fovea.cli.demo;
 
 import io.fovea.avro.Prediction;
 import io.fovea.bench.Percentiles;
+import io.fovea.core.console.StatusLine;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.schemas.serde.UndecodableRecordException;
 import java.io.PrintWriter;
@@ -32,7 +33,7 @@ final class DemoMonitor implements AutoCloseable {
     private long unreadable;
     private long firstAt;
     private long lastAt;
-    private long lastStatus;
+    private StatusLine statusLine;
 
     DemoMonitor(String bootstrap, String predictionsTopic, String deadLettersTopic) {
         this.predictionsTopic = predictionsTopic;
@@ -77,13 +78,17 @@ final class DemoMonitor implements AutoCloseable {
                 counts[0] += p.getTrueLabel() == p.getLabelIndex() ? 1 : 0;
             }
         }
-        if (System.currentTimeMillis() - lastStatus >= 1000) {
-            lastStatus = System.currentTimeMillis();
-            status.printf(
-                    "\r%,8d classified | %,5d dead letters | %6.1f img/s | p99 %5.0f ms | accuracy %s | serving %s   ",
-                    predictions, deadLetters, throughput(), percentile(99), accuracy(), serving);
-            status.flush();
+        status(status)
+                .update(() -> String.format(
+                        "%,8d classified | %,5d dead letters | %6.1f img/s | p99 %5.0f ms | accuracy %s | serving %s",
+                        predictions, deadLetters, throughput(), percentile(99), accuracy(), serving));
+    }
+
+    private StatusLine status(PrintWriter out) {
+        if (statusLine == null) {
+            statusLine = StatusLine.on(out);
         }
+        return statusLine;
     }
 
     long seen() {
