@@ -59,7 +59,17 @@ public final class ReleaseCheck {
             return Optional.of(named + " says sha256 " + release.getSha256() + ", but the store's manifest records "
                     + manifest.sha256());
         }
-        if (promotion && !inHistory(model, version, action)) {
+        if (!promotion) {
+            return Optional.empty();
+        }
+        boolean inHistory;
+        try {
+            inHistory = inHistory(model, version, action);
+        } catch (RuntimeException e) {
+            // thrown on, it would end the follower's thread and with it every later hot-swap
+            return Optional.of(named + ": the store's promotion history could not be read: " + e.getMessage());
+        }
+        if (!inHistory) {
             return Optional.of(named + " is not in the store's promotion history: no models "
                     + (action == ReleaseAction.PROMOTED ? "promote" : "rollback") + " made it");
         }
