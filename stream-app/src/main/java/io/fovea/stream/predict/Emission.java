@@ -3,14 +3,12 @@ package io.fovea.stream.predict;
 import io.fovea.avro.DeadLetterReason;
 import io.fovea.avro.Prediction;
 import io.fovea.avro.SourcePosition;
-import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.BatchResult;
 import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.validate.SourceRecord;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -89,21 +87,17 @@ public final class Emission {
                 new SourcePosition(source.topic(), source.partition(), source.offset()),
                 queueNanos / 1_000_000,
                 now);
-        byte[] key = prediction.getId().getBytes(StandardCharsets.UTF_8);
-        byte[] value = FoveaRecords.PREDICTION.encode(prediction);
-        if (!budget.predictions().fits(key, value, source.headers())) {
+        Record<byte[], byte[]> record = Predictions.record(prediction, source.headers(), now);
+        if (!budget.predictions().fits(record.key(), record.value(), source.headers())) {
             // Its id and attributes are copied into the prediction: too many for the output topic.
             deadLetter(
                     DeadLetterReason.OUTPUT_TOO_LARGE,
-                    "its prediction of " + (key.length + value.length) + " bytes of key and value does not fit "
-                            + budget.predictions(),
+                    "its prediction of " + (record.key().length + record.value().length)
+                            + " bytes of key and value does not fit " + budget.predictions(),
                     source);
             return null;
         }
-        // every header of the input (a W3C traceparent, say) travels on to its prediction
-        sink.forward(
-                Sink.Output.PREDICTIONS,
-                new Record<>(key, value, now.toEpochMilli(), new RecordHeaders(source.headers())));
+        sink.forward(Sink.Output.PREDICTIONS, record);
         Integer truth = prediction.getTrueLabel();
         Boolean correct = truth == null ? null : truth == prediction.getLabelIndex();
         metrics.predicted(

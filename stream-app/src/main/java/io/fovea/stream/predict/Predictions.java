@@ -4,12 +4,17 @@ import io.fovea.avro.ClassScore;
 import io.fovea.avro.ImageEvent;
 import io.fovea.avro.Prediction;
 import io.fovea.avro.SourcePosition;
+import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.model.BatchResult;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Record;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Builds the Prediction of one image from its row of a batch's probabilities. */
@@ -22,6 +27,18 @@ public final class Predictions {
      *
      * @return null when every probability of the row is finite, else the first that is not, for a human
      */
+    /**
+     * The record a prediction leaves as: keyed by its id, with every header of its input (a W3C
+     * traceparent, say) carried on.
+     */
+    static Record<byte[], byte[]> record(Prediction prediction, Header[] inputHeaders, Instant now) {
+        return new Record<>(
+                prediction.getId().getBytes(StandardCharsets.UTF_8),
+                FoveaRecords.PREDICTION.encode(prediction),
+                now.toEpochMilli(),
+                new RecordHeaders(inputHeaders));
+    }
+
     public static String nonFinite(BatchResult batch, int row) {
         INDArray probabilities = batch.probabilities().getRow(row);
         for (int i = 0; i < probabilities.length(); i++) {

@@ -1,15 +1,12 @@
 package io.fovea.stream.predict;
 
 import io.fovea.avro.Prediction;
-import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.metrics.TrialMetrics;
 import io.fovea.stream.model.BatchResult;
 import io.fovea.stream.model.InferenceWorker;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,19 +75,14 @@ final class ShadowEmission {
         }
         Prediction shadow = Predictions.of(
                 image.event(), result, j, topK, servedPrediction.getSource(), servedPrediction.getQueueMillis(), now);
-        byte[] key = shadow.getId().getBytes(StandardCharsets.UTF_8);
-        byte[] value = FoveaRecords.PREDICTION.encode(shadow);
-        if (!budget.shadowPredictions().fits(key, value, image.source().headers())) {
+        Record<byte[], byte[]> record =
+                Predictions.record(shadow, image.source().headers(), now);
+        if (!budget.shadowPredictions()
+                .fits(record.key(), record.value(), image.source().headers())) {
             trials.shadowSkipped("too_large");
             return;
         }
-        sink.forward(
-                Sink.Output.SHADOW_PREDICTIONS,
-                new Record<>(
-                        key,
-                        value,
-                        now.toEpochMilli(),
-                        new RecordHeaders(image.source().headers())));
+        sink.forward(Sink.Output.SHADOW_PREDICTIONS, record);
         Integer truth = shadow.getTrueLabel();
         trials.shadowPredicted(
                 result.modelName(),
