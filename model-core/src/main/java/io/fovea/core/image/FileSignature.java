@@ -1,6 +1,7 @@
 package io.fovea.core.image;
 
 import io.fovea.avro.PixelFormat;
+import io.fovea.schemas.serde.SingleObjectEncoding;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -69,14 +70,6 @@ final class FileSignature {
     }
 
     private static String leading(byte[] bytes) {
-        if (bytes.length == 0) {
-            return "no bytes at all";
-        }
-        int shown = Math.min(bytes.length, 8);
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < shown; i++) {
-            s.append(i == 0 ? "" : " ").append(HEX.toHexDigits(bytes[i]));
-        }
-        return s.append(bytes.length > shown ? " ..." : "").toString();
+        return bytes.length == 0 ? "no bytes at all" : SingleObjectEncoding.leadingHex(bytes, 8);
     }
 }

@@ -47,7 +47,7 @@ public final class SingleObjectEncoding {
     }
 
     /** Up to {@code max} leading bytes as hex, for error messages that name what was received. */
-    static String leadingHex(byte[] data, int max) {
+    public static String leadingHex(byte[] data, int max) {
         int n = Math.min(max, data.length);
         String hex = HexFormat.ofDelimiter(" ").withUpperCase().formatHex(data, 0, n);
         return data.length > n ? hex + " ..." : hex;
