@@ -15,6 +15,11 @@ public final class Topics {
     public static final String DEAD_LETTERS = "fovea.images.dlq";
     /** {@link io.fovea.avro.ModelRelease}s, compacted; key = model name, or name@version for PUBLISHED. */
     public static final String MODEL_RELEASES = "fovea.model-releases";
+    /**
+     * {@link io.fovea.avro.StoreEntry}s: an object store's version numbers and promotion history,
+     * one partition, compacted with unique keys; key = model/sequence.
+     */
+    public static final String MODEL_LEDGER = "fovea.model-ledger";
 
     /** serve's default application.id: its consumer group, transactional ids and internal topics are named after it. */
     public static final String APPLICATION_ID = "fovea-classifier";

@@ -5,7 +5,7 @@ import io.fovea.core.bundle.ModelFiles;
 import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.dataset.ClassLabels;
 import io.fovea.core.preprocess.Preprocessing;
-import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.core.store.ModelStore;
 import io.fovea.core.store.StagedBundle;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +22,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class TinyBundles {
     private TinyBundles() {}
 
-    public static int publish(DirectoryModelStore store, String name, long seed) {
+    public static int publish(ModelStore store, String name, long seed) {
         ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .graphBuilder()

@@ -22,6 +22,10 @@ public final class Sha256 {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    public static String of(byte[] bytes) {
+        return HexFormat.of().formatHex(newDigest().digest(bytes));
+    }
+
     /** Feeds {@code file} to {@code digest}. */
     static void update(MessageDigest digest, Path file) {
         byte[] buffer = new byte[1 << 16];

@@ -1,15 +1,11 @@
 package io.fovea.core.onnx;
 
 import io.fovea.core.bundle.BundleManifest;
-import io.fovea.core.bundle.Json;
 import io.fovea.core.bundle.ModelFiles;
 import io.fovea.core.bundle.ModelFormat;
-import io.fovea.core.store.DirectoryModelStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.fovea.core.store.ModelStore;
+import io.fovea.core.store.StagedBundle;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,12 +28,12 @@ public final class OnnxBundles {
     }
 
     /**
-     * Adds {@code model.onnx} to an existing version: the file first, then the manifest that
-     * names it, each replaced atomically, so a reader sees the old bundle or the new, whole.
+     * Adds {@code model.onnx} to an existing version, through the store's amend: readers see the
+     * old bundle or the new one, whole.
      *
      * @return the updated manifest
      */
-    public static BundleManifest addTo(DirectoryModelStore store, String model, int version) {
+    public static BundleManifest addTo(ModelStore store, String model, int version) {
         BundleManifest manifest = store.manifest(model, version);
         Optional<ModelFormat> onnx = manifest.model(ModelFormat.ONNX);
         if (onnx.isPresent()) {
@@ -49,25 +45,15 @@ public final class OnnxBundles {
         }
         // built from the bytes the checksum was checked over
         ComputationGraph graph = ModelFiles.graph(store.verified(model, version, ModelFiles.NAMES));
-        Path dir = store.versionDir(model, version);
-        try {
-            Path temp = dir.resolve(ModelFormat.ONNX_FILE + ".tmp");
-            OnnxExport.write(graph, manifest.inputSize(), temp);
-            Files.move(temp, dir.resolve(ModelFormat.ONNX_FILE), StandardCopyOption.ATOMIC_MOVE);
+        try (StagedBundle amended = store.amend(model, version)) {
+            Path dir = amended.dir();
+            OnnxExport.write(graph, manifest.inputSize(), dir.resolve(ModelFormat.ONNX_FILE));
             List<String> files = new ArrayList<>(manifest.modelFiles());
             files.add(ModelFormat.ONNX_FILE);
             BundleManifest updated =
                     manifest.withModel(ModelFormat.exportedOnnx(), List.copyOf(files), ModelFiles.sha256(dir, files));
-            Path tempManifest = dir.resolve(BundleManifest.FILE_NAME + ".tmp");
-            Json.write(tempManifest, updated);
-            Files.move(
-                    tempManifest,
-                    dir.resolve(BundleManifest.FILE_NAME),
-                    StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            amended.commit(updated);
             return updated;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot add an ONNX model to " + dir + ": " + e.getMessage(), e);
         } finally {
             graph.params().close();
         }

@@ -43,6 +43,11 @@ public final class DirectoryModelStore implements ModelStore {
         return root;
     }
 
+    @Override
+    public String describe() {
+        return root.toString();
+    }
+
     public static void checkModelName(String model) {
         if (model == null || !MODEL_NAME.matcher(model).matches()) {
             throw new IllegalArgumentException("model name '" + model
@@ -123,18 +128,31 @@ public final class DirectoryModelStore implements ModelStore {
 
     /** Checks the version (manifest, checksum) before anything serves it. */
     @Override
-    public Promotions.Change promote(String model, int version) {
+    public Promotions.Change promote(String model, int version, Announcer announcer) {
         verify(model, version);
-        return Promotions.promote(root.resolve(model), version);
+        return Promotions.promote(root.resolve(model), version, change -> announce(announcer, model, change));
     }
 
     @Override
-    public Promotions.Change rollback(String model) {
+    public Promotions.Change rollback(String model, Announcer announcer) {
         checkModelName(model);
         if (!Files.isDirectory(root.resolve(model))) {
             throw new IllegalArgumentException("no model '" + model + "' in " + root);
         }
-        return Promotions.rollback(root.resolve(model));
+        return Promotions.rollback(root.resolve(model), change -> announce(announcer, model, change));
+    }
+
+    private void announce(Announcer announcer, String model, Promotions.Change change) {
+        var record = announcer.record(this, model, change);
+        if (record != null) {
+            announcer.send(record);
+        }
+    }
+
+    @Override
+    public StagedBundle amend(String model, int version) {
+        manifest(model, version); // a clear error for a missing version
+        return new AmendedBundle(versionDir(model, version));
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -69,24 +70,30 @@ public final class Promotions {
         return Files.isRegularFile(file) ? Json.read(file, History.class) : new History(List.of());
     }
 
-    static Change promote(Path modelDir, int version) {
-        return locked(modelDir, history -> {
-            Integer previous = history.current().orElse(null);
-            return new Change(PROMOTED, version, previous);
-        });
+    static Change promote(Path modelDir, int version, Consumer<Change> announce) {
+        return locked(
+                modelDir,
+                history -> {
+                    Integer previous = history.current().orElse(null);
+                    return new Change(PROMOTED, version, previous);
+                },
+                announce);
     }
 
-    static Change rollback(Path modelDir) {
-        return locked(modelDir, history -> {
-            List<Integer> stack = history.stack();
-            if (stack.size() < 2) {
-                throw new IllegalStateException("nothing to roll back to: "
-                        + (stack.isEmpty()
-                                ? "no version was ever promoted"
-                                : "only version " + stack.get(0) + " was promoted"));
-            }
-            return new Change(ROLLED_BACK, stack.get(stack.size() - 2), stack.get(stack.size() - 1));
-        });
+    /** What a rollback of {@code history} does, or why it cannot. */
+    public static Change rollbackOf(History history) {
+        List<Integer> stack = history.stack();
+        if (stack.size() < 2) {
+            throw new IllegalStateException("nothing to roll back to: "
+                    + (stack.isEmpty()
+                            ? "no version was ever promoted"
+                            : "only version " + stack.get(0) + " was promoted"));
+        }
+        return new Change(ROLLED_BACK, stack.get(stack.size() - 2), stack.get(stack.size() - 1));
+    }
+
+    static Change rollback(Path modelDir, Consumer<Change> announce) {
+        return locked(modelDir, Promotions::rollbackOf, announce);
     }
 
     /**
@@ -108,7 +115,8 @@ public final class Promotions {
         }
     }
 
-    private static Change locked(Path modelDir, Function<History, Change> decide) {
+    /** Decides, writes and announces under the lock: announcements go out in the order of changes. */
+    private static Change locked(Path modelDir, Function<History, Change> decide, Consumer<Change> announce) {
         try (FileChannel channel =
                         FileChannel.open(modelDir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = lock(channel)) {
@@ -120,6 +128,7 @@ public final class Promotions {
             Json.write(temp, new History(entries));
             Files.move(
                     temp, modelDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            announce.accept(change);
             return change;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot update promotions of " + modelDir, e);

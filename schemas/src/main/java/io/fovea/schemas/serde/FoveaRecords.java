@@ -5,6 +5,7 @@ import io.fovea.avro.DeadLetterReason;
 import io.fovea.avro.ImageEvent;
 import io.fovea.avro.ModelRelease;
 import io.fovea.avro.Prediction;
+import io.fovea.avro.StoreEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,7 +26,11 @@ public final class FoveaRecords {
     public static final SingleObjectCodec<ModelRelease> MODEL_RELEASE = new SingleObjectCodec<>(
             ModelRelease.class, ModelRelease.getClassSchema(), earlier("ModelRelease-1.avsc", "ModelRelease-2.avsc"));
 
-    public static final List<SingleObjectCodec<?>> ALL = List.of(IMAGE_EVENT, PREDICTION, DEAD_LETTER, MODEL_RELEASE);
+    public static final SingleObjectCodec<StoreEntry> STORE_ENTRY =
+            new SingleObjectCodec<>(StoreEntry.class, StoreEntry.getClassSchema());
+
+    public static final List<SingleObjectCodec<?>> ALL =
+            List.of(IMAGE_EVENT, PREDICTION, DEAD_LETTER, MODEL_RELEASE, STORE_ENTRY);
 
     private FoveaRecords() {}
 
@@ -49,7 +54,7 @@ public final class FoveaRecords {
                 .orElseThrow(() -> new UndecodableRecordException(
                         DeadLetterReason.UNKNOWN_SCHEMA_FINGERPRINT,
                         "unknown schema fingerprint " + SingleObjectEncoding.wireHex(fingerprint)
-                                + ": not one of ImageEvent, Prediction, DeadLetter, ModelRelease"));
+                                + ": not one of ImageEvent, Prediction, DeadLetter, ModelRelease, StoreEntry"));
     }
 
     private static Optional<SingleObjectCodec<?>> codecFor(long fingerprint) {

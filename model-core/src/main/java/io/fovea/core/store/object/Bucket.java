@@ -1,0 +1,164 @@
+package io.fovea.core.store.object;
+
+import io.fovea.core.bundle.BundleIntegrityException;
+import io.fovea.core.store.StoreUnavailableException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * One bucket and key prefix of an S3-compatible server, through the AWS SDK: objects in and out,
+ * with the SDK's standard retries (backoff with jitter, throttling included). What still fails is
+ * told apart: an unreachable server, a server error or throttling is {@link
+ * StoreUnavailableException} (wait and try again); a missing object is {@link
+ * BundleIntegrityException} (the store lost part of a version); anything else (access denied, no
+ * such bucket) is an {@link IllegalStateException} that says so.
+ */
+final class Bucket implements AutoCloseable {
+    private static final int ATTEMPTS = 5;
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String prefix;
+    private final String where;
+
+    Bucket(S3Location location, ObjectStoreSettings settings) {
+        this.bucket = location.bucket();
+        this.prefix = location.prefix();
+        this.where = location + (settings.endpoint() == null ? "" : " at " + settings.endpoint());
+        var builder = S3Client.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(60)))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .region(region(settings))
+                .forcePathStyle(settings.pathStyle())
+                // Our SHA-256 checks every byte; the SDK's newer default checksums are not
+                // understood by every S3-compatible server.
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(ATTEMPTS)
+                        .build()));
+        if (settings.endpoint() != null) {
+            builder.endpointOverride(settings.endpoint());
+        }
+        this.s3 = builder.build();
+    }
+
+    private static Region region(ObjectStoreSettings settings) {
+        if (settings.region() != null) {
+            return Region.of(settings.region());
+        }
+        try {
+            return new DefaultAwsRegionProviderChain().getRegion();
+        } catch (SdkClientException none) {
+            if (settings.endpoint() != null) {
+                return Region.US_EAST_1; // S3-compatible servers mostly ignore it, but requests are signed with one
+            }
+            throw new IllegalStateException(
+                    "no AWS region for the object store: set AWS_REGION or " + ObjectStoreSettings.REGION);
+        }
+    }
+
+    /** s3://bucket/prefix and the endpoint, for messages. */
+    String where() {
+        return where;
+    }
+
+    URI uri(String key) {
+        return URI.create("s3://" + bucket + "/" + fullKey(key));
+    }
+
+    private String fullKey(String key) {
+        return prefix.isEmpty() ? key : prefix + "/" + key;
+    }
+
+    byte[] get(String key) {
+        return call(
+                "read " + key,
+                () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(fullKey(key)))
+                        .asByteArray());
+    }
+
+    /** Downloads {@code key} to {@code file}, replacing it. */
+    void download(String key, Path file) {
+        call("read " + key, () -> {
+            try {
+                Files.deleteIfExists(file);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return s3.getObject(b -> b.bucket(bucket).key(fullKey(key)), ResponseTransformer.toFile(file));
+        });
+    }
+
+    void put(String key, byte[] bytes) {
+        call("write " + key, () -> s3.putObject(b -> b.bucket(bucket).key(fullKey(key)), RequestBody.fromBytes(bytes)));
+    }
+
+    void put(String key, Path file) {
+        call("write " + key, () -> s3.putObject(b -> b.bucket(bucket).key(fullKey(key)), RequestBody.fromFile(file)));
+    }
+
+    /** Keys under {@code keyPrefix}, relative to the store's prefix. */
+    List<String> list(String keyPrefix) {
+        int cut = prefix.isEmpty() ? 0 : prefix.length() + 1;
+        return call(
+                "list " + keyPrefix,
+                () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(fullKey(keyPrefix))).contents().stream()
+                        .map(S3Object::key)
+                        .map(k -> k.substring(cut))
+                        .toList());
+    }
+
+    void delete(String key) {
+        call("delete " + key, () -> s3.deleteObject(b -> b.bucket(bucket).key(fullKey(key))));
+    }
+
+    private <T> T call(String what, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (NoSuchKeyException e) {
+            throw new BundleIntegrityException(where + ": cannot " + what + ": no such object");
+        } catch (S3Exception e) {
+            int status = e.statusCode();
+            String detail = e.awsErrorDetails() == null
+                    ? e.getMessage()
+                    : e.awsErrorDetails().errorMessage();
+            if (status >= 500 || status == 429 || e.isThrottlingException()) {
+                throw new StoreUnavailableException(
+                        "object store " + where + " cannot " + what + " now (HTTP " + status + ", " + detail
+                                + ") after " + ATTEMPTS + " attempts",
+                        e);
+            }
+            throw new IllegalStateException(
+                    "object store " + where + " refuses to " + what + ": HTTP " + status + ", " + detail, e);
+        } catch (SdkClientException e) {
+            throw new StoreUnavailableException(
+                    "object store " + where + " unreachable (" + what + "): " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+}
