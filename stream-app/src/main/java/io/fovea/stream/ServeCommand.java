@@ -5,16 +5,19 @@ import io.fovea.core.cli.KafkaOption;
 import io.fovea.core.cli.SecretSettings;
 import io.fovea.core.cli.StoreOption;
 import io.fovea.core.runtime.NativeBackend;
-import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.core.store.ModelRef;
+import io.fovea.core.store.ModelStore;
+import io.fovea.core.store.location.ModelStores;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.config.KafkaSettings;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.backend.Backends;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -84,9 +87,10 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         SecretSettings.refuseOnCommandLine(settings);
         StreamConfig streamConfig = StreamConfig.load(config, System.getenv(), overrides());
-        DirectoryModelStore models = new DirectoryModelStore(store.path());
+        ModelStore models = ModelStores.open(store.location(), streamConfig.storeSettings(), streamConfig::connection);
         ModelRef ref = ModelRef.parse(model);
         int version = resolve(models, ref);
+        models.keep(ref.name(), List.of(version));
         Backends backends = streamConfig.backends();
         String runsOn =
                 backends.backendFor(models.manifest(ref.name(), version)).name();
@@ -94,6 +98,7 @@ public final class ServeCommand implements Callable<Integer> {
         StreamApp app = new StreamApp(streamConfig, backends.open(models, ref.name(), version));
         StopSignals.install(() -> {
             app.close();
+            models.close();
             stopped.countDown();
         });
         if (!ref.pinned()) {
@@ -101,12 +106,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         app.start();
         printStarted(
-                streamConfig,
-                app,
-                ref.pinned(),
-                ref.name() + "@" + version,
-                models.versionDir(ref.name(), version),
-                runsOn);
+                streamConfig, app, ref.pinned(), ref.name() + "@" + version, models.uri(ref.name(), version), runsOn);
         watchForFailure(app, stopped);
         stopped.await();
         // Nothing in this process can bring a failed Kafka Streams back: exit, so that whatever
@@ -121,8 +121,17 @@ public final class ServeCommand implements Callable<Integer> {
     private Map<String, String> overrides() {
         Map<String, String> overrides = new LinkedHashMap<>();
         if (kafka.commandConfig() != null) {
-            // The Kafka tools' client file: each of its settings as the kafka.* setting it is.
-            overrides.putAll(KafkaSettings.fromClient(KafkaConnection.readProperties(kafka.commandConfig())));
+            // The Kafka tools' client file: each of its settings as the kafka.* setting it is, but
+            // the store's (store.*), which it may hold for every command alike.
+            Map<String, String> client = new LinkedHashMap<>(KafkaConnection.readProperties(kafka.commandConfig()));
+            client.keySet().removeIf(key -> {
+                if (key.startsWith(ModelStores.PREFIX)) {
+                    overrides.put(key, client.get(key));
+                    return true;
+                }
+                return false;
+            });
+            overrides.putAll(KafkaSettings.fromClient(client));
         }
         overrides.putAll(settings);
         if (kafka.bootstrapOrNull() != null) {
@@ -139,7 +148,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** What serves, from where, on which topics, and what it follows. */
     private void printStarted(
-            StreamConfig streamConfig, StreamApp app, boolean pinned, String served, Path bundle, String runsOn) {
+            StreamConfig streamConfig, StreamApp app, boolean pinned, String served, URI bundle, String runsOn) {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
                 "Serving %s (%s) from %s: %s -> %s (dead letters: %s); %s%n",
@@ -180,10 +189,10 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** The version {@code ref} names in {@code store}: see {@link ModelRef#in}. */
-    static int resolve(DirectoryModelStore store, ModelRef ref) {
+    static int resolve(ModelStore store, ModelRef ref) {
         return ref.in(store)
                 .orElseThrow(() -> new IllegalArgumentException("no versions of model '" + ref.name() + "' in "
-                        + store.root() + "; train one with bin/fovea train --name " + ref.name() + " --store "
-                        + store.root()));
+                        + store.describe() + "; train one with bin/fovea train --name " + ref.name() + " --store "
+                        + store.describe()));
     }
 }

@@ -2,6 +2,7 @@ package io.fovea.stream;
 
 import io.fovea.core.release.ReleaseCheck;
 import io.fovea.core.store.ModelStore;
+import io.fovea.core.store.PatientStore;
 import io.fovea.schemas.kafka.KafkaFailures;
 import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.stream.batch.ClassifyProcessor;
@@ -27,7 +28,9 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -143,10 +146,22 @@ public final class StreamApp implements AutoCloseable {
      * swapped in between batches (see {@link RolloutFollowing}). Called before {@link #start()},
      * the first record already meets that state.
      */
-    public StreamApp followReleases(ModelStore store, String modelName) {
+    public StreamApp followReleases(ModelStore givenStore, String modelName) {
         Backends backends = config.backends();
-        ModelSwapper swapper =
-                new ModelSwapper((name, version) -> backends.open(store, name, version), worker, model, metrics);
+        // Waits out an unreachable store on the follower's and loader's threads: the swap completes
+        // once it is back, and the current version serves meanwhile.
+        ModelStore store = new PatientStore(givenStore);
+        ModelSwapper swapper = new ModelSwapper(
+                (name, version) -> {
+                    Set<Integer> inService = new HashSet<>();
+                    model.lineup().runners().forEach(runner -> inService.add(runner.version()));
+                    inService.add(version);
+                    store.keep(name, inService); // a cache must not evict what serves nor what loads
+                    return backends.open(store, name, version);
+                },
+                worker,
+                model,
+                metrics);
         try (Admin admin = config.connection().newAdmin()) {
             TopicCreator.ensure(admin, config.get(StreamOptions.RELEASES_TOPIC), 1, true);
             new ClusterAccess()

@@ -5,6 +5,7 @@ import io.fovea.core.cli.KafkaOption;
 import io.fovea.core.cli.ModelNameOption;
 import io.fovea.core.cli.StoreOption;
 import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.core.store.ModelStore;
 import io.fovea.trainer.data.TrainingData;
 import io.fovea.trainer.data.TrainingDataLoader;
 import io.fovea.trainer.fit.TrainSettings;
@@ -129,19 +130,22 @@ public final class TrainCommand implements Callable<Integer> {
         Architecture architecture = Architecture.of(
                 choice.archId(), input.side(), trainingData.labels().size(), seed);
 
-        TrainingRun.Result result = new TrainingRun(out)
-                .run(
-                        new TrainingRun.Request(
-                                modelName.name(),
-                                architecture,
-                                weights,
-                                settings,
-                                new DirectoryModelStore(store.path()),
-                                publish ? kafka.connection() : null),
-                        trainingData);
+        TrainingRun.Result result;
+        try (ModelStore models = store.open(kafka)) {
+            result = new TrainingRun(out)
+                    .run(
+                            new TrainingRun.Request(
+                                    modelName.name(),
+                                    architecture,
+                                    weights,
+                                    settings,
+                                    models,
+                                    publish ? kafka.connection() : null),
+                            trainingData);
+        }
         out.printf(
                 "%nPublished %s version %d in %s%n",
-                modelName.name(), result.manifest().version(), result.bundleDir());
+                modelName.name(), result.manifest().version(), result.bundle());
         result.manifest().metrics().forEach((k, v) -> out.printf("  %-20s %.4f%n", k, v));
         out.flush();
         return 0;

@@ -9,7 +9,7 @@ import io.fovea.core.onnx.OnnxBundles;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.release.ReleasePublisher;
-import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.core.store.ModelStore;
 import io.fovea.core.store.StagedBundle;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.trainer.data.ImageBatches;
@@ -26,6 +26,7 @@ import io.fovea.trainer.report.ModelCard;
 import io.fovea.trainer.report.ReportWriter;
 import io.fovea.trainer.runtime.TrainingGraph;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -47,11 +48,11 @@ public final class TrainingRun {
             Architecture architecture,
             String weights,
             TrainSettings settings,
-            DirectoryModelStore store,
+            ModelStore store,
             KafkaConnection kafka) {}
 
     /** What came out. */
-    public record Result(BundleManifest manifest, Path bundleDir, ComputationGraph model, List<EpochLog> history) {}
+    public record Result(BundleManifest manifest, URI bundle, ComputationGraph model, List<EpochLog> history) {}
 
     private final PrintWriter out;
 
@@ -120,11 +121,11 @@ public final class TrainingRun {
                     trained.test(),
                     data.labels());
             staged.commit(manifest);
-            Path dir = request.store().versionDir(request.name(), manifest.version());
+            URI bundle = request.store().uri(request.name(), manifest.version());
             if (request.kafka() != null) {
                 announce(request, manifest);
             }
-            return new Result(manifest, dir, trained.model(), trained.history());
+            return new Result(manifest, bundle, trained.model(), trained.history());
         }
     }
 

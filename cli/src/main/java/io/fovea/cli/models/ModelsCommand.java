@@ -9,8 +9,9 @@ import io.fovea.core.cli.StoreOption;
 import io.fovea.core.onnx.OnnxBundles;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.release.Rollout;
-import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.core.store.Announcer;
 import io.fovea.core.store.ModelRef;
+import io.fovea.core.store.ModelStore;
 import io.fovea.core.store.Promotions;
 import io.fovea.schemas.Topics;
 import java.io.PrintWriter;
@@ -76,8 +77,14 @@ public final class ModelsCommand {
         return TrialEvidence.read(kafka.connection(), predictionsTopic, shadowTopic, model, version, since);
     }
 
-    DirectoryModelStore store() {
-        return new DirectoryModelStore(store.path());
+    private ModelStore opened;
+
+    /** The store, opened once per command (an object store holds a connection to its bucket and ledger). */
+    ModelStore store() {
+        if (opened == null) {
+            opened = store.open(kafka);
+        }
+        return opened;
     }
 
     PrintWriter out() {
@@ -86,7 +93,7 @@ public final class ModelsCommand {
 
     @Command(name = "list", description = "Every model and version, with metrics; * marks the promoted version.")
     int list() {
-        DirectoryModelStore models = store();
+        ModelStore models = store();
         out().printf(
                         "%-16s %7s  %-24s %-10s %-14s %10s%n",
                         "model", "version", "created", "arch", "weights", "test acc");
@@ -112,14 +119,14 @@ public final class ModelsCommand {
 
     @Command(name = "show", description = "A version's manifest (default: the promoted one) and the promotion history.")
     int show(@Parameters(paramLabel = "MODEL[@VERSION]") String spec) {
-        DirectoryModelStore models = store();
+        ModelStore models = store();
         ModelRef ref = ModelRef.parse(spec);
         String model = ref.name();
         int version = ref.in(models)
-                .orElseThrow(
-                        () -> new IllegalArgumentException("no versions of model '" + model + "' in " + models.root()));
+                .orElseThrow(() ->
+                        new IllegalArgumentException("no versions of model '" + model + "' in " + models.describe()));
         out().println(Json.pretty(models.manifest(model, version)));
-        out().println("bundle: " + models.versionDir(model, version));
+        out().println("bundle: " + models.uri(model, version));
         out().println("promotions (oldest first):");
         models.promotions(model).entries().forEach(e -> out().printf("  %s %s %d%n", e.at(), e.action(), e.version()));
         out().flush();
@@ -138,7 +145,7 @@ public final class ModelsCommand {
                         "Exported %s@%d to %s; the manifest's SHA-256 now covers %s%n",
                         model,
                         updated.version(),
-                        store().versionDir(model, updated.version()).resolve(ModelFormat.ONNX_FILE),
+                        store().uri(model, updated.version()).resolve(ModelFormat.ONNX_FILE),
                         String.join(", ", updated.modelFiles()));
         out().flush();
         return 0;
@@ -171,7 +178,8 @@ public final class ModelsCommand {
             }
         }
         try (ReleasePublisher publisher = publisher()) {
-            return announce(publisher, model, store().rollback(model), ReleaseAction.ROLLED_BACK);
+            Promotions.Change change = store().rollback(model, announcer(publisher, ReleaseAction.ROLLED_BACK));
+            return report(publisher, model, change, ReleaseAction.ROLLED_BACK);
         }
     }
 
@@ -183,7 +191,13 @@ public final class ModelsCommand {
         return kafka.given() ? new ReleasePublisher(kafka.connection(), releasesTopic) : null;
     }
 
-    int announce(ReleasePublisher publisher, String model, Promotions.Change change, ReleaseAction action) {
+    /** Announces a change as part of it when there is a cluster; none without. */
+    static Announcer announcer(ReleasePublisher publisher, ReleaseAction action) {
+        return publisher == null ? Announcer.NONE : publisher.announcer(action);
+    }
+
+    /** Says what a promotion or rollback did, and where it was announced. */
+    int report(ReleasePublisher publisher, String model, Promotions.Change change, ReleaseAction action) {
         out().printf(
                         "%s %s@%d (was %s)%n",
                         action,
@@ -191,12 +205,6 @@ public final class ModelsCommand {
                         change.version(),
                         change.previous() == null ? "none" : Integer.toString(change.previous()));
         if (publisher != null) {
-            DirectoryModelStore models = store();
-            publisher.send(ReleasePublisher.of(
-                    models.manifest(model, change.version()),
-                    models.uri(model, change.version()),
-                    action,
-                    change.previous()));
             out().println("announced on " + releasesTopic);
         }
         out().flush();

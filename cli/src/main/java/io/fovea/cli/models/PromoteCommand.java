@@ -4,6 +4,7 @@ import io.fovea.avro.ReleaseAction;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.release.Rollout;
 import io.fovea.core.store.ModelRef;
+import io.fovea.core.store.Promotions;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -49,8 +50,9 @@ public final class PromoteCommand implements Callable<Integer> {
             return REFUSED;
         }
         try (ReleasePublisher publisher = models.publisher()) {
-            int code =
-                    models.announce(publisher, model, models.store().promote(model, version), ReleaseAction.PROMOTED);
+            Promotions.Change change =
+                    models.store().promote(model, version, ModelsCommand.announcer(publisher, ReleaseAction.PROMOTED));
+            int code = models.report(publisher, model, change, ReleaseAction.PROMOTED);
             if (state != null) {
                 endTrialsOf(model, version, state);
             }

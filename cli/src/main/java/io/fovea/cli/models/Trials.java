@@ -6,7 +6,7 @@ import io.fovea.core.release.ReleaseCheck;
 import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.release.Rollout;
 import io.fovea.core.release.RolloutReader;
-import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.core.store.ModelStore;
 import java.io.PrintWriter;
 
 /**
@@ -42,7 +42,7 @@ final class Trials {
 
     /** Starts a canary or shadow of {@code version} on {@code share} (0..1). */
     void start(ReleaseAction action, int version, double share, AutoRollback autoRollback) {
-        DirectoryModelStore store = models.store();
+        ModelStore store = models.store();
         store.verify(model, version); // a version that cannot load is refused here, not on every instance
         Rollout state = state();
         int primary = primary(state);
@@ -65,7 +65,7 @@ final class Trials {
         if (trial == null) {
             return false;
         }
-        DirectoryModelStore store = models.store();
+        ModelStore store = models.store();
         try (ReleasePublisher publisher = publisher()) {
             publisher.send(ReleasePublisher.trialEnded(
                     store.manifest(model, trial.version()),

@@ -4,11 +4,15 @@ import io.fovea.avro.AutoRollback;
 import io.fovea.avro.ModelRelease;
 import io.fovea.avro.ReleaseAction;
 import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.store.Announcer;
+import io.fovea.core.store.ModelStore;
+import io.fovea.core.store.Promotions;
 import io.fovea.schemas.Topics;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.schemas.kafka.TopicCreator;
-import io.fovea.schemas.serde.AvroSerde;
+import io.fovea.schemas.serde.FoveaRecords;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -17,14 +21,14 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Sends {@link ModelRelease} events to the compacted releases topic and waits for the broker to
  * acknowledge each, so a command that says "published" means it.
  */
 public final class ReleasePublisher implements AutoCloseable {
-    private final KafkaProducer<String, ModelRelease> producer;
+    private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
 
     public ReleasePublisher(KafkaConnection kafka, String topic) {
@@ -38,8 +42,8 @@ public final class ReleasePublisher implements AutoCloseable {
                         true,
                         ProducerConfig.CLIENT_ID_CONFIG,
                         "fovea-releases")),
-                new StringSerializer(),
-                AvroSerde.modelReleases().serializer());
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     public ReleasePublisher(KafkaConnection kafka) {
@@ -104,17 +108,45 @@ public final class ReleasePublisher implements AutoCloseable {
     }
 
     public void send(ModelRelease release) {
+        send(record(release), release.getAction() + " of " + release.getModelName() + "@" + release.getVersion());
+    }
+
+    private ProducerRecord<byte[], byte[]> record(ModelRelease release) {
+        return new ProducerRecord<>(
+                topic, keyOf(release).getBytes(StandardCharsets.UTF_8), FoveaRecords.MODEL_RELEASE.encode(release));
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> record, String what) {
         try {
-            producer.send(new ProducerRecord<>(topic, keyOf(release), release)).get(60, TimeUnit.SECONDS);
+            producer.send(record).get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing the release", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException(
-                    "could not publish " + release.getAction() + " of " + release.getModelName() + "@"
-                            + release.getVersion() + " to " + topic + ": " + e.getMessage(),
-                    e);
+            throw new IllegalStateException("could not publish " + what + " to " + topic + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Announces a promotion or rollback as part of the store's change ({@link
+     * ModelStore#promote}), so announcements follow the order of changes.
+     */
+    public Announcer announcer(ReleaseAction action) {
+        return new Announcer() {
+            @Override
+            public ProducerRecord<byte[], byte[]> record(ModelStore store, String model, Promotions.Change change) {
+                return ReleasePublisher.this.record(of(
+                        store.manifest(model, change.version()),
+                        store.uri(model, change.version()),
+                        action,
+                        change.previous()));
+            }
+
+            @Override
+            public void send(ProducerRecord<byte[], byte[]> record) {
+                ReleasePublisher.this.send(record, action + " of " + new String(record.key(), StandardCharsets.UTF_8));
+            }
+        };
     }
 
     @Override

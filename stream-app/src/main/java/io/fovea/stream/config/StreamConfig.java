@@ -60,6 +60,15 @@ public final class StreamConfig {
         return (T) values.get(option.key());
     }
 
+    /** The object store's settings (store.*), as given; empty ones take the store's defaults. */
+    public Map<String, String> storeSettings() {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        for (ConfigOption<?> option : StoreOptions.ALL) {
+            settings.put(option.key(), String.valueOf(values.get(option.key())));
+        }
+        return settings;
+    }
+
     /** The pixel limit of one image and the decoded-bytes cap of the instance, {@code auto} resolved. */
     public DecodeLimits decodeLimits() {
         return DecodeLimits.of(

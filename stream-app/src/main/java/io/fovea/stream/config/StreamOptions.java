@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** Every setting of the stream app; docs/operations.md's configuration table is generated from this list. */
@@ -154,34 +155,37 @@ public final class StreamOptions {
             .check(threads -> threads >= 0, "0 or more");
 
     /** Every option, in the docs table's order. */
-    public static final List<ConfigOption<?>> ALL = List.of(
-            BOOTSTRAP_SERVERS,
-            APPLICATION_ID,
-            INPUT_TOPIC,
-            OUTPUT_TOPIC,
-            DLQ_TOPIC,
-            SHADOW_TOPIC,
-            RELEASES_TOPIC,
-            MAX_BATCH_SIZE,
-            MAX_BATCH_WAIT_MS,
-            TOP_K,
-            MAX_PAYLOAD_BYTES,
-            MAX_IMAGE_PIXELS,
-            MAX_DECODED_BYTES,
-            PROCESSING_GUARANTEE,
-            NUM_STREAM_THREADS,
-            COMMIT_INTERVAL_MS,
-            STATE_DIR,
-            HTTP_PORT,
-            HTTP_BIND_ADDRESS,
-            WARM_UP_MS,
-            SHUTDOWN_TIMEOUT_MS,
-            ACCURACY_WINDOW,
-            INSTANCE_ID,
-            MODEL_BACKEND,
-            ONNX_PROVIDER,
-            ONNX_DEVICE,
-            ONNX_THREADS);
+    public static final List<ConfigOption<?>> ALL = Stream.concat(
+                    Stream.of(
+                            BOOTSTRAP_SERVERS,
+                            APPLICATION_ID,
+                            INPUT_TOPIC,
+                            OUTPUT_TOPIC,
+                            DLQ_TOPIC,
+                            SHADOW_TOPIC,
+                            RELEASES_TOPIC,
+                            MAX_BATCH_SIZE,
+                            MAX_BATCH_WAIT_MS,
+                            TOP_K,
+                            MAX_PAYLOAD_BYTES,
+                            MAX_IMAGE_PIXELS,
+                            MAX_DECODED_BYTES,
+                            PROCESSING_GUARANTEE,
+                            NUM_STREAM_THREADS,
+                            COMMIT_INTERVAL_MS,
+                            STATE_DIR,
+                            HTTP_PORT,
+                            HTTP_BIND_ADDRESS,
+                            WARM_UP_MS,
+                            SHUTDOWN_TIMEOUT_MS,
+                            ACCURACY_WINDOW,
+                            INSTANCE_ID,
+                            MODEL_BACKEND,
+                            ONNX_PROVIDER,
+                            ONNX_DEVICE,
+                            ONNX_THREADS),
+                    StoreOptions.ALL.stream())
+            .toList();
 
     /** The option of {@code key}, if there is one. */
     public static Optional<ConfigOption<?>> find(String key) {

@@ -6,7 +6,7 @@ import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.bundle.VerifiedBundle;
 import io.fovea.core.onnx.OnnxExternalData;
 import io.fovea.core.preprocess.Preprocessing;
-import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.core.store.ModelStore;
 import io.fovea.core.store.StagedBundle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +28,7 @@ public final class OnnxImport {
 
     /** @return the new version */
     public static int importModel(
-            DirectoryModelStore store,
+            ModelStore store,
             String name,
             Path onnxFile,
             List<String> labels,
