@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -29,8 +30,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,26 +101,34 @@ public final class Ledger implements AutoCloseable {
      * may throw to write nothing.
      */
     public <T> T append(String model, Function<ModelHistory, LedgerWrite<T>> decide) {
+        String writeId = UUID.randomUUID().toString();
+        LedgerWrite<T> sent = null;
         KafkaException last = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try (KafkaProducer<byte[], byte[]> producer = transactionalProducer(model)) {
                 try {
                     producer.initTransactions(); // fences every earlier writer of this model
                     ModelHistory history = history(model);
+                    if (sent != null && history.written(writeId)) {
+                        return sent.result(); // an earlier attempt committed after all
+                    }
                     LedgerWrite<T> write = decide.apply(history);
+                    sent = write;
                     producer.beginTransaction();
                     producer.send(new ProducerRecord<>(
-                            topic, 0, key(model, history.nextSequence()), encode(model, history, write)));
+                            topic, 0, key(model, history.nextSequence()), encode(model, history, write, writeId)));
                     for (ProducerRecord<byte[], byte[]> record : write.alongside()) {
                         producer.send(record);
                     }
                     producer.commitTransaction();
                     return write.result();
                 } catch (KafkaException e) {
-                    if (!fenced(e)) {
+                    if (denied(e)) {
                         throw e;
                     }
-                    last = e; // another writer of this model came in between: decide again
+                    // fenced by another writer of this model, or the commit's outcome is unknown:
+                    // start again; the next writer's fence settles this one's transaction
+                    last = e;
                     producer.close(Duration.ZERO);
                     sleepQuietly(ThreadLocalRandom.current().nextLong(20, 100L * Math.min(attempt, 10)));
                 }
@@ -131,14 +140,14 @@ public final class Ledger implements AutoCloseable {
             }
         }
         throw new IllegalStateException(
-                "cannot write to the store's ledger " + topic + ": fenced by other writers of '" + model + "' "
-                        + MAX_ATTEMPTS + " times in a row",
+                "cannot write to the store's ledger " + topic + " for '" + model + "' after " + MAX_ATTEMPTS
+                        + " attempts: " + last.getMessage(),
                 last);
     }
 
-    private static boolean fenced(Throwable e) {
+    private static boolean denied(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+            if (t instanceof AuthorizationException || t instanceof AuthenticationException) {
                 return true;
             }
         }
@@ -160,7 +169,7 @@ public final class Ledger implements AutoCloseable {
                 new ByteArraySerializer());
     }
 
-    private byte[] encode(String model, ModelHistory history, LedgerWrite<?> write) {
+    private byte[] encode(String model, ModelHistory history, LedgerWrite<?> write, String writeId) {
         return FoveaRecords.STORE_ENTRY.encode(StoreEntry.newBuilder()
                 .setModel(model)
                 .setSequence(history.nextSequence())
@@ -169,6 +178,7 @@ public final class Ledger implements AutoCloseable {
                 .setManifestSha256(write.manifestSha256())
                 .setAt(Instant.now())
                 .setWriter(writer)
+                .setWriteId(writeId)
                 .build());
     }
 

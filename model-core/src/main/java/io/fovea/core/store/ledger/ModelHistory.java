@@ -21,6 +21,11 @@ public record ModelHistory(String model, List<StoreEntry> entries) {
         return entries.size() + 1;
     }
 
+    /** Whether the entry of this write is in the history. */
+    public boolean written(String writeId) {
+        return entries.stream().anyMatch(e -> e.getWriteId().toString().equals(writeId));
+    }
+
     /** The highest version number taken, published or not; 0 for none. */
     public int highestReserved() {
         return entries.stream()
