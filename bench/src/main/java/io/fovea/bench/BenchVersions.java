@@ -6,7 +6,7 @@ import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.dataset.ClassLabels;
 import io.fovea.core.onnx.OnnxBundles;
 import io.fovea.core.preprocess.Preprocessing;
-import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.core.store.ModelStore;
 import io.fovea.core.store.StagedBundle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +22,7 @@ final class BenchVersions {
     private BenchVersions() {}
 
     /** A new version of the benchmark's VGG16 (random weights), with its ONNX export. */
-    static void publish(DirectoryModelStore store) {
+    static void publish(ModelStore store) {
         ComputationGraph graph =
                 new ComputationGraph(BenchModel.architecture(32).whole(1e-3));
         graph.init();

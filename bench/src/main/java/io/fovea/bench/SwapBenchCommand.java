@@ -14,14 +14,15 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {
             "Hot-swaps two VGG16 versions under load and measures swap time, output pause and memory.",
-            "serve runs in a JVM of its own; a corrupt version is refused on the way."
+            "serve runs in a JVM of its own; a corrupt version is refused on the way. Then the time to load a"
+                    + " version from a directory store, and from an object store the first time and cached."
         })
 final class SwapBenchCommand extends BenchRun {
     @Option(
             names = "--count",
             paramLabel = "N",
             defaultValue = "30",
-            description = "Swaps (default: ${DEFAULT-VALUE}).")
+            description = "Swaps, 0 for none (default: ${DEFAULT-VALUE}).")
     int count;
 
     @Option(
@@ -39,11 +40,23 @@ final class SwapBenchCommand extends BenchRun {
                     "The backend that serves the versions swapped: dl4j or onnxruntime (default: ${DEFAULT-VALUE}).")
     String backend;
 
+    @Option(
+            names = "--load-rounds",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "Rounds of the store load times, 0 for none (default: ${DEFAULT-VALUE}).")
+    int loadRounds;
+
     @Mixin
     ServeJvmOption serveJvm;
 
     @Override
     void measure(PrintWriter out, KafkaConnection servers, Path work) {
-        new SwapBench(servers, kafka.commandConfig(), work, serveJvm.list(), backend).run(count, load, out);
+        if (count > 0) {
+            new SwapBench(servers, kafka.commandConfig(), work, serveJvm.list(), backend).run(count, load, out);
+        }
+        if (loadRounds > 0) {
+            new StoreLoadBench(servers, work, backend).run(loadRounds, out);
+        }
     }
 }
