@@ -92,6 +92,7 @@ class ObjectStoreServeIT {
             for (String instance : List.of("a", "b")) {
                 serves.add(serve(kafka, location, settings, instance, run, input, output, releases));
             }
+            serves.forEach(serve -> serve.awaitReady(Duration.ofMinutes(3))); // started side by side
             try {
                 images.fill(input, 1000, "one-");
                 awaitPredictions(output, 1000);
@@ -127,6 +128,19 @@ class ObjectStoreServeIT {
                     s3.resume();
                 }
                 serves.forEach(serve -> awaitServing(serve, 4));
+
+                // a serve that restarts with the object server down starts from its cache
+                s3.pause();
+                try {
+                    serves.get(0).close();
+                    serves.set(
+                            0,
+                            serve(kafka, location, settings, "a", run, input, output, releases)
+                                    .awaitReady(Duration.ofMinutes(3)));
+                    assertEquals(4.0, serves.get(0).metric("fovea_model_version", ""));
+                } finally {
+                    s3.resume();
+                }
             } finally {
                 for (ServeProcess serve : serves) {
                     serve.close();
@@ -222,11 +236,10 @@ class ObjectStoreServeIT {
         List<String> credentials = List.of(
                 "-Daws.accessKeyId=" + S3TestServer.IDENTITY, "-Daws.secretAccessKey=" + S3TestServer.CREDENTIAL);
         return ServeProcess.start(
-                        credentials,
-                        List.of("--bootstrap", kafka.bootstrapServers(), "--store", location, "--model", MODEL),
-                        serveSettings,
-                        dir.resolve("serve-" + instance + ".log"))
-                .awaitReady(Duration.ofMinutes(3));
+                credentials,
+                List.of("--bootstrap", kafka.bootstrapServers(), "--store", location, "--model", MODEL),
+                serveSettings,
+                dir.resolve("serve-" + instance + ".log"));
     }
 
     private static List<Prediction> awaitPredictions(String output, int count) {

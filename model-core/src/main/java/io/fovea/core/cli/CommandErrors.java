@@ -2,6 +2,7 @@ package io.fovea.core.cli;
 
 import io.fovea.core.bundle.BundleIntegrityException;
 import io.fovea.core.dataset.DatasetException;
+import io.fovea.core.store.StoreUnavailableException;
 import io.fovea.schemas.kafka.KafkaFailures;
 import java.io.UncheckedIOException;
 import java.util.Optional;
@@ -40,7 +41,8 @@ public final class CommandErrors implements IExecutionExceptionHandler {
                 || e instanceof IllegalStateException
                 || e instanceof IllegalArgumentException
                 || e instanceof UncheckedIOException
-                || e instanceof BundleIntegrityException) {
+                || e instanceof BundleIntegrityException
+                || e instanceof StoreUnavailableException) {
             return Optional.of(e.getMessage());
         }
         return KafkaFailures.explain(e);
