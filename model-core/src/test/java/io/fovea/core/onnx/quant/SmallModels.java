@@ -4,14 +4,14 @@ import io.fovea.core.onnx.OnnxGraph;
 import java.util.Random;
 
 /** Small ONNX models built node by node: the kinds of graph the quantizer meets, in miniature. */
-final class SmallModels {
-    static final int SIDE = 8;
-    static final int CLASSES = 4;
+public final class SmallModels {
+    public static final int SIDE = 8;
+    public static final int CLASSES = 4;
 
     private SmallModels() {}
 
     /** Conv, BatchNormalization, Relu, MaxPool, Conv, Relu, Flatten, Gemm, Softmax: a VGG in miniature. */
-    static byte[] vggLike(long seed) {
+    public static byte[] vggLike(long seed) {
         Random random = new Random(seed);
         OnnxGraph g = new OnnxGraph("vgg-like").input("image", -1, 3, SIDE, SIDE);
         conv(g, random, "c1", "image", 3, 8);
@@ -41,7 +41,7 @@ final class SmallModels {
     }
 
     /** Conv, Relu, then a residual block (Conv, Relu, Conv, Add, Relu), global pooling, Gemm: a ResNet in miniature. */
-    static byte[] resnetLike(long seed) {
+    public static byte[] resnetLike(long seed) {
         Random random = new Random(seed);
         OnnxGraph g = new OnnxGraph("resnet-like").input("image", -1, 3, SIDE, SIDE);
         conv(g, random, "c1", "image", 3, 8);
