@@ -62,7 +62,7 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     @Option(
             names = "--calibration",
-            defaultValue = "percentile",
+            defaultValue = "minmax",
             paramLabel = "minmax|percentile",
             description = "How a range is taken from the values seen (default: ${DEFAULT-VALUE}).")
     String calibration;
