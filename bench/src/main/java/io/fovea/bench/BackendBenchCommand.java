@@ -29,7 +29,8 @@ final class BackendBenchCommand extends BenchRun {
             split = ",",
             paramLabel = "BACKEND",
             defaultValue = "dl4j,onnxruntime",
-            description = "The backends compared (default: ${DEFAULT-VALUE}).")
+            description =
+                    "The backends compared (default: ${DEFAULT-VALUE}); --backend= for none (the precisions only).")
     List<String> backends;
 
     @Mixin
@@ -76,7 +77,9 @@ final class BackendBenchCommand extends BenchRun {
             }
             return;
         }
-        measureBackends(out, servers, work);
+        if (backends.stream().anyMatch(b -> !b.isBlank())) {
+            measureBackends(out, servers, work);
+        }
         if (!precisions.isEmpty()) {
             Map<String, ModelRunner> runners = PrecisionModels.benchVgg16(options.input.side(), precisions);
             try {
