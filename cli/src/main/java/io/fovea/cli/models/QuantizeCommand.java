@@ -27,7 +27,7 @@ import picocli.CommandLine.ParentCommand;
             "Adds model.int8.onnx to a version (exported or imported): its ONNX model quantized to int8, served"
                     + " under model.precision=int8.",
             "Activation ranges are calibrated on training images only; the int8 model is kept only if, on the test"
-                    + " set, its top-1 is within 1 point of the fp32 model's and it agrees with it on at least 98%"
+                    + " set, its top-1 is within 1 point of the fp32 model's and it agrees with it on at least 98%%"
                     + " of images (agreement alone when the test set's classes are not the model's). Otherwise it"
                     + " is refused, saying by how much it missed (docs/quantization.md)."
         })
