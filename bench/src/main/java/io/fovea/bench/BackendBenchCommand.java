@@ -1,9 +1,15 @@
 package io.fovea.bench;
 
+import io.fovea.core.cli.StoreOption;
+import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.core.store.ModelRef;
 import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.stream.model.ModelRunner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,14 +29,69 @@ final class BackendBenchCommand extends BenchRun {
             split = ",",
             paramLabel = "BACKEND",
             defaultValue = "dl4j,onnxruntime",
-            description = "The backends compared (default: ${DEFAULT-VALUE}).")
+            description =
+                    "The backends compared (default: ${DEFAULT-VALUE}); --backend= for none (the precisions only).")
     List<String> backends;
 
     @Mixin
     PipelineOptions options;
 
+    @Option(
+            names = "--precision",
+            split = ",",
+            paramLabel = "fp32|int8",
+            defaultValue = "fp32,int8",
+            description = {
+                "The precisions compared on ONNX Runtime, the model alone at batch 32, with accuracy beside speed"
+                        + " (default: ${DEFAULT-VALUE}); empty for none."
+            })
+    List<String> precisions;
+
+    @Option(
+            names = "--model",
+            paramLabel = "NAME@VERSION",
+            description = {
+                "Compare the precisions on this stored version (its model.onnx and model.int8.onnx, accuracy from its"
+                        + " manifest) instead of the bench's random-weight VGG16; the backends are not compared then."
+            })
+    String model;
+
+    @Mixin
+    StoreOption store;
+
     @Override
     void measure(PrintWriter out, KafkaConnection servers, Path work) {
+        if (model != null) {
+            ModelRef ref = ModelRef.parsePinned(model);
+            DirectoryModelStore models = new DirectoryModelStore(store.path());
+            int version = ref.version().getAsInt();
+            Map<String, ModelRunner> runners = new LinkedHashMap<>();
+            try {
+                for (String precision : precisions) {
+                    runners.put(precision, PrecisionModels.stored(models, ref.name(), version, precision));
+                }
+                PrecisionBench.run(
+                        runners, models.manifest(ref.name(), version), 32, options.rounds, options.seconds / 2, out);
+            } finally {
+                runners.values().forEach(ModelRunner::close);
+            }
+            return;
+        }
+        if (backends.stream().anyMatch(b -> !b.isBlank())) {
+            measureBackends(out, servers, work);
+        }
+        if (!precisions.isEmpty()) {
+            Map<String, ModelRunner> runners = PrecisionModels.benchVgg16(options.input.side(), precisions);
+            try {
+                out.println();
+                PrecisionBench.run(runners, null, 32, options.rounds, options.seconds / 2, out);
+            } finally {
+                runners.values().forEach(ModelRunner::close);
+            }
+        }
+    }
+
+    private void measureBackends(PrintWriter out, KafkaConnection servers, Path work) {
         new BackendBench(
                         new PipelineBench(servers, work, options.settings()),
                         work,

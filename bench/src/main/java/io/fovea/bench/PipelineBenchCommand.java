@@ -45,6 +45,16 @@ final class PipelineBenchCommand extends BenchRun {
             description = "Measured seconds per offered load (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
+    @Option(
+            names = "--precision",
+            defaultValue = "fp32",
+            paramLabel = "fp32|int8",
+            description = {
+                "fp32: the VGG16 on DL4J as before; int8: the same network exported and quantized, on ONNX Runtime"
+                        + " (default: ${DEFAULT-VALUE})."
+            })
+    String precision;
+
     /** The per-record pattern, and the batched pipeline in the runs just before and after it. */
     record PerRecord(double imagesPerSecond, double batchedAround) {}
 
@@ -55,7 +65,9 @@ final class PipelineBenchCommand extends BenchRun {
                     spec.commandLine(), "--rounds must be 2 or more: the per-record run goes between the first two");
         }
         int side = options.input.side();
-        try (ModelRunner model = BenchModel.runner(side, true)) {
+        try (ModelRunner model = precision.equals(PrecisionModels.FP32)
+                ? BenchModel.runner(side, true)
+                : PrecisionModels.benchVgg16(side, List.of(precision)).get(precision)) {
             double flops = ModelCost.flopsPerImage(
                     BenchModel.architecture(side).whole(1e-3), InputType.convolutional(side, side, 3));
             BenchReport report = new BenchReport(out, side, options.events, options.rounds, ROUNDS);

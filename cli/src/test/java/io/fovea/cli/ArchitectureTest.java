@@ -38,9 +38,12 @@ class ArchitectureTest {
         }
     }
 
-    /** ONNX Runtime is about 75 MB of native libraries: only serving (and what launches it) carries it. */
+    /**
+     * ONNX Runtime is about 75 MB of native libraries: only serving (and what launches it) runs it,
+     * and int8 quantization, which must calibrate and check a model in the runtime that serves it.
+     */
     @Test
-    void onlyServingUsesOnnxRuntime() {
+    void onlyServingAndQuantizationUseOnnxRuntime() {
         noClasses()
                 .that()
                 .resideInAnyPackage(
@@ -50,6 +53,8 @@ class ArchitectureTest {
                         "io.fovea.broker..",
                         "io.fovea.testing..",
                         "io.fovea.trainer..")
+                .and()
+                .resideOutsideOfPackage("io.fovea.core.onnx.quant..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("ai.onnxruntime..")

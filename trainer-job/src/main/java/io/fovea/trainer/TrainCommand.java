@@ -99,6 +99,17 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Seed for the split, shuffling, augmentation and initialisation (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(
+            names = "--int8",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = {
+                "Also quantize the exported model to int8 (model.int8.onnx), kept if it passes the accuracy gate on"
+                        + " the test set (default: on; --no-int8 to skip; docs/quantization.md)."
+            })
+    boolean int8;
+
     @Option(names = "--publish", description = "Also send a ModelRelease (PUBLISHED) to fovea.model-releases.")
     boolean publish;
 
@@ -133,6 +144,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingRun.Result result;
         try (ModelStore models = store.open(kafka)) {
             result = new TrainingRun(out)
+                    .withInt8(int8)
                     .run(
                             new TrainingRun.Request(
                                     modelName.name(),

@@ -55,9 +55,16 @@ public final class TrainingRun {
     public record Result(BundleManifest manifest, URI bundle, ComputationGraph model, List<EpochLog> history) {}
 
     private final PrintWriter out;
+    private boolean int8;
 
     public TrainingRun(PrintWriter out) {
         this.out = out;
+    }
+
+    /** Also publishes {@code model.int8.onnx} when it passes the accuracy gate ({@link Int8Step}). */
+    public TrainingRun withInt8(boolean int8) {
+        this.int8 = int8;
+        return this;
     }
 
     public Result run(Request request, TrainingData data) {
@@ -113,6 +120,9 @@ public final class TrainingRun {
             String sha256 = ModelFiles.sha256(staged.dir(), files);
             checkReloadMatches(trained.model(), staged.dir(), data, trained.preprocessor());
             BundleManifest manifest = manifest(request, data, trained, staged.version(), files, sha256);
+            if (int8) {
+                manifest = Int8Step.apply(manifest, staged.dir(), data, out);
+            }
             ReportWriter.write(
                     staged.dir().resolve("report"),
                     card(request, trained, manifest),

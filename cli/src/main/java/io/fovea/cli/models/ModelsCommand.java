@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
             PromoteCommand.class,
             ShadowCommand.class,
             CanaryCommand.class,
-            EvidenceCommand.class
+            EvidenceCommand.class,
+            QuantizeCommand.class
         },
         description = {
             "Lists, promotes and rolls back model versions, and tries them on live traffic.",

@@ -170,4 +170,25 @@ public record BundleManifest(
                 codeVersion,
                 more);
     }
+
+    /** A copy whose metrics also hold {@code more} (replacing those of the same name). */
+    public BundleManifest withMetrics(Map<String, Double> more) {
+        Map<String, Double> all = new java.util.LinkedHashMap<>(metrics == null ? Map.of() : metrics);
+        all.putAll(more);
+        return new BundleManifest(
+                name,
+                version,
+                createdAt,
+                architecture,
+                weights,
+                labels,
+                preprocessing,
+                modelFiles,
+                sha256,
+                training,
+                data,
+                java.util.Collections.unmodifiableMap(all),
+                codeVersion,
+                formats);
+    }
 }

@@ -14,6 +14,10 @@ public record ModelFormat(String format, List<String> files, String input, Strin
     public static final String DL4J = "dl4j";
     public static final String ONNX = "onnx";
     public static final String ONNX_FILE = "model.onnx";
+    /** The same ONNX model quantized to int8 (QDQ), served under {@code model.precision=int8}. */
+    public static final String ONNX_INT8 = "onnx-int8";
+
+    public static final String ONNX_INT8_FILE = "model.int8.onnx";
     public static final String NCHW = "NCHW";
     public static final String NHWC = "NHWC";
     public static final String PROBABILITIES = "probabilities";
@@ -52,6 +56,11 @@ public record ModelFormat(String format, List<String> files, String input, Strin
     /** What Fovea's exporter writes: NCHW in, probabilities out. */
     public static ModelFormat exportedOnnx() {
         return onnx(ONNX_FILE, NCHW, PROBABILITIES);
+    }
+
+    /** The int8 quantization of {@code onnx}: fed and read as it is. */
+    public static ModelFormat int8Of(ModelFormat onnx) {
+        return new ModelFormat(ONNX_INT8, List.of(ONNX_INT8_FILE), onnx.input(), onnx.output());
     }
 
     /** Its one file, for a format that keeps the model in one. */

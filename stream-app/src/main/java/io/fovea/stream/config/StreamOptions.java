@@ -140,6 +140,14 @@ public final class StreamOptions {
                     + " `onnxruntime`: [benchmarks](benchmarks.md#backends-dl4j-and-onnx-runtime)); a bundle with"
                     + " one model is run by its own (an imported ONNX model by ONNX Runtime, an older bundle"
                     + " without `model.onnx` by DL4J). Versions on different backends hot-swap like any others");
+    public static final ConfigOption<String> MODEL_PRECISION = ConfigOption.of(
+                    "model.precision",
+                    TEXT,
+                    "fp32",
+                    "`fp32` or `int8`: `int8` serves each version's `model.int8.onnx` (`bin/fovea models quantize`)"
+                            + " on ONNX Runtime; a version without one is refused: a start error, or a refused"
+                            + " swap ([quantization](quantization.md))")
+            .check(p -> p.equals("fp32") || p.equals("int8"), "fp32 or int8");
     public static final ConfigOption<String> ONNX_PROVIDER = ConfigOption.of(
             "onnx.execution.provider",
             TEXT,
@@ -181,6 +189,7 @@ public final class StreamOptions {
                             ACCURACY_WINDOW,
                             INSTANCE_ID,
                             MODEL_BACKEND,
+                            MODEL_PRECISION,
                             ONNX_PROVIDER,
                             ONNX_DEVICE,
                             ONNX_THREADS),

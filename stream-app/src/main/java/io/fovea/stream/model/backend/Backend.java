@@ -19,6 +19,11 @@ public interface Backend {
     /** The model in this bundle that this backend runs, if it holds one. */
     Optional<ModelFormat> modelIn(BundleManifest manifest);
 
+    /** The model this backend runs as configured (e.g. {@code model.precision}); by default {@link #modelIn}. */
+    default Optional<ModelFormat> modelIn(BundleManifest manifest, BackendSettings settings) {
+        return modelIn(manifest);
+    }
+
     default boolean canRun(BundleManifest manifest) {
         return modelIn(manifest).isPresent();
     }

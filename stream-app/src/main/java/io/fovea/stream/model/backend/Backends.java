@@ -49,8 +49,15 @@ public final class Backends {
                         + String.join(", ", names()) + " (the backends registered), got '" + name + "'"));
     }
 
-    /** The backend that will run this version. */
+    /** The backend that will run this version; under {@code model.precision=int8}, ONNX Runtime on its int8 model or none. */
     public Backend backendFor(BundleManifest manifest) {
+        if (Precision.of(settings).int8()) {
+            Backend onnx = named(OnnxRuntimeBackend.NAME);
+            if (onnx.modelIn(manifest, settings).isEmpty()) {
+                throw Precision.missingInt8(manifest);
+            }
+            return onnx;
+        }
         if (preferred.canRun(manifest)) {
             return preferred;
         }
@@ -69,7 +76,9 @@ public final class Backends {
         Backend backend = backendFor(manifest);
         // the store checks the SHA-256 over the bytes the backend builds from
         VerifiedBundle bundle = store.verified(
-                model, version, backend.modelIn(manifest).orElseThrow().files());
+                model,
+                version,
+                backend.modelIn(manifest, settings).orElseThrow().files());
         return open(backend, bundle);
     }
 

@@ -31,9 +31,10 @@ public final class OnnxModelRunner extends BundleRunner {
     /** 0 when the model takes any batch size. */
     private final int fixedBatch;
 
-    private OnnxModelRunner(BundleManifest manifest, OrtSession session, String inputName, int fixedBatch) {
+    private OnnxModelRunner(
+            BundleManifest manifest, ModelFormat onnx, OrtSession session, String inputName, int fixedBatch) {
         super(manifest);
-        this.onnx = manifest.model(ModelFormat.ONNX).orElseThrow();
+        this.onnx = onnx;
         this.session = session;
         this.inputName = inputName;
         this.fixedBatch = fixedBatch;
@@ -44,6 +45,12 @@ public final class OnnxModelRunner extends BundleRunner {
         return ProbeBatch.checked(open(bundle, sessions), bundle.manifest().inputSize());
     }
 
+    /** The bundle's {@code onnx} model (its fp32 one, or its int8 one) opened, checked and probed. */
+    public static OnnxModelRunner checked(VerifiedBundle bundle, OnnxSessions sessions, ModelFormat onnx) {
+        return ProbeBatch.checked(
+                open(bundle, sessions, onnx), bundle.manifest().inputSize());
+    }
+
     /** Opens the bundle's ONNX model and checks its signature against the manifest; no probe yet. */
     static OnnxModelRunner open(VerifiedBundle bundle, OnnxSessions sessions) {
         BundleManifest manifest = bundle.manifest();
@@ -51,6 +58,12 @@ public final class OnnxModelRunner extends BundleRunner {
                 .orElseThrow(() -> new IllegalStateException(manifest.name() + "@" + manifest.version()
                         + " holds no ONNX model; serve it with model.backend=dl4j or add one: bin/fovea models export "
                         + manifest.name() + "@" + manifest.version()));
+        return open(bundle, sessions, onnx);
+    }
+
+    /** Opens the bundle's {@code onnx} model and checks its signature against the manifest; no probe yet. */
+    static OnnxModelRunner open(VerifiedBundle bundle, OnnxSessions sessions, ModelFormat onnx) {
+        BundleManifest manifest = bundle.manifest();
         // checked and loaded from the same bytes: nothing can change in between
         OrtSession session = sessions.open(bundle.file(onnx.file()), bundle.source() + "/" + onnx.file());
         try {
@@ -101,10 +114,15 @@ public final class OnnxModelRunner extends BundleRunner {
                 }
             }
             int fixedBatch = shape[0] > 0 ? Math.toIntExact(shape[0]) : 0;
-            return new OnnxModelRunner(manifest, session, input.getName(), fixedBatch);
+            return new OnnxModelRunner(manifest, onnx, session, input.getName(), fixedBatch);
         } catch (OrtException e) {
             throw new IllegalStateException(who + "cannot read the model's inputs and outputs: " + e.getMessage(), e);
         }
+    }
+
+    /** The model it runs: the bundle's fp32 ONNX model or its int8 one. */
+    public ModelFormat format() {
+        return onnx;
     }
 
     /** The batch size every forward pass runs at, or 0 when the model takes any. */

@@ -1,0 +1,106 @@
+package io.fovea.bench;
+
+import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.runtime.Blocking;
+import io.fovea.stream.model.ModelRunner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * fp32 against int8, the model alone at one batch size, the precisions alternated within each
+ * round, with each version's accuracy beside its speed (from its manifest: the gate's figures).
+ */
+final class PrecisionBench {
+    private static final Duration SETTLE = Duration.ofMillis(500);
+
+    private PrecisionBench() {}
+
+    static void run(
+            Map<String, ModelRunner> models,
+            BundleManifest manifest,
+            int batch,
+            int rounds,
+            double seconds,
+            PrintWriter out) {
+        out.printf("# fp32 and int8 (ONNX Runtime, model alone, batch %d)%n%n", batch);
+        out.printf("CPU: %s; %d cores.%n%n", cpuFeatures(), Runtime.getRuntime().availableProcessors());
+        models.values().forEach(m -> BenchModel.bareImagesPerSecond(m, batch, 2)); // arenas, first passes
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (Map.Entry<String, ModelRunner> e : models.entrySet()) {
+                Blocking.pause(SETTLE);
+                rates.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                        .add(BenchModel.bareImagesPerSecond(e.getValue(), batch, seconds));
+            }
+        }
+        out.println("| precision | img/s | / fp32 | test top-1 | agreement with fp32 |");
+        out.println("| --- | ---: | ---: | ---: | ---: |");
+        Double fp32 =
+                rates.containsKey(PrecisionModels.FP32) ? Percentiles.median(rates.get(PrecisionModels.FP32)) : null;
+        rates.forEach((precision, list) -> {
+            double median = Percentiles.median(list);
+            out.printf(
+                    "| %s | %.1f | %s | %s | %s |%n",
+                    precision,
+                    median,
+                    fp32 == null ? "-" : String.format("%.2f", median / fp32),
+                    percent(accuracy(manifest, precision)),
+                    precision.equals(PrecisionModels.INT8) ? percent(metric(manifest, "int8_agreement")) : "-");
+        });
+        out.printf(
+                "(img/s: medians of %d rounds of %.0f s, the precisions alternated within each round; accuracy from"
+                        + " the manifest, %s.)%n",
+                rounds,
+                seconds,
+                manifest == null
+                        ? "none for the bench's random-weight VGG16"
+                        : manifest.name() + "@" + manifest.version());
+        out.println("AVX2-capped figures: not measurable here: ONNX Runtime picks its integer kernels from the CPU's"
+                + " features at start and has no setting to restrict them.");
+        out.flush();
+    }
+
+    private static Double accuracy(BundleManifest manifest, String precision) {
+        if (precision.equals(PrecisionModels.INT8)) {
+            return metric(manifest, "int8_test_accuracy");
+        }
+        // the gate's fp32 figure is ONNX Runtime's on the same images; the trainer's is DL4J's
+        Double gate = metric(manifest, "int8_fp32_test_accuracy");
+        return gate != null ? gate : metric(manifest, "test_accuracy");
+    }
+
+    private static Double metric(BundleManifest manifest, String key) {
+        return manifest == null || manifest.metrics() == null
+                ? null
+                : manifest.metrics().get(key);
+    }
+
+    private static String percent(Double value) {
+        return value == null ? "-" : String.format("%.2f%%", 100 * value);
+    }
+
+    /** Whether the cores have AVX-512 VNNI (int8 dot products in one instruction) or AVX2 only. */
+    static String cpuFeatures() {
+        try {
+            String info = Files.readString(Path.of("/proc/cpuinfo"));
+            String flags =
+                    info.lines().filter(l -> l.startsWith("flags")).findFirst().orElse("");
+            List<String> have = new ArrayList<>();
+            for (String flag : List.of("avx512_vnni", "avx_vnni", "avx512f", "avx2")) {
+                if ((" " + flags + " ").contains(" " + flag + " ")) {
+                    have.add(flag);
+                }
+            }
+            return have.isEmpty() ? "none of avx512_vnni, avx_vnni, avx512f, avx2" : String.join(", ", have);
+        } catch (IOException e) {
+            return "unknown (no /proc/cpuinfo)";
+        }
+    }
+}
