@@ -8,10 +8,13 @@ import io.fovea.broker.BrokerSecurity;
 import io.fovea.broker.LocalKafkaBroker;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.core.store.ModelStore;
+import io.fovea.core.store.location.ModelStores;
 import io.fovea.schemas.Topics;
 import io.fovea.schemas.kafka.FoveaAcls;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.ServeCommand;
+import io.fovea.testing.S3TestServer;
 import io.fovea.testing.TinyBundles;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -207,6 +210,75 @@ class SecuredClusterIT {
     }
 
     /**
+     * An object store on a secured cluster, each principal holding only its role's ACLs: the
+     * publisher (role models) takes version numbers, publishes and promotes through the ledger;
+     * serve (role serve) reads the ledger and follows a promotion, but may not write the ledger.
+     */
+    @Test
+    void withOnlyTheirRolesAclsAPublisherPromotesThroughAnObjectStoreAndServeFollows() throws Exception {
+        try (S3TestServer s3 = S3TestServer.start()) {
+            String location = "s3://" + s3.newBucket() + "/models";
+            Path publisher = principal("publisher", FoveaAcls.Role.MODELS, s3);
+            Path server = principal("server", FoveaAcls.Role.SERVE, s3);
+            try (ModelStore objects = ModelStores.open(
+                    location,
+                    ModelStores.settings(KafkaConnection.readProperties(publisher), Map.of()),
+                    () -> KafkaConnection.load(null, publisher))) {
+                assertEquals(1, TinyBundles.publish(objects, "tiny", 1));
+                assertEquals(2, TinyBundles.publish(objects, "tiny", 2));
+                CliRun first = CliRun.of(
+                        "models", "promote", "tiny@1", "--store", location, "--command-config", publisher.toString());
+                assertEquals(0, first.exitCode(), first.err());
+
+                int http = freePort();
+                Process serve = serve(server, "serve-s3.log", http, location);
+                awaitReady(serve, http, "serve-s3.log");
+                produce(appConfig, IMAGES);
+                List<String> before = predictions(appConfig, IMAGES);
+                assertEquals(IMAGES, before.size(), before.toString());
+                assertTrue(before.stream().allMatch(line -> line.contains("[tiny@1,")), before.toString());
+
+                CliRun denied = CliRun.of(
+                        "models", "promote", "tiny@2", "--store", location, "--command-config", server.toString());
+                assertEquals(2, denied.exitCode(), denied.out() + denied.err());
+                assertTrue(denied.err().contains("cannot write to the store's ledger"), denied.err());
+                assertEquals(Optional.of(1), objects.promoted("tiny"), "serve's principal changed the ledger");
+
+                CliRun second = CliRun.of(
+                        "models", "promote", "tiny@2", "--store", location, "--command-config", publisher.toString());
+                assertEquals(0, second.exitCode(), second.err());
+                awaitMetric(http, "fovea_model_swaps_total{result=\"swapped\"} 1.0");
+                Path afterPromotion = produce(appConfig, IMAGES);
+                List<String> all = predictions(appConfig, 2 * IMAGES);
+                assertEquals(2 * IMAGES, new TreeSet<>(ids(all)).size(), "every image once");
+                assertTrue(
+                        all.stream()
+                                .filter(line -> line.contains(
+                                        afterPromotion.getFileName().toString()))
+                                .allMatch(line -> line.contains("[tiny@2,")),
+                        all.toString());
+            }
+        }
+    }
+
+    /**
+     * A new SCRAM user holding one role's ACLs (and CREATE on the Fovea topics), and its client
+     * properties file, which also holds the store.* settings that reach {@code s3}.
+     */
+    private Path principal(String name, FoveaAcls.Role role, S3TestServer s3) throws Exception {
+        createUser(name, name + "-password");
+        List<AclBinding> acls = new ArrayList<>(FoveaAcls.of(role, "User:" + name, Topics.APPLICATION_ID));
+        acls.addAll(FoveaAcls.of(FoveaAcls.Role.CREATE_TOPICS, "User:" + name, Topics.APPLICATION_ID));
+        FoveaAcls.grant(admin, acls);
+        Map<String, String> settings = new LinkedHashMap<>(
+                broker.security().clientSettings(broker.bootstrapServers(), name, name + "-password"));
+        settings.putAll(s3.settings(dir.resolve("cache-" + name)));
+        Path file = dir.resolve(name + ".properties");
+        writeProperties(file, settings);
+        return file;
+    }
+
+    /**
      * A principal with serve's ACLs but the one {@code missing} picks: serve ends with {@code
      * exitCode} and says {@code message}; after the grant a restarted serve classifies every image,
      * those sent before it failed and after, exactly once.
@@ -243,6 +315,10 @@ class SecuredClusterIT {
     }
 
     private Process serve(Path clientConfig, String log, int httpPort) throws IOException {
+        return serve(clientConfig, log, httpPort, store.root().toString());
+    }
+
+    private Process serve(Path clientConfig, String log, int httpPort, String storeLocation) throws IOException {
         List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
@@ -251,7 +327,7 @@ class SecuredClusterIT {
                 "--command-config",
                 clientConfig.toString(),
                 "--store",
-                store.root().toString(),
+                storeLocation,
                 "--model",
                 "tiny",
                 "--http-port",
@@ -260,8 +336,9 @@ class SecuredClusterIT {
                 "state.dir=" + dir.resolve("state-" + log),
                 "--set",
                 "max.batch.size=16");
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(S3TestServer.credentialsEnvironment()); // the SDK's chain, as in production
+        Process process = builder.redirectErrorStream(true)
                 .redirectOutput(dir.resolve(log).toFile())
                 .start();
         serves.add(process);

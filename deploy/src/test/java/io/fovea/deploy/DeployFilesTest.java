@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,7 +50,8 @@ class DeployFilesTest {
         JsonNode services = yamlDocuments(compose).get(0).get("services");
         Set<String> names = new HashSet<>();
         services.fieldNames().forEachRemaining(names::add);
-        assertEquals(Set.of("kafka", "trainer", "stream-app", "prometheus", "grafana"), names);
+        assertEquals(
+                Set.of("kafka", "minio", "create-bucket", "trainer", "stream-app", "prometheus", "grafana"), names);
         for (String name : names) {
             JsonNode service = services.get(name);
             assertTrue(service.has("image") || service.has("build"), name + " has neither image nor build");
@@ -76,6 +79,44 @@ class DeployFilesTest {
                 "fovea:cpu",
                 services.get("trainer").get("image").asText(),
                 "the stream app runs what the trainer service built");
+    }
+
+    /**
+     * compose's model store is a bucket on its MinIO: the trainer and serve name the bucket the
+     * one-shot job makes, reach MinIO by its service name, and take their key from the
+     * uncommitted .env, whose every variable .env.example lists.
+     */
+    @Test
+    void composeTrainsAndServesFromTheBucketItMakesWithKeysFromAnUncommittedEnvFile() throws IOException {
+        Path compose = DEPLOY.resolve("compose/docker-compose.yml");
+        JsonNode services = yamlDocuments(compose).get(0).get("services");
+        String makeBucket = services.get("create-bucket").get("command").toString();
+        for (String name : List.of("trainer", "stream-app")) {
+            JsonNode service = services.get(name);
+            List<String> command = new ArrayList<>();
+            service.get("command").forEach(c -> command.add(c.asText()));
+            String store = command.get(command.indexOf("--store") + 1);
+            assertTrue(store.startsWith("s3://"), name + ": " + store);
+            String bucket = store.substring("s3://".length()).split("/")[0];
+            assertTrue(makeBucket.contains("mc mb --ignore-existing store/" + bucket), makeBucket);
+            JsonNode env = service.get("environment");
+            assertEquals(
+                    "http://minio:9000", env.path("FOVEA_STORE_S3_ENDPOINT").asText(), name);
+            for (String key : List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")) {
+                assertTrue(env.path(key).asText().startsWith("${FOVEA_S3_"), name + ": " + key + " from .env");
+            }
+            assertTrue(service.path("depends_on").has(name.equals("trainer") ? "create-bucket" : "trainer"), name);
+        }
+        assertTrue(services.at("/minio/healthcheck/test").toString().contains("ready"));
+        String example = Files.readString(DEPLOY.resolve("compose/.env.example"));
+        Matcher required = Pattern.compile("\\$\\{([A-Z_]+):\\?").matcher(Files.readString(compose));
+        while (required.find()) {
+            assertTrue(example.contains("\n" + required.group(1) + "="), ".env.example lacks " + required.group(1));
+        }
+        for (String line : example.lines().filter(l -> !l.startsWith("#")).toList()) {
+            assertFalse(line.matches(".*(PASSWORD|SECRET)[A-Z_]*=.+"), "a secret in .env.example: " + line);
+        }
+        assertTrue(Files.readAllLines(REPO.resolve(".gitignore")).contains(".env"), "git ignores .env");
     }
 
     @Test

@@ -28,7 +28,10 @@ public final class FoveaAcls {
         PRODUCE,
         /** {@code consume}: reads any Fovea topic. */
         CONSUME,
-        /** {@code models promote|rollback} and {@code train --publish}: releases out. */
+        /**
+         * {@code models promote|rollback} and {@code train --publish}: releases out, and an object
+         * store's ledger written (the trainer has no role of its own: publishing is this one).
+         */
         MODELS,
         /** Creating the Fovea topics, for a principal that should make them when they are missing. */
         CREATE_TOPICS;
@@ -37,6 +40,9 @@ public final class FoveaAcls {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
+
+    /** Prefix of an object store's transactional ids, one per model (the store's {@code Ledger}). */
+    public static final String STORE_TRANSACTIONAL_ID_PREFIX = "fovea-store-";
 
     private FoveaAcls() {}
 
@@ -71,6 +77,16 @@ public final class FoveaAcls {
                 for (String t : List.of(Topics.MODEL_RELEASES, Topics.PREDICTIONS, Topics.SHADOW_PREDICTIONS)) {
                     acls.add(topic(principal, t, AclOperation.READ));
                 }
+                // an object store's version numbers and promotions: read whole, then appended in a
+                // transaction per model, which fences a concurrent writer of the same model
+                acls.add(topic(principal, Topics.MODEL_LEDGER, AclOperation.READ));
+                acls.add(topic(principal, Topics.MODEL_LEDGER, AclOperation.WRITE));
+                acls.add(allow(
+                        principal,
+                        ResourceType.TRANSACTIONAL_ID,
+                        STORE_TRANSACTIONAL_ID_PREFIX,
+                        PatternType.PREFIXED,
+                        AclOperation.WRITE));
             }
             case CREATE_TOPICS -> {
                 for (String t : List.of(
@@ -78,7 +94,8 @@ public final class FoveaAcls {
                         Topics.PREDICTIONS,
                         Topics.SHADOW_PREDICTIONS,
                         Topics.DEAD_LETTERS,
-                        Topics.MODEL_RELEASES)) {
+                        Topics.MODEL_RELEASES,
+                        Topics.MODEL_LEDGER)) {
                     acls.add(topic(principal, t, AclOperation.CREATE));
                 }
             }
@@ -91,6 +108,8 @@ public final class FoveaAcls {
             List<AclBinding> acls, String principal, String applicationId, boolean serveAutoRollback) {
         acls.add(topic(principal, Topics.IMAGES, AclOperation.READ));
         acls.add(topic(principal, Topics.MODEL_RELEASES, AclOperation.READ));
+        // an object store's ledger: which versions exist and which one is promoted (never written)
+        acls.add(topic(principal, Topics.MODEL_LEDGER, AclOperation.READ));
         if (serveAutoRollback) {
             // a canary's automatic rollback is a release like any other
             acls.add(topic(principal, Topics.MODEL_RELEASES, AclOperation.WRITE));
