@@ -6,7 +6,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -21,7 +20,6 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * One bucket and key prefix of an S3-compatible server, through the AWS SDK: objects in and out,
@@ -116,17 +114,6 @@ final class Bucket implements AutoCloseable {
 
     void put(String key, Path file) {
         call("write " + key, () -> s3.putObject(b -> b.bucket(bucket).key(fullKey(key)), RequestBody.fromFile(file)));
-    }
-
-    /** Keys under {@code keyPrefix}, relative to the store's prefix. */
-    List<String> list(String keyPrefix) {
-        int cut = prefix.isEmpty() ? 0 : prefix.length() + 1;
-        return call(
-                "list " + keyPrefix,
-                () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(fullKey(keyPrefix))).contents().stream()
-                        .map(S3Object::key)
-                        .map(k -> k.substring(cut))
-                        .toList());
     }
 
     void delete(String key) {

@@ -39,12 +39,16 @@ final class VersionCache {
         this.bundles = dir.resolve("bundles");
         this.downloads = dir.resolve("downloads");
         this.maxBytes = maxBytes;
+    }
+
+    /** Made on first write: a publisher that never loads needs no cache folder. */
+    private void createFolders() {
         try {
             Files.createDirectories(indexes);
             Files.createDirectories(bundles);
             Files.createDirectories(downloads);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the store cache in " + dir, e);
+            throw new UncheckedIOException("cannot create the store cache in " + indexes.getParent(), e);
         }
     }
 
@@ -67,13 +71,14 @@ final class VersionCache {
 
     void putIndex(String sha256, byte[] bytes) {
         try {
+            createFolders();
             Path temp = Files.write(downloads.resolve(UUID.randomUUID() + ".json"), bytes);
             Files.move(
                     temp,
                     indexes.resolve(sha256 + ".json"),
                     StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             LOG.warn("Store cache: cannot keep index {}: {}", sha256, e.getMessage());
         }
     }
@@ -90,6 +95,7 @@ final class VersionCache {
 
     /** An empty folder to download a version into, then {@link #admit} or {@link #drop}. */
     Path newDownload() {
+        createFolders();
         try {
             return Files.createDirectory(downloads.resolve(UUID.randomUUID().toString()));
         } catch (IOException e) {
