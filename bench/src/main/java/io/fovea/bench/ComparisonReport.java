@@ -17,10 +17,12 @@ final class ComparisonReport {
     private static final int NAMED_GROUPS = 10;
 
     private final PrintWriter out;
+    private final List<Contender> contenders;
     private final List<PipelineComparison.Round> rounds;
 
-    ComparisonReport(PrintWriter out, List<PipelineComparison.Round> rounds) {
+    ComparisonReport(PrintWriter out, List<Contender> contenders, List<PipelineComparison.Round> rounds) {
         this.out = out;
+        this.contenders = contenders;
         this.rounds = rounds;
     }
 
@@ -47,10 +49,7 @@ final class ComparisonReport {
         }
         out.println(head);
         out.println(rule);
-        out.printf(
-                "| model alone (serve's ONNX Runtime runner, preprocessing included) | %.1f | 1.00 | |%n",
-                modelAlone());
-        for (Contender c : Contender.values()) {
+        for (Contender c : contenders) {
             StringBuilder row = new StringBuilder(String.format(
                     "| %s | %.1f | %.2f | %.2f |",
                     c.label,
@@ -58,9 +57,15 @@ final class ComparisonReport {
                     median(r -> r.runs().get(c).imagesPerSecond() / r.modelAlone()),
                     median(r -> r.runs().get(c).imagesPerSecond()
                             / r.runs().get(Contender.PLAIN_LOOP).imagesPerSecond())));
-            for (List<Double> sorted : latencies.getOrDefault(c, List.of())) {
-                row.append(String.format(
-                        " %.0f / %.0f |", Percentiles.nearestRank(sorted, 50), Percentiles.nearestRank(sorted, 99)));
+            List<List<Double>> measured = latencies.getOrDefault(c, List.of());
+            for (int i = 0; i < shares.length; i++) {
+                row.append(
+                        i < measured.size()
+                                ? String.format(
+                                        " %.0f / %.0f |",
+                                        Percentiles.nearestRank(measured.get(i), 50),
+                                        Percentiles.nearestRank(measured.get(i), 99))
+                                : " |");
             }
             out.println(row);
         }
@@ -82,7 +87,7 @@ final class ComparisonReport {
         Map<String, Double> largest = new LinkedHashMap<>();
         for (String group : groups) {
             double most = 0;
-            for (Contender c : Contender.values()) {
+            for (Contender c : contenders) {
                 most = Math.max(most, cpuMillis(c, group));
             }
             largest.put(group, most);
@@ -93,9 +98,9 @@ final class ComparisonReport {
         named.removeAll(outside);
         named.sort(Comparator.comparingDouble((String g) -> -largest.get(g)));
         List<String> shown = named.subList(0, Math.min(NAMED_GROUPS, named.size()));
-        StringBuilder head = new StringBuilder("| thread (CPU ms per image) |");
+        StringBuilder head = new StringBuilder("| thread: CPU ms per image |");
         StringBuilder rule = new StringBuilder("| --- |");
-        for (Contender c : Contender.values()) {
+        for (Contender c : contenders) {
             head.append(' ').append(c.label).append(" |");
             rule.append(" ---: |");
         }
@@ -115,8 +120,9 @@ final class ComparisonReport {
                 c -> named.stream().mapToDouble(g -> cpuMillis(c, g)).sum());
         outside.forEach(group -> row(group, c -> cpuMillis(c, group)));
         out.printf(
-                "%n(From /proc/PID/task/*/stat over each run's measured span, and /proc/stat for the machine; \"java\" is"
-                        + " threads without a name of their own: ONNX Runtime's pool, and the plain loop's own thread. Streams threads are named \"%s\". At the model alone's speed one image"
+                "%n(From /proc/PID/task/*/stat over each run's measured span, and /proc/stat for the machine; the model"
+                        + " alone's columns are the benchmark's JVM. \"java\" is threads without a name of their own: ONNX"
+                        + " Runtime's pool, and the plain loop's own thread. Streams threads are named \"%s\". At the model alone's speed one image"
                         + " has %.2f ms of the machine's %d cores.)%n%n",
                 Contender.STREAMS_THREADS,
                 1000.0 * Runtime.getRuntime().availableProcessors() / modelAlone(),
@@ -126,7 +132,7 @@ final class ComparisonReport {
 
     private void row(String name, ToDoubleFunction<Contender> millis) {
         StringBuilder row = new StringBuilder("| " + name + " |");
-        for (Contender c : Contender.values()) {
+        for (Contender c : contenders) {
             row.append(String.format(" %.2f |", millis.applyAsDouble(c)));
         }
         out.println(row);

@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +18,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code bench pipeline}: see {@link PipelineComparison}. */
 @Command(
@@ -73,12 +73,43 @@ final class PipelineBenchCommand extends BenchRun {
             description = "A serve setting for every serve run, e.g. --set commit.interval.ms=500 (repeatable).")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Option(
+            names = "--variant",
+            paramLabel = "KEY=VALUE[,KEY=VALUE]",
+            description = {
+                "One more serve row, exactly once unless processing.guarantee says otherwise, with these settings over"
+                        + " --set's, in the same rounds (repeatable): compares settings in one run, e.g. --variant"
+                        + " commit.interval.ms=1000."
+            })
+    List<String> variants = new ArrayList<>();
+
+    /** Each --variant's settings. */
+    private List<Map<String, String>> variantSettings() {
+        List<Map<String, String>> all = new ArrayList<>();
+        for (String variant : variants) {
+            Map<String, String> settings = new LinkedHashMap<>();
+            for (String pair : variant.split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new ParameterException(
+                            spec.commandLine(), "--variant takes KEY=VALUE[,KEY=VALUE], got '" + variant + "'");
+                }
+                settings.put(
+                        pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+            SecretSettings.refuseOnCommandLine(settings);
+            all.add(settings);
+        }
+        return all;
+    }
+
     @Mixin
     ServeJvmOption serveJvm;
 
     @Override
     void measure(PrintWriter out, KafkaConnection servers, Path work) {
         SecretSettings.refuseOnCommandLine(settings);
+        List<Contender> contenders = Contender.all(variantSettings());
         DirectoryModelStore store = new DirectoryModelStore(work.resolve("store"));
         BenchVersions.publish(store);
         store.promote("bench", 1);
@@ -103,12 +134,18 @@ final class PipelineBenchCommand extends BenchRun {
                 events,
                 String.join(" ", serveJvm.list()),
                 Runtime.getRuntime().availableProcessors());
-        try (ModelRunner model = config.backends().open(store, "bench", 1)) {
-            BenchModel.bareImagesPerSecond(model, batch, seconds); // JIT and ONNX Runtime's first passes
-            PipelineComparison comparison = new PipelineComparison(setup, model, events, seconds);
-            ComparisonReport report = new ComparisonReport(out, comparison.throughput(rounds, out));
-            Map<Contender, List<List<Double>>> latencies = new EnumMap<>(Contender.class);
-            for (Contender c : Contender.values()) {
+        try (ModelRunner model = config.backends().open(store, "bench", 1);
+                PlainSession plain = new PlainSession(setup.onnxFile())) {
+            // the JIT and ONNX Runtime's first passes, not measured
+            BenchModel.bareImagesPerSecond(model, batch, seconds);
+            plain.imagesPerSecond(batch, seconds);
+            PipelineComparison comparison = new PipelineComparison(setup, contenders, model, plain, events, seconds);
+            ComparisonReport report = new ComparisonReport(out, contenders, comparison.throughput(rounds, out));
+            Map<Contender, List<List<Double>>> latencies = new LinkedHashMap<>();
+            for (Contender c : contenders) {
+                if (!c.isPipeline()) {
+                    continue;
+                }
                 double capacity = report.imagesPerSecond(c);
                 double[] rates = new double[loads.length];
                 for (int i = 0; i < loads.length; i++) {

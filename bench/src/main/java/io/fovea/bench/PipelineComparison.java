@@ -5,7 +5,6 @@ import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.stream.model.ModelRunner;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,14 +28,24 @@ final class PipelineComparison {
     static final String IDLE = "(idle)";
 
     private final Contender.Setup setup;
+    private final List<Contender> contenders;
     private final ModelRunner model;
+    private final PlainSession plain;
     private final int events;
     private final double seconds;
 
     /** @param model the served version, opened in this JVM as serve opens it, for the model alone */
-    PipelineComparison(Contender.Setup setup, ModelRunner model, int events, double seconds) {
+    PipelineComparison(
+            Contender.Setup setup,
+            List<Contender> contenders,
+            ModelRunner model,
+            PlainSession plain,
+            int events,
+            double seconds) {
         this.setup = setup;
+        this.contenders = contenders;
         this.model = model;
+        this.plain = plain;
         this.events = events;
         this.seconds = seconds;
     }
@@ -44,42 +53,63 @@ final class PipelineComparison {
     /** One contender's run: its images per second, and CPU seconds per image by thread group. */
     record Run(double imagesPerSecond, double modelBusy, Map<String, Double> cpuPerImage) {}
 
-    /** One round: the model alone, and each contender's run. */
-    record Round(double modelAlone, Map<Contender, Run> runs) {}
+    /** One round: each contender's run, in the order they ran. */
+    record Round(Map<Contender, Run> runs) {
+        double modelAlone() {
+            return runs.get(Contender.MODEL_ALONE).imagesPerSecond();
+        }
+    }
 
     /** Throughput of {@code rounds} rounds from a topic of {@code events} images, printing each round as it ends. */
     List<Round> throughput(int rounds, java.io.PrintWriter out) {
         String input = new PipelineBench(setup.kafka(), setup.work()).preload(events);
         List<Round> done = new ArrayList<>();
-        int steps = Contender.values().length + 1; // the model alone is step 0
         for (int round = 0; round < rounds; round++) {
-            double modelAlone = Double.NaN;
-            Map<Contender, Run> runs = new EnumMap<>(Contender.class);
-            for (int i = 0; i < steps; i++) {
-                int step = (round + i) % steps;
+            Map<Contender, Run> runs = new LinkedHashMap<>();
+            for (int i = 0; i < contenders.size(); i++) {
+                Contender contender = contenders.get((round + i) % contenders.size());
                 Blocking.pause(SETTLE);
-                if (step == 0) {
-                    modelAlone = BenchModel.bareImagesPerSecond(model, setup.batch(), seconds);
-                } else {
-                    Contender contender = Contender.values()[step - 1];
-                    runs.put(contender, run(contender, input));
-                }
+                runs.put(contender, contender.isPipeline() ? run(contender, input) : alone(contender));
             }
-            Round r = new Round(modelAlone, runs);
+            Round r = new Round(runs);
             done.add(r);
-            out.printf("- Round %d: model alone %.1f img/s; %s.%n", round + 1, modelAlone, describe(r));
+            out.printf("- Round %d, in order: %s.%n", round + 1, describe(r));
             out.flush();
         }
         out.println();
         return done;
     }
 
+    /** The model alone in this JVM, its CPU per image by thread of this JVM. */
+    private Run alone(Contender contender) {
+        long self = ProcessHandle.current().pid();
+        Map<String, Double> before = ThreadCpu.of(self);
+        double[] machineBefore = ThreadCpu.machine();
+        long start = System.nanoTime();
+        double rate = contender == Contender.MODEL_ALONE
+                ? BenchModel.bareImagesPerSecond(model, setup.batch(), seconds)
+                : plain.imagesPerSecond(setup.batch(), seconds);
+        double images = rate * (System.nanoTime() - start) / 1e9; // the untimed first passes are a rounding error
+        Map<String, Double> perImage = new LinkedHashMap<>();
+        ThreadCpu.between(before, ThreadCpu.of(self)).forEach((group, cpu) -> perImage.put(group, cpu / images));
+        double[] machineAfter = ThreadCpu.machine();
+        double own = sum(perImage);
+        perImage.put(OTHER_PROCESSES, Math.max(0, (machineAfter[0] - machineBefore[0]) / images - own));
+        perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
+        return new Run(rate, Double.NaN, perImage);
+    }
+
     private static String describe(Round r) {
         List<String> parts = new ArrayList<>();
         r.runs()
                 .forEach((c, run) -> parts.add(String.format(
-                        "%s %.1f (%.2f of the model alone)",
-                        c.label, run.imagesPerSecond(), run.imagesPerSecond() / r.modelAlone())));
+                        "%s %.1f (%.2f of the model alone%s)",
+                        c.label,
+                        run.imagesPerSecond(),
+                        run.imagesPerSecond() / r.modelAlone(),
+                        Double.isNaN(run.modelBusy())
+                                ? ""
+                                : String.format("; in forward passes %.0f%% of the time", 100 * run.modelBusy()))));
         return String.join("; ", parts);
     }
 
@@ -107,8 +137,7 @@ final class PipelineComparison {
             int images = reader.count() - countBefore;
             Map<String, Double> perImage = new LinkedHashMap<>();
             ThreadCpu.between(before, after).forEach((group, cpu) -> perImage.put(group, cpu / images));
-            double own =
-                    perImage.values().stream().mapToDouble(Double::doubleValue).sum();
+            double own = sum(perImage);
             double bench = sum(ThreadCpu.between(selfBefore, selfAfter)) / images;
             double busy = (machineAfter[0] - machineBefore[0]) / images;
             perImage.put(BENCH_JVM, bench);

@@ -1,20 +1,13 @@
 package io.fovea.bench;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import io.fovea.avro.ClassScore;
 import io.fovea.avro.ImageEvent;
 import io.fovea.avro.Prediction;
 import io.fovea.avro.SourcePosition;
 import io.fovea.core.dataset.ClassLabels;
 import io.fovea.core.image.RgbImage;
-import io.fovea.core.preprocess.ImagePreprocessor;
-import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.schemas.serde.FoveaRecords;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,19 +45,16 @@ public final class PlainLoop {
     static final String READY = "plain loop: partitions assigned";
 
     private static final int TOP_K = 3;
-    private static final int SIDE = 32;
 
     private PlainLoop() {}
 
-    public static void main(String[] args) throws OrtException, InterruptedException {
+    public static void main(String[] args) {
         KafkaConnection kafka = KafkaConnection.to(args[0]);
         String input = args[1];
         String output = args[2];
         int batch = Integer.parseInt(args[5]);
-        ImagePreprocessor preprocessor = new ImagePreprocessor(Preprocessing.vggImagenetMean(SIDE));
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
         CountDownLatch done = new CountDownLatch(1);
-        try (OrtSession session = env.createSession(Path.of(args[4]).toString(), new OrtSession.SessionOptions());
+        try (PlainSession session = new PlainSession(Path.of(args[4]));
                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
                         kafka.consumer(Map.of(
                                 ConsumerConfig.GROUP_ID_CONFIG,
@@ -90,20 +80,13 @@ public final class PlainLoop {
                 }
             }));
             consumer.subscribe(Set.of(input), new Announce());
-            String inputName = session.getInputNames().iterator().next();
             try {
                 while (true) {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
                     List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>(records.count());
                     records.forEach(all::add);
                     for (int from = 0; from < all.size(); from += batch) {
-                        classify(
-                                all.subList(from, Math.min(all.size(), from + batch)),
-                                session,
-                                inputName,
-                                preprocessor,
-                                producer,
-                                output);
+                        classify(all.subList(from, Math.min(all.size(), from + batch)), session, producer, output);
                     }
                     if (!all.isEmpty()) {
                         producer.flush();
@@ -120,30 +103,20 @@ public final class PlainLoop {
 
     private static void classify(
             List<ConsumerRecord<byte[], byte[]>> records,
-            OrtSession session,
-            String inputName,
-            ImagePreprocessor preprocessor,
+            PlainSession session,
             KafkaProducer<byte[], byte[]> producer,
-            String output)
-            throws OrtException {
-        int perImage = 3 * SIDE * SIDE;
-        float[] batch = new float[records.size() * perImage];
+            String output) {
+        float[] batch = new float[records.size() * PlainSession.PER_IMAGE];
         List<ImageEvent> events = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             ImageEvent event = FoveaRecords.IMAGE_EVENT.decode(records.get(i).value());
             byte[] pixels = new byte[event.getPixels().remaining()];
             event.getPixels().duplicate().get(pixels);
-            preprocessor.writeInto(new RgbImage(event.getWidth(), event.getHeight(), pixels), batch, i * perImage);
+            session.preprocess(new RgbImage(event.getWidth(), event.getHeight(), pixels), batch, i);
             events.add(event);
         }
         long start = System.nanoTime();
-        float[][] probabilities;
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(
-                        env, FloatBuffer.wrap(batch), new long[] {records.size(), 3, SIDE, SIDE});
-                OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
-            probabilities = (float[][]) result.get(0).getValue();
-        }
+        float[][] probabilities = session.run(batch, records.size());
         double inferenceMillis = (System.nanoTime() - start) / 1e6;
         Instant now = Instant.now();
         for (int i = 0; i < records.size(); i++) {
