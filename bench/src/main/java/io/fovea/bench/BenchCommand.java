@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             BackendBenchCommand.class,
             PipelineBenchCommand.class,
             BatchSweepCommand.class,
+            ProfileCommand.class,
             SwapBenchCommand.class,
             TrialBenchCommand.class,
             WarmUpBenchCommand.class,

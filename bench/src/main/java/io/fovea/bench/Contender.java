@@ -55,7 +55,11 @@ final class Contender {
             String guarantee =
                     settings.getOrDefault(StreamOptions.PROCESSING_GUARANTEE.key(), StreamsConfig.EXACTLY_ONCE_V2);
             List<String> named = new ArrayList<>();
-            settings.forEach((key, value) -> named.add(key + "=" + value));
+            settings.forEach((key, value) -> {
+                if (!key.equals(StreamOptions.PROCESSING_GUARANTEE.key())) {
+                    named.add(key + "=" + value);
+                }
+            });
             all.add(new Contender(
                     "Fovea serve, " + guarantee.replace('_', ' ').replace(" v2", "") + ", " + String.join(", ", named),
                     guarantee,
