@@ -154,7 +154,6 @@ final class PipelineBenchCommand extends BenchRun {
                 List<List<Double>> sorted = new ArrayList<>();
                 comparison
                         .latency(c, rates, Duration.ofSeconds(latencySeconds), Duration.ofSeconds(3))
-                        .values()
                         .forEach(l -> sorted.add(l.stream().sorted().toList()));
                 latencies.put(c, sorted);
             }

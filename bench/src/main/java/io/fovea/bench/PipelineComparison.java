@@ -154,14 +154,14 @@ final class PipelineComparison {
      * load, images offered at a steady rate by a paced producer; the first {@code warmUp} of each
      * load are not counted.
      */
-    Map<Double, List<Double>> latency(Contender contender, double[] loads, Duration duration, Duration warmUp) {
+    List<List<Double>> latency(Contender contender, double[] loads, Duration duration, Duration warmUp) {
         String run = id();
         String input = "cmp-load-" + run;
         String output = "cmp-out-" + run;
         TopicCreator.ensure(setup.kafka(), input, PipelineBench.PARTITIONS, false);
         TopicCreator.ensure(setup.kafka(), output, PipelineBench.PARTITIONS, false);
         ImageLoad load = new ImageLoad(setup.kafka());
-        Map<Double, List<Double>> byLoad = new LinkedHashMap<>();
+        List<List<Double>> byLoad = new ArrayList<>();
         try (CommittedOutput reader = new CommittedOutput(setup.kafka(), output);
                 Contender.Started started = contender.start(setup, input, output, run)) {
             int offered = 0;
@@ -171,7 +171,7 @@ final class PipelineComparison {
                 load.offer(input, total, rate);
                 offered += total;
                 reader.await(offered, PATIENCE);
-                byLoad.put(rate, reader.latencies(measureFrom));
+                byLoad.add(reader.latencies(measureFrom));
             }
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
