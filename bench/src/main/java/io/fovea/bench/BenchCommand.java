@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Measures the model, the stream app, hot-swaps, trials, warm-up or training; prints Markdown tables.",
+            "Measures the model, the stream app against a plain consumer loop, batch sizes, hot-swaps, trials, warm-up or training; prints Markdown tables.",
             "Each subcommand is one measurement, with its own options (bench SUBCOMMAND --help). Those that"
                     + " need Kafka start one in-process unless --bootstrap is given. docs/benchmarks.md shows each"
                     + " table beside the command line that made it."
@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
             BackendBenchCommand.class,
             PipelineBenchCommand.class,
+            BatchSweepCommand.class,
+            ProfileCommand.class,
             SwapBenchCommand.class,
             TrialBenchCommand.class,
             WarmUpBenchCommand.class,

@@ -42,7 +42,7 @@ final class BenchReport {
             ModelCost.AgainstSgemm sgemm,
             Map<Integer, BatchRounds> byBatch,
             double fastOverBuiltIn,
-            PipelineBenchCommand.PerRecord perRecord) {
+            BatchSweepCommand.PerRecord perRecord) {
         out.printf(
                 "sgemm (1024x1024, ND4J BLAS), alternated with the model at batch %d in %d rounds: %.1f GFLOP/s against %.1f: "
                         + "the model runs at %.0f%% of sgemm (median of the rounds' ratios).%n%n",

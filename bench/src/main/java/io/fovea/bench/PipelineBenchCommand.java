@@ -1,147 +1,168 @@
 package io.fovea.bench;
 
-import io.fovea.core.runtime.Blocking;
+import io.fovea.core.bundle.ModelFormat;
+import io.fovea.core.cli.SecretSettings;
+import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.ModelRunner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.DoubleSupplier;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/**
- * {@code bench pipeline}: the bare model at several batch sizes (and against sgemm), the whole
- * pipeline through a real broker at the same sizes, the per-record pattern, and latency
- * percentiles at fractions of the measured maximum.
- */
+/** {@code bench pipeline}: see {@link PipelineComparison}. */
 @Command(
         name = "pipeline",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Measures the stream app against its bare model: throughput per batch size, and latency.",
-            "The model alone against sgemm, the pipeline through a real broker at each batch size between two bare-model runs, the per-record pattern, and latency percentiles at shares of the maximum.",
-            "Takes a few minutes."
+            "Measures Fovea's pipeline against the model alone and against a plain consumer loop, in one run.",
+            "The model alone, a plain loop (KafkaConsumer, decode, ONNX Runtime, KafkaProducer, commitSync: at least"
+                    + " once), and serve at least once and exactly once, each in a JVM of its own, alternated in"
+                    + " --rounds rounds; then latency at shares of each one's throughput, and CPU by thread."
         })
 final class PipelineBenchCommand extends BenchRun {
-    private static final int ROUNDS = 5;
-    private static final Duration SETTLE = Duration.ofMillis(500);
+    @Option(names = "--batch", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
 
-    @Mixin
-    PipelineOptions options;
+    @Option(
+            names = "--events",
+            defaultValue = "8000",
+            description = "Images per run; the first quarter is not timed (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            description = "Rounds, each running every measurement once (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(
+            names = "--seconds",
+            defaultValue = "6",
+            description = "Seconds per measurement of the model alone (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(
+            names = "--loads",
+            split = ",",
+            defaultValue = "0.5,0.9",
+            description =
+                    "Offered loads for latency, as shares of each pipeline's throughput (default: ${DEFAULT-VALUE}).")
+    double[] loads;
 
     @Option(
             names = "--latency-seconds",
-            defaultValue = "20",
-            description = "Measured seconds per offered load (default: ${DEFAULT-VALUE}).")
+            defaultValue = "15",
+            description = "Measured seconds per offered load, after 3 s not counted (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
     @Option(
-            names = "--precision",
-            defaultValue = "fp32",
-            paramLabel = "fp32|int8",
-            description = {
-                "fp32: the VGG16 on DL4J as before; int8: the same network exported and quantized, on ONNX Runtime"
-                        + " (default: ${DEFAULT-VALUE})."
-            })
-    String precision;
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "A serve setting for every serve run, e.g. --set commit.interval.ms=500 (repeatable).")
+    Map<String, String> settings = new LinkedHashMap<>();
 
-    /** The per-record pattern, and the batched pipeline in the runs just before and after it. */
-    record PerRecord(double imagesPerSecond, double batchedAround) {}
+    @Option(
+            names = "--variant",
+            paramLabel = "KEY=VALUE[,KEY=VALUE]",
+            description = {
+                "One more serve row, exactly once unless processing.guarantee says otherwise, with these settings over"
+                        + " --set's, in the same rounds (repeatable): compares settings in one run, e.g. --variant"
+                        + " commit.interval.ms=1000."
+            })
+    List<String> variants = new ArrayList<>();
+
+    /** Each --variant's settings. */
+    private List<Map<String, String>> variantSettings() {
+        List<Map<String, String>> all = new ArrayList<>();
+        for (String variant : variants) {
+            Map<String, String> settings = new LinkedHashMap<>();
+            for (String pair : variant.split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new ParameterException(
+                            spec.commandLine(), "--variant takes KEY=VALUE[,KEY=VALUE], got '" + variant + "'");
+                }
+                settings.put(
+                        pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+            SecretSettings.refuseOnCommandLine(settings);
+            all.add(settings);
+        }
+        return all;
+    }
+
+    @Mixin
+    ServeJvmOption serveJvm;
 
     @Override
     void measure(PrintWriter out, KafkaConnection servers, Path work) {
-        if (options.rounds < 2) {
-            throw new ParameterException(
-                    spec.commandLine(), "--rounds must be 2 or more: the per-record run goes between the first two");
-        }
-        int side = options.input.side();
-        try (ModelRunner model = precision.equals(PrecisionModels.FP32)
-                ? BenchModel.runner(side, true)
-                : PrecisionModels.benchVgg16(side, List.of(precision)).get(precision)) {
-            double flops = ModelCost.flopsPerImage(
-                    BenchModel.architecture(side).whole(1e-3), InputType.convolutional(side, side, 3));
-            BenchReport report = new BenchReport(out, side, options.events, options.rounds, ROUNDS);
-            report.header(flops);
-            int reference = options.referenceBatch();
-            ModelCost.AgainstSgemm sgemm = ModelCost.sgemmAgainstModel(model, reference, flops, ROUNDS, SETTLE);
-
-            PipelineBench pipeline = new PipelineBench(servers, work, options.settings());
-            String topic = pipeline.preload(options.events);
-            JitWarmUp.run(pipeline, model, topic, options.events, reference, out);
-            // the reference batch first, right after the warm-up at that batch, with the per-record
-            // pattern between its first two rounds
-            BatchRounds firstRound = pipelineRounds(pipeline, model, topic, reference, 1);
-            double perRecordRate = pipeline.perRecordThroughput(model, topic, Math.min(options.events, 1000));
-            BatchRounds referenceRuns =
-                    firstRound.and(pipelineRounds(pipeline, model, topic, reference, options.rounds - 1));
-            PerRecord perRecord = new PerRecord(
-                    perRecordRate,
-                    (referenceRuns.rounds().get(0).measured()
-                                    + referenceRuns.rounds().get(1).measured())
-                            / 2);
-            Map<Integer, BatchRounds> byBatch = new LinkedHashMap<>();
-            for (int batch : options.batchSizes) {
-                byBatch.put(
-                        batch, batch == reference ? referenceRuns : pipelineRounds(pipeline, model, topic, batch, 1));
+        SecretSettings.refuseOnCommandLine(settings);
+        List<Contender> contenders = Contender.all(variantSettings());
+        DirectoryModelStore store = new DirectoryModelStore(work.resolve("store"));
+        BenchVersions.publish(store);
+        store.promote("bench", 1);
+        Map<String, String> all = new HashMap<>(settings);
+        all.put(StreamOptions.BOOTSTRAP_SERVERS.key(), servers.bootstrapServers());
+        StreamConfig config = StreamConfig.of(all);
+        Contender.Setup setup = new Contender.Setup(
+                servers,
+                store,
+                "bench",
+                store.versionDir("bench", 1).resolve(ModelFormat.ONNX_FILE),
+                serveJvm.list(),
+                batch,
+                settings,
+                work);
+        out.printf(
+                "# Pipeline against the model alone and a plain consumer loop%n%nVGG16 (plain) + classic head, random"
+                        + " weights, 32x32, ONNX Runtime, batch %d; %d images a run (the first quarter not timed); serve"
+                        + " and the plain loop each in a JVM of their own (%s), the broker and the model alone in this"
+                        + " one; %d cores. Rounds start one measurement later each.%n%n",
+                batch,
+                events,
+                String.join(" ", serveJvm.list()),
+                Runtime.getRuntime().availableProcessors());
+        try (ModelRunner model = config.backends().open(store, "bench", 1);
+                PlainSession plain = new PlainSession(setup.onnxFile())) {
+            // the JIT and ONNX Runtime's first passes, not measured
+            BenchModel.bareImagesPerSecond(model, batch, seconds);
+            plain.imagesPerSecond(batch, seconds);
+            PipelineComparison comparison = new PipelineComparison(setup, contenders, model, plain, events, seconds);
+            ComparisonReport report = new ComparisonReport(out, contenders, comparison.throughput(rounds, out));
+            Map<Contender, List<List<Double>>> latencies = new LinkedHashMap<>();
+            for (Contender c : contenders) {
+                if (!c.isPipeline()) {
+                    continue;
+                }
+                double capacity = report.imagesPerSecond(c);
+                double[] rates = new double[loads.length];
+                for (int i = 0; i < loads.length; i++) {
+                    rates[i] = loads[i] * capacity;
+                }
+                List<List<Double>> sorted = new ArrayList<>();
+                comparison
+                        .latency(c, rates, Duration.ofSeconds(latencySeconds), Duration.ofSeconds(3))
+                        .forEach(l -> sorted.add(l.stream().sorted().toList()));
+                latencies.put(c, sorted);
             }
-            report.throughput(flops, reference, sgemm, byBatch, builtInPathRatio(model), perRecord);
-            measureLatency(report, pipeline, model, reference, byBatch.get(reference));
+            report.table(
+                    batch,
+                    loads,
+                    latencies,
+                    config.get(StreamOptions.MAX_BATCH_WAIT_MS).toMillis());
+            report.cpuByThread();
         }
-    }
-
-    /** {@code rounds} pipeline runs at {@code batch}, each between two bare-model runs. */
-    private BatchRounds pipelineRounds(PipelineBench pipeline, ModelRunner model, String topic, int batch, int rounds) {
-        List<AroundBare> measured = new ArrayList<>();
-        List<PipelineBench.Run> runs = new ArrayList<>();
-        for (int round = 0; round < rounds; round++) {
-            measured.add(aroundBare(model, batch, () -> {
-                PipelineBench.Run run = pipeline.run(model, topic, options.events, batch);
-                runs.add(run);
-                return run.imagesPerSecond();
-            }));
-        }
-        return new BatchRounds(batch, measured, runs);
-    }
-
-    /** Fovea's fast path over DL4J's built-in convolution path (oneDNN helpers off), batch 32. */
-    private double builtInPathRatio(ModelRunner model) {
-        try (ModelRunner builtIn = BenchModel.runner(options.input.side(), false)) {
-            return 1
-                    / aroundBare(model, 32, () -> BenchModel.bareImagesPerSecond(builtIn, 32, options.seconds))
-                            .ratio();
-        }
-    }
-
-    private void measureLatency(
-            BenchReport report, PipelineBench pipeline, ModelRunner model, int reference, BatchRounds runs) {
-        double max = runs.piped();
-        report.latencyHeader(reference, runs.bare());
-        for (double share : new double[] {0.25, 0.5, 0.9}) {
-            List<Double> latencies = new ArrayList<>(pipeline.latency(
-                    model, reference, share * max, Duration.ofSeconds(latencySeconds), Duration.ofSeconds(3)));
-            Collections.sort(latencies);
-            report.latencyRow(share, share * max, latencies);
-        }
-    }
-
-    /** {@code measurement} between two bare-model runs at {@code batch}: compared as they ran, whatever the machine's drift. */
-    private AroundBare aroundBare(ModelRunner model, int batch, DoubleSupplier measurement) {
-        Blocking.pause(SETTLE);
-        double before = BenchModel.bareImagesPerSecond(model, batch, options.seconds / 2);
-        double measured = measurement.getAsDouble();
-        // what the measurement leaves running (an app closing, spinning threads) settles first
-        Blocking.pause(SETTLE);
-        double after = BenchModel.bareImagesPerSecond(model, batch, options.seconds / 2);
-        return new AroundBare(before, measured, after);
     }
 }

@@ -116,6 +116,10 @@ final class ServeProcess implements AutoCloseable {
         return sum;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** Resident memory of the process, from the kernel (not from the process's own report). */
     long residentBytes() {
         double bytes = ProcessMetrics.residentBytes(Path.of("/proc", Long.toString(process.pid()), "status"));

@@ -51,6 +51,11 @@ public final class S3TestServer implements AutoCloseable {
                 ObjectStoreSettings.CACHE_DIR, cacheDir.toString());
     }
 
+    /** Environment variables that give a child JVM this server's credentials through the SDK's default chain. */
+    public static Map<String, String> credentialsEnvironment() {
+        return Map.of("AWS_ACCESS_KEY_ID", IDENTITY, "AWS_SECRET_ACCESS_KEY", CREDENTIAL, "AWS_REGION", "us-east-1");
+    }
+
     public void pause() {
         server.pause();
     }

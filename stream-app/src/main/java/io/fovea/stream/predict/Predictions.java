@@ -15,7 +15,6 @@ import java.util.stream.IntStream;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Builds the Prediction of one image from its row of a batch's probabilities. */
 public final class Predictions {
@@ -40,15 +39,23 @@ public final class Predictions {
     }
 
     public static String nonFinite(BatchResult batch, int row) {
-        INDArray probabilities = batch.probabilities().getRow(row);
-        for (int i = 0; i < probabilities.length(); i++) {
-            double p = probabilities.getDouble(i);
+        double[] probabilities = row(batch, row);
+        for (int i = 0; i < probabilities.length; i++) {
+            double p = probabilities[i];
             if (!Double.isFinite(p)) {
                 return batch.modelName() + "@" + batch.modelVersion() + " gave " + p + " as the probability of "
                         + batch.labels().get(i) + " (class " + i + ")";
             }
         }
         return null;
+    }
+
+    /**
+     * A row's probabilities, read out of the array once: one native copy, where reading each
+     * value from ND4J crossed into native code for every comparison of the sort.
+     */
+    private static double[] row(BatchResult batch, int row) {
+        return batch.probabilities().getRow(row).toDoubleVector();
     }
 
     public static Prediction of(
@@ -59,16 +66,16 @@ public final class Predictions {
             SourcePosition source,
             long queueMillis,
             Instant now) {
-        INDArray probabilities = batch.probabilities().getRow(row);
+        double[] probabilities = row(batch, row);
         List<String> labels = batch.labels();
         List<Integer> order = IntStream.range(0, labels.size())
                 .boxed()
-                .sorted(Comparator.comparingDouble((Integer i) -> -probabilities.getDouble(i)))
+                .sorted(Comparator.comparingDouble((Integer i) -> -probabilities[i]))
                 .limit(topK)
                 .toList();
         List<ClassScore> top = new ArrayList<>(order.size());
         for (int index : order) {
-            top.add(new ClassScore(index, labels.get(index), probabilities.getFloat(index)));
+            top.add(new ClassScore(index, labels.get(index), (float) probabilities[index]));
         }
         ClassScore best = top.get(0);
         return Prediction.newBuilder()

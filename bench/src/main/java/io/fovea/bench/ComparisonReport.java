@@ -1,0 +1,151 @@
+package io.fovea.bench;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+
+/** {@code bench pipeline}'s tables as Markdown: throughput and latency side by side, then CPU by thread. */
+final class ComparisonReport {
+    /** Thread groups shown by name in the CPU table; the rest are summed as "other". */
+    private static final int NAMED_GROUPS = 10;
+
+    private final PrintWriter out;
+    private final List<Contender> contenders;
+    private final List<PipelineComparison.Round> rounds;
+
+    ComparisonReport(PrintWriter out, List<Contender> contenders, List<PipelineComparison.Round> rounds) {
+        this.out = out;
+        this.contenders = contenders;
+        this.rounds = rounds;
+    }
+
+    double modelAlone() {
+        return Percentiles.median(
+                rounds.stream().map(PipelineComparison.Round::modelAlone).toList());
+    }
+
+    double imagesPerSecond(Contender c) {
+        return median(r -> r.runs().get(c).imagesPerSecond());
+    }
+
+    /**
+     * @param latencies per contender, the sorted latencies at each share of its own capacity
+     * @param batchWaitMillis max.batch.wait.ms of the serve runs
+     */
+    void table(int batch, double[] shares, Map<Contender, List<List<Double>>> latencies, long batchWaitMillis) {
+        StringBuilder head =
+                new StringBuilder("| pipeline, batch " + batch + " | img/s | / model alone | / plain loop |");
+        StringBuilder rule = new StringBuilder("| --- | ---: | ---: | ---: |");
+        for (double share : shares) {
+            head.append(String.format(" p50 / p99 ms at %.0f%% |", 100 * share));
+            rule.append(" ---: |");
+        }
+        out.println(head);
+        out.println(rule);
+        for (Contender c : contenders) {
+            StringBuilder row = new StringBuilder(String.format(
+                    "| %s | %.1f | %.2f | %.2f |",
+                    c.label,
+                    imagesPerSecond(c),
+                    median(r -> r.runs().get(c).imagesPerSecond() / r.modelAlone()),
+                    median(r -> r.runs().get(c).imagesPerSecond()
+                            / r.runs().get(Contender.PLAIN_LOOP).imagesPerSecond())));
+            List<List<Double>> measured = latencies.getOrDefault(c, List.of());
+            for (int i = 0; i < shares.length; i++) {
+                row.append(
+                        i < measured.size()
+                                ? String.format(
+                                        " %.0f / %.0f |",
+                                        Percentiles.nearestRank(measured.get(i), 50),
+                                        Percentiles.nearestRank(measured.get(i), 99))
+                                : " |");
+            }
+            out.println(row);
+        }
+        double oneBatch = 1000.0 * batch / modelAlone();
+        out.printf(
+                "%n(img/s: medians of %d rounds; each ratio is the median of the rounds' ratios, each round's measurements"
+                        + " next to each other. Latency: event time to the prediction read downstream (read_committed), at"
+                        + " shares of each row's own img/s offered by a paced producer. Target p99: max.batch.wait.ms + 2 x"
+                        + " one batch's model time = %d + 2 x %.0f = %.0f ms.)%n%n",
+                rounds.size(), batchWaitMillis, oneBatch, batchWaitMillis + 2 * oneBatch);
+        out.flush();
+    }
+
+    /** CPU milliseconds per image by thread group (Linux thread names, 15 characters), median of the rounds. */
+    void cpuByThread() {
+        Set<String> groups = new LinkedHashSet<>();
+        rounds.forEach(r ->
+                r.runs().values().forEach(run -> groups.addAll(run.cpuPerImage().keySet())));
+        Map<String, Double> largest = new LinkedHashMap<>();
+        for (String group : groups) {
+            double most = 0;
+            for (Contender c : contenders) {
+                most = Math.max(most, cpuMillis(c, group));
+            }
+            largest.put(group, most);
+        }
+        List<String> outside =
+                List.of(PipelineComparison.BENCH_JVM, PipelineComparison.OTHER_PROCESSES, PipelineComparison.IDLE);
+        List<String> named = new ArrayList<>(largest.keySet());
+        named.removeAll(outside);
+        named.sort(Comparator.comparingDouble((String g) -> -largest.get(g)));
+        List<String> shown = named.subList(0, Math.min(NAMED_GROUPS, named.size()));
+        StringBuilder head = new StringBuilder("| thread: CPU ms per image |");
+        StringBuilder rule = new StringBuilder("| --- |");
+        for (Contender c : contenders) {
+            head.append(' ').append(c.label).append(" |");
+            rule.append(" ---: |");
+        }
+        out.println(head);
+        out.println(rule);
+        for (String group : shown) {
+            row(group, c -> cpuMillis(c, group));
+        }
+        row(
+                "other",
+                c -> named.stream()
+                        .filter(g -> !shown.contains(g))
+                        .mapToDouble(g -> cpuMillis(c, g))
+                        .sum());
+        row(
+                "all its threads",
+                c -> named.stream().mapToDouble(g -> cpuMillis(c, g)).sum());
+        outside.forEach(group -> row(group, c -> cpuMillis(c, group)));
+        out.printf(
+                "%n(From /proc/PID/task/*/stat over each run's measured span, and /proc/stat for the machine; the model"
+                        + " alone's columns are the benchmark's JVM. \"java\" is threads without a name of their own: ONNX"
+                        + " Runtime's pool, and the plain loop's own thread. Streams threads are named \"%s\". At the model alone's speed one image"
+                        + " has %.2f ms of the machine's %d cores.)%n%n",
+                Contender.STREAMS_THREADS,
+                1000.0 * Runtime.getRuntime().availableProcessors() / modelAlone(),
+                Runtime.getRuntime().availableProcessors());
+        out.flush();
+    }
+
+    private void row(String name, ToDoubleFunction<Contender> millis) {
+        StringBuilder row = new StringBuilder("| " + name + " |");
+        for (Contender c : contenders) {
+            row.append(String.format(" %.2f |", millis.applyAsDouble(c)));
+        }
+        out.println(row);
+    }
+
+    private double cpuMillis(Contender c, String group) {
+        return 1000 * median(r -> r.runs().get(c).cpuPerImage().getOrDefault(group, 0.0));
+    }
+
+    private double median(ToDoubleFunction<PipelineComparison.Round> f) {
+        List<Double> values = new ArrayList<>();
+        rounds.forEach(r -> values.add(f.applyAsDouble(r)));
+        Collections.sort(values);
+        return Percentiles.median(values);
+    }
+}

@@ -1,0 +1,189 @@
+package io.fovea.bench;
+
+import io.fovea.core.runtime.Blocking;
+import io.fovea.schemas.kafka.TopicCreator;
+import io.fovea.stream.model.ModelRunner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The model alone, the plain loop and Fovea under both guarantees on the same broker, images and
+ * model, in rounds that each start one measurement later, so that the machine's drift hits all
+ * alike. Throughput is read downstream (read_committed) from the arrival of the first quarter's
+ * last prediction to that of the last: start-up and warm-up stay out. Each contender's CPU by
+ * thread comes from the kernel over the same span.
+ */
+final class PipelineComparison {
+    private static final Duration SETTLE = Duration.ofMillis(500);
+    private static final Duration PATIENCE = Duration.ofMinutes(10);
+
+    /** Rows of the CPU table that are not the contender's threads. */
+    static final String BENCH_JVM = "(benchmark's JVM: broker, reader)";
+
+    static final String OTHER_PROCESSES = "(other processes on the machine)";
+    static final String IDLE = "(idle)";
+
+    private final Contender.Setup setup;
+    private final List<Contender> contenders;
+    private final ModelRunner model;
+    private final PlainSession plain;
+    private final int events;
+    private final double seconds;
+
+    /** @param model the served version, opened in this JVM as serve opens it, for the model alone */
+    PipelineComparison(
+            Contender.Setup setup,
+            List<Contender> contenders,
+            ModelRunner model,
+            PlainSession plain,
+            int events,
+            double seconds) {
+        this.setup = setup;
+        this.contenders = contenders;
+        this.model = model;
+        this.plain = plain;
+        this.events = events;
+        this.seconds = seconds;
+    }
+
+    /** One contender's run: its images per second, and CPU seconds per image by thread group. */
+    record Run(double imagesPerSecond, double modelBusy, Map<String, Double> cpuPerImage) {}
+
+    /** One round: each contender's run, in the order they ran. */
+    record Round(Map<Contender, Run> runs) {
+        double modelAlone() {
+            return runs.get(Contender.MODEL_ALONE).imagesPerSecond();
+        }
+    }
+
+    /** Throughput of {@code rounds} rounds from a topic of {@code events} images, printing each round as it ends. */
+    List<Round> throughput(int rounds, java.io.PrintWriter out) {
+        String input = new PipelineBench(setup.kafka(), setup.work()).preload(events);
+        List<Round> done = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            Map<Contender, Run> runs = new LinkedHashMap<>();
+            for (int i = 0; i < contenders.size(); i++) {
+                Contender contender = contenders.get((round + i) % contenders.size());
+                Blocking.pause(SETTLE);
+                runs.put(contender, contender.isPipeline() ? run(contender, input) : alone(contender));
+            }
+            Round r = new Round(runs);
+            done.add(r);
+            out.printf("- Round %d, in order: %s.%n", round + 1, describe(r));
+            out.flush();
+        }
+        out.println();
+        return done;
+    }
+
+    /** The model alone in this JVM, its CPU per image by thread of this JVM. */
+    private Run alone(Contender contender) {
+        long self = ProcessHandle.current().pid();
+        Map<String, Double> before = ThreadCpu.of(self);
+        double[] machineBefore = ThreadCpu.machine();
+        long start = System.nanoTime();
+        double rate = contender == Contender.MODEL_ALONE
+                ? BenchModel.bareImagesPerSecond(model, setup.batch(), seconds)
+                : plain.imagesPerSecond(setup.batch(), seconds);
+        double images = rate * (System.nanoTime() - start) / 1e9; // the untimed first passes are a rounding error
+        Map<String, Double> perImage = new LinkedHashMap<>();
+        ThreadCpu.between(before, ThreadCpu.of(self)).forEach((group, cpu) -> perImage.put(group, cpu / images));
+        double[] machineAfter = ThreadCpu.machine();
+        double own = sum(perImage);
+        perImage.put(OTHER_PROCESSES, Math.max(0, (machineAfter[0] - machineBefore[0]) / images - own));
+        perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
+        return new Run(rate, Double.NaN, perImage);
+    }
+
+    private static String describe(Round r) {
+        List<String> parts = new ArrayList<>();
+        r.runs()
+                .forEach((c, run) -> parts.add(String.format(
+                        "%s %.1f (%.2f of the model alone%s)",
+                        c.label,
+                        run.imagesPerSecond(),
+                        run.imagesPerSecond() / r.modelAlone(),
+                        Double.isNaN(run.modelBusy())
+                                ? ""
+                                : String.format("; in forward passes %.0f%% of the time", 100 * run.modelBusy()))));
+        return String.join("; ", parts);
+    }
+
+    private Run run(Contender contender, String input) {
+        String run = id();
+        String output = "cmp-out-" + run;
+        TopicCreator.ensure(setup.kafka(), output, PipelineBench.PARTITIONS, false);
+        try (CommittedOutput reader = new CommittedOutput(setup.kafka(), output);
+                Contender.Started started = contender.start(setup, input, output, run)) {
+            int from = Math.max(1, events / 4);
+            reader.await(from, PATIENCE);
+            long self = ProcessHandle.current().pid();
+            Map<String, Double> before = ThreadCpu.of(started.pid());
+            Map<String, Double> selfBefore = ThreadCpu.of(self);
+            double[] machineBefore = ThreadCpu.machine();
+            int countBefore = reader.count();
+            double modelBefore = started.modelSeconds().getAsDouble();
+            long spanStart = System.nanoTime();
+            reader.await(events, PATIENCE);
+            Map<String, Double> after = ThreadCpu.of(started.pid());
+            Map<String, Double> selfAfter = ThreadCpu.of(self);
+            double[] machineAfter = ThreadCpu.machine();
+            double modelBusy =
+                    (started.modelSeconds().getAsDouble() - modelBefore) / ((System.nanoTime() - spanStart) / 1e9);
+            int images = reader.count() - countBefore;
+            Map<String, Double> perImage = new LinkedHashMap<>();
+            ThreadCpu.between(before, after).forEach((group, cpu) -> perImage.put(group, cpu / images));
+            double own = sum(perImage);
+            double bench = sum(ThreadCpu.between(selfBefore, selfAfter)) / images;
+            double busy = (machineAfter[0] - machineBefore[0]) / images;
+            perImage.put(BENCH_JVM, bench);
+            perImage.put(OTHER_PROCESSES, Math.max(0, busy - own - bench));
+            perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
+            return new Run(reader.rate(from, events), modelBusy, perImage);
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Latencies (ms, event time to prediction read downstream) of a contender at each offered
+     * load, images offered at a steady rate by a paced producer; the first {@code warmUp} of each
+     * load are not counted.
+     */
+    List<List<Double>> latency(Contender contender, double[] loads, Duration duration, Duration warmUp) {
+        String run = id();
+        String input = "cmp-load-" + run;
+        String output = "cmp-out-" + run;
+        TopicCreator.ensure(setup.kafka(), input, PipelineBench.PARTITIONS, false);
+        TopicCreator.ensure(setup.kafka(), output, PipelineBench.PARTITIONS, false);
+        ImageLoad load = new ImageLoad(setup.kafka());
+        List<List<Double>> byLoad = new ArrayList<>();
+        try (CommittedOutput reader = new CommittedOutput(setup.kafka(), output);
+                Contender.Started started = contender.start(setup, input, output, run)) {
+            int offered = 0;
+            for (double rate : loads) {
+                int total = (int) (rate * (duration.toMillis() + warmUp.toMillis()) / 1000);
+                long measureFrom = System.currentTimeMillis() + warmUp.toMillis();
+                load.offer(input, total, rate);
+                offered += total;
+                reader.await(offered, PATIENCE);
+                byLoad.add(reader.latencies(measureFrom));
+            }
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+        return byLoad;
+    }
+
+    private static double sum(Map<String, Double> seconds) {
+        return seconds.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString().substring(0, 6);
+    }
+}
