@@ -26,9 +26,19 @@ final class ComparisonReport {
         this.rounds = rounds;
     }
 
-    double modelAlone() {
+    /** The model alone at {@code precision}, with serve's settings: median of the rounds. */
+    double modelAlone(String precision) {
         return Percentiles.median(
-                rounds.stream().map(PipelineComparison.Round::modelAlone).toList());
+                rounds.stream().map(r -> r.modelAlone(precision)).toList());
+    }
+
+    private List<String> precisions() {
+        return contenders.stream().map(c -> c.precision).distinct().toList();
+    }
+
+    /** Two precisions: int8 rows are also compared with the plain loop on fp32 (the issue's yardstick). */
+    private boolean againstFp32() {
+        return precisions().size() > 1 && precisions().contains(PrecisionModels.FP32);
     }
 
     double imagesPerSecond(Contender c) {
@@ -43,6 +53,10 @@ final class ComparisonReport {
         StringBuilder head =
                 new StringBuilder("| pipeline, batch " + batch + " | img/s | / model alone | / plain loop |");
         StringBuilder rule = new StringBuilder("| --- | ---: | ---: | ---: |");
+        if (againstFp32()) {
+            head.append(" / plain loop fp32 |");
+            rule.append(" ---: |");
+        }
         for (double share : shares) {
             head.append(String.format(" p50 / p99 ms at %.0f%% |", 100 * share));
             rule.append(" ---: |");
@@ -54,9 +68,16 @@ final class ComparisonReport {
                     "| %s | %.1f | %.2f | %.2f |",
                     c.label,
                     imagesPerSecond(c),
-                    median(r -> r.runs().get(c).imagesPerSecond() / r.modelAlone()),
+                    median(r -> r.runs().get(c).imagesPerSecond() / r.modelAlone(c.precision)),
                     median(r -> r.runs().get(c).imagesPerSecond()
-                            / r.runs().get(Contender.PLAIN_LOOP).imagesPerSecond())));
+                            / r.of(Contender.Kind.PLAIN_LOOP, c.precision).imagesPerSecond())));
+            if (againstFp32()) {
+                row.append(String.format(
+                        " %.2f |",
+                        median(r -> r.runs().get(c).imagesPerSecond()
+                                / r.of(Contender.Kind.PLAIN_LOOP, PrecisionModels.FP32)
+                                        .imagesPerSecond())));
+            }
             List<List<Double>> measured = latencies.getOrDefault(c, List.of());
             for (int i = 0; i < shares.length; i++) {
                 row.append(
@@ -69,13 +90,23 @@ final class ComparisonReport {
             }
             out.println(row);
         }
-        double oneBatch = 1000.0 * batch / modelAlone();
+        List<String> targets = new ArrayList<>();
+        for (String precision : precisions()) {
+            double oneBatch = 1000.0 * batch / modelAlone(precision);
+            targets.add(String.format(
+                    "%s%d + 2 x %.0f = %.0f ms",
+                    precisions().size() > 1 ? precision + " " : "",
+                    batchWaitMillis,
+                    oneBatch,
+                    batchWaitMillis + 2 * oneBatch));
+        }
         out.printf(
                 "%n(img/s: medians of %d rounds; each ratio is the median of the rounds' ratios, each round's measurements"
-                        + " next to each other. Latency: event time to the prediction read downstream (read_committed), at"
-                        + " shares of each row's own img/s offered by a paced producer. Target p99: max.batch.wait.ms + 2 x"
-                        + " one batch's model time = %d + 2 x %.0f = %.0f ms.)%n%n",
-                rounds.size(), batchWaitMillis, oneBatch, batchWaitMillis + 2 * oneBatch);
+                        + " next to each other; / model alone and / plain loop against those of the row's own precision."
+                        + " Latency: event time to the prediction read downstream (read_committed), at shares of each"
+                        + " row's own img/s offered by a paced producer. Target p99: max.batch.wait.ms + 2 x one batch's"
+                        + " model time = %s.)%n%n",
+                rounds.size(), String.join("; ", targets));
         out.flush();
     }
 
@@ -123,9 +154,16 @@ final class ComparisonReport {
                 "%n(From /proc/PID/task/*/stat over each run's measured span, and /proc/stat for the machine; the model"
                         + " alone's columns are the benchmark's JVM. \"java\" is threads without a name of their own: ONNX"
                         + " Runtime's pool, and the plain loop's own thread. Streams threads are named \"%s\". At the model alone's speed one image"
-                        + " has %.2f ms of the machine's %d cores.)%n%n",
+                        + " has %s ms of the machine's %d cores.)%n%n",
                 Contender.STREAMS_THREADS,
-                1000.0 * Runtime.getRuntime().availableProcessors() / modelAlone(),
+                String.join(
+                        ", ",
+                        precisions().stream()
+                                .map(p -> String.format(
+                                        "%.2f%s",
+                                        1000.0 * Runtime.getRuntime().availableProcessors() / modelAlone(p),
+                                        precisions().size() > 1 ? " (" + p + ")" : ""))
+                                .toList()),
                 Runtime.getRuntime().availableProcessors());
         out.flush();
     }

@@ -1,5 +1,6 @@
 package io.fovea.bench;
 
+import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.config.StreamOptions;
@@ -15,19 +16,22 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * What {@code bench pipeline} measures: the model alone in the benchmark's JVM (as serve runs it,
  * and with ONNX Runtime's session defaults), and the pipelines, each in a JVM of its own: the plain
- * loop, and serve under each guarantee.
+ * loop, and serve under each guarantee; each at a precision (model.onnx or model.int8.onnx).
  */
 final class Contender {
-    static final Contender MODEL_ALONE =
-            new Contender("model alone (serve's ONNX Runtime settings, preprocessing included)", null, Map.of());
-    static final Contender DEFAULTS_ALONE =
-            new Contender("model alone (ONNX Runtime's session defaults, as the plain loop runs it)", null, Map.of());
-    static final Contender PLAIN_LOOP = new Contender(
-            "plain loop (KafkaConsumer, ONNX Runtime, KafkaProducer, commitSync), at least once", null, Map.of());
-    static final Contender FOVEA_AT_LEAST_ONCE =
-            new Contender("Fovea serve, at least once", StreamsConfig.AT_LEAST_ONCE, Map.of());
-    static final Contender FOVEA_EXACTLY_ONCE =
-            new Contender("Fovea serve, exactly once", StreamsConfig.EXACTLY_ONCE_V2, Map.of());
+    /** What runs: the fixed four, or serve with a variant's settings. */
+    enum Kind {
+        MODEL_ALONE("model alone (serve's ONNX Runtime settings, preprocessing included)"),
+        DEFAULTS_ALONE("model alone (ONNX Runtime's session defaults, as the plain loop runs it)"),
+        PLAIN_LOOP("plain loop (KafkaConsumer, ONNX Runtime, KafkaProducer, commitSync), at least once"),
+        SERVE("Fovea serve");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
 
     /**
      * Linux keeps the first 15 characters of a thread's name, and Kafka Streams names its threads
@@ -36,53 +40,86 @@ final class Contender {
     static final String STREAMS_THREADS = "kafka-streams-t";
 
     final String label;
+    final Kind kind;
+    /** fp32 or int8: the model file the contender runs. */
+    final String precision;
     /** null for the model alone and the plain loop. */
     private final String guarantee;
     /** Serve's settings over the command's, for a variant. */
     private final Map<String, String> own;
 
-    private Contender(String label, String guarantee, Map<String, String> own) {
+    private Contender(String label, Kind kind, String precision, String guarantee, Map<String, String> own) {
         this.label = label;
+        this.kind = kind;
+        this.precision = precision;
         this.guarantee = guarantee;
         this.own = own;
     }
 
-    /** Every contender of a run: the fixed five, then a serve exactly once for each variant's settings. */
-    static List<Contender> all(List<Map<String, String>> variants) {
-        List<Contender> all = new ArrayList<>(
-                List.of(MODEL_ALONE, DEFAULTS_ALONE, PLAIN_LOOP, FOVEA_AT_LEAST_ONCE, FOVEA_EXACTLY_ONCE));
-        for (Map<String, String> settings : variants) {
-            String guarantee =
-                    settings.getOrDefault(StreamOptions.PROCESSING_GUARANTEE.key(), StreamsConfig.EXACTLY_ONCE_V2);
-            List<String> named = new ArrayList<>();
-            settings.forEach((key, value) -> {
-                if (!key.equals(StreamOptions.PROCESSING_GUARANTEE.key())) {
-                    named.add(key + "=" + value);
-                }
-            });
-            all.add(new Contender(
-                    "Fovea serve, " + guarantee.replace('_', ' ').replace(" v2", "") + ", " + String.join(", ", named),
-                    guarantee,
-                    settings));
+    /**
+     * Every contender of a run, for each precision: the model alone twice, the plain loop, serve at
+     * least and exactly once, then a serve exactly once for each variant's settings. Labels name the
+     * precision when there is more than one.
+     */
+    static List<Contender> all(List<String> precisions, List<Map<String, String>> variants) {
+        List<Contender> all = new ArrayList<>();
+        for (String precision : precisions) {
+            String tag = precisions.size() > 1 ? " [" + precision + "]" : "";
+            for (Kind kind : List.of(Kind.MODEL_ALONE, Kind.DEFAULTS_ALONE, Kind.PLAIN_LOOP)) {
+                all.add(new Contender(kind.label + tag, kind, precision, null, Map.of()));
+            }
+            all.add(serve(precision, tag, StreamsConfig.AT_LEAST_ONCE, Map.of()));
+            all.add(serve(precision, tag, StreamsConfig.EXACTLY_ONCE_V2, Map.of()));
+            for (Map<String, String> settings : variants) {
+                String guarantee =
+                        settings.getOrDefault(StreamOptions.PROCESSING_GUARANTEE.key(), StreamsConfig.EXACTLY_ONCE_V2);
+                all.add(serve(precision, tag, guarantee, settings));
+            }
         }
         return all;
     }
 
-    /** True for what runs in a JVM of its own; the model alone runs in the benchmark's. */
-    boolean isPipeline() {
-        return this != MODEL_ALONE && this != DEFAULTS_ALONE;
+    private static Contender serve(String precision, String tag, String guarantee, Map<String, String> settings) {
+        List<String> named = new ArrayList<>();
+        named.add(guarantee.replace('_', ' ').replace(" v2", ""));
+        settings.forEach((key, value) -> {
+            if (!key.equals(StreamOptions.PROCESSING_GUARANTEE.key())) {
+                named.add(key + "=" + value);
+            }
+        });
+        return new Contender(
+                Kind.SERVE.label + ", " + String.join(", ", named) + tag, Kind.SERVE, precision, guarantee, settings);
     }
 
-    /** What the contender needs to run: broker, the served model, JVM options, batch, settings for serve. */
+    /** The contender of {@code kind} at {@code precision} among {@code all}. */
+    static Contender find(List<Contender> all, Kind kind, String precision) {
+        return all.stream()
+                .filter(c -> c.kind == kind && c.precision.equals(precision))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + kind + " at " + precision));
+    }
+
+    /** True for what runs in a JVM of its own; the model alone runs in the benchmark's. */
+    boolean isPipeline() {
+        return kind == Kind.PLAIN_LOOP || kind == Kind.SERVE;
+    }
+
+    /** What the contender needs to run: broker, the served model and its folder, JVM options, batch, settings for serve. */
     record Setup(
             KafkaConnection kafka,
             DirectoryModelStore store,
             String model,
-            Path onnxFile,
+            Path versionDir,
             List<String> jvmOptions,
             int batch,
             Map<String, String> settings,
-            Path work) {}
+            Path work) {
+        /** The served version's model file at {@code precision}, for the plain loop. */
+        Path onnxFile(String precision) {
+            return versionDir.resolve(
+                    precision.equals(PrecisionModels.INT8) ? ModelFormat.ONNX_INT8_FILE : ModelFormat.ONNX_FILE);
+        }
+    }
 
     /** A running contender: its process id, the seconds its model has spent in forward passes (NaN: not known), and how to stop it. */
     record Started(long pid, DoubleSupplier modelSeconds, AutoCloseable process) implements AutoCloseable {
@@ -106,7 +143,7 @@ final class Contender {
                                     input,
                                     output,
                                     "plain-loop-" + run,
-                                    setup.onnxFile().toString(),
+                                    setup.onnxFile(precision).toString(),
                                     Integer.toString(setup.batch())),
                             log)
                     .awaitReady(Duration.ofMinutes(3));
@@ -121,6 +158,7 @@ final class Contender {
         settings.put(StreamOptions.PROCESSING_GUARANTEE.key(), guarantee);
         settings.put(StreamOptions.MAX_BATCH_SIZE.key(), Integer.toString(setup.batch()));
         settings.putAll(setup.settings());
+        settings.put(StreamOptions.MODEL_PRECISION.key(), precision);
         settings.putAll(own);
         List<String> args = List.of(
                 "--bootstrap",

@@ -2,6 +2,7 @@ package io.fovea.bench;
 
 import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.cli.SecretSettings;
+import io.fovea.core.onnx.quant.AccuracyGate;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.config.StreamConfig;
@@ -68,6 +69,19 @@ final class PipelineBenchCommand extends BenchRun {
     int latencySeconds;
 
     @Option(
+            names = "--precision",
+            split = ",",
+            paramLabel = "fp32|int8",
+            defaultValue = "fp32",
+            description = {
+                "The model file every row runs (default: ${DEFAULT-VALUE}): int8 publishes the bench's version with a"
+                        + " model.int8.onnx (calibrated on random images; the accuracy gate measured, not applied) and"
+                        + " serves it with model.precision=int8; fp32,int8 runs both in the same rounds, int8 rows"
+                        + " also against the plain loop on fp32."
+            })
+    List<String> precisions;
+
+    @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
             description = "A serve setting for every serve run, e.g. --set commit.interval.ms=500 (repeatable).")
@@ -109,37 +123,53 @@ final class PipelineBenchCommand extends BenchRun {
     @Override
     void measure(PrintWriter out, KafkaConnection servers, Path work) {
         SecretSettings.refuseOnCommandLine(settings);
-        List<Contender> contenders = Contender.all(variantSettings());
+        checkPrecisions();
+        List<Contender> contenders = Contender.all(precisions, variantSettings());
         DirectoryModelStore store = new DirectoryModelStore(work.resolve("store"));
-        BenchVersions.publish(store);
+        AccuracyGate gate = BenchVersions.publish(store, precisions.contains(PrecisionModels.INT8));
         store.promote("bench", 1);
-        Map<String, String> all = new HashMap<>(settings);
-        all.put(StreamOptions.BOOTSTRAP_SERVERS.key(), servers.bootstrapServers());
-        StreamConfig config = StreamConfig.of(all);
+        Map<String, StreamConfig> configs = new LinkedHashMap<>();
+        for (String precision : precisions) {
+            Map<String, String> all = new HashMap<>(settings);
+            all.put(StreamOptions.BOOTSTRAP_SERVERS.key(), servers.bootstrapServers());
+            all.put(StreamOptions.MODEL_PRECISION.key(), precision);
+            configs.put(precision, StreamConfig.of(all));
+        }
         Contender.Setup setup = new Contender.Setup(
-                servers,
-                store,
-                "bench",
-                store.versionDir("bench", 1).resolve(ModelFormat.ONNX_FILE),
-                serveJvm.list(),
-                batch,
-                settings,
-                work);
+                servers, store, "bench", store.versionDir("bench", 1), serveJvm.list(), batch, settings, work);
         out.printf(
-                "# Pipeline against the model alone and a plain consumer loop%n%nVGG16 (plain) + classic head, random"
+                "# Pipeline against the model alone and a plain consumer loop, %s%n%nVGG16 (plain) + classic head, random"
                         + " weights, 32x32, ONNX Runtime, batch %d; %d images a run (the first quarter not timed); serve"
                         + " and the plain loop each in a JVM of their own (%s), the broker and the model alone in this"
                         + " one; %d cores. Rounds start one measurement later each.%n%n",
+                String.join(" and ", precisions),
                 batch,
                 events,
                 String.join(" ", serveJvm.list()),
                 Runtime.getRuntime().availableProcessors());
-        try (ModelRunner model = config.backends().open(store, "bench", 1);
-                PlainSession plain = new PlainSession(setup.onnxFile())) {
-            // the JIT and ONNX Runtime's first passes, not measured
-            BenchModel.bareImagesPerSecond(model, batch, seconds);
-            plain.imagesPerSecond(batch, seconds);
-            PipelineComparison comparison = new PipelineComparison(setup, contenders, model, plain, events, seconds);
+        if (gate != null) {
+            out.printf(
+                    "int8: %s, calibrated on %d random images (MINMAX). The accuracy gate is NOT applied, for this"
+                            + " benchmark only: random weights have no test set and nearly uniform scores, so it says"
+                            + " nothing of a trained model's int8. What it measured on %d other random images: %s.%n%n",
+                    ModelFormat.ONNX_INT8_FILE,
+                    BenchVersions.CALIBRATION_IMAGES,
+                    BenchVersions.GATE_IMAGES,
+                    gate.verdict());
+        }
+        Map<String, ModelRunner> models = new LinkedHashMap<>();
+        Map<String, PlainSession> plains = new LinkedHashMap<>();
+        try {
+            for (String precision : precisions) {
+                ModelRunner model = configs.get(precision).backends().open(store, "bench", 1);
+                models.put(precision, model);
+                PlainSession plain = new PlainSession(setup.onnxFile(precision));
+                plains.put(precision, plain);
+                // the JIT and ONNX Runtime's first passes, not measured
+                BenchModel.bareImagesPerSecond(model, batch, seconds);
+                plain.imagesPerSecond(batch, seconds);
+            }
+            PipelineComparison comparison = new PipelineComparison(setup, contenders, models, plains, events, seconds);
             ComparisonReport report = new ComparisonReport(out, contenders, comparison.throughput(rounds, out));
             Map<Contender, List<List<Double>>> latencies = new LinkedHashMap<>();
             for (Contender c : contenders) {
@@ -161,8 +191,37 @@ final class PipelineBenchCommand extends BenchRun {
                     batch,
                     loads,
                     latencies,
-                    config.get(StreamOptions.MAX_BATCH_WAIT_MS).toMillis());
+                    configs.get(precisions.get(0))
+                            .get(StreamOptions.MAX_BATCH_WAIT_MS)
+                            .toMillis());
             report.cpuByThread();
+        } finally {
+            models.values().forEach(ModelRunner::close);
+            plains.values().forEach(PlainSession::close);
+        }
+    }
+
+    /** fp32 and/or int8, each once; the precision is this option's, not a --set's. */
+    private void checkPrecisions() {
+        if (precisions.isEmpty()
+                || precisions.stream().distinct().count() != precisions.size()
+                || !precisions.stream()
+                        .allMatch(p -> p.equals(PrecisionModels.FP32) || p.equals(PrecisionModels.INT8))) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--precision takes fp32, int8 or fp32,int8, got '" + String.join(",", precisions) + "'");
+        }
+        if (settings.containsKey(StreamOptions.MODEL_PRECISION.key())) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "the precision is --precision's, not --set " + StreamOptions.MODEL_PRECISION.key() + "'s");
+        }
+        for (String variant : variants) {
+            if (variant.contains(StreamOptions.MODEL_PRECISION.key())) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--variant rows run each --precision already; drop " + StreamOptions.MODEL_PRECISION.key());
+            }
         }
     }
 }

@@ -29,23 +29,26 @@ final class PipelineComparison {
 
     private final Contender.Setup setup;
     private final List<Contender> contenders;
-    private final ModelRunner model;
-    private final PlainSession plain;
+    private final Map<String, ModelRunner> models;
+    private final Map<String, PlainSession> plains;
     private final int events;
     private final double seconds;
 
-    /** @param model the served version, opened in this JVM as serve opens it, for the model alone */
+    /**
+     * @param models the served version at each precision, opened in this JVM as serve opens it, for the model alone
+     * @param plains the same model files in sessions with ONNX Runtime's defaults, by precision
+     */
     PipelineComparison(
             Contender.Setup setup,
             List<Contender> contenders,
-            ModelRunner model,
-            PlainSession plain,
+            Map<String, ModelRunner> models,
+            Map<String, PlainSession> plains,
             int events,
             double seconds) {
         this.setup = setup;
         this.contenders = contenders;
-        this.model = model;
-        this.plain = plain;
+        this.models = models;
+        this.plains = plains;
         this.events = events;
         this.seconds = seconds;
     }
@@ -55,8 +58,13 @@ final class PipelineComparison {
 
     /** One round: each contender's run, in the order they ran. */
     record Round(Map<Contender, Run> runs) {
-        double modelAlone() {
-            return runs.get(Contender.MODEL_ALONE).imagesPerSecond();
+        /** The model alone at {@code precision}, with serve's settings. */
+        double modelAlone(String precision) {
+            return of(Contender.Kind.MODEL_ALONE, precision).imagesPerSecond();
+        }
+
+        Run of(Contender.Kind kind, String precision) {
+            return runs.get(Contender.find(List.copyOf(runs.keySet()), kind, precision));
         }
     }
 
@@ -86,9 +94,9 @@ final class PipelineComparison {
         Map<String, Double> before = ThreadCpu.of(self);
         double[] machineBefore = ThreadCpu.machine();
         long start = System.nanoTime();
-        double rate = contender == Contender.MODEL_ALONE
-                ? BenchModel.bareImagesPerSecond(model, setup.batch(), seconds)
-                : plain.imagesPerSecond(setup.batch(), seconds);
+        double rate = contender.kind == Contender.Kind.MODEL_ALONE
+                ? BenchModel.bareImagesPerSecond(models.get(contender.precision), setup.batch(), seconds)
+                : plains.get(contender.precision).imagesPerSecond(setup.batch(), seconds);
         double images = rate * (System.nanoTime() - start) / 1e9; // the untimed first passes are a rounding error
         Map<String, Double> perImage = new LinkedHashMap<>();
         ThreadCpu.between(before, ThreadCpu.of(self)).forEach((group, cpu) -> perImage.put(group, cpu / images));
@@ -106,7 +114,7 @@ final class PipelineComparison {
                         "%s %.1f (%.2f of the model alone%s)",
                         c.label,
                         run.imagesPerSecond(),
-                        run.imagesPerSecond() / r.modelAlone(),
+                        run.imagesPerSecond() / r.modelAlone(c.precision),
                         Double.isNaN(run.modelBusy())
                                 ? ""
                                 : String.format("; in forward passes %.0f%% of the time", 100 * run.modelBusy()))));

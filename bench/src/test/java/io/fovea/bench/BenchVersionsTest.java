@@ -1,0 +1,61 @@
+package io.fovea.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fovea.core.bundle.BundleIntegrityException;
+import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.bundle.ModelFormat;
+import io.fovea.core.onnx.quant.AccuracyGate;
+import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.stream.model.ModelRunner;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The version {@code bench pipeline --precision int8} serves: its int8 model as serve and the plain loop find it. */
+class BenchVersionsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anInt8VersionHoldsTheQuantizedModelUnderItsChecksumAndServesAtInt8() {
+        DirectoryModelStore store = new DirectoryModelStore(dir);
+        AccuracyGate gate = BenchVersions.publish(store, true);
+        BundleManifest manifest = store.manifest("bench", 1);
+
+        assertTrue(manifest.model(ModelFormat.ONNX_INT8).isPresent(), "the manifest names the int8 model");
+        assertTrue(manifest.modelFiles().contains(ModelFormat.ONNX_INT8_FILE));
+        assertEquals(BenchVersions.GATE_IMAGES, gate.images(), "the gate was measured, to be printed");
+        try (ModelRunner int8 = PrecisionModels.stored(store, "bench", 1, PrecisionModels.INT8)) {
+            INDArray scores = int8.predict(BenchModel.images(4, 32, 3));
+            assertEquals(4, scores.rows());
+            assertEquals(10, scores.columns());
+            for (int i = 0; i < 4; i++) {
+                assertEquals(1.0, scores.getRow(i).sumNumber().doubleValue(), 1e-3, "probabilities");
+            }
+        }
+
+        BenchVersions.corrupt(store.versionDir("bench", 1).resolve(ModelFormat.ONNX_INT8_FILE));
+        assertThrows(
+                BundleIntegrityException.class,
+                () -> store.verified("bench", 1, List.of(ModelFormat.ONNX_INT8_FILE)),
+                "the checksum covers the int8 model");
+    }
+
+    @Test
+    void anFp32VersionHasNoInt8ModelAndIsRefusedAtInt8() {
+        DirectoryModelStore store = new DirectoryModelStore(dir);
+        assertNull(BenchVersions.publish(store, false));
+
+        assertTrue(store.manifest("bench", 1).model(ModelFormat.ONNX_INT8).isEmpty());
+        assertThrows(
+                RuntimeException.class,
+                () -> PrecisionModels.stored(store, "bench", 1, PrecisionModels.INT8)
+                        .close());
+    }
+}
