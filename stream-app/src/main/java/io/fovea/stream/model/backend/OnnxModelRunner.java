@@ -65,7 +65,10 @@ public final class OnnxModelRunner extends BundleRunner {
     static OnnxModelRunner open(VerifiedBundle bundle, OnnxSessions sessions, ModelFormat onnx) {
         BundleManifest manifest = bundle.manifest();
         // checked and loaded from the same bytes: nothing can change in between
-        OrtSession session = sessions.open(bundle.file(onnx.file()), bundle.source() + "/" + onnx.file());
+        OrtSession session = sessions.open(
+                bundle.file(onnx.file()),
+                bundle.source() + "/" + onnx.file(),
+                ModelFormat.ONNX_INT8.equals(onnx.format()));
         try {
             return signature(manifest, onnx, session);
         } catch (RuntimeException e) {

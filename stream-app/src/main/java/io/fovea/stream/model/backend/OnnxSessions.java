@@ -68,6 +68,16 @@ public record OnnxSessions(String provider, int device, int threads) {
 
     /** A session of {@code model}, the bytes of {@code file}; the caller owns it and closes it. */
     OrtSession open(byte[] model, String file) {
+        return open(model, file, false);
+    }
+
+    /**
+     * The same, with weights prepacked or not. Prepacking copies every weight into the layout its
+     * kernel likes, beside the original: two large blocks per version that the C heap keeps after a
+     * swap, so fp32 versions go without (same speed). Integer kernels need it: without, an int8
+     * model runs no faster than fp32 (docs/benchmarks.md, "The pipeline on int8").
+     */
+    OrtSession open(byte[] model, String file, boolean prepack) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             OrtEnvironment env = environment(threads);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -77,9 +87,9 @@ public record OnnxSessions(String provider, int device, int threads) {
             } else if (threads > 0) {
                 options.setIntraOpNumThreads(threads);
             }
-            // Prepacking copies every weight into the layout its kernel likes, beside the original:
-            // two large blocks per version that the C heap keeps hold of after a swap.
-            options.addConfigEntry("session.disable_prepacking", "1");
+            if (!prepack) {
+                options.addConfigEntry("session.disable_prepacking", "1");
+            }
             addProvider(options);
             return env.createSession(model, options);
         } catch (OrtException e) {
