@@ -4,6 +4,8 @@ import io.fovea.core.release.ReleaseCheck;
 import io.fovea.core.store.ModelStore;
 import io.fovea.schemas.kafka.KafkaFailures;
 import io.fovea.schemas.kafka.TopicCreator;
+import io.fovea.schemas.registry.RegistrySettings;
+import io.fovea.schemas.registry.SchemaRegistryClient;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.DecodeLimits;
 import io.fovea.stream.config.StreamConfig;
@@ -23,6 +25,9 @@ import io.fovea.stream.model.ModelSwapper;
 import io.fovea.stream.model.backend.Backends;
 import io.fovea.stream.release.RolloutFollowing;
 import io.fovea.stream.validate.ImageValidator;
+import io.fovea.stream.validate.RegistryWriterSchemas;
+import io.fovea.stream.validate.WireFormat;
+import io.fovea.stream.validate.WriterSchemas;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -58,6 +63,9 @@ public final class StreamApp implements AutoCloseable {
     private final CountDownLatch failed = new CountDownLatch(1);
     private final CanaryGuard guard;
     private final ImageValidator validator;
+    /** The registry's writer schemas; null without schema.registry.url. */
+    private final RegistryWriterSchemas registrySchemas;
+
     private RolloutFollowing releases;
     private volatile String failure;
 
@@ -75,7 +83,12 @@ public final class StreamApp implements AutoCloseable {
         this.guard = new CanaryGuard(model::lineup);
         DecodeLimits decode = config.decodeLimits();
         LOG.info("Decode limits: {}", decode);
-        this.validator = new ImageValidator(budget.maxPayloadBytes(), decode.maxImagePixels());
+        this.registrySchemas = registrySchemas(config);
+        this.validator = new ImageValidator(
+                budget.maxPayloadBytes(),
+                decode.maxImagePixels(),
+                config.get(StreamOptions.INPUT_FORMATS),
+                registrySchemas == null ? WriterSchemas.NONE : registrySchemas);
         this.streams = new KafkaStreams(FoveaTopology.build(config, classifySettings(decode)), properties);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
@@ -86,6 +99,19 @@ public final class StreamApp implements AutoCloseable {
                 ? null
                 : new HttpEndpoints(
                         config.get(StreamOptions.HTTP_BIND_ADDRESS), port, registry, this::isAlive, this::isReady);
+    }
+
+    /** The registry named in the Kafka client settings, or null; registry-framed input needs one. */
+    private static RegistryWriterSchemas registrySchemas(StreamConfig config) {
+        RegistrySettings settings = RegistrySettings.from(config.connection().settings());
+        if (settings == null) {
+            if (config.get(StreamOptions.INPUT_FORMATS).contains(WireFormat.REGISTRY)) {
+                LOG.info("No schema.registry.url: registry-framed records will be dead letters (UNKNOWN_SCHEMA_ID)");
+            }
+            return null;
+        }
+        LOG.info("Schema registry: {}", settings);
+        return new RegistryWriterSchemas(new SchemaRegistryClient(settings));
     }
 
     /** What each task's classify processor works with; one instance serves every task. */
@@ -202,7 +228,9 @@ public final class StreamApp implements AutoCloseable {
     }
 
     public boolean isReady() {
-        return model.get() != null && streams.state() == KafkaStreams.State.RUNNING;
+        return model.get() != null
+                && streams.state() == KafkaStreams.State.RUNNING
+                && (registrySchemas == null || registrySchemas.waitingBecause() == null);
     }
 
     public KafkaStreams.State state() {

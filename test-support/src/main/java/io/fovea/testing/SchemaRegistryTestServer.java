@@ -107,9 +107,8 @@ public final class SchemaRegistryTestServer implements AutoCloseable {
     }
 
     private void awaitAnswer() {
-        HttpClient client = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(2))
-                .build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest probe = HttpRequest.newBuilder(URI.create(url() + "/subjects"))
                 .timeout(Duration.ofSeconds(5))
                 .build();
@@ -132,8 +131,8 @@ public final class SchemaRegistryTestServer implements AutoCloseable {
             sleep();
         }
         stop();
-        throw new IllegalStateException(
-                "the test registry did not answer within " + START_TIMEOUT + "; see " + dataDir.resolve("registry.log"));
+        throw new IllegalStateException("the test registry did not answer within " + START_TIMEOUT + "; see "
+                + dataDir.resolve("registry.log"));
     }
 
     private static void sleep() {

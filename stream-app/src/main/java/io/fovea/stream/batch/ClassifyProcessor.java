@@ -80,7 +80,11 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         this.pending = new PendingImages(context.getStateStore(settings.pendingStore()), settings.memory());
         this.emission =
                 new Emission(this::forward, settings.topK(), settings.budget(), settings.metrics(), settings.guard());
-        refusedOnRestore = pending.recover(settings.validator(), context.currentSystemTimeMs());
+        refusedOnRestore = pending.recover(
+                settings.validator(),
+                settings.inputTopic(),
+                context.taskId().partition(),
+                context.currentSystemTimeMs());
         long interval = Math.max(1, settings.maxBatchWait().toMillis() / 2);
         context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
@@ -96,7 +100,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
                 new SourceRecord(meta.topic(), meta.partition(), meta.offset(), record.key(), record.value(), headers);
         AcceptedImage image;
         try {
-            image = settings.validator().validate(record.value());
+            image = settings.validator().validate(source, record.timestamp());
         } catch (RejectedRecordException e) {
             emission.deadLetter(e.reason(), e.getMessage(), source);
             return;

@@ -5,6 +5,7 @@ import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.validate.AcceptedImage;
 import io.fovea.stream.validate.ImageValidator;
 import io.fovea.stream.validate.RejectedRecordException;
+import io.fovea.stream.validate.SourceRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,6 +56,9 @@ public final class PendingImages {
     /** What validated the restored images; decodes again those restored without their pixels. */
     private ImageValidator restoredWith;
 
+    private String restoredTopic = "";
+    private int restoredPartition;
+
     public PendingImages(KeyValueStore<Long, byte[]> store, DecodedMemory memory) {
         this.store = store;
         this.memory = memory;
@@ -71,7 +75,17 @@ public final class PendingImages {
      * @return the held images that no longer pass validation: still in the store, to be dead-lettered
      */
     public List<Refused> recover(ImageValidator validator, long nowMillis) {
+        return recover(validator, "", 0, nowMillis);
+    }
+
+    /**
+     * As {@link #recover(ImageValidator, long)}, for the images of this input topic and partition
+     * (what names a plain image file without a key).
+     */
+    public List<Refused> recover(ImageValidator validator, String topic, int partition, long nowMillis) {
         restoredWith = validator;
+        restoredTopic = topic;
+        restoredPartition = partition;
         List<Refused> refused = new ArrayList<>();
         try (KeyValueIterator<Long, byte[]> all = store.all()) {
             while (all.hasNext()) {
@@ -88,7 +102,9 @@ public final class PendingImages {
                     byte[] key = held.key();
                     byte[] value = held.value();
                     try {
-                        AcceptedImage image = validator.validate(value);
+                        // a plain image file's time without its header is now: its record timestamp is not held
+                        AcceptedImage image = validator.validate(
+                                new SourceRecord(topic, partition, entry.key, key, value, held.headers()), nowMillis);
                         if (memory.tryReserve(decodedBytes(image))) {
                             reserved.put(entry.key, decodedBytes(image));
                         } else {
@@ -157,7 +173,10 @@ public final class PendingImages {
         if (p.image() != null) {
             return p;
         }
-        AcceptedImage image = restoredWith.validate(p.value()); // passed once: the same bytes pass again
+        // passed once: the same bytes pass again
+        AcceptedImage image = restoredWith.validate(
+                new SourceRecord(restoredTopic, restoredPartition, p.offset(), p.key(), p.value(), p.headers()),
+                p.arrivalMillis());
         memory.reserveAnyway(decodedBytes(image));
         reserved.put(p.offset(), decodedBytes(image));
         return new Pending(p.offset(), p.key(), p.value(), p.headers(), image, p.arrivalMillis(), p.arrivalNanos());

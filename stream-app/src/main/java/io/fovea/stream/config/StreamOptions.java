@@ -8,10 +8,12 @@ import static io.fovea.stream.config.ConfigOption.positiveDuration;
 import static io.fovea.stream.config.ConfigOption.positiveInt;
 
 import io.fovea.schemas.Topics;
+import io.fovea.stream.validate.WireFormat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -86,6 +88,14 @@ public final class StreamOptions {
                             + " refusing a valid image; restored images count too. `auto`: max heap / 4. Must hold"
                             + " one image of `max.image.pixels` (below)")
             .check(POSITIVE_OR_AUTO, "positive or auto");
+    public static final ConfigOption<Set<WireFormat>> INPUT_FORMATS = ConfigOption.of(
+            "input.formats",
+            new ConfigOption.Type<>("a comma-separated list of formats", WireFormat::parseList),
+            "single-object,registry,file",
+            "which record values are read, told apart by their first bytes: `single-object` (Avro single-object"
+                    + " encoding), `registry` (schema-registry framing; needs `schema.registry.url` in the Kafka client"
+                    + " settings), `file` (a plain PNG or JPEG file): [wire formats](wire-format.md); any other value"
+                    + " is a dead letter naming its first bytes");
     public static final ConfigOption<String> PROCESSING_GUARANTEE = ConfigOption.of(
             "processing.guarantee",
             ConfigOption.oneOf(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
@@ -168,6 +178,7 @@ public final class StreamOptions {
             MAX_PAYLOAD_BYTES,
             MAX_IMAGE_PIXELS,
             MAX_DECODED_BYTES,
+            INPUT_FORMATS,
             PROCESSING_GUARANTEE,
             NUM_STREAM_THREADS,
             COMMIT_INTERVAL_MS,
