@@ -90,6 +90,9 @@ public final class StreamApp implements AutoCloseable {
                 config.get(StreamOptions.INPUT_FORMATS),
                 registrySchemas == null ? WriterSchemas.NONE : registrySchemas);
         this.streams = new KafkaStreams(FoveaTopology.build(config, classifySettings(decode)), properties);
+        if (registrySchemas != null) {
+            registrySchemas.listen(new PauseWhileRegistryDown(streams));
+        }
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         this.processMetrics = new ProcessMetrics(registry);
@@ -98,7 +101,7 @@ public final class StreamApp implements AutoCloseable {
         this.http = port < 0
                 ? null
                 : new HttpEndpoints(
-                        config.get(StreamOptions.HTTP_BIND_ADDRESS), port, registry, this::isAlive, this::isReady);
+                        config.get(StreamOptions.HTTP_BIND_ADDRESS), port, registry, this::isAlive, this::whyNotReady);
     }
 
     /** The registry named in the Kafka client settings, or null; registry-framed input needs one. */
@@ -228,9 +231,19 @@ public final class StreamApp implements AutoCloseable {
     }
 
     public boolean isReady() {
-        return model.get() != null
-                && streams.state() == KafkaStreams.State.RUNNING
-                && (registrySchemas == null || registrySchemas.waitingBecause() == null);
+        return whyNotReady() == null;
+    }
+
+    /** Null when ready; else why not, for /ready's body. */
+    public String whyNotReady() {
+        if (model.get() == null) {
+            return "no model loaded yet";
+        }
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING) {
+            return "Kafka Streams is " + state;
+        }
+        return registrySchemas == null ? null : registrySchemas.waitingBecause();
     }
 
     public KafkaStreams.State state() {
@@ -279,6 +292,9 @@ public final class StreamApp implements AutoCloseable {
         streamsMetrics.close();
         processMetrics.close();
         worker.close();
+        if (registrySchemas != null) {
+            registrySchemas.close();
+        }
         if (http != null) {
             http.close();
         }

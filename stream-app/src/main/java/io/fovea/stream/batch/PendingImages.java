@@ -1,6 +1,7 @@
 package io.fovea.stream.batch;
 
 import io.fovea.avro.DeadLetterReason;
+import io.fovea.schemas.registry.RegistryUnavailableException;
 import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.validate.AcceptedImage;
 import io.fovea.stream.validate.ImageValidator;
@@ -57,6 +58,9 @@ public final class PendingImages {
     private ImageValidator restoredWith;
 
     private String restoredTopic = "";
+    /** Restored records whose writer schema the registry did not give: they wait for it, still held. */
+    private List<SourceRecord> awaitingOnRestore = new ArrayList<>();
+
     private int restoredPartition;
 
     public PendingImages(KeyValueStore<Long, byte[]> store, DecodedMemory memory) {
@@ -101,10 +105,10 @@ public final class PendingImages {
                     }
                     byte[] key = held.key();
                     byte[] value = held.value();
+                    SourceRecord source = new SourceRecord(topic, partition, entry.key, key, value, held.headers());
                     try {
                         // a plain image file's time without its header is now: its record timestamp is not held
-                        AcceptedImage image = validator.validate(
-                                new SourceRecord(topic, partition, entry.key, key, value, held.headers()), nowMillis);
+                        AcceptedImage image = validator.validate(source, nowMillis);
                         if (memory.tryReserve(decodedBytes(image))) {
                             reserved.put(entry.key, decodedBytes(image));
                         } else {
@@ -116,6 +120,8 @@ public final class PendingImages {
                                         entry.key, key, value, held.headers(), image, nowMillis, System.nanoTime()));
                     } catch (RejectedRecordException e) {
                         refused.add(new Refused(entry.key, key, value, held.headers(), e));
+                    } catch (RegistryUnavailableException e) {
+                        awaitingOnRestore.add(source);
                     }
                 }
             }
@@ -130,9 +136,26 @@ public final class PendingImages {
                 e);
     }
 
+    /** The restored records that wait for the registry (still in the store), handed over once. */
+    public List<SourceRecord> takeAwaitingOnRestore() {
+        List<SourceRecord> taken = awaitingOnRestore;
+        awaitingOnRestore = new ArrayList<>();
+        return taken;
+    }
+
     /** Holds an accepted image whose {@link #decodedBytes} the caller has reserved. */
     public void add(long offset, byte[] key, byte[] value, Header[] headers, AcceptedImage image, long nowMillis) {
+        hold(offset, key, value, headers);
+        addHeld(offset, key, value, headers, image, nowMillis);
+    }
+
+    /** Holds a record durably before it is validated: one waiting for the registry. */
+    public void hold(long offset, byte[] key, byte[] value, Header[] headers) {
         store.put(offset, HeldCopy.encode(key, value, headers));
+    }
+
+    /** As {@link #add}, for a record already {@linkplain #hold held}. */
+    public void addHeld(long offset, byte[] key, byte[] value, Header[] headers, AcceptedImage image, long nowMillis) {
         reserved.put(offset, decodedBytes(image));
         byOffset.put(offset, new Pending(offset, key, value, headers, image, nowMillis, System.nanoTime()));
     }

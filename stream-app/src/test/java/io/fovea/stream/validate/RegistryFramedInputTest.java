@@ -2,25 +2,27 @@ package io.fovea.stream.validate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.avro.DeadLetterReason;
 import io.fovea.avro.ImageEvent;
 import io.fovea.schemas.registry.RegistrySettings;
+import io.fovea.schemas.registry.RegistryUnavailableException;
 import io.fovea.schemas.registry.SchemaRegistryClient;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.schemas.serde.RegistryFramedCodec;
 import io.fovea.schemas.serde.RegistryFraming;
+import io.fovea.stream.StreamTestKit;
 import io.fovea.stream.TestImages;
 import io.fovea.testing.SchemaRegistryTestServer;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -132,21 +134,45 @@ class RegistryFramedInputTest {
         assertTrue(e.getMessage().contains("/fields/2/type"), e.getMessage());
     }
 
-    /** Stopped, the registry holds the record back (never a dead letter); restarted, it keeps its ids and the record goes through. */
+    /**
+     * Stopped, the registry makes the record wait (never a dead letter) within a bounded time, says
+     * why, and tells its listener; restarted, it keeps its ids, and the record goes through.
+     */
     @Test
-    void aStoppedRegistryHoldsTheRecordUntilItAnswersAgain() throws Exception {
+    void aStoppedRegistryMakesTheRecordWaitBoundedlyUntilItAnswersAgain() throws Exception {
         int id = client.register("held-value", ImageEvent.getClassSchema());
         byte[] value = new RegistryFramedCodec<>(FoveaRecords.IMAGE_EVENT).encode(TestImages.event("held", 1, 1), id);
-        RegistryWriterSchemas schemas = new RegistryWriterSchemas(client()); // nothing cached yet
-        registry.stop();
-        CompletableFuture<AcceptedImage> validated =
-                CompletableFuture.supplyAsync(() -> validator(schemas).validate(value));
-        Thread.sleep(1_500);
-        assertNotNull(schemas.waitingBecause(), "waiting, and saying why");
-        assertTrue(!validated.isDone(), "held back while the registry is down");
-        registry.start();
-        assertEquals("held", validated.get(60, TimeUnit.SECONDS).event().getId());
-        assertNull(schemas.waitingBecause());
+        List<String> told = new CopyOnWriteArrayList<>();
+        try (RegistryWriterSchemas schemas = new RegistryWriterSchemas(client())) { // nothing cached yet
+            schemas.listen(new RegistryWriterSchemas.Listener() {
+                @Override
+                public void waiting(String why) {
+                    told.add("waiting");
+                }
+
+                @Override
+                public void answering() {
+                    told.add("answering");
+                }
+            });
+            registry.stop();
+            long start = System.nanoTime();
+            assertThrows(
+                    RegistryUnavailableException.class, () -> validator(schemas).validate(value));
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(waitedMs <= RegistryWriterSchemas.ANSWER_WAIT.toMillis() + 1_000, waitedMs + " ms");
+            assertNotNull(schemas.waitingBecause(), "waiting, and saying why");
+            assertTrue(schemas.waitingBecause().contains("writer schema " + id), schemas.waitingBecause());
+            start = System.nanoTime();
+            assertThrows(
+                    RegistryUnavailableException.class, () -> validator(schemas).validate(value));
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 500, "known down: asked again without waiting");
+            assertEquals(List.of("waiting"), told);
+            registry.start();
+            StreamTestKit.await(() -> schemas.waitingBecause() == null, Duration.ofSeconds(60), "the registry");
+            assertEquals("held", validator(schemas).validate(value).event().getId());
+            assertEquals(List.of("waiting", "answering"), told);
+        }
     }
 
     private static byte[] frame(int id, Schema schema, GenericRecord record) throws Exception {
