@@ -4,8 +4,6 @@ import io.fovea.core.release.ReleaseCheck;
 import io.fovea.core.store.ModelStore;
 import io.fovea.schemas.kafka.KafkaFailures;
 import io.fovea.schemas.kafka.TopicCreator;
-import io.fovea.schemas.registry.RegistrySettings;
-import io.fovea.schemas.registry.SchemaRegistryClient;
 import io.fovea.stream.batch.ClassifyProcessor;
 import io.fovea.stream.config.DecodeLimits;
 import io.fovea.stream.config.StreamConfig;
@@ -23,11 +21,10 @@ import io.fovea.stream.model.ModelRunner;
 import io.fovea.stream.model.ModelSlot;
 import io.fovea.stream.model.ModelSwapper;
 import io.fovea.stream.model.backend.Backends;
+import io.fovea.stream.predict.OutputEncoding;
 import io.fovea.stream.release.RolloutFollowing;
 import io.fovea.stream.validate.ImageValidator;
 import io.fovea.stream.validate.RegistryWriterSchemas;
-import io.fovea.stream.validate.WireFormat;
-import io.fovea.stream.validate.WriterSchemas;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -65,6 +62,8 @@ public final class StreamApp implements AutoCloseable {
     private final ImageValidator validator;
     /** The registry's writer schemas; null without schema.registry.url. */
     private final RegistryWriterSchemas registrySchemas;
+    /** How predictions, shadow predictions and dead letters are written (output.format). */
+    private final OutputEncoding output;
 
     private RolloutFollowing releases;
     private volatile String failure;
@@ -77,18 +76,22 @@ public final class StreamApp implements AutoCloseable {
         Properties properties = config.streamsProperties();
         this.budget = ClusterSetup.prepare(config, properties);
         LOG.info("Size budget: {}", budget.describe());
+        RegistrySetup registrySetup = RegistrySetup.of(config);
+        this.registrySchemas = registrySetup.schemas();
+        this.output = registrySetup.output();
         ErrorRouting.install(
-                properties, new ErrorRouting(config.get(StreamOptions.DLQ_TOPIC), budget.deadLetters(), metrics));
+                properties,
+                new ErrorRouting(
+                        config.get(StreamOptions.DLQ_TOPIC), budget.deadLetters(), metrics, output.deadLetters()));
         this.worker = new InferenceWorker(model, config.get(StreamOptions.MAX_BATCH_SIZE), metrics);
         this.guard = new CanaryGuard(model::lineup);
         DecodeLimits decode = config.decodeLimits();
         LOG.info("Decode limits: {}", decode);
-        this.registrySchemas = registrySchemas(config);
         this.validator = new ImageValidator(
                 budget.maxPayloadBytes(),
                 decode.maxImagePixels(),
                 config.get(StreamOptions.INPUT_FORMATS),
-                registrySchemas == null ? WriterSchemas.NONE : registrySchemas);
+                registrySetup.writerSchemas());
         this.streams = new KafkaStreams(FoveaTopology.build(config, classifySettings(decode)), properties);
         if (registrySchemas != null) {
             registrySchemas.listen(new PauseWhileRegistryDown(streams));
@@ -104,19 +107,6 @@ public final class StreamApp implements AutoCloseable {
                         config.get(StreamOptions.HTTP_BIND_ADDRESS), port, registry, this::isAlive, this::whyNotReady);
     }
 
-    /** The registry named in the Kafka client settings, or null; registry-framed input needs one. */
-    private static RegistryWriterSchemas registrySchemas(StreamConfig config) {
-        RegistrySettings settings = RegistrySettings.from(config.connection().settings());
-        if (settings == null) {
-            if (config.get(StreamOptions.INPUT_FORMATS).contains(WireFormat.REGISTRY)) {
-                LOG.info("No schema.registry.url: registry-framed records will be dead letters (UNKNOWN_SCHEMA_ID)");
-            }
-            return null;
-        }
-        LOG.info("Schema registry: {}", settings);
-        return new RegistryWriterSchemas(new SchemaRegistryClient(settings));
-    }
-
     /** What each task's classify processor works with; one instance serves every task. */
     private ClassifyProcessor.Settings classifySettings(DecodeLimits decode) {
         return new ClassifyProcessor.Settings(
@@ -130,7 +120,8 @@ public final class StreamApp implements AutoCloseable {
                 new DecodedMemory(decode.maxDecodedBytes()),
                 worker,
                 guard,
-                metrics);
+                metrics,
+                output);
     }
 
     /** Logs how Kafka Streams fails, with what an operator can do, and opens {@link #awaitFailure()}. */

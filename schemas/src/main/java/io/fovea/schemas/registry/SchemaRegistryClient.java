@@ -10,7 +10,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -25,6 +27,8 @@ import org.apache.avro.Schema;
 public final class SchemaRegistryClient {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What {@link #incompatibilities} says when the registry refuses without saying why. */
+    public static final String NO_DETAILS = "the registry gave no details";
 
     private final RegistrySettings settings;
     private final HttpClient http;
@@ -101,6 +105,37 @@ public final class SchemaRegistryClient {
         JsonNode level =
                 answer.has("compatibilityLevel") ? answer.get("compatibilityLevel") : answer.get("compatibility");
         return level == null ? "unknown" : level.asText();
+    }
+
+    /**
+     * Why the subject's compatibility rule would refuse {@code schema} as its next version, in the
+     * registry's words ({@code verbose=true}); empty when it would accept it, or the subject has none yet.
+     */
+    public List<String> incompatibilities(String subject, Schema schema) {
+        JsonNode answer;
+        try {
+            answer = call(
+                    "POST",
+                    "/compatibility/subjects/" + encode(subject) + "/versions/latest?verbose=true",
+                    body(schema));
+        } catch (RegistryRefusalException e) {
+            if (e.notFound()) {
+                return List.of(); // no version yet: anything is compatible with nothing
+            }
+            throw e;
+        }
+        if (answer.path("is_compatible").asBoolean(true)) {
+            return List.of();
+        }
+        List<String> messages = new ArrayList<>();
+        answer.path("messages").forEach(m -> messages.add(m.asText()));
+        return messages.isEmpty() ? List.of(NO_DETAILS) : messages;
+    }
+
+    /** The schema of the subject's latest version. */
+    public Schema latest(String subject) {
+        JsonNode answer = call("GET", "/subjects/" + encode(subject) + "/versions/latest", null);
+        return new Schema.Parser().parse(answer.path("schema").asText());
     }
 
     private static String body(Schema schema) {

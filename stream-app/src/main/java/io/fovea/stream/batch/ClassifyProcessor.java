@@ -8,6 +8,7 @@ import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.predict.Emission;
+import io.fovea.stream.predict.OutputEncoding;
 import io.fovea.stream.predict.Sink;
 import io.fovea.stream.predict.SubmittedBatch;
 import io.fovea.stream.validate.AcceptedImage;
@@ -60,7 +61,36 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             DecodedMemory memory,
             InferenceWorker worker,
             CanaryGuard guard,
-            StreamMetrics metrics) {}
+            StreamMetrics metrics,
+            OutputEncoding output) {
+        /** Outputs in single-object encoding. */
+        public Settings(
+                String inputTopic,
+                String pendingStore,
+                int maxBatchSize,
+                Duration maxBatchWait,
+                int topK,
+                ImageValidator validator,
+                SizeBudget budget,
+                DecodedMemory memory,
+                InferenceWorker worker,
+                CanaryGuard guard,
+                StreamMetrics metrics) {
+            this(
+                    inputTopic,
+                    pendingStore,
+                    maxBatchSize,
+                    maxBatchWait,
+                    topK,
+                    validator,
+                    budget,
+                    memory,
+                    worker,
+                    guard,
+                    metrics,
+                    OutputEncoding.SINGLE_OBJECT);
+        }
+    }
 
     private final Settings settings;
     private final Deque<SubmittedBatch> inFlight = new ArrayDeque<>();
@@ -81,8 +111,13 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         this.pending = new PendingImages(context.getStateStore(settings.pendingStore()), settings.memory());
-        this.emission =
-                new Emission(this::forward, settings.topK(), settings.budget(), settings.metrics(), settings.guard());
+        this.emission = new Emission(
+                this::forward,
+                settings.topK(),
+                settings.budget(),
+                settings.metrics(),
+                settings.guard(),
+                settings.output());
         refusedOnRestore = pending.recover(
                 settings.validator(),
                 settings.inputTopic(),
