@@ -11,6 +11,8 @@ import io.fovea.avro.DeadLetterReason;
 import io.fovea.avro.ImageEvent;
 import io.fovea.avro.PixelFormat;
 import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.schemas.serde.RegistryFramedCodec;
+import io.fovea.schemas.serde.RegistryFraming;
 import io.fovea.schemas.serde.SingleObjectEncoding;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -179,5 +181,13 @@ class SchemaContractTest {
                 .build();
         assertArrayEquals(readme, FoveaRecords.IMAGE_EVENT.encode(example));
         assertEquals(example, FoveaRecords.IMAGE_EVENT.decode(readme));
+
+        // the same event registry-framed under schema id 7: the same body behind 00 and the 4-byte id
+        byte[] framed = HexFormat.ofDelimiter(" ")
+                .parseHex("00 00 00 00 07 08 65 78 2D 31 80 A0 AB FE F9 62 04 02 06 00 0C FF 00 00 00 FF 00 02 02 00");
+        RegistryFramedCodec<ImageEvent> registry = new RegistryFramedCodec<>(FoveaRecords.IMAGE_EVENT);
+        assertArrayEquals(framed, registry.encode(example, 7));
+        assertEquals(7, RegistryFraming.schemaId(framed));
+        assertEquals(example, registry.decode(framed, 7, ImageEvent.getClassSchema(), 1 << 20));
     }
 }
