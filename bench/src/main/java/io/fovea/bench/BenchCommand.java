@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
             SwapBenchCommand.class,
             TrialBenchCommand.class,
             WarmUpBenchCommand.class,
-            TrainingBenchCommand.class
+            TrainingBenchCommand.class,
+            InputFormatBenchCommand.class
         })
 public final class BenchCommand implements Runnable {
     @Spec
