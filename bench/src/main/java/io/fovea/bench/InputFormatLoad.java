@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -55,6 +56,7 @@ final class InputFormatLoad {
     void fill(String topic, int n, Format format) {
         int id = format == Format.REGISTRY ? registeredId(topic) : -1;
         RegistryFramedCodec<ImageEvent> framed = new RegistryFramedCodec<>(FoveaRecords.IMAGE_EVENT);
+        AtomicReference<Exception> failure = new AtomicReference<>();
         List<RgbImage> images = BenchModel.images(64, 32, 7);
         List<byte[]> pngs = format == Format.FILE || format == Format.SINGLE_OBJECT_PNG
                 ? images.stream().map(InputFormatLoad::png).toList()
@@ -72,8 +74,17 @@ final class InputFormatLoad {
                     case SINGLE_OBJECT_PNG -> FoveaRecords.IMAGE_EVENT.encode(inPng(key, png));
                     case FILE -> png;
                 };
-                producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+                producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value), (m, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
             }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            // a run would otherwise wait for predictions of images never written
+            throw new IllegalStateException("writing " + format + " images failed: " + failure.get(), failure.get());
         }
     }
 
