@@ -65,9 +65,13 @@ final class InputFormatBenchCommand extends BenchRun {
             pipeline.run(model, topics.get(InputFormatLoad.Format.SINGLE_OBJECT), events, batch); // JIT warm-up
             for (int round = 0; round < rounds; round++) {
                 for (var entry : topics.entrySet()) {
+                    double rate =
+                            pipeline.run(model, entry.getValue(), events, batch).imagesPerSecond();
                     rates.computeIfAbsent(entry.getKey(), f -> new ArrayList<>())
-                            .add(pipeline.run(model, entry.getValue(), events, batch)
-                                    .imagesPerSecond());
+                            .add(rate);
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.printf("round %d, %s: %.0f img/s%n", round + 1, entry.getKey().row, rate);
+                    err.flush();
                 }
             }
         }
