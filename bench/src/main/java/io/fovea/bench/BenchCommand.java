@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
             SwapBenchCommand.class,
             TrialBenchCommand.class,
             WarmUpBenchCommand.class,
-            TrainingBenchCommand.class
+            TrainingBenchCommand.class,
+            InputFormatBenchCommand.class
         })
 public final class BenchCommand implements Runnable {
     @Spec

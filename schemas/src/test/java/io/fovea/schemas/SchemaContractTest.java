@@ -11,6 +11,8 @@ import io.fovea.avro.DeadLetterReason;
 import io.fovea.avro.ImageEvent;
 import io.fovea.avro.PixelFormat;
 import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.schemas.serde.RegistryFramedCodec;
+import io.fovea.schemas.serde.RegistryFraming;
 import io.fovea.schemas.serde.SingleObjectEncoding;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -36,8 +38,9 @@ class SchemaContractTest {
     void fingerprintsOnTheWireAreStable() {
         assertEquals("6C 17 5D 13 73 5D 50 9E", SingleObjectEncoding.wireHex(FoveaRecords.IMAGE_EVENT.fingerprint()));
         assertEquals("13 EA D7 E1 C6 C7 2C D6", SingleObjectEncoding.wireHex(FoveaRecords.PREDICTION.fingerprint()));
-        // Version 3 (NON_FINITE_OUTPUT); version 2 was 56 35 84 A3 46 3E D2 C2, version 1 99 32 3B DB 2E 0D 51 BD.
-        assertEquals("8F F5 53 5F 5F C9 FE BA", SingleObjectEncoding.wireHex(FoveaRecords.DEAD_LETTER.fingerprint()));
+        // Version 4 (the wire-format reasons); version 3 was 8F F5 53 5F 5F C9 FE BA, version 2
+        // 56 35 84 A3 46 3E D2 C2, version 1 99 32 3B DB 2E 0D 51 BD.
+        assertEquals("38 FE AA 29 8B C3 A6 E6", SingleObjectEncoding.wireHex(FoveaRecords.DEAD_LETTER.fingerprint()));
         // Version 3 (a canary's salt); version 2 was 36 6E 1D 8F 54 7B 32 04, version 1 99 BA 5F C5 67 41 DC 15.
         assertEquals("23 5D A3 3E 7F C5 5C 8D", SingleObjectEncoding.wireHex(FoveaRecords.MODEL_RELEASE.fingerprint()));
     }
@@ -115,6 +118,44 @@ class SchemaContractTest {
         assertEquals("UNKNOWN", read.get("reason").toString());
     }
 
+    /** Version 4 adds the wire-format reasons: a reader of version 3 sees them as UNKNOWN, and version 3 letters still decode. */
+    @Test
+    void aReaderOfTheThirdVersionSeesTheWireFormatReasonsAsUnknown() throws Exception {
+        Schema v3 = history("DeadLetter-3.avsc");
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setReason(DeadLetterReason.UNKNOWN_SCHEMA_ID)
+                .setMessage("schema id 7 is not in the registry")
+                .setSourceTopic("fovea.images")
+                .setSourcePartition(0)
+                .setSourceOffset(3L)
+                .setFailedAt(Instant.ofEpochMilli(1_700_000_000_000L))
+                .build();
+        BinaryMessageDecoder<GenericRecord> olderReader =
+                new BinaryMessageDecoder<>(GenericData.get(), v3, (SchemaStore) null);
+        olderReader.addSchema(DeadLetter.getClassSchema());
+        assertEquals(
+                "UNKNOWN",
+                olderReader
+                        .decode(FoveaRecords.DEAD_LETTER.encode(letter))
+                        .get("reason")
+                        .toString());
+
+        GenericRecord old = new GenericData.Record(v3);
+        old.put("reason", new GenericData.EnumSymbol(v3.getField("reason").schema(), "NON_FINITE_OUTPUT"));
+        old.put("message", "row 3 is NaN");
+        old.put("sourceTopic", "fovea.images");
+        old.put("sourcePartition", 0);
+        old.put("sourceOffset", 3L);
+        old.put("failedAt", 1_700_000_000_000L);
+        old.put("truncated", false);
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v3)
+                .encode(old)
+                .array();
+        assertEquals(
+                DeadLetterReason.NON_FINITE_OUTPUT,
+                FoveaRecords.DEAD_LETTER.decode(bytes).getReason());
+    }
+
     private Schema history(String file) throws Exception {
         try (InputStream in = getClass().getResourceAsStream("/avro/history/" + file)) {
             return new Schema.Parser().parse(in);
@@ -140,5 +181,13 @@ class SchemaContractTest {
                 .build();
         assertArrayEquals(readme, FoveaRecords.IMAGE_EVENT.encode(example));
         assertEquals(example, FoveaRecords.IMAGE_EVENT.decode(readme));
+
+        // the same event registry-framed under schema id 7: the same body behind 00 and the 4-byte id
+        byte[] framed = HexFormat.ofDelimiter(" ")
+                .parseHex("00 00 00 00 07 08 65 78 2D 31 80 A0 AB FE F9 62 04 02 06 00 0C FF 00 00 00 FF 00 02 02 00");
+        RegistryFramedCodec<ImageEvent> registry = new RegistryFramedCodec<>(FoveaRecords.IMAGE_EVENT);
+        assertArrayEquals(framed, registry.encode(example, 7));
+        assertEquals(7, RegistryFraming.schemaId(framed));
+        assertEquals(example, registry.decode(framed, 7, ImageEvent.getClassSchema(), 1 << 20));
     }
 }

@@ -22,8 +22,10 @@ import io.fovea.stream.model.ModelRunner;
 import io.fovea.stream.model.ModelSlot;
 import io.fovea.stream.model.ModelSwapper;
 import io.fovea.stream.model.backend.Backends;
+import io.fovea.stream.predict.OutputEncoding;
 import io.fovea.stream.release.RolloutFollowing;
 import io.fovea.stream.validate.ImageValidator;
+import io.fovea.stream.validate.RegistryWriterSchemas;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -61,6 +63,11 @@ public final class StreamApp implements AutoCloseable {
     private final CountDownLatch failed = new CountDownLatch(1);
     private final CanaryGuard guard;
     private final ImageValidator validator;
+    /** The registry's writer schemas; null without schema.registry.url. */
+    private final RegistryWriterSchemas registrySchemas;
+    /** How predictions, shadow predictions and dead letters are written (output.format). */
+    private final OutputEncoding output;
+
     private RolloutFollowing releases;
     private volatile String failure;
 
@@ -72,14 +79,26 @@ public final class StreamApp implements AutoCloseable {
         Properties properties = config.streamsProperties();
         this.budget = ClusterSetup.prepare(config, properties);
         LOG.info("Size budget: {}", budget.describe());
+        RegistrySetup registrySetup = RegistrySetup.of(config);
+        this.registrySchemas = registrySetup.schemas();
+        this.output = registrySetup.output();
         ErrorRouting.install(
-                properties, new ErrorRouting(config.get(StreamOptions.DLQ_TOPIC), budget.deadLetters(), metrics));
+                properties,
+                new ErrorRouting(
+                        config.get(StreamOptions.DLQ_TOPIC), budget.deadLetters(), metrics, output.deadLetters()));
         this.worker = new InferenceWorker(model, config.get(StreamOptions.MAX_BATCH_SIZE), metrics);
         this.guard = new CanaryGuard(model::lineup);
         DecodeLimits decode = config.decodeLimits();
         LOG.info("Decode limits: {}", decode);
-        this.validator = new ImageValidator(budget.maxPayloadBytes(), decode.maxImagePixels());
+        this.validator = new ImageValidator(
+                budget.maxPayloadBytes(),
+                decode.maxImagePixels(),
+                config.get(StreamOptions.INPUT_FORMATS),
+                registrySetup.writerSchemas());
         this.streams = new KafkaStreams(FoveaTopology.build(config, classifySettings(decode)), properties);
+        if (registrySchemas != null) {
+            registrySchemas.listen(new PauseWhileRegistryDown(streams));
+        }
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         this.processMetrics = new ProcessMetrics(registry);
@@ -88,7 +107,7 @@ public final class StreamApp implements AutoCloseable {
         this.http = port < 0
                 ? null
                 : new HttpEndpoints(
-                        config.get(StreamOptions.HTTP_BIND_ADDRESS), port, registry, this::isAlive, this::isReady);
+                        config.get(StreamOptions.HTTP_BIND_ADDRESS), port, registry, this::isAlive, this::whyNotReady);
     }
 
     /** What each task's classify processor works with; one instance serves every task. */
@@ -104,7 +123,8 @@ public final class StreamApp implements AutoCloseable {
                 new DecodedMemory(decode.maxDecodedBytes()),
                 worker,
                 guard,
-                metrics);
+                metrics,
+                output);
     }
 
     /** Logs how Kafka Streams fails, with what an operator can do, and opens {@link #awaitFailure()}. */
@@ -217,7 +237,19 @@ public final class StreamApp implements AutoCloseable {
     }
 
     public boolean isReady() {
-        return model.get() != null && streams.state() == KafkaStreams.State.RUNNING;
+        return whyNotReady() == null;
+    }
+
+    /** Null when ready; else why not, for /ready's body. */
+    public String whyNotReady() {
+        if (model.get() == null) {
+            return "no model loaded yet";
+        }
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING) {
+            return "Kafka Streams is " + state;
+        }
+        return registrySchemas == null ? null : registrySchemas.waitingBecause();
     }
 
     public KafkaStreams.State state() {
@@ -266,6 +298,9 @@ public final class StreamApp implements AutoCloseable {
         streamsMetrics.close();
         processMetrics.close();
         worker.close();
+        if (registrySchemas != null) {
+            registrySchemas.close();
+        }
         if (http != null) {
             http.close();
         }

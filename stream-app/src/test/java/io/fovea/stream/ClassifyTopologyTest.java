@@ -233,7 +233,7 @@ class ClassifyTopologyTest {
                         r -> FoveaRecords.DEAD_LETTER.decode(r.value()).getReason()));
         assertEquals(
                 Map.of(
-                        "json", DeadLetterReason.NOT_SINGLE_OBJECT_AVRO,
+                        "json", DeadLetterReason.UNKNOWN_WIRE_FORMAT,
                         "cut", DeadLetterReason.TRUNCATED,
                         "fp", DeadLetterReason.UNKNOWN_SCHEMA_FINGERPRINT,
                         "null", DeadLetterReason.NULL_VALUE,

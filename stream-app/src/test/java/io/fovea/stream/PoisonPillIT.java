@@ -106,13 +106,13 @@ class PoisonPillIT {
         Map<String, Outcome> records = new LinkedHashMap<>();
         byte[] junk = new byte[1_048_300];
         new Random(7).nextBytes(junk);
-        records.put(tag + "junk", new Outcome(junk, DeadLetterReason.NOT_SINGLE_OBJECT_AVRO));
+        junk[0] = '{'; // no wire format starts so: refused by its first bytes
+        records.put(tag + "junk", new Outcome(junk, DeadLetterReason.UNKNOWN_WIRE_FORMAT));
         // the same kind exactly at the payload limit (decoded, refused as not Avro) and one byte over
         String junkAt = tag + "junk-at";
         records.put(
                 junkAt,
-                new Outcome(
-                        random(budget.maxPayloadBytes() - junkAt.length()), DeadLetterReason.NOT_SINGLE_OBJECT_AVRO));
+                new Outcome(random(budget.maxPayloadBytes() - junkAt.length()), DeadLetterReason.UNKNOWN_WIRE_FORMAT));
         String junkOver = tag + "junk-over";
         records.put(junkOver, new Outcome(random(budget.maxPayloadBytes() + 1), DeadLetterReason.PAYLOAD_TOO_LARGE));
         records.put(
@@ -143,6 +143,7 @@ class PoisonPillIT {
     private static byte[] random(int length) {
         byte[] bytes = new byte[length];
         new Random(length).nextBytes(bytes);
+        bytes[0] = '{'; // no wire format starts so
         return bytes;
     }
 

@@ -56,7 +56,7 @@ class StreamAppIT {
         StreamTestKit kit = new StreamTestKit(2);
         byte[] valid = TestImages.bytes("v", 1, 1);
         Map<DeadLetterReason, byte[]> poison = new EnumMap<>(DeadLetterReason.class);
-        poison.put(DeadLetterReason.NOT_SINGLE_OBJECT_AVRO, "{\"id\":1}".getBytes(StandardCharsets.UTF_8));
+        poison.put(DeadLetterReason.UNKNOWN_WIRE_FORMAT, "{\"id\":1}".getBytes(StandardCharsets.UTF_8));
         poison.put(DeadLetterReason.TRUNCATED, Arrays.copyOf(valid, valid.length - 4));
         byte[] fingerprint = valid.clone();
         fingerprint[3] ^= 1;

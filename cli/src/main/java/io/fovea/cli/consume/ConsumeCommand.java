@@ -2,6 +2,9 @@ package io.fovea.cli.consume;
 
 import io.fovea.core.cli.KafkaOption;
 import io.fovea.schemas.Topics;
+import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.schemas.registry.RegistrySettings;
+import io.fovea.schemas.registry.SchemaRegistryClient;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -19,7 +22,9 @@ import picocli.CommandLine.Spec;
             "Prints the records of a Fovea topic, one a line.",
             "Reads from the beginning, with read_committed isolation, and stops at the end unless --follow.",
             "Any Fovea record type is recognised by its schema fingerprint: predictions (with the running"
-                    + " accuracy where ground truth is present), dead letters, image events, model releases."
+                    + " accuracy where ground truth is present), dead letters, image events, model releases.",
+            "Every wire format is read: single-object Avro, registry-framed Avro (schema.registry.url in"
+                    + " --command-config) and plain PNG/JPEG image files with fovea.* headers."
         })
 public final class ConsumeCommand implements Callable<Integer> {
     @Mixin
@@ -56,14 +61,17 @@ public final class ConsumeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        RecordPrinter printer = new RecordPrinter(out, json, Long.MAX_VALUE);
+        KafkaConnection connection = kafka.connection();
+        RegistrySettings registry = RegistrySettings.from(connection.settings());
+        RecordPrinter printer = new RecordPrinter(
+                out, json, Long.MAX_VALUE, registry == null ? null : new SchemaRegistryClient(registry));
         AtomicBoolean stop = new AtomicBoolean();
         Thread summaryOnExit = new Thread(() -> {
             stop.set(true);
             printer.printSummary(err);
         });
         Runtime.getRuntime().addShutdownHook(summaryOnExit);
-        try (TopicReader reader = new TopicReader(kafka.connection(), topic)) {
+        try (TopicReader reader = new TopicReader(connection, topic)) {
             reader.read(limit, follow, Duration.ofSeconds(waitSeconds), stop::get, printer::print);
         }
         Runtime.getRuntime().removeShutdownHook(summaryOnExit);

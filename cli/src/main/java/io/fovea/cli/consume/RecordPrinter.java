@@ -6,7 +6,7 @@ import io.fovea.avro.ImageEvent;
 import io.fovea.avro.ModelRelease;
 import io.fovea.avro.Prediction;
 import io.fovea.core.events.ImageEvents;
-import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.schemas.registry.SchemaRegistryClient;
 import io.fovea.schemas.serde.UndecodableRecordException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Prints one line per Fovea record, whatever its type (told by its schema fingerprint), and
+ * Prints one line per Fovea record, whatever its type and wire format ({@link AnyWireFormat}), and
  * keeps the counts and running accuracy for a summary. A record it cannot decode is printed
  * as such and counted; it never stops the reading.
  */
@@ -30,8 +30,16 @@ public final class RecordPrinter {
     private final Map<String, Long> countsByType = new TreeMap<>();
     private final Map<DeadLetterReason, Long> deadLettersByReason = new EnumMap<>(DeadLetterReason.class);
 
+    private final AnyWireFormat formats;
+
     /** @param maxLines print at most this many records; later ones are still counted */
     public RecordPrinter(PrintWriter out, boolean json, long maxLines) {
+        this(out, json, maxLines, null);
+    }
+
+    /** @param registry reads registry-framed records; null when none is configured */
+    public RecordPrinter(PrintWriter out, boolean json, long maxLines, SchemaRegistryClient registry) {
+        this.formats = new AnyWireFormat(registry);
         this.out = out;
         this.json = json;
         this.maxLines = maxLines;
@@ -40,7 +48,7 @@ public final class RecordPrinter {
     public void print(ConsumerRecord<byte[], byte[]> record) {
         SpecificRecord value;
         try {
-            value = FoveaRecords.decodeAny(record.value());
+            value = formats.decode(record);
         } catch (UndecodableRecordException e) {
             count("undecodable");
             if (lines++ < maxLines) {

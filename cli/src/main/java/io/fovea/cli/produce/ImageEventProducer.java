@@ -5,7 +5,6 @@ import io.fovea.core.dataset.Dataset;
 import io.fovea.core.dataset.DatasetItem;
 import io.fovea.core.events.ImageEvents;
 import io.fovea.schemas.kafka.KafkaConnection;
-import io.fovea.schemas.serde.AvroSerde;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +13,7 @@ import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -22,11 +21,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * so a retried send is never written twice; any failed send fails the whole run after a flush.
  */
 public final class ImageEventProducer implements AutoCloseable {
-    private final KafkaProducer<String, ImageEvent> producer;
+    private final KafkaProducer<String, byte[]> producer;
     private final String topic;
+    private final ProducedFormat format;
 
     public ImageEventProducer(KafkaConnection kafka, String topic) {
+        this(kafka, topic, ProducedFormat.named("single-object", kafka, topic));
+    }
+
+    public ImageEventProducer(KafkaConnection kafka, String topic, ProducedFormat format) {
         this.topic = topic;
+        this.format = format;
         this.producer = new KafkaProducer<>(
                 kafka.producer(Map.of(
                         ProducerConfig.ACKS_CONFIG,
@@ -40,7 +45,7 @@ public final class ImageEventProducer implements AutoCloseable {
                         ProducerConfig.CLIENT_ID_CONFIG,
                         "fovea-produce")),
                 new StringSerializer(),
-                AvroSerde.imageEvents().serializer());
+                new ByteArraySerializer());
     }
 
     /**
@@ -65,7 +70,7 @@ public final class ImageEventProducer implements AutoCloseable {
                 String id = idPrefix + "/" + item.origin();
                 ImageEvent event =
                         ImageEvents.fromDatasetItem(id, item, dataset.labels().get(item.label()), Instant.now());
-                producer.send(new ProducerRecord<>(topic, id, event), (metadata, error) -> {
+                producer.send(format.record(topic, event), (metadata, error) -> {
                     if (error != null) {
                         firstFailure.compareAndSet(null, error);
                     }

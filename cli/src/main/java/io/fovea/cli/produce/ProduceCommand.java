@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -62,6 +63,16 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "Prefix of the event ids, which are ID/origin (default: a new random one per run).")
     String runId = UUID.randomUUID().toString().substring(0, 8);
 
+    @Option(
+            names = "--format",
+            defaultValue = "single-object",
+            paramLabel = "FORMAT",
+            description = "Wire format of the values: single-object (Avro single-object encoding), registry"
+                    + " (schema-registry framing, ImageEvent registered under <topic>-value in the registry of"
+                    + " schema.registry.url in --command-config) or file (the image as a PNG/JPEG file, label and"
+                    + " attributes in fovea.* headers) (default: ${DEFAULT-VALUE}).")
+    String format;
+
     @Spec
     CommandSpec spec;
 
@@ -72,13 +83,21 @@ public final class ProduceCommand implements Callable<Integer> {
         KafkaConnection connection = kafka.connection();
         TopicCreator.ensure(connection, topic, partitions, false);
         long sent;
-        try (ImageEventProducer producer = new ImageEventProducer(connection, topic);
+        ProducedFormat wire;
+        try {
+            wire = ProducedFormat.named(format, connection, topic);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try (ImageEventProducer producer = new ImageEventProducer(connection, topic, wire);
                 ProgressBar bar = Progress.bar("produce", total, "img")) {
             sent = producer.produce(dataset, total, rate, runId, bar::stepTo);
         }
         spec.commandLine()
                 .getOut()
-                .printf("Produced %d images from %s to %s (event ids %s/...)%n", sent, data, topic, runId);
+                .printf(
+                        "Produced %d images from %s to %s as %s (event ids %s/...)%n",
+                        sent, data, topic, format, runId);
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -14,7 +14,8 @@ import org.apache.kafka.common.config.ConfigDef;
  * Refuses secrets in {@code --set}: a command line is seen by everyone who can list processes
  * and is kept in shell history. A secret is what Kafka's own clients type as a password
  * ({@code sasl.jaas.config}, {@code ssl.key.password}, ...), under any prefix
- * ({@code kafka.}, {@code kafka.producer.}, ...), or any key ending in {@code password}.
+ * ({@code kafka.}, {@code kafka.producer.}, ...), any key ending in {@code password}, or the
+ * schema registry's {@code basic.auth.user.info} (user:password).
  */
 public final class SecretSettings {
     /** Every key Kafka's consumer, producer or admin client types as a password. */
@@ -35,7 +36,9 @@ public final class SecretSettings {
 
     public static boolean isSecret(String key) {
         String k = key.strip().toLowerCase(Locale.ROOT);
-        return k.endsWith("password") || KAFKA_PASSWORDS.stream().anyMatch(p -> k.equals(p) || k.endsWith("." + p));
+        return k.endsWith("password")
+                || k.endsWith("basic.auth.user.info")
+                || KAFKA_PASSWORDS.stream().anyMatch(p -> k.equals(p) || k.endsWith("." + p));
     }
 
     /** @throws IllegalArgumentException naming the first secret key and where it belongs instead */

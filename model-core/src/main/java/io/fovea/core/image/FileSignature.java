@@ -44,6 +44,11 @@ final class FileSignature {
         return new Known(name, HEX.parseHex(hex));
     }
 
+    /** @return PNG or JPEG when {@code bytes} start with that file's signature, else null */
+    static PixelFormat fileFormat(byte[] bytes) {
+        return PNG.matches(bytes) ? PixelFormat.PNG : JPEG.matches(bytes) ? PixelFormat.JPEG : null;
+    }
+
     /** @return null when {@code bytes} start like {@code format}, else why not, for a human */
     static String mismatch(PixelFormat format, byte[] bytes) {
         Known declared = format == PixelFormat.PNG ? PNG : JPEG;

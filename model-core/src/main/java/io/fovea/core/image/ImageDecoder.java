@@ -135,6 +135,11 @@ public final class ImageDecoder {
         return chosen;
     }
 
+    /** PNG or JPEG when the bytes start with that file's signature, else null: a plain image file sent as a record value. */
+    public static PixelFormat fileFormatOf(byte[] bytes) {
+        return bytes == null ? null : FileSignature.fileFormat(bytes);
+    }
+
     /** Any Java image (grey, palette, alpha...) as RGB, alpha dropped. */
     public static RgbImage fromBufferedImage(BufferedImage image) {
         int w = image.getWidth();

@@ -22,7 +22,9 @@ public final class FoveaRecords {
     public static final SingleObjectCodec<Prediction> PREDICTION =
             new SingleObjectCodec<>(Prediction.class, Prediction.getClassSchema());
     public static final SingleObjectCodec<DeadLetter> DEAD_LETTER = new SingleObjectCodec<>(
-            DeadLetter.class, DeadLetter.getClassSchema(), earlier("DeadLetter-1.avsc", "DeadLetter-2.avsc"));
+            DeadLetter.class,
+            DeadLetter.getClassSchema(),
+            earlier("DeadLetter-1.avsc", "DeadLetter-2.avsc", "DeadLetter-3.avsc"));
     public static final SingleObjectCodec<ModelRelease> MODEL_RELEASE = new SingleObjectCodec<>(
             ModelRelease.class, ModelRelease.getClassSchema(), earlier("ModelRelease-1.avsc", "ModelRelease-2.avsc"));
 

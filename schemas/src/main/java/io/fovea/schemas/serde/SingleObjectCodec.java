@@ -44,6 +44,7 @@ public final class SingleObjectCodec<T extends IndexedRecord> {
     private final Map<Long, BoundedReaders.Pair<T>> earlierReaders;
 
     private final List<Schema> earlier;
+    private final GenericData model;
 
     public SingleObjectCodec(Class<T> type, Schema schema) {
         this(type, schema, List.of());
@@ -59,7 +60,7 @@ public final class SingleObjectCodec<T extends IndexedRecord> {
         this.schema = schema;
         this.fingerprint = SingleObjectEncoding.fingerprint(schema);
         this.header = SingleObjectEncoding.header(schema);
-        GenericData model = SpecificRecord.class.isAssignableFrom(type) ? SpecificData.get() : GenericData.get();
+        this.model = SpecificRecord.class.isAssignableFrom(type) ? SpecificData.get() : GenericData.get();
         this.writer = (DatumWriter<T>) model.createDatumWriter(schema);
         this.reader = BoundedReaders.of(schema, schema, model);
         this.earlier = List.copyOf(earlier);
@@ -78,6 +79,11 @@ public final class SingleObjectCodec<T extends IndexedRecord> {
     /** True when records with this fingerprint decode: the current schema's, or an earlier version's. */
     public boolean reads(long fingerprint) {
         return fingerprint == this.fingerprint || earlierReaders.containsKey(fingerprint);
+    }
+
+    /** The readers of records written with {@code writer} into this codec's schema (Avro schema resolution). */
+    BoundedReaders.Pair<T> readersFrom(Schema writer) {
+        return BoundedReaders.of(writer, schema, model);
     }
 
     /** The earlier versions of the schema this codec reads. */
@@ -144,12 +150,17 @@ public final class SingleObjectCodec<T extends IndexedRecord> {
     }
 
     private <R> R decode(byte[] data, long maxDeclaredBytes, BoundedReaders.Pair<R> readers) {
-        BoundedBinaryDecoder decoder = body(data, maxDeclaredBytes);
+        return decodeBody(data, SingleObjectEncoding.HEADER_LENGTH, maxDeclaredBytes, readers);
+    }
+
+    /** The body from {@code offset} on, read with {@code readers}, bounded and with errors as {@link #decode(byte[], long)}. */
+    <R> R decodeBody(byte[] data, int offset, long maxDeclaredBytes, BoundedReaders.Pair<R> readers) {
+        BoundedBinaryDecoder decoder = body(data, offset, maxDeclaredBytes);
         R record;
         try {
             record = readers.fast().read(null, decoder);
         } catch (DeclaredLengthException e) {
-            DeclaredLengthException named = named(data, maxDeclaredBytes, readers.naming(), e);
+            DeclaredLengthException named = named(data, offset, maxDeclaredBytes, readers.naming(), e);
             throw new UndecodableRecordException(
                     named.malformed() ? DeadLetterReason.MALFORMED_AVRO : DeadLetterReason.TRUNCATED,
                     name() + " " + named.getMessage(),
@@ -169,19 +180,15 @@ public final class SingleObjectCodec<T extends IndexedRecord> {
         return record;
     }
 
-    private static BoundedBinaryDecoder body(byte[] data, long maxDeclaredBytes) {
-        return new BoundedBinaryDecoder(
-                data,
-                SingleObjectEncoding.HEADER_LENGTH,
-                data.length - SingleObjectEncoding.HEADER_LENGTH,
-                maxDeclaredBytes);
+    private static BoundedBinaryDecoder body(byte[] data, int offset, long maxDeclaredBytes) {
+        return new BoundedBinaryDecoder(data, offset, data.length - offset, maxDeclaredBytes);
     }
 
     /** The same error with its field named: the fast reader (generated code) cannot say which field it read. */
     private static DeclaredLengthException named(
-            byte[] data, long maxDeclaredBytes, DatumReader<?> naming, DeclaredLengthException unnamed) {
+            byte[] data, int offset, long maxDeclaredBytes, DatumReader<?> naming, DeclaredLengthException unnamed) {
         try {
-            naming.read(null, body(data, maxDeclaredBytes));
+            naming.read(null, body(data, offset, maxDeclaredBytes));
         } catch (DeclaredLengthException e) {
             return e;
         } catch (IOException | RuntimeException e) {

@@ -1,12 +1,14 @@
 package io.fovea.stream.batch;
 
 import io.fovea.avro.DeadLetterReason;
+import io.fovea.schemas.registry.RegistryUnavailableException;
 import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.predict.Emission;
+import io.fovea.stream.predict.OutputEncoding;
 import io.fovea.stream.predict.Sink;
 import io.fovea.stream.predict.SubmittedBatch;
 import io.fovea.stream.validate.AcceptedImage;
@@ -59,12 +61,43 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             DecodedMemory memory,
             InferenceWorker worker,
             CanaryGuard guard,
-            StreamMetrics metrics) {}
+            StreamMetrics metrics,
+            OutputEncoding output) {
+        /** Outputs in single-object encoding. */
+        public Settings(
+                String inputTopic,
+                String pendingStore,
+                int maxBatchSize,
+                Duration maxBatchWait,
+                int topK,
+                ImageValidator validator,
+                SizeBudget budget,
+                DecodedMemory memory,
+                InferenceWorker worker,
+                CanaryGuard guard,
+                StreamMetrics metrics) {
+            this(
+                    inputTopic,
+                    pendingStore,
+                    maxBatchSize,
+                    maxBatchWait,
+                    topK,
+                    validator,
+                    budget,
+                    memory,
+                    worker,
+                    guard,
+                    metrics,
+                    OutputEncoding.SINGLE_OBJECT);
+        }
+    }
 
     private final Settings settings;
     private final Deque<SubmittedBatch> inFlight = new ArrayDeque<>();
     /** Held images that failed validation when restored; dead-lettered at the first chance to forward. */
     private List<PendingImages.Refused> refusedOnRestore = List.of();
+    /** Held records waiting for the schema registry to give their writer schema. */
+    private final AwaitingRegistry awaiting = new AwaitingRegistry();
 
     private ProcessorContext<byte[], byte[]> context;
     private PendingImages pending;
@@ -78,9 +111,19 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         this.pending = new PendingImages(context.getStateStore(settings.pendingStore()), settings.memory());
-        this.emission =
-                new Emission(this::forward, settings.topK(), settings.budget(), settings.metrics(), settings.guard());
-        refusedOnRestore = pending.recover(settings.validator(), context.currentSystemTimeMs());
+        this.emission = new Emission(
+                this::forward,
+                settings.topK(),
+                settings.budget(),
+                settings.metrics(),
+                settings.guard(),
+                settings.output());
+        refusedOnRestore = pending.recover(
+                settings.validator(),
+                settings.inputTopic(),
+                context.taskId().partition(),
+                context.currentSystemTimeMs());
+        pending.takeAwaitingOnRestore().forEach(source -> awaiting.add(source, context.currentSystemTimeMs()));
         long interval = Math.max(1, settings.maxBatchWait().toMillis() / 2);
         context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
@@ -89,6 +132,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     public void process(Record<byte[], byte[]> record) {
         deadLetterRefusedOnRestore();
         emitFinished();
+        retryAwaiting();
         settings.metrics().recordIn();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         Header[] headers = record.headers().toArray();
@@ -96,12 +140,27 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
                 new SourceRecord(meta.topic(), meta.partition(), meta.offset(), record.key(), record.value(), headers);
         AcceptedImage image;
         try {
-            image = settings.validator().validate(record.value());
+            image = settings.validator().validate(source, record.timestamp());
         } catch (RejectedRecordException e) {
             emission.deadLetter(e.reason(), e.getMessage(), source);
             return;
+        } catch (RegistryUnavailableException e) {
+            image = null; // not the record's fault: held until the registry answers
         }
-        int held = HeldCopy.size(record.key(), record.value(), headers);
+        if (!heldWithinBudget(source)) {
+            return;
+        }
+        if (image == null) {
+            pending.hold(meta.offset(), record.key(), record.value(), headers);
+            awaiting.add(source, record.timestamp());
+            return;
+        }
+        accept(source, image, false);
+    }
+
+    /** Dead-letters a record whose held copy the changelog could not take; true when it fits. */
+    private boolean heldWithinBudget(SourceRecord source) {
+        int held = HeldCopy.size(source.key(), source.value(), source.headers());
         if (!settings.budget().holds(held)) {
             // Refused up front: a held copy the changelog cannot take would fail the task at commit.
             emission.deadLetter(
@@ -111,13 +170,41 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
                             + SizeBudget.largestHeld(settings.budget().changelog()) + " bytes, as "
                             + settings.budget().changelog() + " allows",
                     source);
-            return;
+            return false;
         }
+        return true;
+    }
+
+    private void accept(SourceRecord source, AcceptedImage image, boolean alreadyHeld) {
         makeRoom(PendingImages.decodedBytes(image));
-        pending.add(meta.offset(), record.key(), record.value(), headers, image, context.currentSystemTimeMs());
+        long now = context.currentSystemTimeMs();
+        if (alreadyHeld) {
+            pending.addHeld(source.offset(), source.key(), source.value(), source.headers(), image, now);
+        } else {
+            pending.add(source.offset(), source.key(), source.value(), source.headers(), image, now);
+        }
         if (pending.size() >= settings.maxBatchSize()) {
             close("size");
         }
+    }
+
+    /** Records held for the registry go on, in order, once it answers. */
+    private void retryAwaiting() {
+        if (awaiting.isEmpty()) {
+            return;
+        }
+        awaiting.retry(settings.validator(), new AwaitingRegistry.Outcome() {
+            @Override
+            public void accepted(SourceRecord source, AcceptedImage image) {
+                accept(source, image, true);
+            }
+
+            @Override
+            public void refused(SourceRecord source, RejectedRecordException reason) {
+                emission.deadLetter(reason.reason(), reason.getMessage(), source);
+                pending.emitted(source.offset());
+            }
+        });
     }
 
     /**
@@ -142,6 +229,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     private void punctuate(long nowMillis) {
         deadLetterRefusedOnRestore();
         emitFinished();
+        retryAwaiting();
         if (!pending.isEmpty()
                 && nowMillis - pending.oldestArrivalMillis()
                         >= settings.maxBatchWait().toMillis()) {
@@ -193,6 +281,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     @Override
     public void close() {
         inFlight.clear();
+        awaiting.clear();
         if (pending != null) {
             pending.releaseAll();
         }

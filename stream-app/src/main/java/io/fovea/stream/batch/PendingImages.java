@@ -1,10 +1,12 @@
 package io.fovea.stream.batch;
 
 import io.fovea.avro.DeadLetterReason;
+import io.fovea.schemas.registry.RegistryUnavailableException;
 import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.validate.AcceptedImage;
 import io.fovea.stream.validate.ImageValidator;
 import io.fovea.stream.validate.RejectedRecordException;
+import io.fovea.stream.validate.SourceRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,6 +57,12 @@ public final class PendingImages {
     /** What validated the restored images; decodes again those restored without their pixels. */
     private ImageValidator restoredWith;
 
+    private String restoredTopic = "";
+    /** Restored records whose writer schema the registry did not give: they wait for it, still held. */
+    private List<SourceRecord> awaitingOnRestore = new ArrayList<>();
+
+    private int restoredPartition;
+
     public PendingImages(KeyValueStore<Long, byte[]> store, DecodedMemory memory) {
         this.store = store;
         this.memory = memory;
@@ -71,7 +79,17 @@ public final class PendingImages {
      * @return the held images that no longer pass validation: still in the store, to be dead-lettered
      */
     public List<Refused> recover(ImageValidator validator, long nowMillis) {
+        return recover(validator, "", 0, nowMillis);
+    }
+
+    /**
+     * As {@link #recover(ImageValidator, long)}, for the images of this input topic and partition
+     * (what names a plain image file without a key).
+     */
+    public List<Refused> recover(ImageValidator validator, String topic, int partition, long nowMillis) {
         restoredWith = validator;
+        restoredTopic = topic;
+        restoredPartition = partition;
         List<Refused> refused = new ArrayList<>();
         try (KeyValueIterator<Long, byte[]> all = store.all()) {
             while (all.hasNext()) {
@@ -87,8 +105,10 @@ public final class PendingImages {
                     }
                     byte[] key = held.key();
                     byte[] value = held.value();
+                    SourceRecord source = new SourceRecord(topic, partition, entry.key, key, value, held.headers());
                     try {
-                        AcceptedImage image = validator.validate(value);
+                        // a plain image file's time without its header is now: its record timestamp is not held
+                        AcceptedImage image = validator.validate(source, nowMillis);
                         if (memory.tryReserve(decodedBytes(image))) {
                             reserved.put(entry.key, decodedBytes(image));
                         } else {
@@ -100,6 +120,8 @@ public final class PendingImages {
                                         entry.key, key, value, held.headers(), image, nowMillis, System.nanoTime()));
                     } catch (RejectedRecordException e) {
                         refused.add(new Refused(entry.key, key, value, held.headers(), e));
+                    } catch (RegistryUnavailableException e) {
+                        awaitingOnRestore.add(source);
                     }
                 }
             }
@@ -114,9 +136,26 @@ public final class PendingImages {
                 e);
     }
 
+    /** The restored records that wait for the registry (still in the store), handed over once. */
+    public List<SourceRecord> takeAwaitingOnRestore() {
+        List<SourceRecord> taken = awaitingOnRestore;
+        awaitingOnRestore = new ArrayList<>();
+        return taken;
+    }
+
     /** Holds an accepted image whose {@link #decodedBytes} the caller has reserved. */
     public void add(long offset, byte[] key, byte[] value, Header[] headers, AcceptedImage image, long nowMillis) {
+        hold(offset, key, value, headers);
+        addHeld(offset, key, value, headers, image, nowMillis);
+    }
+
+    /** Holds a record durably before it is validated: one waiting for the registry. */
+    public void hold(long offset, byte[] key, byte[] value, Header[] headers) {
         store.put(offset, HeldCopy.encode(key, value, headers));
+    }
+
+    /** As {@link #add}, for a record already {@linkplain #hold held}. */
+    public void addHeld(long offset, byte[] key, byte[] value, Header[] headers, AcceptedImage image, long nowMillis) {
         reserved.put(offset, decodedBytes(image));
         byOffset.put(offset, new Pending(offset, key, value, headers, image, nowMillis, System.nanoTime()));
     }
@@ -157,7 +196,10 @@ public final class PendingImages {
         if (p.image() != null) {
             return p;
         }
-        AcceptedImage image = restoredWith.validate(p.value()); // passed once: the same bytes pass again
+        // passed once: the same bytes pass again
+        AcceptedImage image = restoredWith.validate(
+                new SourceRecord(restoredTopic, restoredPartition, p.offset(), p.key(), p.value(), p.headers()),
+                p.arrivalMillis());
         memory.reserveAnyway(decodedBytes(image));
         reserved.put(p.offset(), decodedBytes(image));
         return new Pending(p.offset(), p.key(), p.value(), p.headers(), image, p.arrivalMillis(), p.arrivalNanos());

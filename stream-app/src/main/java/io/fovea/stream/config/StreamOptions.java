@@ -8,10 +8,13 @@ import static io.fovea.stream.config.ConfigOption.positiveDuration;
 import static io.fovea.stream.config.ConfigOption.positiveInt;
 
 import io.fovea.schemas.Topics;
+import io.fovea.schemas.registry.SubjectNaming;
+import io.fovea.stream.validate.WireFormat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
@@ -87,6 +90,35 @@ public final class StreamOptions {
                             + " refusing a valid image; restored images count too. `auto`: max heap / 4. Must hold"
                             + " one image of `max.image.pixels` (below)")
             .check(POSITIVE_OR_AUTO, "positive or auto");
+    public static final ConfigOption<Set<WireFormat>> INPUT_FORMATS = ConfigOption.of(
+            "input.formats",
+            new ConfigOption.Type<>("a comma-separated list of formats", WireFormat::parseList),
+            "single-object,registry,file",
+            "which record values are read, told apart by their first bytes: `single-object` (Avro single-object"
+                    + " encoding), `registry` (schema-registry framing; needs `schema.registry.url` in the Kafka client"
+                    + " settings), `file` (a plain PNG or JPEG file): [wire formats](wire-format.md); any other value"
+                    + " is a dead letter naming its first bytes");
+    public static final ConfigOption<String> OUTPUT_FORMAT = ConfigOption.of(
+            "output.format",
+            ConfigOption.oneOf("single-object", "registry"),
+            "single-object",
+            "how predictions, shadow predictions and dead letters are written: `single-object` (Avro single-object"
+                    + " encoding) or `registry` (schema-registry framing, under the ids their schemas have in the"
+                    + " registry of `schema.registry.url`): [wire formats](wire-format.md#output-formats)");
+    public static final ConfigOption<SubjectNaming> SUBJECT_NAME_STRATEGY = ConfigOption.of(
+            "subject.name.strategy",
+            new ConfigOption.Type<>("topic, record or topic-record", SubjectNaming::parse),
+            "topic",
+            "with `output.format=registry`, the subject each output schema is registered under: `topic`"
+                    + " (`<topic>-value`), `record` (the record's full name) or `topic-record`"
+                    + " (`<topic>-<record full name>`), as Confluent's serializers name them");
+    public static final ConfigOption<String> AUTO_REGISTER_SCHEMAS = ConfigOption.of(
+            "auto.register.schemas",
+            ConfigOption.oneOf("true", "false"),
+            "true",
+            "with `output.format=registry`: `true` registers the output schemas at start (the subject's"
+                    + " compatibility rule applies: a refusal stops the start, naming the rule and the change);"
+                    + " `false` only looks them up, and serve refuses to start when one is not registered");
     public static final ConfigOption<String> PROCESSING_GUARANTEE = ConfigOption.of(
             "processing.guarantee",
             ConfigOption.oneOf(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
@@ -178,6 +210,10 @@ public final class StreamOptions {
                             MAX_PAYLOAD_BYTES,
                             MAX_IMAGE_PIXELS,
                             MAX_DECODED_BYTES,
+                            INPUT_FORMATS,
+                            OUTPUT_FORMAT,
+                            SUBJECT_NAME_STRATEGY,
+                            AUTO_REGISTER_SCHEMAS,
                             PROCESSING_GUARANTEE,
                             NUM_STREAM_THREADS,
                             COMMIT_INTERVAL_MS,

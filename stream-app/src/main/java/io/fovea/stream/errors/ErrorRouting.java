@@ -1,6 +1,8 @@
 package io.fovea.stream.errors;
 
+import io.fovea.avro.DeadLetter;
 import io.fovea.avro.DeadLetterReason;
+import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.limits.RecordLimit;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
@@ -10,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -20,8 +23,17 @@ import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
  * meters. Kafka Streams builds its handlers from class names, so the app hands this over in the
  * settings under {@link #CONFIG_KEY}.
  */
-public record ErrorRouting(String deadLetterTopic, RecordLimit deadLetterLimit, StreamMetrics metrics) {
+public record ErrorRouting(
+        String deadLetterTopic,
+        RecordLimit deadLetterLimit,
+        StreamMetrics metrics,
+        Function<DeadLetter, byte[]> deadLetterEncoder) {
     public static final String CONFIG_KEY = "fovea.error.routing";
+
+    /** Dead letters in single-object encoding. */
+    public ErrorRouting(String deadLetterTopic, RecordLimit deadLetterLimit, StreamMetrics metrics) {
+        this(deadLetterTopic, deadLetterLimit, metrics, FoveaRecords.DEAD_LETTER::encode);
+    }
 
     /**
      * Sets Fovea's handlers in the Kafka Streams {@code properties}, with {@code routing} for them.
@@ -56,7 +68,7 @@ public record ErrorRouting(String deadLetterTopic, RecordLimit deadLetterLimit, 
     private ProducerRecord<byte[], byte[]> deadLetter(
             DeadLetterReason reason, String message, SourceRecord source, RecordLimit limit) {
         Instant now = Instant.now();
-        DeadLetters.Letter letter = DeadLetters.fitted(reason, message, source, now, limit);
+        DeadLetters.Letter letter = DeadLetters.fitted(reason, message, source, now, limit, deadLetterEncoder);
         metrics.deadLetter(reason, letter.truncated());
         return new ProducerRecord<>(
                 deadLetterTopic, null, now.toEpochMilli(), letter.key(), letter.value(), List.of(letter.headers()));

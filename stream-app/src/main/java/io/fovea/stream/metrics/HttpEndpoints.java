@@ -15,11 +15,13 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * One small HTTP port: {@code /metrics} (Prometheus text), {@code /health} (alive: 200 unless
  * the streams client has failed) and {@code /ready} (200 once the model is loaded and Kafka
- * Streams is RUNNING; 503 while starting, rebalancing or stopping). Served by the JDK's server
+ * Streams is RUNNING; 503 while starting, rebalancing, stopping or waiting for the schema
+ * registry, with the reason in the body). Served by the JDK's server
  * with time limits and a bounded pool, so a slow client cannot stall {@code /health}.
  */
 public final class HttpEndpoints implements AutoCloseable {
@@ -60,6 +62,16 @@ public final class HttpEndpoints implements AutoCloseable {
             PrometheusMeterRegistry registry,
             BooleanSupplier alive,
             BooleanSupplier ready) {
+        this(bindAddress, port, registry, alive, () -> ready.getAsBoolean() ? null : "");
+    }
+
+    /** @param whyNotReady null when ready, else why not (shown in /ready's body; may be empty) */
+    public HttpEndpoints(
+            String bindAddress,
+            int port,
+            PrometheusMeterRegistry registry,
+            BooleanSupplier alive,
+            Supplier<String> whyNotReady) {
         InetSocketAddress address =
                 bindAddress == null || bindAddress.isBlank() ? new InetSocketAddress(port) : resolve(bindAddress, port);
         try {
@@ -70,7 +82,7 @@ public final class HttpEndpoints implements AutoCloseable {
         // One context and exact paths: contexts match by prefix, so "/health" would answer "/healthz".
         server.createContext("/", exchange -> {
             try (exchange) {
-                route(exchange, registry, alive, ready);
+                route(exchange, registry, alive, whyNotReady);
             }
         });
         workers = pool();
@@ -101,7 +113,10 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     private static void route(
-            HttpExchange exchange, PrometheusMeterRegistry registry, BooleanSupplier alive, BooleanSupplier ready)
+            HttpExchange exchange,
+            PrometheusMeterRegistry registry,
+            BooleanSupplier alive,
+            Supplier<String> whyNotReady)
             throws IOException {
         String method = exchange.getRequestMethod();
         if (!method.equals("GET") && !method.equals("HEAD")) {
@@ -112,13 +127,21 @@ public final class HttpEndpoints implements AutoCloseable {
         switch (exchange.getRequestURI().getPath()) {
             case "/metrics" -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
             case "/health" -> status(exchange, alive.getAsBoolean());
-            case "/ready" -> status(exchange, ready.getAsBoolean());
+            case "/ready" -> ready(exchange, whyNotReady.get());
             default -> respond(exchange, 404, TEXT, "not found\n");
         }
     }
 
     private static void status(HttpExchange exchange, boolean ok) throws IOException {
         respond(exchange, ok ? 200 : 503, TEXT, ok ? "OK\n" : "NOT READY\n");
+    }
+
+    private static void ready(HttpExchange exchange, String whyNot) throws IOException {
+        if (whyNot == null) {
+            respond(exchange, 200, TEXT, "OK\n");
+        } else {
+            respond(exchange, 503, TEXT, whyNot.isEmpty() ? "NOT READY\n" : "NOT READY: " + whyNot + "\n");
+        }
     }
 
     private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {

@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.function.Function;
 import org.apache.kafka.common.header.Header;
 
 /**
@@ -49,10 +50,21 @@ public final class DeadLetters {
     /** The letter for {@code key} and {@code value}, whole when it fits {@code limit}, else cut short. */
     public static Letter fitted(
             DeadLetterReason reason, String message, SourceRecord source, Instant failedAt, RecordLimit limit) {
+        return fitted(reason, message, source, failedAt, limit, FoveaRecords.DEAD_LETTER::encode);
+    }
+
+    /** As above, written by {@code encoder} (the output format). */
+    public static Letter fitted(
+            DeadLetterReason reason,
+            String message,
+            SourceRecord source,
+            Instant failedAt,
+            RecordLimit limit,
+            Function<DeadLetter, byte[]> encoder) {
         DeadLetter letter = of(reason, message, source, failedAt);
         byte[] key = source.key();
         byte[] value = source.value();
-        byte[] encoded = FoveaRecords.DEAD_LETTER.encode(letter);
+        byte[] encoded = encoder.apply(letter);
         Header[] headers = source.headers();
         if (limit.fits(key, encoded, headers)) {
             return new Letter(key, encoded, headers, false);
@@ -69,13 +81,13 @@ public final class DeadLetters {
         byte[] keptKey = key == null || key.length <= KEPT_KEY_BYTES ? key : Arrays.copyOf(key, KEPT_KEY_BYTES);
         letter.setKey(keptKey == null ? null : ByteBuffer.wrap(keptKey));
         // The key is in the record twice (record key and field): what is left goes to the value.
-        encoded = cut(letter, keptKey, value, headers, limit);
+        encoded = cut(letter, keptKey, value, headers, limit, encoder);
         if (encoded == null) {
             // Headers alone too large for the topic: the letter goes without them, and says so.
             letter.setMessage(letter.getMessage() + " (its " + headers.length
                     + " headers do not fit the topic and are left off)");
             headers = new Header[0];
-            encoded = cut(letter, keptKey, value, headers, limit);
+            encoded = cut(letter, keptKey, value, headers, limit, encoder);
         }
         if (encoded == null) {
             throw new IllegalStateException("a dead letter does not fit " + limit + " even with no value");
@@ -84,13 +96,19 @@ public final class DeadLetters {
     }
 
     /** The letter with as much of {@code value} as fits beside the key and headers; null if none does. */
-    private static byte[] cut(DeadLetter letter, byte[] keptKey, byte[] value, Header[] headers, RecordLimit limit) {
+    private static byte[] cut(
+            DeadLetter letter,
+            byte[] keptKey,
+            byte[] value,
+            Header[] headers,
+            RecordLimit limit,
+            Function<DeadLetter, byte[]> encoder) {
         int keptValue = value == null ? 0 : value.length;
         byte[] encoded;
         do {
             letter.setValue(
                     value == null ? null : ByteBuffer.wrap(value, 0, keptValue).slice());
-            encoded = FoveaRecords.DEAD_LETTER.encode(letter);
+            encoded = encoder.apply(letter);
             keptValue -= Math.max(1, limit.excess(keptKey, encoded, headers));
         } while (!limit.fits(keptKey, encoded, headers) && keptValue >= 0);
         return limit.fits(keptKey, encoded, headers) ? encoded : null;

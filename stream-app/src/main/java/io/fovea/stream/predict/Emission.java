@@ -29,14 +29,21 @@ public final class Emission {
     private final StreamMetrics metrics;
     private final CanaryGuard guard;
     private final ShadowEmission shadows;
+    private final OutputEncoding encoding;
 
     public Emission(Sink sink, int topK, SizeBudget budget, StreamMetrics metrics, CanaryGuard guard) {
+        this(sink, topK, budget, metrics, guard, OutputEncoding.SINGLE_OBJECT);
+    }
+
+    public Emission(
+            Sink sink, int topK, SizeBudget budget, StreamMetrics metrics, CanaryGuard guard, OutputEncoding encoding) {
+        this.encoding = encoding;
         this.sink = sink;
         this.topK = topK;
         this.budget = budget;
         this.metrics = metrics;
         this.guard = guard;
-        this.shadows = new ShadowEmission(sink, topK, budget, metrics);
+        this.shadows = new ShadowEmission(sink, topK, budget, metrics, encoding.shadowPredictions());
     }
 
     /** Emits, in input order, a prediction or a dead letter for every image, then the shadow's predictions. */
@@ -87,7 +94,7 @@ public final class Emission {
                 new SourcePosition(source.topic(), source.partition(), source.offset()),
                 queueNanos / 1_000_000,
                 now);
-        Record<byte[], byte[]> record = Predictions.record(prediction, source.headers(), now);
+        Record<byte[], byte[]> record = Predictions.record(prediction, source.headers(), now, encoding.predictions());
         if (!budget.predictions().fits(record.key(), record.value(), source.headers())) {
             // Its id and attributes are copied into the prediction: too many for the output topic.
             deadLetter(
@@ -115,7 +122,8 @@ public final class Emission {
     /** Emits the dead letter of a record, cut short if the dead-letter topic cannot take it whole. */
     public void deadLetter(DeadLetterReason reason, String message, SourceRecord source) {
         Instant now = Instant.now();
-        DeadLetters.Letter letter = DeadLetters.fitted(reason, message, source, now, budget.deadLetters());
+        DeadLetters.Letter letter =
+                DeadLetters.fitted(reason, message, source, now, budget.deadLetters(), encoding.deadLetters());
         sink.forward(
                 Sink.Output.DEAD_LETTERS,
                 new Record<>(letter.key(), letter.value(), now.toEpochMilli(), new RecordHeaders(letter.headers())));

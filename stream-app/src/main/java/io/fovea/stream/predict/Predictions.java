@@ -4,13 +4,13 @@ import io.fovea.avro.ClassScore;
 import io.fovea.avro.ImageEvent;
 import io.fovea.avro.Prediction;
 import io.fovea.avro.SourcePosition;
-import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.model.BatchResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -30,10 +30,11 @@ public final class Predictions {
      * The record a prediction leaves as: keyed by its id, with every header of its input (a W3C
      * traceparent, say) carried on.
      */
-    static Record<byte[], byte[]> record(Prediction prediction, Header[] inputHeaders, Instant now) {
+    static Record<byte[], byte[]> record(
+            Prediction prediction, Header[] inputHeaders, Instant now, Function<Prediction, byte[]> encoder) {
         return new Record<>(
                 prediction.getId().getBytes(StandardCharsets.UTF_8),
-                FoveaRecords.PREDICTION.encode(prediction),
+                encoder.apply(prediction),
                 now.toEpochMilli(),
                 new RecordHeaders(inputHeaders));
     }

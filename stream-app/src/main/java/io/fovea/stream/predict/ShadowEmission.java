@@ -7,6 +7,7 @@ import io.fovea.stream.metrics.TrialMetrics;
 import io.fovea.stream.model.BatchResult;
 import io.fovea.stream.model.InferenceWorker;
 import java.time.Instant;
+import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +25,11 @@ final class ShadowEmission {
     private final int topK;
     private final SizeBudget budget;
     private final StreamMetrics metrics;
+    private final Function<Prediction, byte[]> encoder;
 
-    ShadowEmission(Sink sink, int topK, SizeBudget budget, StreamMetrics metrics) {
+    ShadowEmission(
+            Sink sink, int topK, SizeBudget budget, StreamMetrics metrics, Function<Prediction, byte[]> encoder) {
+        this.encoder = encoder;
         this.sink = sink;
         this.topK = topK;
         this.budget = budget;
@@ -76,7 +80,7 @@ final class ShadowEmission {
         Prediction shadow = Predictions.of(
                 image.event(), result, j, topK, servedPrediction.getSource(), servedPrediction.getQueueMillis(), now);
         Record<byte[], byte[]> record =
-                Predictions.record(shadow, image.source().headers(), now);
+                Predictions.record(shadow, image.source().headers(), now, encoder);
         if (!budget.shadowPredictions()
                 .fits(record.key(), record.value(), image.source().headers())) {
             trials.shadowSkipped("too_large");

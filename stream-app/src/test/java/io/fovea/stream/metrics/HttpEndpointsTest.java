@@ -118,6 +118,21 @@ class HttpEndpointsTest {
     }
 
     @Test
+    void readyNamesWhyItIsNotReadyInItsBody() throws IOException {
+        String why = "waiting for the schema registry to give writer schema 7";
+        try (HttpEndpoints http = new HttpEndpoints(
+                        "127.0.0.1", 0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true, () -> why);
+                Socket socket = new Socket("127.0.0.1", http.port())) {
+            socket.setSoTimeout(1000);
+            socket.getOutputStream()
+                    .write("GET /ready HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), answer);
+            assertTrue(answer.endsWith("\r\n\r\nNOT READY: " + why + "\n"), answer);
+        }
+    }
+
+    @Test
     void headAnswersTheStatusAndTypeWithoutABody() throws IOException {
         try (HttpEndpoints http = endpoints("127.0.0.1");
                 Socket socket = new Socket("127.0.0.1", http.port())) {
