@@ -169,6 +169,27 @@ class ObjectModelStoreTest {
     }
 
     @Test
+    void anIndexReplacedByAHugeObjectIsRefusedUnreadNotLoadedIntoTheHeap() throws Exception {
+        String bucket = s3.newBucket();
+        String ledger = ledger();
+        try (ModelStore store = open(bucket, ledger, "writer")) {
+            TinyBundles.publish(store, "huge", 1);
+        }
+        Path index;
+        try (Stream<Path> files = Files.walk(s3.dataDir().resolve(bucket))) {
+            index = files.filter(p -> p.getFileName().toString().startsWith("index-"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        Files.write(index, new byte[(1 << 20) + 1]); // one byte over what an index may hold
+        try (ModelStore reader = open(bucket, ledger, "reader")) {
+            BundleIntegrityException refused =
+                    assertThrows(BundleIntegrityException.class, () -> reader.manifest("huge", 1));
+            assertTrue(refused.getMessage().contains("1048577 bytes"), refused.getMessage());
+        }
+    }
+
+    @Test
     void aCachedVersionLoadsWithTheServerDownAndAnUncachedOneSaysWhereTheStoreIs() {
         String bucket = s3.newBucket();
         try (ModelStore store = open(bucket, ledger(), "cache")) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -89,11 +91,24 @@ final class Bucket implements AutoCloseable {
         return prefix.isEmpty() ? key : prefix + "/" + key;
     }
 
-    byte[] get(String key) {
-        return call(
-                "read " + key,
-                () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(fullKey(key)))
-                        .asByteArray());
+    /**
+     * The object's bytes, refused unread when it is larger than {@code maxBytes}: an object
+     * replaced by anyone with write access to the bucket must not take the reader's heap.
+     */
+    byte[] get(String key, long maxBytes) {
+        return call("read " + key, () -> {
+            try (ResponseInputStream<GetObjectResponse> in =
+                    s3.getObject(b -> b.bucket(bucket).key(fullKey(key)))) {
+                Long length = in.response().contentLength();
+                if (length == null || length > maxBytes) {
+                    throw new BundleIntegrityException(where + ": " + key + " holds " + length
+                            + " bytes, more than the " + maxBytes + " such an object may hold");
+                }
+                return in.readNBytes((int) (long) length);
+            } catch (java.io.IOException e) {
+                throw SdkClientException.create("cannot read " + key + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     /** Downloads {@code key} to {@code file}, replacing it. */

@@ -79,7 +79,7 @@ public final class ObjectModelStore implements ModelStore {
 
     VersionIndex index(String model, int version, String sha256) {
         byte[] bytes = cache.index(sha256).orElseGet(() -> {
-            byte[] fetched = bucket.get(VersionIndex.key(model, version, sha256));
+            byte[] fetched = bucket.get(VersionIndex.key(model, version, sha256), VersionIndex.MAX_BYTES);
             if (!Sha256.of(fetched).equals(sha256)) {
                 throw new BundleIntegrityException(describe() + ": the index of " + model + "@" + version
                         + " has SHA-256 " + Sha256.of(fetched) + " but the ledger records " + sha256);

@@ -10,6 +10,9 @@ import java.util.Map;
  * points to is ever overwritten.
  */
 record VersionIndex(BundleManifest manifest, Map<String, String> objects) {
+    /** A manifest and a few keys take kilobytes; anything past this is not an index. */
+    static final long MAX_BYTES = 1 << 20;
+
     VersionIndex {
         objects = Map.copyOf(objects);
     }
