@@ -20,6 +20,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -62,8 +63,13 @@ public final class StreamConfig {
 
     /** The object store's settings (store.*), as given; empty ones take the store's defaults. */
     public Map<String, String> storeSettings() {
-        Map<String, String> settings = new java.util.LinkedHashMap<>();
-        for (ConfigOption<?> option : StoreOptions.ALL) {
+        return asText(StoreOptions.ALL);
+    }
+
+    /** The values of {@code options} as text, by key: for those that read settings by name. */
+    private Map<String, String> asText(List<ConfigOption<?>> options) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (ConfigOption<?> option : options) {
             settings.put(option.key(), String.valueOf(values.get(option.key())));
         }
         return settings;
@@ -104,11 +110,7 @@ public final class StreamConfig {
 
     /** The backends as configured: which runs a version, and the settings they open it with (onnx.*). */
     public Backends backends() {
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (ConfigOption<?> option : StreamOptions.ALL) {
-            settings.put(option.key(), String.valueOf(values.get(option.key())));
-        }
-        return Backends.preferring(get(MODEL_BACKEND), new BackendSettings(settings));
+        return Backends.preferring(get(MODEL_BACKEND), new BackendSettings(asText(StreamOptions.ALL)));
     }
 
     /** The Kafka Streams configuration: our settings that are Kafka's, then every kafka.* setting. */
