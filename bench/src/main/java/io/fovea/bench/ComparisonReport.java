@@ -50,9 +50,9 @@ final class ComparisonReport {
      * @param batchWaitMillis max.batch.wait.ms of the serve runs
      */
     void table(int batch, double[] shares, Map<Contender, List<List<Double>>> latencies, long batchWaitMillis) {
-        StringBuilder head =
-                new StringBuilder("| pipeline, batch " + batch + " | img/s | / model alone | / plain loop |");
-        StringBuilder rule = new StringBuilder("| --- | ---: | ---: | ---: |");
+        StringBuilder head = new StringBuilder(
+                "| pipeline, batch " + batch + " | img/s | / model alone | / best alone | / plain loop |");
+        StringBuilder rule = new StringBuilder("| --- | ---: | ---: | ---: | ---: |");
         if (againstFp32()) {
             head.append(" / plain loop fp32 |");
             rule.append(" ---: |");
@@ -65,10 +65,11 @@ final class ComparisonReport {
         out.println(rule);
         for (Contender c : contenders) {
             StringBuilder row = new StringBuilder(String.format(
-                    "| %s | %.1f | %.2f | %.2f |",
+                    "| %s | %.1f | %.2f | %.2f | %.2f |",
                     c.label,
                     imagesPerSecond(c),
                     median(r -> r.runs().get(c).imagesPerSecond() / r.modelAlone(c.precision)),
+                    median(r -> r.runs().get(c).imagesPerSecond() / r.bestAlone(c.precision)),
                     median(r -> r.runs().get(c).imagesPerSecond()
                             / r.of(Contender.Kind.PLAIN_LOOP, c.precision).imagesPerSecond())));
             if (againstFp32()) {
@@ -102,7 +103,9 @@ final class ComparisonReport {
         }
         out.printf(
                 "%n(img/s: medians of %d rounds; each ratio is the median of the rounds' ratios, each round's measurements"
-                        + " next to each other; / model alone and / plain loop against those of the row's own precision."
+                        + " next to each other; / model alone (serve's settings, one pass at a time), / best alone (the fastest"
+                        + " of the model-alone rows in the round) and / plain loop against those of the row's own"
+                        + " precision."
                         + " Latency: event time to the prediction read downstream (read_committed), at shares of each"
                         + " row's own img/s offered by a paced producer. Target p99: max.batch.wait.ms + 2 x one batch's"
                         + " model time = %s.)%n%n",

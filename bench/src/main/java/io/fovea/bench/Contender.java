@@ -15,7 +15,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * What {@code bench pipeline} measures: the model alone in the benchmark's JVM (as serve runs it,
- * and with ONNX Runtime's session defaults), and the pipelines, each in a JVM of its own: the plain
+ * with ONNX Runtime's session defaults, and as several passes at once), and the pipelines, each in a JVM of its own: the plain
  * loop, and serve under each guarantee; each at a precision (model.onnx or model.int8.onnx).
  */
 final class Contender {
@@ -23,6 +23,7 @@ final class Contender {
     enum Kind {
         MODEL_ALONE("model alone (serve's ONNX Runtime settings, preprocessing included)"),
         DEFAULTS_ALONE("model alone (ONNX Runtime's session defaults, as the plain loop runs it)"),
+        PASSES_ALONE("model alone, " + PASSES + " passes at once (ONNX Runtime, the cores shared out among them)"),
         PLAIN_LOOP("plain loop (KafkaConsumer, ONNX Runtime, KafkaProducer, commitSync), at least once"),
         SERVE("Fovea serve");
 
@@ -38,6 +39,9 @@ final class Contender {
      * after the application id: an id that starts with these 15 names them in {@link ThreadCpu}.
      */
     static final String STREAMS_THREADS = "kafka-streams-t";
+
+    /** Passes at once of the model alone that runs several: as serve runs them with inference.passes=2. */
+    static final int PASSES = 2;
 
     final String label;
     final Kind kind;
@@ -65,7 +69,7 @@ final class Contender {
         List<Contender> all = new ArrayList<>();
         for (String precision : precisions) {
             String tag = precisions.size() > 1 ? " [" + precision + "]" : "";
-            for (Kind kind : List.of(Kind.MODEL_ALONE, Kind.DEFAULTS_ALONE, Kind.PLAIN_LOOP)) {
+            for (Kind kind : List.of(Kind.MODEL_ALONE, Kind.DEFAULTS_ALONE, Kind.PASSES_ALONE, Kind.PLAIN_LOOP)) {
                 all.add(new Contender(kind.label + tag, kind, precision, null, Map.of()));
             }
             all.add(serve(precision, tag, StreamsConfig.AT_LEAST_ONCE, Map.of()));

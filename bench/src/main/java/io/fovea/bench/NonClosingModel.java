@@ -28,6 +28,11 @@ record NonClosingModel(ModelRunner model) implements ModelRunner {
     }
 
     @Override
+    public boolean concurrentPasses() {
+        return model.concurrentPasses();
+    }
+
+    @Override
     public void close() {
         // the benchmark closes the model itself at the end
     }

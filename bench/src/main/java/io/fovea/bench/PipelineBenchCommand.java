@@ -133,6 +133,8 @@ final class PipelineBenchCommand extends BenchRun {
             Map<String, String> all = new HashMap<>(settings);
             all.put(StreamOptions.BOOTSTRAP_SERVERS.key(), servers.bootstrapServers());
             all.put(StreamOptions.MODEL_PRECISION.key(), precision);
+            // the model alone as serve opens it, one pass at a time: its threads are all the cores
+            all.put(StreamOptions.INFERENCE_PASSES.key(), "1");
             configs.put(precision, StreamConfig.of(all));
         }
         Contender.Setup setup = new Contender.Setup(
@@ -159,17 +161,24 @@ final class PipelineBenchCommand extends BenchRun {
         }
         Map<String, ModelRunner> models = new LinkedHashMap<>();
         Map<String, PlainSession> plains = new LinkedHashMap<>();
+        Map<String, PlainSession> shared = new LinkedHashMap<>();
         try {
             for (String precision : precisions) {
                 ModelRunner model = configs.get(precision).backends().open(store, "bench", 1);
                 models.put(precision, model);
                 PlainSession plain = new PlainSession(setup.onnxFile(precision));
                 plains.put(precision, plain);
+                PlainSession split = new PlainSession(
+                        setup.onnxFile(precision),
+                        Math.max(1, Runtime.getRuntime().availableProcessors() / Contender.PASSES));
+                shared.put(precision, split);
                 // the JIT and ONNX Runtime's first passes, not measured
                 BenchModel.bareImagesPerSecond(model, batch, seconds);
                 plain.imagesPerSecond(batch, seconds);
+                split.imagesPerSecond(batch, seconds, Contender.PASSES);
             }
-            PipelineComparison comparison = new PipelineComparison(setup, contenders, models, plains, events, seconds);
+            PipelineComparison comparison =
+                    new PipelineComparison(setup, contenders, models, plains, shared, events, seconds);
             ComparisonReport report = new ComparisonReport(out, contenders, comparison.throughput(rounds, out));
             Map<Contender, List<List<Double>>> latencies = new LinkedHashMap<>();
             for (Contender c : contenders) {
@@ -198,6 +207,7 @@ final class PipelineBenchCommand extends BenchRun {
         } finally {
             models.values().forEach(ModelRunner::close);
             plains.values().forEach(PlainSession::close);
+            shared.values().forEach(PlainSession::close);
         }
     }
 

@@ -31,24 +31,28 @@ final class PipelineComparison {
     private final List<Contender> contenders;
     private final Map<String, ModelRunner> models;
     private final Map<String, PlainSession> plains;
+    private final Map<String, PlainSession> shared;
     private final int events;
     private final double seconds;
 
     /**
      * @param models the served version at each precision, opened in this JVM as serve opens it, for the model alone
      * @param plains the same model files in sessions with ONNX Runtime's defaults, by precision
+     * @param shared the same in sessions whose threads are the cores shared out among {@link Contender#PASSES} passes
      */
     PipelineComparison(
             Contender.Setup setup,
             List<Contender> contenders,
             Map<String, ModelRunner> models,
             Map<String, PlainSession> plains,
+            Map<String, PlainSession> shared,
             int events,
             double seconds) {
         this.setup = setup;
         this.contenders = contenders;
         this.models = models;
         this.plains = plains;
+        this.shared = shared;
         this.events = events;
         this.seconds = seconds;
     }
@@ -61,6 +65,16 @@ final class PipelineComparison {
         /** The model alone at {@code precision}, with serve's settings. */
         double modelAlone(String precision) {
             return of(Contender.Kind.MODEL_ALONE, precision).imagesPerSecond();
+        }
+
+        /** The fastest way this round ran the model alone at {@code precision}. */
+        double bestAlone(String precision) {
+            return runs.entrySet().stream()
+                    .filter(e ->
+                            !e.getKey().isPipeline() && e.getKey().precision.equals(precision))
+                    .mapToDouble(e -> e.getValue().imagesPerSecond())
+                    .max()
+                    .orElseThrow();
         }
 
         Run of(Contender.Kind kind, String precision) {
@@ -94,9 +108,12 @@ final class PipelineComparison {
         Map<String, Double> before = ThreadCpu.of(self);
         double[] machineBefore = ThreadCpu.machine();
         long start = System.nanoTime();
-        double rate = contender.kind == Contender.Kind.MODEL_ALONE
-                ? BenchModel.bareImagesPerSecond(models.get(contender.precision), setup.batch(), seconds)
-                : plains.get(contender.precision).imagesPerSecond(setup.batch(), seconds);
+        double rate = switch (contender.kind) {
+            case MODEL_ALONE -> BenchModel.bareImagesPerSecond(models.get(contender.precision), setup.batch(), seconds);
+            case PASSES_ALONE ->
+                shared.get(contender.precision).imagesPerSecond(setup.batch(), seconds, Contender.PASSES);
+            default -> plains.get(contender.precision).imagesPerSecond(setup.batch(), seconds);
+        };
         double images = rate * (System.nanoTime() - start) / 1e9; // the untimed first passes are a rounding error
         Map<String, Double> perImage = new LinkedHashMap<>();
         ThreadCpu.between(before, ThreadCpu.of(self)).forEach((group, cpu) -> perImage.put(group, cpu / images));

@@ -8,7 +8,7 @@ final class ServeJvmOption {
     @Option(
             names = "--serve-jvm",
             paramLabel = "OPTIONS",
-            defaultValue = "-Xms1g -Xmx1g -XX:+AlwaysPreTouch",
+            defaultValue = "-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:TieredStopAtLevel=1",
             description = {
                 "JVM options of the serve measured (default: ${DEFAULT-VALUE}). A fixed, pre-touched heap (as"
                         + " deploy/ runs it): resident memory then moves only with what lives outside the heap, where a"

@@ -62,10 +62,14 @@ final class ThreadCpu {
         }
     }
 
-    /** What each group used between two readings. */
+    /**
+     * What each group used between two readings. A thread that ended in between (the JVM stops
+     * compiler threads it no longer needs) takes its count with it, so a group can come out short:
+     * never below 0; the machine's busy time still has it, under other processes.
+     */
     static Map<String, Double> between(Map<String, Double> before, Map<String, Double> after) {
         Map<String, Double> used = new LinkedHashMap<>();
-        after.forEach((name, seconds) -> used.put(name, seconds - before.getOrDefault(name, 0.0)));
+        after.forEach((name, seconds) -> used.put(name, Math.max(0, seconds - before.getOrDefault(name, 0.0))));
         return used;
     }
 

@@ -86,7 +86,12 @@ public final class StreamApp implements AutoCloseable {
                 properties,
                 new ErrorRouting(
                         config.get(StreamOptions.DLQ_TOPIC), budget.deadLetters(), metrics, output.deadLetters()));
-        this.worker = new InferenceWorker(model, config.get(StreamOptions.MAX_BATCH_SIZE), metrics);
+        this.worker =
+                new InferenceWorker(model, config.get(StreamOptions.MAX_BATCH_SIZE), config.inferencePasses(), metrics);
+        LOG.info(
+                "Inference: {} forward passes at once, batches of up to {}",
+                config.inferencePasses(),
+                config.get(StreamOptions.MAX_BATCH_SIZE));
         this.guard = new CanaryGuard(model::lineup);
         DecodeLimits decode = config.decodeLimits();
         LOG.info("Decode limits: {}", decode);

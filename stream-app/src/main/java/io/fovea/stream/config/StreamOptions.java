@@ -191,8 +191,22 @@ public final class StreamOptions {
                     "onnx.device", INT, "0", "the GPU ONNX Runtime uses, for `cuda` and `tensorrt`")
             .check(device -> device >= 0, "0 or more");
     public static final ConfigOption<Integer> ONNX_THREADS = ConfigOption.of(
-                    "onnx.threads", INT, "0", "ONNX Runtime's threads for one forward pass; `0`: one per core")
+                    "onnx.threads",
+                    INT,
+                    "0",
+                    "ONNX Runtime's threads for one forward pass; `0`: the cores shared out among"
+                            + " `inference.passes`")
             .check(threads -> threads >= 0, "0 or more");
+    public static final ConfigOption<Integer> INFERENCE_PASSES = ConfigOption.of(
+                    "inference.passes",
+                    INT,
+                    "0",
+                    "forward passes that run at once, each on a thread of its own over the same loaded version (as"
+                            + " a serving system's model instances, without a second copy of the weights): the cores"
+                            + " stay busy while Kafka's threads take turns on them, and each pass holds its own"
+                            + " activations and takes longer alone; `0`: 2 on ONNX Runtime's CPU provider with 2 or"
+                            + " more cores, else 1 ([benchmarks](benchmarks.md#fovea-against-a-plain-consumer-loop))")
+            .check(passes -> passes >= 0, "0 or more");
 
     /** Every option, in the docs table's order. */
     public static final List<ConfigOption<?>> ALL = Stream.concat(
@@ -228,7 +242,8 @@ public final class StreamOptions {
                             MODEL_PRECISION,
                             ONNX_PROVIDER,
                             ONNX_DEVICE,
-                            ONNX_THREADS),
+                            ONNX_THREADS,
+                            INFERENCE_PASSES),
                     StoreOptions.ALL.stream())
             .toList();
 

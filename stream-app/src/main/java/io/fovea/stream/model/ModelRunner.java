@@ -4,7 +4,10 @@ import io.fovea.core.image.RgbImage;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** One loaded model version: images in, class probabilities out. Used by one thread at a time. */
+/**
+ * One loaded model version: images in, class probabilities out. Used by one thread at a time
+ * unless it says it takes concurrent passes.
+ */
 public interface ModelRunner extends AutoCloseable {
     String name();
 
@@ -14,6 +17,11 @@ public interface ModelRunner extends AutoCloseable {
 
     /** Probabilities [images, classes], preprocessing included (it belongs to the model version). */
     INDArray predict(List<RgbImage> images);
+
+    /** True when {@link #predict} may run on several threads at once (the inference threads' passes). */
+    default boolean concurrentPasses() {
+        return false;
+    }
 
     /** Frees the model's native memory. */
     @Override

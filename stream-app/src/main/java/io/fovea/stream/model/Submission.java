@@ -11,7 +11,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * A submission to the {@link InferenceWorker}: its images, and its rows of output as the passes
  * that hold them finish. A submission can span two passes, so its result completes with its last
- * row. Worker thread only, apart from {@link #result}.
+ * row. {@link #placed} is the forming pass's; {@link #fill} may come from two passes at once.
  */
 final class Submission {
     final List<RgbImage> images;
@@ -51,7 +51,7 @@ final class Submission {
      *
      * @return true when this was the submission's first pass: its wait for the model ends now
      */
-    boolean fill(Slice slice, int offset, Pass pass) {
+    synchronized boolean fill(Slice slice, int offset, Pass pass) {
         boolean first = rows == null;
         if (first) {
             rows = Nd4j.create(

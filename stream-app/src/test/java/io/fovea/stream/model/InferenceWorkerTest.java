@@ -1,6 +1,7 @@
 package io.fovea.stream.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,9 +41,20 @@ class InferenceWorkerTest {
         final FakeModel fake;
         final Semaphore permits = new Semaphore(0);
         final Semaphore started = new Semaphore(0);
+        final boolean concurrent;
 
         Gated(FakeModel fake) {
+            this(fake, false);
+        }
+
+        Gated(FakeModel fake, boolean concurrent) {
             this.fake = fake;
+            this.concurrent = concurrent;
+        }
+
+        @Override
+        public boolean concurrentPasses() {
+            return concurrent;
         }
 
         @Override
@@ -213,6 +225,77 @@ class InferenceWorkerTest {
                             .version());
             assertTrue(v1.closed);
             assertEquals(2, InferenceWorker.await(worker.submit(images(2, 0))).modelVersion());
+        }
+    }
+
+    @Test
+    void withTwoPassesAtOnceTheNextPassRunsWhileTheFirstIsStillInTheModelAndEachGetsItsOwnRows() throws Exception {
+        FakeModel fake = new FakeModel(1);
+        Gated gated = new Gated(fake, true);
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, metrics())) {
+            CompletableFuture<BatchResult> a = worker.submit(images(4, 10));
+            CompletableFuture<BatchResult> b = worker.submit(images(4, 20));
+            assertTrue(gated.started.tryAcquire(2, 10, TimeUnit.SECONDS), "both passes in the model at once");
+            gated.permits.release(2);
+            assertEquals(
+                    (10 + 3) % 4,
+                    a.get(10, TimeUnit.SECONDS)
+                            .probabilities()
+                            .getRow(3)
+                            .argMax()
+                            .getInt(0));
+            assertEquals(
+                    (20 + 1) % 4,
+                    b.get(10, TimeUnit.SECONDS)
+                            .probabilities()
+                            .getRow(1)
+                            .argMax()
+                            .getInt(0));
+            assertEquals(List.of(4, 4), fake.batchSizes);
+        }
+    }
+
+    @Test
+    void aRunnerThatTakesNoConcurrentPassesRunsOnePassAtATimeEvenWithTwoThreads() throws Exception {
+        FakeModel fake = new FakeModel(1);
+        Gated gated = new Gated(fake, false);
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, metrics())) {
+            CompletableFuture<BatchResult> a = worker.submit(images(4, 10));
+            CompletableFuture<BatchResult> b = worker.submit(images(4, 20));
+            assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS));
+            assertFalse(gated.started.tryAcquire(300, TimeUnit.MILLISECONDS), "the second pass waits its turn");
+            gated.permits.release(2);
+            a.get(10, TimeUnit.SECONDS);
+            b.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void withTwoPassesASwapWaitsUntilNeitherPassIsRunningBeforeItClosesTheOldVersion() throws Exception {
+        FakeModel v1 = new FakeModel(1);
+        Gated gated = new Gated(v1, true);
+        FakeModel v2 = new FakeModel(2);
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, metrics())) {
+            CompletableFuture<BatchResult> a = worker.submit(images(4, 0));
+            CompletableFuture<BatchResult> b = worker.submit(images(4, 0));
+            assertTrue(gated.started.tryAcquire(2, 10, TimeUnit.SECONDS));
+            CompletableFuture<InferenceWorker.Switched> swap = worker.swap(v2);
+            CompletableFuture<BatchResult> after = worker.submit(images(1, 0));
+            gated.permits.release(1);
+            BatchResult one = CompletableFuture.anyOf(a, b)
+                    .thenApply(r -> (BatchResult) r)
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals(1, one.modelVersion());
+            Thread.sleep(200);
+            assertFalse(swap.isDone(), "a pass on v1 is still running");
+            assertFalse(v1.closed);
+            gated.permits.release(1);
+            assertEquals(1, a.get(10, TimeUnit.SECONDS).modelVersion());
+            assertEquals(1, b.get(10, TimeUnit.SECONDS).modelVersion());
+            assertEquals(1, swap.get(10, TimeUnit.SECONDS).replaced().primary().version());
+            assertTrue(v1.closed);
+            assertEquals(2, after.get(10, TimeUnit.SECONDS).modelVersion());
+            assertEquals(List.of(4, 4), v1.batchSizes);
         }
     }
 }

@@ -133,6 +133,12 @@ public final class OnnxModelRunner extends BundleRunner {
         return fixedBatch;
     }
 
+    /** ONNX Runtime's sessions take concurrent runs, and a pass here keeps nothing between calls. */
+    @Override
+    public boolean concurrentPasses() {
+        return true;
+    }
+
     @Override
     public INDArray predict(List<RgbImage> images) {
         int labels = labels().size();

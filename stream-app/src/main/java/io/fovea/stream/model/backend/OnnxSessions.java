@@ -31,12 +31,19 @@ public record OnnxSessions(String provider, int device, int threads) {
         return new OnnxSessions(CPU, 0, 0);
     }
 
-    /** As configured: {@code onnx.execution.provider}, {@code onnx.device} and {@code onnx.threads}. */
+    /**
+     * As configured: {@code onnx.execution.provider}, {@code onnx.device} and {@code onnx.threads};
+     * threads 0 with several {@code inference.passes} at once gives each pass its share of the cores,
+     * so that passes running together do not take more threads than there are cores.
+     */
     public static OnnxSessions of(BackendSettings settings) {
+        int threads = settings.getInt("onnx.threads", 0);
+        int passes = Math.max(1, settings.getInt("inference.passes", 1));
+        if (threads == 0 && passes > 1) {
+            threads = Math.max(1, Runtime.getRuntime().availableProcessors() / passes);
+        }
         return new OnnxSessions(
-                settings.get("onnx.execution.provider", CPU),
-                settings.getInt("onnx.device", 0),
-                settings.getInt("onnx.threads", 0));
+                settings.get("onnx.execution.provider", CPU), settings.getInt("onnx.device", 0), threads);
     }
 
     private static OrtEnvironment environment;
