@@ -134,7 +134,7 @@ final class PipelineComparison {
                         run.imagesPerSecond() / r.modelAlone(c.precision),
                         Double.isNaN(run.modelBusy())
                                 ? ""
-                                : String.format("; in forward passes %.0f%% of the time", 100 * run.modelBusy()))));
+                                : String.format("; forward passes in progress %.2f on average", run.modelBusy()))));
         return String.join("; ", parts);
     }
 

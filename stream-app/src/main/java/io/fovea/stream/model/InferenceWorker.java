@@ -3,14 +3,10 @@ package io.fovea.stream.model;
 import io.fovea.core.image.RgbImage;
 import io.fovea.stream.metrics.StreamMetrics;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -30,18 +26,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class InferenceWorker implements AutoCloseable {
     private final ModelSlot model;
     private final PendingSwap pendingSwap;
-    private final int maxBatchSize;
+    private final PassQueue passes;
     private final StreamMetrics metrics;
-    private final BlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
     private final List<Thread> workers = new ArrayList<>();
-    /** Held while a thread forms its next pass: passes are formed one at a time, in queue order. */
-    private final ReentrantLock forming = new ReentrantLock();
-    /** Passes running now; a swap waits for none. Guarded by itself. */
-    private final int[] running = new int[1];
 
     private volatile boolean stopping;
-    /** A submission only partly placed in the last pass: its other images open the next one. Under {@link #forming}. */
-    private Submission carried;
 
     /** One pass at a time: see {@link #InferenceWorker(ModelSlot, int, int, StreamMetrics)}. */
     public InferenceWorker(ModelSlot model, int maxBatchSize, StreamMetrics metrics) {
@@ -58,7 +47,7 @@ public final class InferenceWorker implements AutoCloseable {
         }
         this.model = model;
         this.pendingSwap = new PendingSwap(model, metrics);
-        this.maxBatchSize = maxBatchSize;
+        this.passes = new PassQueue(model, pendingSwap, maxBatchSize);
         this.metrics = metrics;
         for (int i = 0; i < passes; i++) {
             // one name for all: the kernel keeps 15 characters, and the CPU tables group by it
@@ -90,7 +79,7 @@ public final class InferenceWorker implements AutoCloseable {
         } else if (images.isEmpty()) {
             submission.result.completeExceptionally(new IllegalArgumentException("an empty batch"));
         } else {
-            queue.add(submission);
+            passes.add(submission);
         }
         return submission.result;
     }
@@ -124,14 +113,11 @@ public final class InferenceWorker implements AutoCloseable {
         return pendingSwap.offer(next);
     }
 
-    /** A pass formed from the queue: its slices, its size, and the version that runs it. */
-    private record Formed(List<Submission.Slice> slices, int size, ModelRunner runner, Lineup.Role role) {}
-
     private void loop() {
         while (!stopping) {
-            Formed pass = null;
+            PassQueue.Pass pass = null;
             try {
-                pass = form();
+                pass = passes.next();
                 if (pass != null) {
                     run(pass);
                 }
@@ -140,126 +126,18 @@ public final class InferenceWorker implements AutoCloseable {
                 stopping = true;
             } catch (RuntimeException | Error e) {
                 if (pass != null) {
-                    pass.slices().forEach(slice -> slice.submission().result.completeExceptionally(e));
-                    forgetCarried(pass);
+                    passes.failed(pass, e);
                 }
             } finally {
                 if (pass != null) {
-                    passEnded();
+                    passes.ended();
                 }
             }
         }
-        failWhatIsLeft();
+        passes.failAll(new IllegalStateException("the inference thread stopped"));
     }
 
-    /**
-     * The next pass, counted as running, or null when the queue stayed empty. The version that runs
-     * it is chosen here, under the lock, so a swap (which waits for no pass to be running) never
-     * closes a version a pass is about to use.
-     */
-    private Formed form() throws InterruptedException {
-        forming.lockInterruptibly();
-        try {
-            if (carried == null && pendingSwap.isWaiting()) {
-                awaitNoPassRunning();
-                pendingSwap.apply(); // never while a submission is half done: it keeps its version
-            }
-            // A swap is waiting for the half-done submission: finish it in a pass of its own.
-            // Under steady load a filled pass would end mid-submission again, and the swap
-            // could wait many passes for one that happens to end on a submission's edge.
-            boolean alone = carried != null && pendingSwap.isWaiting();
-            Submission first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
-            if (first == null) {
-                return null;
-            }
-            carried = null;
-            List<Submission.Slice> slices = new ArrayList<>();
-            int size = 0;
-            // A pass runs one version: it takes the submissions of the first one's role, in
-            // order, and leaves the others queued for a pass of their own.
-            Iterator<Submission> waiting = queue.iterator();
-            for (Submission next = first;
-                    next != null;
-                    next = size < maxBatchSize && !alone ? next(waiting, first.role) : null) {
-                int count = Math.min(next.unplaced(), maxBatchSize - size);
-                slices.add(new Submission.Slice(next, next.placed, count));
-                next.placed += count;
-                size += count;
-                if (next.unplaced() > 0) {
-                    carried = next;
-                }
-            }
-            ModelRunner runner = model.lineup().runnerFor(first.role);
-            if (runner == null) {
-                NoShadowException ended = new NoShadowException();
-                slices.forEach(slice -> slice.submission().result.completeExceptionally(ended));
-                carried = null;
-                return null;
-            }
-            synchronized (running) {
-                running[0]++;
-            }
-            return new Formed(slices, size, runner, first.role);
-        } finally {
-            forming.unlock();
-        }
-    }
-
-    private void awaitNoPassRunning() throws InterruptedException {
-        synchronized (running) {
-            while (running[0] > 0) {
-                running.wait();
-            }
-        }
-    }
-
-    private void passEnded() {
-        synchronized (running) {
-            running[0]--;
-            running.notifyAll();
-        }
-    }
-
-    /** A failed pass's submission that was half placed is not carried on: it has failed whole. */
-    private void forgetCarried(Formed pass) {
-        forming.lock();
-        try {
-            if (carried != null && pass.slices().stream().anyMatch(s -> s.submission() == carried)) {
-                carried = null;
-            }
-        } finally {
-            forming.unlock();
-        }
-    }
-
-    private void failWhatIsLeft() {
-        forming.lock();
-        try {
-            if (carried != null) {
-                carried.result.completeExceptionally(new IllegalStateException("the inference thread stopped"));
-                carried = null;
-            }
-            for (Submission left; (left = queue.poll()) != null; ) {
-                left.result.completeExceptionally(new IllegalStateException("the inference thread stopped"));
-            }
-        } finally {
-            forming.unlock();
-        }
-    }
-
-    /** The next queued submission for {@code role}, taken out of the queue; null when there is none. */
-    private static Submission next(Iterator<Submission> waiting, Lineup.Role role) {
-        while (waiting.hasNext()) {
-            Submission submission = waiting.next();
-            if (submission.role == role) {
-                waiting.remove();
-                return submission;
-            }
-        }
-        return null;
-    }
-
-    private void run(Formed pass) {
+    private void run(PassQueue.Pass pass) {
         ModelRunner runner = pass.runner();
         long start = System.nanoTime();
         List<RgbImage> images = new ArrayList<>(pass.size());

@@ -3,9 +3,9 @@ package io.fovea.stream.model;
 import java.util.function.Supplier;
 
 /**
- * The versions in service ({@link Lineup}). The inference thread reads it once per forward pass
- * and is the only one to swap it (see {@code InferenceWorker#swap}), so a swap always lands
- * between batches. As a supplier it gives the primary.
+ * The versions in service ({@link Lineup}). The inference threads read it once per forward pass
+ * and are the only ones to swap it, when no pass runs (see {@code InferenceWorker#swap}), so a
+ * swap always lands between batches. As a supplier it gives the primary.
  */
 public final class ModelSlot implements Supplier<ModelRunner> {
     private volatile Lineup current;

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A lineup waiting to go into service at the next gap between forward passes. A newer one
- * supersedes it before it ever serves; the inference thread alone puts it in service.
+ * supersedes it before it ever serves; the inference threads put it in service when no pass runs.
  */
 final class PendingSwap {
     private record Swap(Lineup next, CompletableFuture<InferenceWorker.Switched> done) {}
@@ -42,7 +42,7 @@ final class PendingSwap {
         return waiting.get() != null;
     }
 
-    /** Puts the waiting lineup, if any, in service and closes the versions it no longer holds. Inference thread only. */
+    /** Puts the waiting lineup, if any, in service and closes the versions it no longer holds: when no pass runs ({@link PassQueue}). */
     void apply() {
         Swap swap = waiting.getAndSet(null);
         if (swap != null) {

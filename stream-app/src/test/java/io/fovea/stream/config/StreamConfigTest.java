@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fovea.stream.model.backend.BackendSettings;
+import io.fovea.stream.model.backend.OnnxSessions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -184,5 +186,41 @@ class StreamConfigTest {
                         () -> StreamConfig.of(Map.of("bootstrap.servers", "x", "max.image.pixels", "lots")))
                 .getMessage()
                 .startsWith("max.image.pixels must be a whole number or auto"));
+    }
+
+    @Test
+    void passesAtOnceAreTwoOnTheCpuWithTwoCoresOrMoreOneOnAGpuAndWhatIsSetOtherwise() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(
+                cores >= 2 ? 2 : 1,
+                StreamConfig.of(Map.of("bootstrap.servers", "x")).inferencePasses());
+        assertEquals(
+                1,
+                StreamConfig.of(Map.of("bootstrap.servers", "x", "onnx.execution.provider", "cuda"))
+                        .inferencePasses());
+        assertEquals(
+                3,
+                StreamConfig.of(Map.of("bootstrap.servers", "x", "inference.passes", "3"))
+                        .inferencePasses());
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> StreamConfig.of(Map.of("bootstrap.servers", "x", "inference.passes", "-1")))
+                .getMessage()
+                .contains("inference.passes"));
+    }
+
+    @Test
+    void onnxThreadsZeroShareTheCoresOutAmongThePassesAndASetNumberIsKept() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        OnnxSessions two = OnnxSessions.of(new BackendSettings(Map.of("inference.passes", "2")));
+        assertEquals(Math.max(1, cores / 2), two.threads());
+        assertEquals(
+                0,
+                OnnxSessions.of(new BackendSettings(Map.of("inference.passes", "1")))
+                        .threads());
+        assertEquals(
+                4,
+                OnnxSessions.of(new BackendSettings(Map.of("inference.passes", "2", "onnx.threads", "4")))
+                        .threads());
     }
 }

@@ -1,0 +1,152 @@
+package io.fovea.stream.model;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The submissions waiting for the model, and how they become forward passes: each pass takes up
+ * to {@code maxBatchSize} images from the front, across submissions, one role (primary or shadow)
+ * per pass. Passes are formed one at a time, in queue order, by whichever inference thread is free;
+ * a swap goes into service only when no pass is running and no submission is half done, so a
+ * version is never closed under a pass and a submission never spans two versions.
+ */
+final class PassQueue {
+    /** A pass formed from the queue: its slices, its size, and the version that runs it. */
+    record Pass(List<Submission.Slice> slices, int size, ModelRunner runner, Lineup.Role role) {}
+
+    private final ModelSlot model;
+    private final PendingSwap pendingSwap;
+    private final int maxBatchSize;
+    private final BlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
+    /** Held while a thread forms its next pass. */
+    private final ReentrantLock forming = new ReentrantLock();
+    /** Passes running now; a swap waits for none. Guarded by itself. */
+    private final int[] running = new int[1];
+    /** A submission only partly placed in the last pass: its other images open the next one. Under {@link #forming}. */
+    private Submission carried;
+
+    PassQueue(ModelSlot model, PendingSwap pendingSwap, int maxBatchSize) {
+        this.model = model;
+        this.pendingSwap = pendingSwap;
+        this.maxBatchSize = maxBatchSize;
+    }
+
+    void add(Submission submission) {
+        queue.add(submission);
+    }
+
+    /**
+     * The next pass, counted as running until {@link #ended}, or null when the queue stayed empty
+     * for 100 ms. Its version is chosen here, under the lock, so a swap (which waits for no pass
+     * to be running) never closes a version a pass is about to use.
+     */
+    Pass next() throws InterruptedException {
+        forming.lockInterruptibly();
+        try {
+            if (carried == null && pendingSwap.isWaiting()) {
+                awaitNoPassRunning();
+                pendingSwap.apply(); // never while a submission is half done: it keeps its version
+            }
+            // A swap is waiting for the half-done submission: finish it in a pass of its own.
+            // Under steady load a filled pass would end mid-submission again, and the swap
+            // could wait many passes for one that happens to end on a submission's edge.
+            boolean alone = carried != null && pendingSwap.isWaiting();
+            Submission first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                return null;
+            }
+            carried = null;
+            List<Submission.Slice> slices = new ArrayList<>();
+            int size = 0;
+            // A pass runs one version: it takes the submissions of the first one's role, in
+            // order, and leaves the others queued for a pass of their own.
+            Iterator<Submission> waiting = queue.iterator();
+            for (Submission next = first;
+                    next != null;
+                    next = size < maxBatchSize && !alone ? next(waiting, first.role) : null) {
+                int count = Math.min(next.unplaced(), maxBatchSize - size);
+                slices.add(new Submission.Slice(next, next.placed, count));
+                next.placed += count;
+                size += count;
+                if (next.unplaced() > 0) {
+                    carried = next;
+                }
+            }
+            ModelRunner runner = model.lineup().runnerFor(first.role);
+            if (runner == null) {
+                InferenceWorker.NoShadowException ended = new InferenceWorker.NoShadowException();
+                slices.forEach(slice -> slice.submission().result.completeExceptionally(ended));
+                carried = null;
+                return null;
+            }
+            synchronized (running) {
+                running[0]++;
+            }
+            return new Pass(slices, size, runner, first.role);
+        } finally {
+            forming.unlock();
+        }
+    }
+
+    /** A pass {@link #next} gave has ended, one way or the other. */
+    void ended() {
+        synchronized (running) {
+            running[0]--;
+            running.notifyAll();
+        }
+    }
+
+    /** Fails every submission of a pass that threw; one half placed is not carried on, it has failed whole. */
+    void failed(Pass pass, Throwable cause) {
+        pass.slices().forEach(slice -> slice.submission().result.completeExceptionally(cause));
+        forming.lock();
+        try {
+            if (carried != null && pass.slices().stream().anyMatch(s -> s.submission() == carried)) {
+                carried = null;
+            }
+        } finally {
+            forming.unlock();
+        }
+    }
+
+    /** Fails every submission still waiting: the inference threads have stopped. */
+    void failAll(RuntimeException cause) {
+        forming.lock();
+        try {
+            if (carried != null) {
+                carried.result.completeExceptionally(cause);
+                carried = null;
+            }
+            for (Submission left; (left = queue.poll()) != null; ) {
+                left.result.completeExceptionally(cause);
+            }
+        } finally {
+            forming.unlock();
+        }
+    }
+
+    private void awaitNoPassRunning() throws InterruptedException {
+        synchronized (running) {
+            while (running[0] > 0) {
+                running.wait();
+            }
+        }
+    }
+
+    /** The next queued submission for {@code role}, taken out of the queue; null when there is none. */
+    private static Submission next(Iterator<Submission> waiting, Lineup.Role role) {
+        while (waiting.hasNext()) {
+            Submission submission = waiting.next();
+            if (submission.role == role) {
+                waiting.remove();
+                return submission;
+            }
+        }
+        return null;
+    }
+}
