@@ -47,7 +47,21 @@ final class SwapBench {
     private final String backend;
 
     /** @param commandConfig the client properties file {@code kafka} came from, for the serve process; or null */
+    private final Map<String, String> own;
+
     SwapBench(KafkaConnection kafka, Path commandConfig, Path work, List<String> jvmOptions, String backend) {
+        this(kafka, commandConfig, work, jvmOptions, backend, Map.of());
+    }
+
+    /** @param own serve settings over the benchmark's (say which in the table's title) */
+    SwapBench(
+            KafkaConnection kafka,
+            Path commandConfig,
+            Path work,
+            List<String> jvmOptions,
+            String backend,
+            Map<String, String> own) {
+        this.own = own;
         this.backend = backend;
         this.kafka = kafka;
         this.commandConfig = commandConfig;
@@ -99,6 +113,7 @@ final class SwapBench {
         settings.put(StreamOptions.MAX_BATCH_SIZE.key(), Integer.toString(MAX_BATCH));
         settings.put(StreamOptions.MAX_BATCH_WAIT_MS.key(), Long.toString(MAX_WAIT_MS));
         settings.put(StreamOptions.MODEL_BACKEND.key(), backend);
+        settings.putAll(own);
         List<String> jvm = new ArrayList<>(jvmOptions);
         jvm.add(SERVE_LOG_LEVEL);
         AtomicBoolean stop = new AtomicBoolean();
@@ -116,9 +131,10 @@ final class SwapBench {
             stop.set(true);
             join(load);
             out.printf(
-                    "%nHot-swap under load (serve in its own JVM: %s; %.0f img/s offered; VGG16 of %d MB served by %s;"
+                    "%nHot-swap under load (serve in its own JVM: %s%s; %.0f img/s offered; VGG16 of %d MB served by %s;"
                             + " %d swaps):%n%n",
                     String.join(" ", jvmOptions),
+                    own.isEmpty() ? "" : "; " + own,
                     rate,
                     Files.size(store.versionDir("bench", 1).resolve(ModelFiles.PARAMETERS)) >> 20,
                     backend,

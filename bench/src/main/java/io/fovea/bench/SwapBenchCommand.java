@@ -1,8 +1,11 @@
 package io.fovea.bench;
 
+import io.fovea.core.cli.SecretSettings;
 import io.fovea.schemas.kafka.KafkaConnection;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,13 +50,21 @@ final class SwapBenchCommand extends BenchRun {
             description = "Rounds of the store load times, 0 for none (default: ${DEFAULT-VALUE}).")
     int loadRounds;
 
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "A serve setting over the benchmark's, e.g. --set inference.passes=1 (repeatable).")
+    Map<String, String> settings = new LinkedHashMap<>();
+
     @Mixin
     ServeJvmOption serveJvm;
 
     @Override
     void measure(PrintWriter out, KafkaConnection servers, Path work) {
         if (count > 0) {
-            new SwapBench(servers, kafka.commandConfig(), work, serveJvm.list(), backend).run(count, load, out);
+            SecretSettings.refuseOnCommandLine(settings);
+            new SwapBench(servers, kafka.commandConfig(), work, serveJvm.list(), backend, settings)
+                    .run(count, load, out);
         }
         if (loadRounds > 0) {
             new StoreLoadBench(servers, work, backend).run(loadRounds, out);

@@ -59,6 +59,9 @@ final class Submission {
                     images.size(),
                     pass.probabilities().columns());
             firstPassNanos = pass.startNanos();
+        } else {
+            // two passes at once can finish out of order: the wait ends when the earlier one started
+            firstPassNanos = Math.min(firstPassNanos, pass.startNanos());
         }
         int from = slice.from();
         int to = from + slice.count();
