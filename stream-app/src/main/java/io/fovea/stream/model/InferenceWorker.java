@@ -116,6 +116,7 @@ public final class InferenceWorker implements AutoCloseable {
     private void loop() {
         while (!stopping) {
             PassQueue.Pass pass = null;
+            Throwable failure = null;
             try {
                 pass = passes.next();
                 if (pass != null) {
@@ -125,12 +126,10 @@ public final class InferenceWorker implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 stopping = true;
             } catch (RuntimeException | Error e) {
-                if (pass != null) {
-                    passes.failed(pass, e);
-                }
+                failure = e;
             } finally {
                 if (pass != null) {
-                    passes.ended();
+                    passes.ended(pass, failure);
                 }
             }
         }

@@ -93,17 +93,20 @@ final class PassQueue {
         }
     }
 
-    /** A pass {@link #next} gave has ended, one way or the other. */
-    void ended() {
+    /**
+     * A pass {@link #next} gave has ended; when it threw, every submission in it fails, and one
+     * half placed is not carried on: it has failed whole. The pass stops counting as running
+     * first, without the lock: a thread holding the lock may be waiting for no pass to run.
+     */
+    void ended(Pass pass, Throwable failure) {
         synchronized (running) {
             running[0]--;
             running.notifyAll();
         }
-    }
-
-    /** Fails every submission of a pass that threw; one half placed is not carried on, it has failed whole. */
-    void failed(Pass pass, Throwable cause) {
-        pass.slices().forEach(slice -> slice.submission().result.completeExceptionally(cause));
+        if (failure == null) {
+            return;
+        }
+        pass.slices().forEach(slice -> slice.submission().result.completeExceptionally(failure));
         forming.lock();
         try {
             if (carried != null && pass.slices().stream().anyMatch(s -> s.submission() == carried)) {

@@ -298,4 +298,26 @@ class InferenceWorkerTest {
             assertEquals(List.of(4, 4), v1.batchSizes);
         }
     }
+
+    @Test
+    void withTwoPassesAFailedPassWhileASwapWaitsFailsItsOwnAndTheSwapStillGoesThrough() throws Exception {
+        FakeModel v1 = new FakeModel(1);
+        Gated gated = new Gated(v1, true);
+        FakeModel v2 = new FakeModel(2);
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, metrics())) {
+            CompletableFuture<BatchResult> a = worker.submit(images(4, 0));
+            CompletableFuture<BatchResult> b = worker.submit(images(4, 0));
+            assertTrue(gated.started.tryAcquire(2, 10, TimeUnit.SECONDS));
+            CompletableFuture<InferenceWorker.Switched> swap = worker.swap(v2);
+            CompletableFuture<BatchResult> after = worker.submit(images(1, 0));
+            v1.fail = true;
+            gated.permits.release(1);
+            Thread.sleep(200); // the first failed; its thread now waits, holding the queue, for the other pass
+            gated.permits.release(1);
+            assertThrows(ExecutionException.class, () -> a.get(10, TimeUnit.SECONDS));
+            assertThrows(ExecutionException.class, () -> b.get(10, TimeUnit.SECONDS));
+            assertEquals(1, swap.get(10, TimeUnit.SECONDS).replaced().primary().version());
+            assertEquals(2, after.get(10, TimeUnit.SECONDS).modelVersion());
+        }
+    }
 }

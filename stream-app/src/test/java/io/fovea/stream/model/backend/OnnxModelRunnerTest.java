@@ -20,6 +20,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,6 +66,30 @@ class OnnxModelRunnerTest {
             assertEquals(4, runner.fixedBatch());
             assertAnswers(model, images, runner.predict(images));
             assertAnswers(model, images.subList(0, 1), runner.predict(images.subList(0, 1)));
+        }
+    }
+
+    @Test
+    void twoPassesAtOnceOnOneSessionEachGetTheirOwnImagesAnswers() {
+        ForeignOnnxModels.Dense model =
+                ForeignOnnxModels.dense(dir.resolve("model.onnx"), SIDE, 5, false, false, 0, 13);
+        ExecutorService two = Executors.newFixedThreadPool(2); // the common pool may have one thread
+        try (OnnxModelRunner runner = OnnxModelRunner.checked(
+                bundle(ModelFormat.onnx("model.onnx", "NCHW", "probabilities")), new OnnxSessions("cpu", 0, 1))) {
+            assertTrue(runner.concurrentPasses());
+            List<CompletableFuture<Void>> passes = IntStream.range(0, 2)
+                    .mapToObj(t -> CompletableFuture.runAsync(
+                            () -> {
+                                for (int i = 0; i < 40; i++) {
+                                    List<RgbImage> images = RandomImages.of(3 + t, SIDE, 100 * t + i);
+                                    assertAnswers(model, images, runner.predict(images));
+                                }
+                            },
+                            two))
+                    .toList();
+            passes.forEach(CompletableFuture::join);
+        } finally {
+            two.shutdownNow();
         }
     }
 
