@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -66,10 +67,13 @@ class HotSwapIT {
                         Dl4jModelRunner.of(store.verified("swap", 1, ModelFiles.NAMES)))
                 .start();
         app.followReleases(store, "swap");
-        // a second instance of the same app: both must converge on every release
+        // a second instance of the same app: both must converge on every release. It runs two
+        // passes at once, so swaps there wait for both and its batches may finish out of order
+        Map<String, String> twoPasses =
+                new HashMap<>(kit.settings(dir.resolve("state-2").toString()));
+        twoPasses.put(StreamOptions.INFERENCE_PASSES.key(), "2");
         StreamApp other = new StreamApp(
-                        StreamConfig.of(kit.settings(dir.resolve("state-2").toString())),
-                        Dl4jModelRunner.of(store.verified("swap", 1, ModelFiles.NAMES)))
+                        StreamConfig.of(twoPasses), Dl4jModelRunner.of(store.verified("swap", 1, ModelFiles.NAMES)))
                 .start();
         other.followReleases(store, "swap");
         StreamTestKit.await(

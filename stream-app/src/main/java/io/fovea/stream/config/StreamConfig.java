@@ -110,23 +110,12 @@ public final class StreamConfig {
 
     /** The backends as configured: which runs a version, and the settings they open it with (onnx.*). */
     public Backends backends() {
-        Map<String, String> settings = asText(StreamOptions.ALL);
-        settings.put(StreamOptions.INFERENCE_PASSES.key(), Integer.toString(inferencePasses()));
-        return Backends.preferring(get(MODEL_BACKEND), new BackendSettings(settings));
+        return Backends.preferring(get(MODEL_BACKEND), new BackendSettings(asText(StreamOptions.ALL)));
     }
 
-    /**
-     * Forward passes at once: as set, or for 0, two on ONNX Runtime's CPU provider when there are
-     * two cores or more (a second pass fills the gaps Kafka's threads leave in the first), one on a
-     * GPU, whose passes queue on the device anyway.
-     */
+    /** Forward passes at once ({@code inference.passes}). */
     public int inferencePasses() {
-        int passes = get(StreamOptions.INFERENCE_PASSES);
-        if (passes > 0) {
-            return passes;
-        }
-        boolean cpu = get(StreamOptions.ONNX_PROVIDER).trim().equalsIgnoreCase("cpu");
-        return cpu && Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
+        return get(StreamOptions.INFERENCE_PASSES);
     }
 
     /** The Kafka Streams configuration: our settings that are Kafka's, then every kafka.* setting. */
