@@ -37,11 +37,37 @@ public record VerifiedBundle(BundleManifest manifest, Map<String, byte[]> files,
 
     /** The bundle {@code manifest} describes in {@code dir}, holding the bytes of {@code read}. */
     public static VerifiedBundle read(Path dir, BundleManifest manifest, Collection<String> read) {
+        return read(dir, manifest, read, Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * The same, for a JVM whose heap holds {@code maxHeap} bytes. The files are read whole into the
+     * heap and checked over exactly the bytes read; a file the heap could never hold is refused
+     * before reading, and when what is read is large (over an eighth of the heap) the files are
+     * checked on disk first, so that one replaced by something larger is refused before it fills
+     * the heap.
+     */
+    static VerifiedBundle read(Path dir, BundleManifest manifest, Collection<String> read, long maxHeap) {
         checkServable(dir, manifest);
+        long toRead = 0;
         for (String name : read) {
             if (!manifest.modelFiles().contains(name)) {
                 throw new BundleIntegrityException(dir + ": " + name + " is not among the manifest's model files");
             }
+            long size = size(dir.resolve(name));
+            if (size > Math.min(maxHeap, MAX_ARRAY)) {
+                throw new BundleIntegrityException(dir + ": " + name + " holds " + size + " bytes, more than this"
+                        + " JVM can read into its heap (" + Math.min(maxHeap, MAX_ARRAY) + " bytes): it was replaced,"
+                        + " or serve needs a larger -Xmx");
+            }
+            toRead += size;
+        }
+        if (toRead > maxHeap / 8) {
+            MessageDigest onDisk = Sha256.newDigest();
+            for (String name : manifest.modelFiles()) {
+                Sha256.update(onDisk, dir.resolve(name));
+            }
+            mustMatch(dir, manifest, Sha256.hex(onDisk), " (checked on disk, before reading it into the heap)");
         }
         MessageDigest digest = Sha256.newDigest();
         Map<String, byte[]> kept = new LinkedHashMap<>();
@@ -55,13 +81,27 @@ public record VerifiedBundle(BundleManifest manifest, Map<String, byte[]> files,
                 Sha256.update(digest, file);
             }
         }
-        String actual = Sha256.hex(digest);
+        mustMatch(dir, manifest, Sha256.hex(digest), "");
+        return new VerifiedBundle(manifest, kept, dir.toString());
+    }
+
+    /** The largest array a JVM allocates. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    private static void mustMatch(Path dir, BundleManifest manifest, String actual, String how) {
         if (!actual.equals(manifest.sha256())) {
             throw new BundleIntegrityException(dir + ": SHA-256 of " + String.join(" + ", manifest.modelFiles())
                     + " is " + actual + " but the manifest says " + manifest.sha256()
-                    + "; a file is corrupt or was replaced");
+                    + "; a file is corrupt or was replaced" + how);
         }
-        return new VerifiedBundle(manifest, kept, dir.toString());
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     /** The manifest has what serving needs, and names files that are there. */
