@@ -86,11 +86,11 @@ public final class StreamApp implements AutoCloseable {
                 properties,
                 new ErrorRouting(
                         config.get(StreamOptions.DLQ_TOPIC), budget.deadLetters(), metrics, output.deadLetters()));
-        this.worker =
-                new InferenceWorker(model, config.get(StreamOptions.MAX_BATCH_SIZE), config.inferencePasses(), metrics);
+        this.worker = new InferenceWorker(
+                model, config.get(StreamOptions.MAX_BATCH_SIZE), config.get(StreamOptions.INFERENCE_PASSES), metrics);
         LOG.info(
                 "Inference: {} forward passes at once, batches of up to {}",
-                config.inferencePasses(),
+                config.get(StreamOptions.INFERENCE_PASSES),
                 config.get(StreamOptions.MAX_BATCH_SIZE));
         this.guard = new CanaryGuard(model::lineup);
         DecodeLimits decode = config.decodeLimits();

@@ -63,11 +63,11 @@ public record VerifiedBundle(BundleManifest manifest, Map<String, byte[]> files,
             toRead += size;
         }
         if (toRead > maxHeap / 8) {
-            MessageDigest onDisk = Sha256.newDigest();
-            for (String name : manifest.modelFiles()) {
-                Sha256.update(onDisk, dir.resolve(name));
-            }
-            mustMatch(dir, manifest, Sha256.hex(onDisk), " (checked on disk, before reading it into the heap)");
+            mustMatch(
+                    dir,
+                    manifest,
+                    ModelFiles.sha256(dir, manifest.modelFiles()),
+                    " (checked on disk, before reading it into the heap)");
         }
         MessageDigest digest = Sha256.newDigest();
         Map<String, byte[]> kept = new LinkedHashMap<>();

@@ -113,11 +113,6 @@ public final class StreamConfig {
         return Backends.preferring(get(MODEL_BACKEND), new BackendSettings(asText(StreamOptions.ALL)));
     }
 
-    /** Forward passes at once ({@code inference.passes}). */
-    public int inferencePasses() {
-        return get(StreamOptions.INFERENCE_PASSES);
-    }
-
     /** The Kafka Streams configuration: our settings that are Kafka's, then every kafka.* setting. */
     public Properties streamsProperties() {
         Properties p = new Properties();

@@ -190,11 +190,11 @@ class StreamConfigTest {
 
     @Test
     void onePassAtATimeUnlessSetAndNeverFewer() {
-        assertEquals(1, StreamConfig.of(Map.of("bootstrap.servers", "x")).inferencePasses());
+        assertEquals(1, StreamConfig.of(Map.of("bootstrap.servers", "x")).get(StreamOptions.INFERENCE_PASSES));
         assertEquals(
                 2,
                 StreamConfig.of(Map.of("bootstrap.servers", "x", "inference.passes", "2"))
-                        .inferencePasses());
+                        .get(StreamOptions.INFERENCE_PASSES));
         assertTrue(assertThrows(
                         IllegalArgumentException.class,
                         () -> StreamConfig.of(Map.of("bootstrap.servers", "x", "inference.passes", "0")))
