@@ -58,6 +58,14 @@ class ObjectModelStoreTest {
         return ModelStores.open("s3://" + bucket + "/models", settings, KafkaTestBroker::connection);
     }
 
+    /** The same, with a cache of at most {@code cacheMaxBytes}. */
+    private ModelStore open(String bucket, String ledger, String cache, long cacheMaxBytes) {
+        Map<String, String> settings = new HashMap<>(s3.settings(temp.resolve(cache)));
+        settings.put(ObjectStoreSettings.LEDGER_TOPIC, ledger);
+        settings.put(ObjectStoreSettings.CACHE_MAX_BYTES, Long.toString(cacheMaxBytes));
+        return ModelStores.open("s3://" + bucket + "/models", settings, KafkaTestBroker::connection);
+    }
+
     private static String ledger() {
         return "ledger-" + UUID.randomUUID();
     }
@@ -186,6 +194,50 @@ class ObjectModelStoreTest {
             BundleIntegrityException refused =
                     assertThrows(BundleIntegrityException.class, () -> reader.manifest("huge", 1));
             assertTrue(refused.getMessage().contains("1048577 bytes"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void aVersionAsLargeAsTheCacheLoadsAndAnObjectReplacedByALargerOneIsRefusedBeforeItIsDownloaded() throws Exception {
+        String bucket = s3.newBucket();
+        String ledger = ledger();
+        try (ModelStore writer = open(bucket, ledger, "writer")) {
+            TinyBundles.publish(writer, "grown", 1);
+        }
+        List<Path> objects;
+        try (Stream<Path> files = Files.walk(s3.dataDir().resolve(bucket))) {
+            objects = files.filter(Files::isRegularFile)
+                    .filter(p -> ModelFiles.NAMES.contains(p.getFileName().toString()))
+                    .toList();
+        }
+        long versionBytes = 0;
+        for (Path object : objects) {
+            versionBytes += Files.size(object);
+        }
+        try (ModelStore exact = open(bucket, ledger, "exact", versionBytes)) {
+            assertEquals(
+                    1, exact.verified("grown", 1, ModelFiles.NAMES).manifest().version());
+        }
+        Path params = objects.stream()
+                .filter(p -> p.getFileName().toString().equals(ModelFiles.PARAMETERS))
+                .findFirst()
+                .orElseThrow();
+        long grown = Files.size(params) + 1;
+        Files.write(params, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND); // one byte over
+        try (ModelStore reader = open(bucket, ledger, "reader", versionBytes)) {
+            BundleIntegrityException refused =
+                    assertThrows(BundleIntegrityException.class, () -> reader.verified("grown", 1, ModelFiles.NAMES));
+            assertTrue(refused.getMessage().contains(grown + " bytes"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("refused before downloading it"), refused.getMessage());
+            try (Stream<Path> left = Files.walk(temp.resolve("reader"))) {
+                assertEquals(
+                        List.of(),
+                        left.filter(Files::isRegularFile)
+                                .filter(p ->
+                                        !p.getParent().getFileName().toString().equals("indexes"))
+                                .toList(),
+                        "nothing of the version kept on disk");
+            }
         }
     }
 

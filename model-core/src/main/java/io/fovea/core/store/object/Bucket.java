@@ -2,6 +2,7 @@ package io.fovea.core.store.object;
 
 import io.fovea.core.bundle.BundleIntegrityException;
 import io.fovea.core.store.StoreUnavailableException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -111,15 +111,43 @@ final class Bucket implements AutoCloseable {
         });
     }
 
-    /** Downloads {@code key} to {@code file}, replacing it. */
-    void download(String key, Path file) {
-        call("read " + key, () -> {
-            try {
+    /**
+     * Downloads {@code key} to {@code file}, replacing it, and returns its size. An object larger
+     * than {@code maxBytes} is refused before a byte is written, and a server that sends more than
+     * it announced is cut off at the bound: an object replaced by anyone with write access to the
+     * bucket must not fill the reader's disk.
+     */
+    long download(String key, Path file, long maxBytes) {
+        return call("read " + key, () -> {
+            try (ResponseInputStream<GetObjectResponse> in =
+                    s3.getObject(b -> b.bucket(bucket).key(fullKey(key)))) {
+                Long length = in.response().contentLength();
+                if (length != null && length > maxBytes) {
+                    in.abort(); // nothing of it is read
+                    throw new BundleIntegrityException(
+                            where + ": " + key + " holds " + length + " bytes, more than the "
+                                    + maxBytes + " left for its version in the store cache (store.cache.max.bytes);"
+                                    + " refused before downloading it");
+                }
                 Files.deleteIfExists(file);
+                long written = 0;
+                byte[] buffer = new byte[1 << 16];
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        written += n;
+                        if (written > maxBytes) {
+                            in.abort();
+                            throw new BundleIntegrityException(where + ": " + key + " sent more than the " + maxBytes
+                                    + " bytes left for its version in the store cache (store.cache.max.bytes);"
+                                    + " cut off there");
+                        }
+                        out.write(buffer, 0, n);
+                    }
+                }
+                return written;
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw SdkClientException.create("cannot read " + key + ": " + e.getMessage(), e);
             }
-            return s3.getObject(b -> b.bucket(bucket).key(fullKey(key)), ResponseTransformer.toFile(file));
         });
     }
 

@@ -107,19 +107,29 @@ public final class ObjectModelStore implements ModelStore {
         }
         Path download = cache.newDownload();
         try {
-            for (String name : index.manifest().modelFiles()) {
-                String key = index.objects().get(name);
-                if (key == null) {
-                    throw new BundleIntegrityException(source + ": the index names no object for " + name);
-                }
-                bucket.download(key, download.resolve(name));
-            }
+            download(index, download, source);
             VerifiedBundle bundle = VerifiedBundle.read(download, index.manifest(), files);
             Json.write(download.resolve(BundleManifest.FILE_NAME), index.manifest());
             cache.admit(download, sha);
             return new VerifiedBundle(bundle.manifest(), bundle.files(), source);
         } finally {
             VersionCache.delete(download); // gone if admitted
+        }
+    }
+
+    /**
+     * The version's model files from the bucket into {@code dir}, unchecked. Together they may take
+     * no more than the store cache's bound: a version that cannot be cached is refused, and an
+     * object replaced by a larger one stops at the bound instead of filling the disk.
+     */
+    void download(VersionIndex index, Path dir, String source) {
+        long left = cache.maxBytes();
+        for (String name : index.manifest().modelFiles()) {
+            String key = index.objects().get(name);
+            if (key == null) {
+                throw new BundleIntegrityException(source + ": the index names no object for " + name);
+            }
+            left -= bucket.download(key, dir.resolve(name), left);
         }
     }
 

@@ -58,9 +58,7 @@ final class ObjectStagedBundle implements StagedBundle {
             ObjectModelStore store, String model, int version, String baseSha, VersionIndex base) {
         Path dir = tempDir();
         try {
-            for (String name : base.manifest().modelFiles()) {
-                store.bucket().download(base.objects().get(name), dir.resolve(name));
-            }
+            store.download(base, dir, store.uri(model, version).toString());
             io.fovea.core.bundle.VerifiedBundle.read(dir, base.manifest(), List.of()); // amend only what checks out
             Json.write(dir.resolve(BundleManifest.FILE_NAME), base.manifest());
         } catch (RuntimeException e) {

@@ -41,6 +41,11 @@ final class VersionCache {
         this.maxBytes = maxBytes;
     }
 
+    /** The cache's bound: no version larger than this can be kept. */
+    long maxBytes() {
+        return maxBytes;
+    }
+
     /** Made on first write: a publisher that never loads needs no cache folder. */
     private void createFolders() {
         try {
