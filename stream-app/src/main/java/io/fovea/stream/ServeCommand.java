@@ -13,6 +13,7 @@ import io.fovea.stream.config.KafkaSettings;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.backend.Backends;
+import io.fovea.stream.model.backend.OnnxRuntimeBackend;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -94,6 +95,11 @@ public final class ServeCommand implements Callable<Integer> {
         Backends backends = streamConfig.backends();
         String runsOn =
                 backends.backendFor(models.manifest(ref.name(), version)).name();
+        // before the first version loads: its blocks are then mapped on their own
+        String heap = MallocSetting.apply(MallocSetting.chosen(
+                streamConfig.get(StreamOptions.MALLOC_MMAP_THRESHOLD),
+                runsOn.equals(OnnxRuntimeBackend.NAME),
+                System.getenv()));
         CountDownLatch stopped = new CountDownLatch(1);
         StreamApp app = new StreamApp(streamConfig, backends.open(models, ref.name(), version));
         StopSignals.install(() -> {
@@ -106,7 +112,12 @@ public final class ServeCommand implements Callable<Integer> {
         }
         app.start();
         printStarted(
-                streamConfig, app, ref.pinned(), ref.name() + "@" + version, models.uri(ref.name(), version), runsOn);
+                streamConfig,
+                app,
+                ref.pinned(),
+                ref.name() + "@" + version,
+                models.uri(ref.name(), version),
+                runsOn + "; " + heap);
         watchForFailure(app, stopped);
         stopped.await();
         // Nothing in this process can bring a failed Kafka Streams back: exit, so that whatever

@@ -62,18 +62,18 @@ class HotSwapIT {
         bytes[bytes.length / 3] ^= 0x55;
         Files.write(corrupt, bytes);
 
+        // one pass at a time here; the second instance of the same app runs the default, two passes
+        // at once, so swaps there wait for both. Both must converge on every release.
+        Map<String, String> onePass =
+                new HashMap<>(kit.settings(dir.resolve("state").toString()));
+        onePass.put(StreamOptions.INFERENCE_PASSES.key(), "1");
         StreamApp app = new StreamApp(
-                        StreamConfig.of(kit.settings(dir.resolve("state").toString())),
-                        Dl4jModelRunner.of(store.verified("swap", 1, ModelFiles.NAMES)))
+                        StreamConfig.of(onePass), Dl4jModelRunner.of(store.verified("swap", 1, ModelFiles.NAMES)))
                 .start();
         app.followReleases(store, "swap");
-        // a second instance of the same app: both must converge on every release. It runs two
-        // passes at once, so swaps there wait for both and its batches may finish out of order
-        Map<String, String> twoPasses =
-                new HashMap<>(kit.settings(dir.resolve("state-2").toString()));
-        twoPasses.put(StreamOptions.INFERENCE_PASSES.key(), "2");
         StreamApp other = new StreamApp(
-                        StreamConfig.of(twoPasses), Dl4jModelRunner.of(store.verified("swap", 1, ModelFiles.NAMES)))
+                        StreamConfig.of(kit.settings(dir.resolve("state-2").toString())),
+                        Dl4jModelRunner.of(store.verified("swap", 1, ModelFiles.NAMES)))
                 .start();
         other.followReleases(store, "swap");
         StreamTestKit.await(

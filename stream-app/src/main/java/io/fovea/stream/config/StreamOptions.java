@@ -200,13 +200,27 @@ public final class StreamOptions {
     public static final ConfigOption<Integer> INFERENCE_PASSES = ConfigOption.of(
                     "inference.passes",
                     INT,
-                    "1",
+                    "2",
                     "forward passes that run at once, each on a thread of its own over the same loaded version (as"
-                            + " a serving system's model instances, without a second copy of the weights); `2` on a"
-                            + " CPU keeps the cores busy while Kafka's threads take turns on them, for 1-20% more"
-                            + " throughput, and costs memory that grows with each hot-swap"
+                            + " a serving system's model instances, without a second copy of the weights); two keep a"
+                            + " CPU's cores busy while Kafka's threads take turns on them, each holding its own"
+                            + " activations; `1` runs one pass on all the cores, with less memory"
                             + " ([operations](operations.md#how-serve-behaves))")
             .check(positiveInt(), "positive");
+
+    public static final ConfigOption<OptionalLong> MALLOC_MMAP_THRESHOLD = ConfigOption.of(
+                    "malloc.mmap.threshold",
+                    LONG_OR_AUTO,
+                    AUTO,
+                    "glibc's malloc serves blocks of this many bytes and more from mmap, given back whole when"
+                            + " freed, the threshold fixed at start; `auto`: 131072 when the version serve starts"
+                            + " with runs on ONNX Runtime (its weights and arenas then leave nothing behind after a"
+                            + " hot-swap), glibc's own moving threshold on DL4J (whose passes it would slow) or when"
+                            + " `MALLOC_MMAP_THRESHOLD_` is set; `0`: glibc's own always"
+                            + " ([operations](operations.md#memory))")
+            .check(
+                    value -> value.isEmpty() || (value.getAsLong() >= 0 && value.getAsLong() <= 32L << 20),
+                    "0 to 33554432 or auto");
 
     /** Every option, in the docs table's order. */
     public static final List<ConfigOption<?>> ALL = Stream.concat(
@@ -243,7 +257,8 @@ public final class StreamOptions {
                             ONNX_PROVIDER,
                             ONNX_DEVICE,
                             ONNX_THREADS,
-                            INFERENCE_PASSES),
+                            INFERENCE_PASSES,
+                            MALLOC_MMAP_THRESHOLD),
                     StoreOptions.ALL.stream())
             .toList();
 

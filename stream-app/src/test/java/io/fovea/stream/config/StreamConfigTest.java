@@ -189,11 +189,11 @@ class StreamConfigTest {
     }
 
     @Test
-    void onePassAtATimeUnlessSetAndNeverFewer() {
-        assertEquals(1, StreamConfig.of(Map.of("bootstrap.servers", "x")).get(StreamOptions.INFERENCE_PASSES));
+    void twoPassesAtOnceUnlessSetAndNeverFewerThanOne() {
+        assertEquals(2, StreamConfig.of(Map.of("bootstrap.servers", "x")).get(StreamOptions.INFERENCE_PASSES));
         assertEquals(
-                2,
-                StreamConfig.of(Map.of("bootstrap.servers", "x", "inference.passes", "2"))
+                1,
+                StreamConfig.of(Map.of("bootstrap.servers", "x", "inference.passes", "1"))
                         .get(StreamOptions.INFERENCE_PASSES));
         assertTrue(assertThrows(
                         IllegalArgumentException.class,
