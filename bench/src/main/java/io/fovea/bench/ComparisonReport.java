@@ -103,7 +103,8 @@ final class ComparisonReport {
         }
         out.printf(
                 "%n(img/s: medians of %d rounds; each ratio is the median of the rounds' ratios, each round's measurements"
-                        + " next to each other; / model alone (serve's settings, one pass at a time), / best alone (the fastest"
+                        + " next to each other; / model alone (one pass at a time on all the cores, as bench model runs it), / best"
+                        + " alone (the fastest"
                         + " of the model-alone rows in the round) and / plain loop against those of the row's own"
                         + " precision."
                         + " Latency: event time to the prediction read downstream (read_committed), at shares of each"

@@ -21,7 +21,7 @@ import org.apache.kafka.streams.StreamsConfig;
 final class Contender {
     /** What runs: the fixed four, or serve with a variant's settings. */
     enum Kind {
-        MODEL_ALONE("model alone (serve's ONNX Runtime settings, preprocessing included)"),
+        MODEL_ALONE("model alone, one pass (serve's ONNX Runtime settings, preprocessing included)"),
         DEFAULTS_ALONE("model alone (ONNX Runtime's session defaults, as the plain loop runs it)"),
         PASSES_ALONE("model alone, " + PASSES + " passes at once (ONNX Runtime, the cores shared out among them)"),
         PLAIN_LOOP("plain loop (KafkaConsumer, ONNX Runtime, KafkaProducer, commitSync), at least once"),
@@ -40,7 +40,7 @@ final class Contender {
      */
     static final String STREAMS_THREADS = "kafka-streams-t";
 
-    /** Passes at once of the model alone that runs several: as serve runs them with inference.passes=2. */
+    /** Passes at once of the model alone that runs several: as serve runs them by default (inference.passes). */
     static final int PASSES = 2;
 
     final String label;

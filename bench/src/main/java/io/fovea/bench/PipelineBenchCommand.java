@@ -133,7 +133,7 @@ final class PipelineBenchCommand extends BenchRun {
             Map<String, String> all = new HashMap<>(settings);
             all.put(StreamOptions.BOOTSTRAP_SERVERS.key(), servers.bootstrapServers());
             all.put(StreamOptions.MODEL_PRECISION.key(), precision);
-            // the model alone as serve opens it, one pass at a time: its threads are all the cores
+            // the model alone as bench model runs it, one pass at a time: its threads are all the cores
             all.put(StreamOptions.INFERENCE_PASSES.key(), "1");
             configs.put(precision, StreamConfig.of(all));
         }
