@@ -28,6 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +65,15 @@ class ObjectModelStoreTest {
         settings.put(ObjectStoreSettings.LEDGER_TOPIC, ledger);
         settings.put(ObjectStoreSettings.CACHE_MAX_BYTES, Long.toString(cacheMaxBytes));
         return ModelStores.open("s3://" + bucket + "/models", settings, KafkaTestBroker::connection);
+    }
+
+    /** The files s3proxy keeps for the bucket's objects whose file names pass {@code named}. */
+    private static List<Path> objects(String bucket, Predicate<String> named) throws Exception {
+        try (Stream<Path> files = Files.walk(s3.dataDir().resolve(bucket))) {
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> named.test(p.getFileName().toString()))
+                    .toList();
+        }
     }
 
     private static String ledger() {
@@ -158,12 +168,7 @@ class ObjectModelStoreTest {
         String bucket = s3.newBucket();
         try (ModelStore store = open(bucket, ledger(), "cache")) {
             TinyBundles.publish(store, "bad", 1);
-            Path params;
-            try (Stream<Path> files = Files.walk(s3.dataDir().resolve(bucket))) {
-                params = files.filter(p -> p.getFileName().toString().equals(ModelFiles.PARAMETERS))
-                        .findFirst()
-                        .orElseThrow();
-            }
+            Path params = objects(bucket, ModelFiles.PARAMETERS::equals).get(0);
             byte[] bytes = Files.readAllBytes(params);
             bytes[bytes.length - 1] ^= 1;
             Files.write(params, bytes);
@@ -183,12 +188,7 @@ class ObjectModelStoreTest {
         try (ModelStore store = open(bucket, ledger, "writer")) {
             TinyBundles.publish(store, "huge", 1);
         }
-        Path index;
-        try (Stream<Path> files = Files.walk(s3.dataDir().resolve(bucket))) {
-            index = files.filter(p -> p.getFileName().toString().startsWith("index-"))
-                    .findFirst()
-                    .orElseThrow();
-        }
+        Path index = objects(bucket, name -> name.startsWith("index-")).get(0);
         Files.write(index, new byte[(1 << 20) + 1]); // one byte over what an index may hold
         try (ModelStore reader = open(bucket, ledger, "reader")) {
             BundleIntegrityException refused =
@@ -204,12 +204,7 @@ class ObjectModelStoreTest {
         try (ModelStore writer = open(bucket, ledger, "writer")) {
             TinyBundles.publish(writer, "grown", 1);
         }
-        List<Path> objects;
-        try (Stream<Path> files = Files.walk(s3.dataDir().resolve(bucket))) {
-            objects = files.filter(Files::isRegularFile)
-                    .filter(p -> ModelFiles.NAMES.contains(p.getFileName().toString()))
-                    .toList();
-        }
+        List<Path> objects = objects(bucket, ModelFiles.NAMES::contains);
         long versionBytes = 0;
         for (Path object : objects) {
             versionBytes += Files.size(object);
