@@ -53,7 +53,7 @@ final class SwapBenchCommand extends BenchRun {
     @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
-            description = "A serve setting over the benchmark's, e.g. --set inference.passes=2 (repeatable).")
+            description = "A serve setting over the benchmark's, e.g. --set inference.passes=1 (repeatable).")
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Mixin

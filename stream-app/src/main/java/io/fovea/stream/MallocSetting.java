@@ -40,16 +40,22 @@ final class MallocSetting {
         if (threshold.isEmpty()) {
             return "glibc's own mmap threshold";
         }
+        NativeLibrary c;
         try {
-            NativeLibrary c = NativeLibrary.getInstance("c");
+            c = NativeLibrary.getInstance("c");
+        } catch (LinkageError noNativeAccess) {
+            // JNA could not load its own native part (e.g. no writable temporary folder): serve runs on
+            return "glibc's own mmap threshold (cannot call the C library: " + noNativeAccess.getMessage() + ")";
+        }
+        try {
             c.getFunction("gnu_get_libc_version"); // only glibc has it, and only glibc has the threshold
-            int done = c.getFunction("mallopt")
-                    .invokeInt(new Object[] {M_MMAP_THRESHOLD, Math.toIntExact(threshold.getAsLong())});
-            return done == 1
-                    ? "glibc's mmap threshold fixed at " + threshold.getAsLong() + " bytes"
-                    : "glibc refused an mmap threshold of " + threshold.getAsLong() + " bytes; its own is kept";
         } catch (UnsatisfiedLinkError notGlibc) {
             return "not glibc's malloc: malloc.mmap.threshold does not apply";
         }
+        int done = c.getFunction("mallopt")
+                .invokeInt(new Object[] {M_MMAP_THRESHOLD, Math.toIntExact(threshold.getAsLong())});
+        return done == 1
+                ? "glibc's mmap threshold fixed at " + threshold.getAsLong() + " bytes"
+                : "glibc refused an mmap threshold of " + threshold.getAsLong() + " bytes; its own is kept";
     }
 }
