@@ -91,6 +91,36 @@ class InferenceWorkerTest {
         }
     }
 
+    /**
+     * Two passes at once, both on v1 and held at its gate, a swap to v2 waiting behind them, and a
+     * submission after the swap.
+     */
+    private record SwapBehindTwoPasses(
+            FakeModel v1,
+            Gated gated,
+            InferenceWorker worker,
+            CompletableFuture<BatchResult> a,
+            CompletableFuture<BatchResult> b,
+            CompletableFuture<InferenceWorker.Switched> swap,
+            CompletableFuture<BatchResult> after)
+            implements AutoCloseable {
+        static SwapBehindTwoPasses start() throws InterruptedException {
+            FakeModel v1 = new FakeModel(1);
+            Gated gated = new Gated(v1, true);
+            InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, metrics());
+            CompletableFuture<BatchResult> a = worker.submit(images(4, 0));
+            CompletableFuture<BatchResult> b = worker.submit(images(4, 0));
+            assertTrue(gated.started.tryAcquire(2, 10, TimeUnit.SECONDS));
+            CompletableFuture<InferenceWorker.Switched> swap = worker.swap(new FakeModel(2));
+            return new SwapBehindTwoPasses(v1, gated, worker, a, b, swap, worker.submit(images(1, 0)));
+        }
+
+        @Override
+        public void close() {
+            worker.close();
+        }
+    }
+
     private static StreamMetrics metrics() {
         return new StreamMetrics(new SimpleMeterRegistry(), 10);
     }
@@ -272,15 +302,13 @@ class InferenceWorkerTest {
 
     @Test
     void withTwoPassesASwapWaitsUntilNeitherPassIsRunningBeforeItClosesTheOldVersion() throws Exception {
-        FakeModel v1 = new FakeModel(1);
-        Gated gated = new Gated(v1, true);
-        FakeModel v2 = new FakeModel(2);
-        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, metrics())) {
-            CompletableFuture<BatchResult> a = worker.submit(images(4, 0));
-            CompletableFuture<BatchResult> b = worker.submit(images(4, 0));
-            assertTrue(gated.started.tryAcquire(2, 10, TimeUnit.SECONDS));
-            CompletableFuture<InferenceWorker.Switched> swap = worker.swap(v2);
-            CompletableFuture<BatchResult> after = worker.submit(images(1, 0));
+        try (SwapBehindTwoPasses s = SwapBehindTwoPasses.start()) {
+            FakeModel v1 = s.v1();
+            Gated gated = s.gated();
+            CompletableFuture<BatchResult> a = s.a();
+            CompletableFuture<BatchResult> b = s.b();
+            CompletableFuture<InferenceWorker.Switched> swap = s.swap();
+            CompletableFuture<BatchResult> after = s.after();
             gated.permits.release(1);
             BatchResult one = CompletableFuture.anyOf(a, b)
                     .thenApply(r -> (BatchResult) r)
@@ -301,15 +329,13 @@ class InferenceWorkerTest {
 
     @Test
     void withTwoPassesAFailedPassWhileASwapWaitsFailsItsOwnAndTheSwapStillGoesThrough() throws Exception {
-        FakeModel v1 = new FakeModel(1);
-        Gated gated = new Gated(v1, true);
-        FakeModel v2 = new FakeModel(2);
-        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, metrics())) {
-            CompletableFuture<BatchResult> a = worker.submit(images(4, 0));
-            CompletableFuture<BatchResult> b = worker.submit(images(4, 0));
-            assertTrue(gated.started.tryAcquire(2, 10, TimeUnit.SECONDS));
-            CompletableFuture<InferenceWorker.Switched> swap = worker.swap(v2);
-            CompletableFuture<BatchResult> after = worker.submit(images(1, 0));
+        try (SwapBehindTwoPasses s = SwapBehindTwoPasses.start()) {
+            FakeModel v1 = s.v1();
+            Gated gated = s.gated();
+            CompletableFuture<BatchResult> a = s.a();
+            CompletableFuture<BatchResult> b = s.b();
+            CompletableFuture<InferenceWorker.Switched> swap = s.swap();
+            CompletableFuture<BatchResult> after = s.after();
             v1.fail = true;
             gated.permits.release(1);
             Thread.sleep(200); // the first failed; its thread now waits, holding the queue, for the other pass
