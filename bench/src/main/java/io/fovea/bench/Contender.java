@@ -51,13 +51,28 @@ final class Contender {
     private final String guarantee;
     /** Serve's settings over the command's, for a variant. */
     private final Map<String, String> own;
+    /** The serve JVM's options in place of the command's, for a variant; empty: the command's. */
+    private final List<String> jvm;
 
-    private Contender(String label, Kind kind, String precision, String guarantee, Map<String, String> own) {
+    private Contender(
+            String label, Kind kind, String precision, String guarantee, Map<String, String> own, List<String> jvm) {
         this.label = label;
         this.kind = kind;
         this.precision = precision;
         this.guarantee = guarantee;
         this.own = own;
+        this.jvm = jvm;
+    }
+
+    /** A serve row of its own: settings over the command's, and JVM options in place of its (empty: the same). */
+    record Variant(Map<String, String> settings, List<String> jvm) {
+        static Variant ofSettings(Map<String, String> settings) {
+            return new Variant(settings, List.of());
+        }
+
+        static Variant ofJvm(List<String> jvm) {
+            return new Variant(Map.of(), jvm);
+        }
     }
 
     /**
@@ -65,34 +80,47 @@ final class Contender {
      * least and exactly once, then a serve exactly once for each variant's settings. Labels name the
      * precision when there is more than one.
      */
-    static List<Contender> all(List<String> precisions, List<Map<String, String>> variants) {
+    static List<Contender> all(List<String> precisions, List<Variant> variants) {
         List<Contender> all = new ArrayList<>();
         for (String precision : precisions) {
             String tag = precisions.size() > 1 ? " [" + precision + "]" : "";
             for (Kind kind : List.of(Kind.MODEL_ALONE, Kind.DEFAULTS_ALONE, Kind.PASSES_ALONE, Kind.PLAIN_LOOP)) {
-                all.add(new Contender(kind.label + tag, kind, precision, null, Map.of()));
+                all.add(new Contender(kind.label + tag, kind, precision, null, Map.of(), List.of()));
             }
-            all.add(serve(precision, tag, StreamsConfig.AT_LEAST_ONCE, Map.of()));
-            all.add(serve(precision, tag, StreamsConfig.EXACTLY_ONCE_V2, Map.of()));
-            for (Map<String, String> settings : variants) {
-                String guarantee =
-                        settings.getOrDefault(StreamOptions.PROCESSING_GUARANTEE.key(), StreamsConfig.EXACTLY_ONCE_V2);
-                all.add(serve(precision, tag, guarantee, settings));
+            all.add(serve(precision, tag, StreamsConfig.AT_LEAST_ONCE, Variant.ofSettings(Map.of())));
+            all.add(serve(precision, tag, StreamsConfig.EXACTLY_ONCE_V2, Variant.ofSettings(Map.of())));
+            for (Variant variant : variants) {
+                String guarantee = variant.settings()
+                        .getOrDefault(StreamOptions.PROCESSING_GUARANTEE.key(), StreamsConfig.EXACTLY_ONCE_V2);
+                all.add(serve(precision, tag, guarantee, variant));
             }
         }
         return all;
     }
 
-    private static Contender serve(String precision, String tag, String guarantee, Map<String, String> settings) {
+    private static Contender serve(String precision, String tag, String guarantee, Variant variant) {
         List<String> named = new ArrayList<>();
         named.add(guarantee.replace('_', ' ').replace(" v2", ""));
-        settings.forEach((key, value) -> {
+        variant.settings().forEach((key, value) -> {
             if (!key.equals(StreamOptions.PROCESSING_GUARANTEE.key())) {
                 named.add(key + "=" + value);
             }
         });
+        if (!variant.jvm().isEmpty()) {
+            named.add("JVM " + String.join(" ", variant.jvm()));
+        }
         return new Contender(
-                Kind.SERVE.label + ", " + String.join(", ", named) + tag, Kind.SERVE, precision, guarantee, settings);
+                Kind.SERVE.label + ", " + String.join(", ", named) + tag,
+                Kind.SERVE,
+                precision,
+                guarantee,
+                variant.settings(),
+                variant.jvm());
+    }
+
+    /** The JVM options this contender's process runs with. */
+    private List<String> jvmOptions(Setup setup) {
+        return jvm.isEmpty() ? setup.jvmOptions() : jvm;
     }
 
     /** The contender of {@code kind} at {@code precision} among {@code all}. */
@@ -172,7 +200,7 @@ final class Contender {
                 "--model",
                 setup.model());
         ServeProcess serve =
-                ServeProcess.start(setup.jvmOptions(), args, settings, log).awaitReady(Duration.ofMinutes(3));
+                ServeProcess.start(jvmOptions(setup), args, settings, log).awaitReady(Duration.ofMinutes(3));
         return new Started(serve.pid(), () -> serve.metric("fovea_inference_seconds_sum", ""), serve);
     }
 }

@@ -97,9 +97,19 @@ final class PipelineBenchCommand extends BenchRun {
             })
     List<String> variants = new ArrayList<>();
 
-    /** Each --variant's settings. */
-    private List<Map<String, String>> variantSettings() {
-        List<Map<String, String>> all = new ArrayList<>();
+    @Option(
+            names = "--variant-jvm",
+            paramLabel = "OPTIONS",
+            description = {
+                "One more serve row, exactly once, whose JVM runs with these options in place of --serve-jvm's, in the"
+                        + " same rounds (repeatable): e.g. --variant-jvm \"-Xms1g -Xmx1g -XX:+AlwaysPreTouch\" for the"
+                        + " JDK's own compilers."
+            })
+    List<String> jvmVariants = new ArrayList<>();
+
+    /** Each --variant's settings, then each --variant-jvm's options. */
+    private List<Contender.Variant> variantSettings() {
+        List<Contender.Variant> all = new ArrayList<>();
         for (String variant : variants) {
             Map<String, String> settings = new LinkedHashMap<>();
             for (String pair : variant.split(",")) {
@@ -112,7 +122,13 @@ final class PipelineBenchCommand extends BenchRun {
                         pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
             }
             SecretSettings.refuseOnCommandLine(settings);
-            all.add(settings);
+            all.add(Contender.Variant.ofSettings(settings));
+        }
+        for (String options : jvmVariants) {
+            if (ServeJvmOption.split(options).isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--variant-jvm takes JVM options, got none");
+            }
+            all.add(Contender.Variant.ofJvm(ServeJvmOption.split(options)));
         }
         return all;
     }

@@ -17,6 +17,12 @@ final class ServeJvmOption {
     String options;
 
     List<String> list() {
-        return List.of(options.trim().split("\\s+"));
+        return split(options);
+    }
+
+    /** JVM options written as one string, as a shell would pass them unquoted. */
+    static List<String> split(String options) {
+        String trimmed = options.trim();
+        return trimmed.isEmpty() ? List.of() : List.of(trimmed.split("\\s+"));
     }
 }
