@@ -25,7 +25,7 @@ final class CommittedOutput implements AutoCloseable {
     private final AtomicInteger count = new AtomicInteger();
     /** Arrival of each prediction ({@link System#nanoTime()}), in order. */
     private final List<Long> arrivals = new ArrayList<>();
-    /** Event time and arrival (epoch ms) of each prediction. */
+    /** Event time, prediction time and arrival (epoch ms) of each prediction. */
     private final List<long[]> eventToArrival = new ArrayList<>();
 
     private volatile boolean running = true;
@@ -52,7 +52,11 @@ final class CommittedOutput implements AutoCloseable {
                     Prediction p = FoveaRecords.PREDICTION.decode(record.value());
                     synchronized (this) {
                         arrivals.add(nanos);
-                        eventToArrival.add(new long[] {p.getEventTime().toEpochMilli(), millis});
+                        eventToArrival.add(new long[] {
+                            p.getEventTime().toEpochMilli(),
+                            p.getPredictionTime().toEpochMilli(),
+                            millis
+                        });
                     }
                     count.incrementAndGet();
                 }
@@ -80,15 +84,30 @@ final class CommittedOutput implements AutoCloseable {
         return (to - from) / ((arrivals.get(to - 1) - arrivals.get(from - 1)) / 1e9);
     }
 
-    /** Milliseconds from event time to arrival, of the predictions whose event time is at or after {@code since}. */
-    synchronized List<Double> latencies(long since) {
-        List<Double> latencies = new ArrayList<>();
+    /**
+     * Latencies in ms, each ascending, of the predictions whose event time is at or after {@code
+     * since}: event time to arrival, and its two parts, event time to the prediction's making (its
+     * predictionTime, stamped before it is written) and from there to arrival (the write, the
+     * commit that makes it visible, and the delivery).
+     */
+    record Latencies(List<Double> total, List<Double> toPrediction, List<Double> afterPrediction) {}
+
+    synchronized Latencies latencies(long since) {
+        List<Double> total = new ArrayList<>();
+        List<Double> toPrediction = new ArrayList<>();
+        List<Double> afterPrediction = new ArrayList<>();
         for (long[] e : eventToArrival) {
             if (e[0] >= since) {
-                latencies.add((double) (e[1] - e[0]));
+                total.add((double) (e[2] - e[0]));
+                toPrediction.add((double) (e[1] - e[0]));
+                afterPrediction.add((double) (e[2] - e[1]));
             }
         }
-        return latencies;
+        return new Latencies(sorted(total), sorted(toPrediction), sorted(afterPrediction));
+    }
+
+    private static List<Double> sorted(List<Double> values) {
+        return values.stream().sorted().toList();
     }
 
     @Override

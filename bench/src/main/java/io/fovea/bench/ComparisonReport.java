@@ -46,10 +46,14 @@ final class ComparisonReport {
     }
 
     /**
-     * @param latencies per contender, the sorted latencies at each share of its own capacity
+     * @param latencies per contender, its latencies at each share of its own capacity
      * @param batchWaitMillis max.batch.wait.ms of the serve runs
      */
-    void table(int batch, double[] shares, Map<Contender, List<List<Double>>> latencies, long batchWaitMillis) {
+    void table(
+            int batch,
+            double[] shares,
+            Map<Contender, List<CommittedOutput.Latencies>> latencies,
+            long batchWaitMillis) {
         StringBuilder head = new StringBuilder(
                 "| pipeline, batch " + batch + " | img/s | / model alone | / best alone | / plain loop |");
         StringBuilder rule = new StringBuilder("| --- | ---: | ---: | ---: | ---: |");
@@ -79,15 +83,9 @@ final class ComparisonReport {
                                 / r.of(Contender.Kind.PLAIN_LOOP, PrecisionModels.FP32)
                                         .imagesPerSecond())));
             }
-            List<List<Double>> measured = latencies.getOrDefault(c, List.of());
+            List<CommittedOutput.Latencies> measured = latencies.getOrDefault(c, List.of());
             for (int i = 0; i < shares.length; i++) {
-                row.append(
-                        i < measured.size()
-                                ? String.format(
-                                        " %.0f / %.0f |",
-                                        Percentiles.nearestRank(measured.get(i), 50),
-                                        Percentiles.nearestRank(measured.get(i), 99))
-                                : " |");
+                row.append(i < measured.size() ? " " + p50p99(measured.get(i).total()) + " |" : " |");
             }
             out.println(row);
         }
@@ -112,6 +110,38 @@ final class ComparisonReport {
                         + " model time = %s.)%n%n",
                 rounds.size(), String.join("; ", targets));
         out.flush();
+    }
+
+    /**
+     * Where each pipeline's latency goes, at each load: from event time to the prediction's making
+     * (read, wait for a batch, the model, emission) and from there to its arrival downstream (the
+     * write and, exactly once, the transaction's commit that makes it visible).
+     */
+    void latencyParts(double[] shares, Map<Contender, List<CommittedOutput.Latencies>> latencies) {
+        StringBuilder head = new StringBuilder("| latency, p50 / p99 ms |");
+        StringBuilder rule = new StringBuilder("| --- |");
+        for (double share : shares) {
+            String at = String.format(" at %.0f%%", 100 * share);
+            head.append(" event to prediction" + at + " | prediction to read" + at + " |");
+            rule.append(" ---: | ---: |");
+        }
+        out.println(head);
+        out.println(rule);
+        latencies.forEach((c, byLoad) -> {
+            StringBuilder row = new StringBuilder("| " + c.label + " |");
+            for (CommittedOutput.Latencies l : byLoad) {
+                row.append(" " + p50p99(l.toPrediction()) + " | " + p50p99(l.afterPrediction()) + " |");
+            }
+            out.println(row);
+        });
+        out.printf("%n(Each prediction's predictionTime splits its latency: the pipeline stamps it when it makes the"
+                + " prediction, before writing it. The parts' percentiles are of each part alone, so they do"
+                + " not add up to the whole's.)%n%n");
+        out.flush();
+    }
+
+    private static String p50p99(List<Double> sorted) {
+        return String.format("%.0f / %.0f", Percentiles.nearestRank(sorted, 50), Percentiles.nearestRank(sorted, 99));
     }
 
     /** CPU milliseconds per image by thread group (Linux thread names, 15 characters), median of the rounds. */

@@ -196,7 +196,7 @@ final class PipelineBenchCommand extends BenchRun {
             PipelineComparison comparison =
                     new PipelineComparison(setup, contenders, models, plains, shared, events, seconds);
             ComparisonReport report = new ComparisonReport(out, contenders, comparison.throughput(rounds, out));
-            Map<Contender, List<List<Double>>> latencies = new LinkedHashMap<>();
+            Map<Contender, List<CommittedOutput.Latencies>> latencies = new LinkedHashMap<>();
             for (Contender c : contenders) {
                 if (!c.isPipeline()) {
                     continue;
@@ -206,11 +206,8 @@ final class PipelineBenchCommand extends BenchRun {
                 for (int i = 0; i < loads.length; i++) {
                     rates[i] = loads[i] * capacity;
                 }
-                List<List<Double>> sorted = new ArrayList<>();
-                comparison
-                        .latency(c, rates, Duration.ofSeconds(latencySeconds), Duration.ofSeconds(3))
-                        .forEach(l -> sorted.add(l.stream().sorted().toList()));
-                latencies.put(c, sorted);
+                latencies.put(
+                        c, comparison.latency(c, rates, Duration.ofSeconds(latencySeconds), Duration.ofSeconds(3)));
             }
             report.table(
                     batch,
@@ -219,6 +216,7 @@ final class PipelineBenchCommand extends BenchRun {
                     configs.get(precisions.get(0))
                             .get(StreamOptions.MAX_BATCH_WAIT_MS)
                             .toMillis());
+            report.latencyParts(loads, latencies);
             report.cpuByThread();
         } finally {
             models.values().forEach(ModelRunner::close);

@@ -179,14 +179,14 @@ final class PipelineComparison {
      * load, images offered at a steady rate by a paced producer; the first {@code warmUp} of each
      * load are not counted.
      */
-    List<List<Double>> latency(Contender contender, double[] loads, Duration duration, Duration warmUp) {
+    List<CommittedOutput.Latencies> latency(Contender contender, double[] loads, Duration duration, Duration warmUp) {
         String run = id();
         String input = "cmp-load-" + run;
         String output = "cmp-out-" + run;
         TopicCreator.ensure(setup.kafka(), input, PipelineBench.PARTITIONS, false);
         TopicCreator.ensure(setup.kafka(), output, PipelineBench.PARTITIONS, false);
         ImageLoad load = new ImageLoad(setup.kafka());
-        List<List<Double>> byLoad = new ArrayList<>();
+        List<CommittedOutput.Latencies> byLoad = new ArrayList<>();
         try (CommittedOutput reader = new CommittedOutput(setup.kafka(), output);
                 Contender.Started started = contender.start(setup, input, output, run)) {
             int offered = 0;
