@@ -34,6 +34,11 @@ final class BenchVersions {
         publish(store, false);
     }
 
+    /** As {@link #publish(ModelStore)}, for inputs resized to {@code inputSize} x {@code inputSize}. */
+    static void publish(ModelStore store, int inputSize) {
+        publish(store, inputSize, false);
+    }
+
     /**
      * A new version of the benchmark's VGG16 (random weights), with its ONNX export and, with
      * {@code int8}, {@value ModelFormat#ONNX_INT8_FILE} beside it, calibrated on random images.
@@ -44,12 +49,17 @@ final class BenchVersions {
      * @return the gate's figures, null without int8
      */
     static AccuracyGate publish(ModelStore store, boolean int8) {
+        return publish(store, 32, int8);
+    }
+
+    /** int8 is calibrated on 32x32 images: only at that size. */
+    private static AccuracyGate publish(ModelStore store, int inputSize, boolean int8) {
         ComputationGraph graph =
-                new ComputationGraph(BenchModel.architecture(32).whole(1e-3));
+                new ComputationGraph(BenchModel.architecture(inputSize).whole(1e-3));
         graph.init();
         try (StagedBundle staged = store.stage("bench")) {
             ModelFiles.write(graph, staged.dir());
-            List<String> files = OnnxBundles.writeBeside(graph, 32, staged.dir());
+            List<String> files = OnnxBundles.writeBeside(graph, inputSize, staged.dir());
             String sha256 = ModelFiles.sha256(staged.dir(), files);
             BundleManifest manifest = new BundleManifest(
                     "bench",
@@ -58,7 +68,7 @@ final class BenchVersions {
                     "vgg16",
                     "none",
                     ClassLabels.CIFAR10,
-                    Preprocessing.vggImagenetMean(32),
+                    Preprocessing.vggImagenetMean(inputSize),
                     files,
                     sha256,
                     Map.of(),

@@ -45,23 +45,26 @@ final class SwapBench {
     private final List<String> jvmOptions;
     /** Which backend serves the versions swapped (each bundle holds both models). */
     private final String backend;
+    /** The side of the versions' square input: images are resized to it in the forward pass. */
+    private final int inputSize;
 
     /** @param commandConfig the client properties file {@code kafka} came from, for the serve process; or null */
     private final Map<String, String> own;
 
-    SwapBench(KafkaConnection kafka, Path commandConfig, Path work, List<String> jvmOptions, String backend) {
-        this(kafka, commandConfig, work, jvmOptions, backend, Map.of());
-    }
-
-    /** @param own serve settings over the benchmark's (say which in the table's title) */
+    /**
+     * @param own serve settings over the benchmark's (say which in the table's title)
+     * @param inputSize the side of the versions' input (32 to 224)
+     */
     SwapBench(
             KafkaConnection kafka,
             Path commandConfig,
             Path work,
             List<String> jvmOptions,
             String backend,
-            Map<String, String> own) {
+            Map<String, String> own,
+            int inputSize) {
         this.own = own;
+        this.inputSize = inputSize;
         this.backend = backend;
         this.kafka = kafka;
         this.commandConfig = commandConfig;
@@ -87,17 +90,18 @@ final class SwapBench {
             List<OutputTimeline.Switch> switches,
             long longestGapMillis,
             long residentAfterFirst,
-            long residentAfterLast) {}
+            long residentAfterLast,
+            long peakResident) {}
 
     void run(int swaps, double rate, PrintWriter out) {
         double batchMillis;
-        try (ModelRunner model = BenchModel.runner(32, true)) {
+        try (ModelRunner model = BenchModel.runner(inputSize, true)) {
             batchMillis = 1000.0 * MAX_BATCH / BenchModel.bareImagesPerSecond(model, MAX_BATCH, 5);
         }
         DirectoryModelStore store = new DirectoryModelStore(work.resolve("store"));
-        BenchVersions.publish(store);
-        BenchVersions.publish(store);
-        BenchVersions.publish(store);
+        BenchVersions.publish(store, inputSize);
+        BenchVersions.publish(store, inputSize);
+        BenchVersions.publish(store, inputSize);
         // serve follows only promotions the store holds: each version's is made before 3 is corrupted
         store.promote("bench", 3);
         store.promote("bench", 2);
@@ -131,11 +135,13 @@ final class SwapBench {
             stop.set(true);
             join(load);
             out.printf(
-                    "%nHot-swap under load (serve in its own JVM: %s%s; %.0f img/s offered; VGG16 of %d MB served by %s;"
-                            + " %d swaps):%n%n",
+                    "%nHot-swap under load (serve in its own JVM: %s%s; %.0f img/s offered; VGG16 at %dx%d of %d MB"
+                            + " served by %s; %d swaps):%n%n",
                     String.join(" ", jvmOptions),
                     own.isEmpty() ? "" : "; " + own,
                     rate,
+                    inputSize,
+                    inputSize,
                     Files.size(store.versionDir("bench", 1).resolve(ModelFiles.PARAMETERS)) >> 20,
                     backend,
                     swaps);
@@ -190,7 +196,13 @@ final class SwapBench {
                 residentAfterFirst = app.residentBytes();
             }
         }
-        return new Swaps(swapSeconds, switches, longestAroundSwaps, residentAfterFirst, app.residentBytes());
+        return new Swaps(
+                swapSeconds,
+                switches,
+                longestAroundSwaps,
+                residentAfterFirst,
+                app.residentBytes(),
+                app.peakResidentBytes());
     }
 
     /** Releases version 3, whose parameters are corrupt: it must be refused and never serve. Returns the longest pause around it. */

@@ -1,5 +1,6 @@
 package io.fovea.bench;
 
+import io.fovea.core.cli.InputSizeOption;
 import io.fovea.core.cli.SecretSettings;
 import io.fovea.schemas.kafka.KafkaConnection;
 import java.io.PrintWriter;
@@ -59,11 +60,14 @@ final class SwapBenchCommand extends BenchRun {
     @Mixin
     ServeJvmOption serveJvm;
 
+    @Mixin
+    InputSizeOption input;
+
     @Override
     void measure(PrintWriter out, KafkaConnection servers, Path work) {
         if (count > 0) {
             SecretSettings.refuseOnCommandLine(settings);
-            new SwapBench(servers, kafka.commandConfig(), work, serveJvm.list(), backend, settings)
+            new SwapBench(servers, kafka.commandConfig(), work, serveJvm.list(), backend, settings, input.side())
                     .run(count, load, out);
         }
         if (loadRounds > 0) {

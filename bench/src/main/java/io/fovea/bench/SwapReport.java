@@ -63,6 +63,9 @@ final class SwapReport {
                 done.residentAfterLast() >> 20,
                 100.0 * (done.residentAfterLast() - done.residentAfterFirst()) / done.residentAfterFirst());
         out.printf("| of which Java heap, committed | %d MB |%n", (long) heapCommitted >> 20);
+        out.printf(
+                "| peak resident memory (VmHWM), from its start to after swap %d | %d MB |%n",
+                swaps, done.peakResident() >> 20);
         out.flush();
     }
 }
