@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,6 +27,11 @@ public final class NativeBackend {
     public static final String PLATFORM_EXTENSION = "org.bytedeco.javacpp.platform.extension";
     /** DL4J's switch for its oneDNN (and cuDNN) layer helpers; DL4J's own default is true. */
     public static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";
+    /**
+     * JavaCPP refuses every native allocation (ND4J's arrays among them) once the process's
+     * resident memory passes this; its default is four times the Java heap.
+     */
+    public static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeBackend.class);
     private static final Set<String> AVX512 = Set.of("avx512f", "avx512bw", "avx512vl", "avx512dq");
@@ -41,12 +47,20 @@ public final class NativeBackend {
         if (System.getProperty(HELPERS_DISABLE) == null) {
             System.setProperty(HELPERS_DISABLE, "false");
         }
+        // JavaCPP's bound counts memory it does not own: ONNX Runtime's arenas, a second version
+        // during a swap. A 224x224 VGG16 on two passes passes 4 GB under a 1 GB heap, and every
+        // ND4J array then fails. The container's limit is the bound that means something (0: none).
+        if (System.getProperty(MAX_PHYSICAL_BYTES) == null
+                && System.getProperty(MAX_PHYSICAL_BYTES.toLowerCase(Locale.ROOT)) == null) {
+            System.setProperty(MAX_PHYSICAL_BYTES, "0");
+        }
         // ND4J logs a page of native build details at start-up; the chosen build is logged below instead.
         System.setProperty("org.nd4j.log.initialization", System.getProperty("org.nd4j.log.initialization", "false"));
         LOG.debug(
-                "ND4J build {}, DL4J helpers disabled={}",
+                "ND4J build {}, DL4J helpers disabled={}, JavaCPP's resident bound {}",
                 System.getProperty(PLATFORM_EXTENSION),
-                System.getProperty(HELPERS_DISABLE));
+                System.getProperty(HELPERS_DISABLE),
+                System.getProperty(MAX_PHYSICAL_BYTES));
     }
 
     /**
