@@ -25,7 +25,7 @@ final class CommittedOutput implements AutoCloseable {
     private final AtomicInteger count = new AtomicInteger();
     /** Arrival of each prediction ({@link System#nanoTime()}), in order. */
     private final List<Long> arrivals = new ArrayList<>();
-    /** Event time, prediction time and arrival (epoch ms) of each prediction. */
+    /** Event time, prediction time and arrival (epoch ms) of each prediction, its queue and pass ms. */
     private final List<long[]> eventToArrival = new ArrayList<>();
 
     private volatile boolean running = true;
@@ -55,7 +55,9 @@ final class CommittedOutput implements AutoCloseable {
                         eventToArrival.add(new long[] {
                             p.getEventTime().toEpochMilli(),
                             p.getPredictionTime().toEpochMilli(),
-                            millis
+                            millis,
+                            p.getQueueMillis(),
+                            Math.round(p.getInferenceMillis())
                         });
                     }
                     count.incrementAndGet();
@@ -88,22 +90,33 @@ final class CommittedOutput implements AutoCloseable {
      * Latencies in ms, each ascending, of the predictions whose event time is at or after {@code
      * since}: event time to arrival, and its two parts, event time to the prediction's making (its
      * predictionTime, stamped before it is written) and from there to arrival (the write, the
-     * commit that makes it visible, and the delivery).
+     * commit that makes it visible, and the delivery); and two parts of the first, as the prediction
+     * reports them: the wait for its batch to close, and its batch's forward pass.
      */
-    record Latencies(List<Double> total, List<Double> toPrediction, List<Double> afterPrediction) {}
+    record Latencies(
+            List<Double> total,
+            List<Double> toPrediction,
+            List<Double> afterPrediction,
+            List<Double> batchClose,
+            List<Double> forwardPass) {}
 
     synchronized Latencies latencies(long since) {
         List<Double> total = new ArrayList<>();
         List<Double> toPrediction = new ArrayList<>();
         List<Double> afterPrediction = new ArrayList<>();
+        List<Double> batchClose = new ArrayList<>();
+        List<Double> forwardPass = new ArrayList<>();
         for (long[] e : eventToArrival) {
             if (e[0] >= since) {
                 total.add((double) (e[2] - e[0]));
                 toPrediction.add((double) (e[1] - e[0]));
                 afterPrediction.add((double) (e[2] - e[1]));
+                batchClose.add((double) e[3]);
+                forwardPass.add((double) e[4]);
             }
         }
-        return new Latencies(sorted(total), sorted(toPrediction), sorted(afterPrediction));
+        return new Latencies(
+                sorted(total), sorted(toPrediction), sorted(afterPrediction), sorted(batchClose), sorted(forwardPass));
     }
 
     private static List<Double> sorted(List<Double> values) {

@@ -122,21 +122,25 @@ final class ComparisonReport {
         StringBuilder rule = new StringBuilder("| --- |");
         for (double share : shares) {
             String at = String.format(" at %.0f%%", 100 * share);
-            head.append(" event to prediction" + at + " | prediction to read" + at + " |");
-            rule.append(" ---: | ---: |");
+            head.append(" event to prediction" + at + " | of which: batch closing" + at + " | of which: forward pass"
+                    + at + " | prediction to read" + at + " |");
+            rule.append(" ---: | ---: | ---: | ---: |");
         }
         out.println(head);
         out.println(rule);
         latencies.forEach((c, byLoad) -> {
             StringBuilder row = new StringBuilder("| " + c.label + " |");
             for (CommittedOutput.Latencies l : byLoad) {
-                row.append(" " + p50p99(l.toPrediction()) + " | " + p50p99(l.afterPrediction()) + " |");
+                row.append(" " + p50p99(l.toPrediction()) + " | " + p50p99(l.batchClose()) + " | "
+                        + p50p99(l.forwardPass()) + " | " + p50p99(l.afterPrediction()) + " |");
             }
             out.println(row);
         });
         out.printf("%n(Each prediction's predictionTime splits its latency: the pipeline stamps it when it makes the"
-                + " prediction, before writing it. The parts' percentiles are of each part alone, so they do"
-                + " not add up to the whole's.)%n%n");
+                + " prediction, before writing it. Batch closing and forward pass are the prediction's own"
+                + " queueMillis (from its arrival in the pipeline to its batch's closing; 0 in the plain loop)"
+                + " and inferenceMillis (its batch's pass). The parts' percentiles are of each part alone, so"
+                + " they do not add up to the whole's.)%n%n");
         out.flush();
     }
 
