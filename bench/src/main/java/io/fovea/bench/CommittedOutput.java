@@ -25,8 +25,10 @@ final class CommittedOutput implements AutoCloseable {
     private final AtomicInteger count = new AtomicInteger();
     /** Arrival of each prediction ({@link System#nanoTime()}), in order. */
     private final List<Long> arrivals = new ArrayList<>();
-    /** Event time, prediction time and arrival (epoch ms) of each prediction, its queue and pass ms. */
-    private final List<long[]> eventToArrival = new ArrayList<>();
+    /** Each prediction's times (epoch ms) as it reported them, and its arrival here. */
+    private record Arrived(long event, long predicted, long arrived, long queueMillis, double inferenceMillis) {}
+
+    private final List<Arrived> predictions = new ArrayList<>();
 
     private volatile boolean running = true;
 
@@ -52,13 +54,12 @@ final class CommittedOutput implements AutoCloseable {
                     Prediction p = FoveaRecords.PREDICTION.decode(record.value());
                     synchronized (this) {
                         arrivals.add(nanos);
-                        eventToArrival.add(new long[] {
-                            p.getEventTime().toEpochMilli(),
-                            p.getPredictionTime().toEpochMilli(),
-                            millis,
-                            p.getQueueMillis(),
-                            Math.round(p.getInferenceMillis())
-                        });
+                        predictions.add(new Arrived(
+                                p.getEventTime().toEpochMilli(),
+                                p.getPredictionTime().toEpochMilli(),
+                                millis,
+                                p.getQueueMillis(),
+                                p.getInferenceMillis()));
                     }
                     count.incrementAndGet();
                 }
@@ -106,13 +107,13 @@ final class CommittedOutput implements AutoCloseable {
         List<Double> afterPrediction = new ArrayList<>();
         List<Double> batchClose = new ArrayList<>();
         List<Double> forwardPass = new ArrayList<>();
-        for (long[] e : eventToArrival) {
-            if (e[0] >= since) {
-                total.add((double) (e[2] - e[0]));
-                toPrediction.add((double) (e[1] - e[0]));
-                afterPrediction.add((double) (e[2] - e[1]));
-                batchClose.add((double) e[3]);
-                forwardPass.add((double) e[4]);
+        for (Arrived a : predictions) {
+            if (a.event() >= since) {
+                total.add((double) (a.arrived() - a.event()));
+                toPrediction.add((double) (a.predicted() - a.event()));
+                afterPrediction.add((double) (a.arrived() - a.predicted()));
+                batchClose.add((double) a.queueMillis());
+                forwardPass.add(a.inferenceMillis());
             }
         }
         return new Latencies(

@@ -125,10 +125,11 @@ final class PipelineBenchCommand extends BenchRun {
             all.add(Contender.Variant.ofSettings(settings));
         }
         for (String options : jvmVariants) {
-            if (ServeJvmOption.split(options).isEmpty()) {
+            List<String> jvm = ServeJvmOption.split(options);
+            if (jvm.isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "--variant-jvm takes JVM options, got none");
             }
-            all.add(Contender.Variant.ofJvm(ServeJvmOption.split(options)));
+            all.add(Contender.Variant.ofJvm(jvm));
         }
         return all;
     }

@@ -303,47 +303,37 @@ class InferenceWorkerTest {
     @Test
     void withTwoPassesASwapWaitsUntilNeitherPassIsRunningBeforeItClosesTheOldVersion() throws Exception {
         try (SwapBehindTwoPasses s = SwapBehindTwoPasses.start()) {
-            FakeModel v1 = s.v1();
-            Gated gated = s.gated();
-            CompletableFuture<BatchResult> a = s.a();
-            CompletableFuture<BatchResult> b = s.b();
-            CompletableFuture<InferenceWorker.Switched> swap = s.swap();
-            CompletableFuture<BatchResult> after = s.after();
-            gated.permits.release(1);
-            BatchResult one = CompletableFuture.anyOf(a, b)
+            s.gated().permits.release(1);
+            BatchResult one = CompletableFuture.anyOf(s.a(), s.b())
                     .thenApply(r -> (BatchResult) r)
                     .get(10, TimeUnit.SECONDS);
             assertEquals(1, one.modelVersion());
             Thread.sleep(200);
-            assertFalse(swap.isDone(), "a pass on v1 is still running");
-            assertFalse(v1.closed);
-            gated.permits.release(1);
-            assertEquals(1, a.get(10, TimeUnit.SECONDS).modelVersion());
-            assertEquals(1, b.get(10, TimeUnit.SECONDS).modelVersion());
-            assertEquals(1, swap.get(10, TimeUnit.SECONDS).replaced().primary().version());
-            assertTrue(v1.closed);
-            assertEquals(2, after.get(10, TimeUnit.SECONDS).modelVersion());
-            assertEquals(List.of(4, 4), v1.batchSizes);
+            assertFalse(s.swap().isDone(), "a pass on v1 is still running");
+            assertFalse(s.v1().closed);
+            s.gated().permits.release(1);
+            assertEquals(1, s.a().get(10, TimeUnit.SECONDS).modelVersion());
+            assertEquals(1, s.b().get(10, TimeUnit.SECONDS).modelVersion());
+            assertEquals(
+                    1, s.swap().get(10, TimeUnit.SECONDS).replaced().primary().version());
+            assertTrue(s.v1().closed);
+            assertEquals(2, s.after().get(10, TimeUnit.SECONDS).modelVersion());
+            assertEquals(List.of(4, 4), s.v1().batchSizes);
         }
     }
 
     @Test
     void withTwoPassesAFailedPassWhileASwapWaitsFailsItsOwnAndTheSwapStillGoesThrough() throws Exception {
         try (SwapBehindTwoPasses s = SwapBehindTwoPasses.start()) {
-            FakeModel v1 = s.v1();
-            Gated gated = s.gated();
-            CompletableFuture<BatchResult> a = s.a();
-            CompletableFuture<BatchResult> b = s.b();
-            CompletableFuture<InferenceWorker.Switched> swap = s.swap();
-            CompletableFuture<BatchResult> after = s.after();
-            v1.fail = true;
-            gated.permits.release(1);
+            s.v1().fail = true;
+            s.gated().permits.release(1);
             Thread.sleep(200); // the first failed; its thread now waits, holding the queue, for the other pass
-            gated.permits.release(1);
-            assertThrows(ExecutionException.class, () -> a.get(10, TimeUnit.SECONDS));
-            assertThrows(ExecutionException.class, () -> b.get(10, TimeUnit.SECONDS));
-            assertEquals(1, swap.get(10, TimeUnit.SECONDS).replaced().primary().version());
-            assertEquals(2, after.get(10, TimeUnit.SECONDS).modelVersion());
+            s.gated().permits.release(1);
+            assertThrows(ExecutionException.class, () -> s.a().get(10, TimeUnit.SECONDS));
+            assertThrows(ExecutionException.class, () -> s.b().get(10, TimeUnit.SECONDS));
+            assertEquals(
+                    1, s.swap().get(10, TimeUnit.SECONDS).replaced().primary().version());
+            assertEquals(2, s.after().get(10, TimeUnit.SECONDS).modelVersion());
         }
     }
 }
