@@ -153,8 +153,12 @@ final class Contender {
         }
     }
 
-    /** A running contender: its process id, the seconds its model has spent in forward passes (NaN: not known), and how to stop it. */
-    record Started(long pid, DoubleSupplier modelSeconds, AutoCloseable process) implements AutoCloseable {
+    /**
+     * A running contender: its process id, the seconds its model has spent in forward passes and
+     * the commits its stream threads have made (NaN: not known), and how to stop it.
+     */
+    record Started(long pid, DoubleSupplier modelSeconds, DoubleSupplier commits, AutoCloseable process)
+            implements AutoCloseable {
         @Override
         public void close() throws Exception {
             process.close();
@@ -179,7 +183,7 @@ final class Contender {
                                     Integer.toString(setup.batch())),
                             log)
                     .awaitReady(Duration.ofMinutes(3));
-            return new Started(loop.pid(), () -> Double.NaN, loop);
+            return new Started(loop.pid(), () -> Double.NaN, () -> Double.NaN, loop);
         }
         Map<String, String> settings = new HashMap<>(ServeProcess.topics(
                 STREAMS_THREADS + run,
@@ -201,6 +205,10 @@ final class Contender {
                 setup.model());
         ServeProcess serve =
                 ServeProcess.start(jvmOptions(setup), args, settings, log).awaitReady(Duration.ofMinutes(3));
-        return new Started(serve.pid(), () -> serve.metric("fovea_inference_seconds_sum", ""), serve);
+        return new Started(
+                serve.pid(),
+                () -> serve.metric("fovea_inference_seconds_sum", ""),
+                () -> serve.metric("kafka_stream_thread_commit_total", ""),
+                serve);
     }
 }

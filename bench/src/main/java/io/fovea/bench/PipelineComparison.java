@@ -58,7 +58,7 @@ final class PipelineComparison {
     }
 
     /** One contender's run: its images per second, and CPU seconds per image by thread group. */
-    record Run(double imagesPerSecond, double modelBusy, Map<String, Double> cpuPerImage) {}
+    record Run(double imagesPerSecond, double modelBusy, double commitsPerSecond, Map<String, Double> cpuPerImage) {}
 
     /** One round: each contender's run, in the order they ran. */
     record Round(Map<Contender, Run> runs) {
@@ -121,7 +121,7 @@ final class PipelineComparison {
         double own = sum(perImage);
         perImage.put(OTHER_PROCESSES, Math.max(0, (machineAfter[0] - machineBefore[0]) / images - own));
         perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
-        return new Run(rate, Double.NaN, perImage);
+        return new Run(rate, Double.NaN, Double.NaN, perImage);
     }
 
     private static String describe(Round r) {
@@ -134,7 +134,9 @@ final class PipelineComparison {
                         run.imagesPerSecond() / r.modelAlone(c.precision),
                         Double.isNaN(run.modelBusy())
                                 ? ""
-                                : String.format("; forward passes in progress %.2f on average", run.modelBusy()))));
+                                : String.format(
+                                        "; forward passes in progress %.2f on average; %.1f commits a second",
+                                        run.modelBusy(), run.commitsPerSecond()))));
         return String.join("; ", parts);
     }
 
@@ -152,13 +154,15 @@ final class PipelineComparison {
             double[] machineBefore = ThreadCpu.machine();
             int countBefore = reader.count();
             double modelBefore = started.modelSeconds().getAsDouble();
+            double commitsBefore = started.commits().getAsDouble();
             long spanStart = System.nanoTime();
             reader.await(events, PATIENCE);
             Map<String, Double> after = ThreadCpu.of(started.pid());
             Map<String, Double> selfAfter = ThreadCpu.of(self);
             double[] machineAfter = ThreadCpu.machine();
-            double modelBusy =
-                    (started.modelSeconds().getAsDouble() - modelBefore) / ((System.nanoTime() - spanStart) / 1e9);
+            double spanSeconds = (System.nanoTime() - spanStart) / 1e9;
+            double modelBusy = (started.modelSeconds().getAsDouble() - modelBefore) / spanSeconds;
+            double commitsPerSecond = (started.commits().getAsDouble() - commitsBefore) / spanSeconds;
             int images = reader.count() - countBefore;
             Map<String, Double> perImage = new LinkedHashMap<>();
             ThreadCpu.between(before, after).forEach((group, cpu) -> perImage.put(group, cpu / images));
@@ -168,7 +172,7 @@ final class PipelineComparison {
             perImage.put(BENCH_JVM, bench);
             perImage.put(OTHER_PROCESSES, Math.max(0, busy - own - bench));
             perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
-            return new Run(reader.rate(from, events), modelBusy, perImage);
+            return new Run(reader.rate(from, events), modelBusy, commitsPerSecond, perImage);
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }

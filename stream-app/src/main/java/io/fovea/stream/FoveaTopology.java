@@ -1,6 +1,7 @@
 package io.fovea.stream;
 
 import io.fovea.stream.batch.ClassifyProcessor;
+import io.fovea.stream.batch.ClassifySettings;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import java.util.Map;
@@ -28,7 +29,7 @@ public final class FoveaTopology {
         return config.get(StreamOptions.APPLICATION_ID) + "-" + PENDING_STORE + "-changelog";
     }
 
-    public static Topology build(StreamConfig config, ClassifyProcessor.Settings settings) {
+    public static Topology build(StreamConfig config, ClassifySettings settings) {
         Topology topology = new Topology();
         topology.addSource(
                 SOURCE,

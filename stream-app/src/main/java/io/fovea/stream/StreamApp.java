@@ -5,7 +5,7 @@ import io.fovea.core.store.ModelStore;
 import io.fovea.core.store.PatientStore;
 import io.fovea.schemas.kafka.KafkaFailures;
 import io.fovea.schemas.kafka.TopicCreator;
-import io.fovea.stream.batch.ClassifyProcessor;
+import io.fovea.stream.batch.ClassifySettings;
 import io.fovea.stream.config.DecodeLimits;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
@@ -116,8 +116,8 @@ public final class StreamApp implements AutoCloseable {
     }
 
     /** What each task's classify processor works with; one instance serves every task. */
-    private ClassifyProcessor.Settings classifySettings(DecodeLimits decode) {
-        return new ClassifyProcessor.Settings(
+    private ClassifySettings classifySettings(DecodeLimits decode) {
+        return new ClassifySettings(
                 config.get(StreamOptions.INPUT_TOPIC),
                 FoveaTopology.PENDING_STORE,
                 config.get(StreamOptions.MAX_BATCH_SIZE),
@@ -129,7 +129,8 @@ public final class StreamApp implements AutoCloseable {
                 worker,
                 guard,
                 metrics,
-                output);
+                output,
+                config.commitPace(worker::backloggedFor));
     }
 
     /** Logs how Kafka Streams fails, with what an operator can do, and opens {@link #awaitFailure()}. */

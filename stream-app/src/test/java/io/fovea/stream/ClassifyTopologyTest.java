@@ -11,7 +11,7 @@ import io.fovea.avro.Prediction;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.schemas.Topics;
 import io.fovea.schemas.serde.FoveaRecords;
-import io.fovea.stream.batch.ClassifyProcessor;
+import io.fovea.stream.batch.ClassifySettings;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.limits.DecodedMemory;
@@ -85,7 +85,7 @@ class ClassifyTopologyTest {
                 "5000",
                 StreamOptions.MAX_IMAGE_PIXELS.key(),
                 "100"));
-        ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(
+        ClassifySettings settings = new ClassifySettings(
                 Topics.IMAGES,
                 FoveaTopology.PENDING_STORE,
                 MAX_BATCH,

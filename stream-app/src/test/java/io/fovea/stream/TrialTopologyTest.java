@@ -8,7 +8,7 @@ import io.fovea.core.release.KeyShare;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.schemas.Topics;
 import io.fovea.schemas.serde.FoveaRecords;
-import io.fovea.stream.batch.ClassifyProcessor;
+import io.fovea.stream.batch.ClassifySettings;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.limits.DecodedMemory;
@@ -146,7 +146,7 @@ class TrialTopologyTest {
 
     private static TopologyTestDriver driver(InferenceWorker worker, StreamMetrics metrics, SizeBudget budget) {
         StreamConfig config = StreamConfig.of(Map.of(StreamOptions.BOOTSTRAP_SERVERS.key(), "unused:9092"));
-        ClassifyProcessor.Settings settings = new ClassifyProcessor.Settings(
+        ClassifySettings settings = new ClassifySettings(
                 Topics.IMAGES,
                 FoveaTopology.PENDING_STORE,
                 8,

@@ -4,15 +4,11 @@ import io.fovea.avro.DeadLetterReason;
 import io.fovea.schemas.registry.RegistryUnavailableException;
 import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.limits.SizeBudget;
-import io.fovea.stream.metrics.StreamMetrics;
-import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.predict.Emission;
-import io.fovea.stream.predict.OutputEncoding;
 import io.fovea.stream.predict.Sink;
 import io.fovea.stream.predict.SubmittedBatch;
 import io.fovea.stream.validate.AcceptedImage;
-import io.fovea.stream.validate.ImageValidator;
 import io.fovea.stream.validate.RejectedRecordException;
 import io.fovea.stream.validate.SourceRecord;
 import java.time.Duration;
@@ -35,7 +31,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * {@link Emission}), from {@code process} and from the punctuator; at most {@value #MAX_IN_FLIGHT} are in flight per task,
  * after which closing another waits for the oldest (back-pressure). The decoded images all tasks
  * hold are capped in bytes ({@link DecodedMemory}): an image that would go over closes the batch
- * and waits for this task's batches in flight, which gives their bytes back.
+ * and waits for this task's batches in flight, which gives their bytes back. The punctuator also
+ * asks for a commit when the {@link CommitPace} says so.
  */
 public final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     public static final String PREDICTIONS_SINK = "predictions";
@@ -49,50 +46,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
      */
     static final int MAX_IN_FLIGHT = 4;
 
-    /** What a processor needs; one instance serves every task. */
-    public record Settings(
-            String inputTopic,
-            String pendingStore,
-            int maxBatchSize,
-            Duration maxBatchWait,
-            int topK,
-            ImageValidator validator,
-            SizeBudget budget,
-            DecodedMemory memory,
-            InferenceWorker worker,
-            CanaryGuard guard,
-            StreamMetrics metrics,
-            OutputEncoding output) {
-        /** Outputs in single-object encoding. */
-        public Settings(
-                String inputTopic,
-                String pendingStore,
-                int maxBatchSize,
-                Duration maxBatchWait,
-                int topK,
-                ImageValidator validator,
-                SizeBudget budget,
-                DecodedMemory memory,
-                InferenceWorker worker,
-                CanaryGuard guard,
-                StreamMetrics metrics) {
-            this(
-                    inputTopic,
-                    pendingStore,
-                    maxBatchSize,
-                    maxBatchWait,
-                    topK,
-                    validator,
-                    budget,
-                    memory,
-                    worker,
-                    guard,
-                    metrics,
-                    OutputEncoding.SINGLE_OBJECT);
-        }
-    }
-
-    private final Settings settings;
+    private final ClassifySettings settings;
     private final Deque<SubmittedBatch> inFlight = new ArrayDeque<>();
     /** Held images that failed validation when restored; dead-lettered at the first chance to forward. */
     private List<PendingImages.Refused> refusedOnRestore = List.of();
@@ -103,7 +57,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     private PendingImages pending;
     private Emission emission;
 
-    public ClassifyProcessor(Settings settings) {
+    public ClassifyProcessor(ClassifySettings settings) {
         this.settings = settings;
     }
 
@@ -126,6 +80,9 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         pending.takeAwaitingOnRestore().forEach(source -> awaiting.add(source, context.currentSystemTimeMs()));
         long interval = Math.max(1, settings.maxBatchWait().toMillis() / 2);
         context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+        settings.commitPace()
+                .lookEvery()
+                .ifPresent(every -> context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::askForCommit));
     }
 
     @Override
@@ -237,6 +194,12 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         }
     }
 
+    private void askForCommit(long nowMillis) {
+        if (settings.commitPace().askNow(nowMillis)) {
+            context.commit();
+        }
+    }
+
     private void close(String cause) {
         while (inFlight.size() >= MAX_IN_FLIGHT) {
             emit(inFlight.pollFirst());
@@ -295,6 +258,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             case DEAD_LETTERS -> DEAD_LETTERS_SINK;
         };
         context.forward(record, sink);
+        settings.commitPace().forwarded();
     }
 
     /** A held image of this task, as it was read. */

@@ -2,6 +2,7 @@ package io.fovea.stream.config;
 
 import static io.fovea.stream.config.StreamOptions.APPLICATION_ID;
 import static io.fovea.stream.config.StreamOptions.BOOTSTRAP_SERVERS;
+import static io.fovea.stream.config.StreamOptions.COMMIT_INTERVAL_BACKLOG_MS;
 import static io.fovea.stream.config.StreamOptions.COMMIT_INTERVAL_MS;
 import static io.fovea.stream.config.StreamOptions.INSTANCE_ID;
 import static io.fovea.stream.config.StreamOptions.MAX_BATCH_WAIT_MS;
@@ -13,16 +14,19 @@ import static io.fovea.stream.config.StreamOptions.PROCESSING_GUARANTEE;
 import static io.fovea.stream.config.StreamOptions.STATE_DIR;
 
 import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.stream.batch.CommitPace;
 import io.fovea.stream.model.backend.BackendSettings;
 import io.fovea.stream.model.backend.Backends;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -108,6 +112,17 @@ public final class StreamConfig {
         return host + "-" + Integer.toHexString(folder.hashCode());
     }
 
+    /**
+     * When the processors ask for commits ahead of Kafka Streams' interval: every
+     * commit.interval.ms unless the model is backlogged; never when the backlog pace is no slower.
+     */
+    public CommitPace commitPace(Predicate<Duration> backloggedFor) {
+        Duration interval = get(COMMIT_INTERVAL_MS);
+        return get(COMMIT_INTERVAL_BACKLOG_MS).compareTo(interval) > 0
+                ? new CommitPace(interval, backloggedFor)
+                : CommitPace.STREAMS_OWN;
+    }
+
     /** The backends as configured: which runs a version, and the settings they open it with (onnx.*). */
     public Backends backends() {
         return Backends.preferring(get(MODEL_BACKEND), new BackendSettings(asText(StreamOptions.ALL)));
@@ -120,7 +135,12 @@ public final class StreamConfig {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, get(APPLICATION_ID));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, get(PROCESSING_GUARANTEE));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, get(NUM_STREAM_THREADS));
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, get(COMMIT_INTERVAL_MS).toMillis());
+        // Kafka Streams commits at the slower pace; the processors ask for the faster one (CommitPace)
+        p.put(
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                Math.max(
+                        get(COMMIT_INTERVAL_MS).toMillis(),
+                        get(COMMIT_INTERVAL_BACKLOG_MS).toMillis()));
         p.put(StreamsConfig.STATE_DIR_CONFIG, get(STATE_DIR));
         // The stream thread waits in poll() at most this long when idle: a batch's deadline
         // punctuation can be no more punctual than this. Never above Kafka's own default (100 ms):

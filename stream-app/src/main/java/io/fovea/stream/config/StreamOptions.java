@@ -132,6 +132,13 @@ public final class StreamOptions {
             MILLIS,
             "100",
             "how often offsets, state and output are committed (one transaction under exactly-once)");
+    public static final ConfigOption<Duration> COMMIT_INTERVAL_BACKLOG_MS = ConfigOption.of(
+            "commit.interval.backlog.ms",
+            MILLIS,
+            "1000",
+            "how often they are committed instead while images have waited for the model for all of"
+                    + " commit.interval.ms: each transaction costs the broker the same whatever its size, so"
+                    + " fewer leave the cores to the model; at or below commit.interval.ms, one pace");
     public static final ConfigOption<String> STATE_DIR = ConfigOption.of(
                     "state.dir", TEXT, System.getProperty("java.io.tmpdir") + "/fovea-streams", "local state folder")
             .documentedDefault("`$TMPDIR/fovea-streams`");
@@ -245,6 +252,7 @@ public final class StreamOptions {
                             PROCESSING_GUARANTEE,
                             NUM_STREAM_THREADS,
                             COMMIT_INTERVAL_MS,
+                            COMMIT_INTERVAL_BACKLOG_MS,
                             STATE_DIR,
                             HTTP_PORT,
                             HTTP_BIND_ADDRESS,

@@ -97,7 +97,7 @@ class RegistryOutageTest {
 
     private ClassifyProcessor processor() {
         StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
-        return new ClassifyProcessor(new ClassifyProcessor.Settings(
+        return new ClassifyProcessor(new ClassifySettings(
                 Topics.IMAGES,
                 FoveaTopology.PENDING_STORE,
                 4,

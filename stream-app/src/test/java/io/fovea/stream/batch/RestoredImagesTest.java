@@ -56,7 +56,7 @@ class RestoredImagesTest {
 
         StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
         try (InferenceWorker worker = new InferenceWorker(new ModelSlot(new FakeModel(1)), 4, metrics)) {
-            ClassifyProcessor processor = new ClassifyProcessor(new ClassifyProcessor.Settings(
+            ClassifyProcessor processor = new ClassifyProcessor(new ClassifySettings(
                     Topics.IMAGES,
                     FoveaTopology.PENDING_STORE,
                     4,

@@ -9,7 +9,9 @@ import io.fovea.stream.model.backend.OnnxSessions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -141,6 +143,20 @@ class StreamConfigTest {
                                 () -> StreamConfig.load(
                                         null, Map.of("FOVEA_TOP_K", "3.5"), Map.of("bootstrap.servers", "x")))
                         .getMessage());
+    }
+
+    @Test
+    void kafkaStreamsCommitsAtTheBacklogPaceAndServeAsksForTheFasterOneOnlyWhenItIsFaster() {
+        StreamConfig defaults = StreamConfig.of(Map.of("bootstrap.servers", "x"));
+        assertEquals(1000L, defaults.streamsProperties().get("commit.interval.ms"));
+        assertEquals(
+                Optional.of(Duration.ofMillis(50)),
+                defaults.commitPace(d -> false).lookEvery());
+
+        StreamConfig onePace = StreamConfig.of(
+                Map.of("bootstrap.servers", "x", "commit.interval.ms", "2000", "commit.interval.backlog.ms", "500"));
+        assertEquals(2000L, onePace.streamsProperties().get("commit.interval.ms"));
+        assertEquals(Optional.empty(), onePace.commitPace(d -> false).lookEvery());
     }
 
     @Test
