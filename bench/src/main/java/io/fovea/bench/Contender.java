@@ -154,10 +154,12 @@ final class Contender {
     }
 
     /**
-     * A running contender: its process id, the seconds its model has spent in forward passes and
-     * the commits its stream threads have made (NaN: not known), and how to stop it.
+     * A running contender: its process id, the seconds its model has spent in forward passes, the
+     * commits its stream threads have made and those they asked for ahead of Kafka Streams'
+     * interval (NaN: not known), and how to stop it.
      */
-    record Started(long pid, DoubleSupplier modelSeconds, DoubleSupplier commits, AutoCloseable process)
+    record Started(
+            long pid, DoubleSupplier modelSeconds, DoubleSupplier commits, DoubleSupplier asked, AutoCloseable process)
             implements AutoCloseable {
         @Override
         public void close() throws Exception {
@@ -183,7 +185,7 @@ final class Contender {
                                     Integer.toString(setup.batch())),
                             log)
                     .awaitReady(Duration.ofMinutes(3));
-            return new Started(loop.pid(), () -> Double.NaN, () -> Double.NaN, loop);
+            return new Started(loop.pid(), () -> Double.NaN, () -> Double.NaN, () -> Double.NaN, loop);
         }
         Map<String, String> settings = new HashMap<>(ServeProcess.topics(
                 STREAMS_THREADS + run,
@@ -209,6 +211,7 @@ final class Contender {
                 serve.pid(),
                 () -> serve.metric("fovea_inference_seconds_sum", ""),
                 () -> serve.metric("kafka_stream_thread_commit_total", ""),
+                () -> serve.metric("fovea_commit_looks_total", "outcome=\"asked\""),
                 serve);
     }
 }

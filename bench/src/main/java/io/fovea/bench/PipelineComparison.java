@@ -58,7 +58,12 @@ final class PipelineComparison {
     }
 
     /** One contender's run: its images per second, and CPU seconds per image by thread group. */
-    record Run(double imagesPerSecond, double modelBusy, double commitsPerSecond, Map<String, Double> cpuPerImage) {}
+    record Run(
+            double imagesPerSecond,
+            double modelBusy,
+            double commitsPerSecond,
+            double askedPerSecond,
+            Map<String, Double> cpuPerImage) {}
 
     /** One round: each contender's run, in the order they ran. */
     record Round(Map<Contender, Run> runs) {
@@ -121,7 +126,7 @@ final class PipelineComparison {
         double own = sum(perImage);
         perImage.put(OTHER_PROCESSES, Math.max(0, (machineAfter[0] - machineBefore[0]) / images - own));
         perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
-        return new Run(rate, Double.NaN, Double.NaN, perImage);
+        return new Run(rate, Double.NaN, Double.NaN, Double.NaN, perImage);
     }
 
     private static String describe(Round r) {
@@ -135,8 +140,9 @@ final class PipelineComparison {
                         Double.isNaN(run.modelBusy())
                                 ? ""
                                 : String.format(
-                                        "; forward passes in progress %.2f on average; %.1f commits a second",
-                                        run.modelBusy(), run.commitsPerSecond()))));
+                                        "; forward passes in progress %.2f on average; %.1f commits a second, %.1f of"
+                                                + " them asked for ahead of Kafka Streams' interval",
+                                        run.modelBusy(), run.commitsPerSecond(), run.askedPerSecond()))));
         return String.join("; ", parts);
     }
 
@@ -155,6 +161,7 @@ final class PipelineComparison {
             int countBefore = reader.count();
             double modelBefore = started.modelSeconds().getAsDouble();
             double commitsBefore = started.commits().getAsDouble();
+            double askedBefore = started.asked().getAsDouble();
             long spanStart = System.nanoTime();
             reader.await(events, PATIENCE);
             Map<String, Double> after = ThreadCpu.of(started.pid());
@@ -163,6 +170,7 @@ final class PipelineComparison {
             double spanSeconds = (System.nanoTime() - spanStart) / 1e9;
             double modelBusy = (started.modelSeconds().getAsDouble() - modelBefore) / spanSeconds;
             double commitsPerSecond = (started.commits().getAsDouble() - commitsBefore) / spanSeconds;
+            double askedPerSecond = (started.asked().getAsDouble() - askedBefore) / spanSeconds;
             int images = reader.count() - countBefore;
             Map<String, Double> perImage = new LinkedHashMap<>();
             ThreadCpu.between(before, after).forEach((group, cpu) -> perImage.put(group, cpu / images));
@@ -172,7 +180,7 @@ final class PipelineComparison {
             perImage.put(BENCH_JVM, bench);
             perImage.put(OTHER_PROCESSES, Math.max(0, busy - own - bench));
             perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
-            return new Run(reader.rate(from, events), modelBusy, commitsPerSecond, perImage);
+            return new Run(reader.rate(from, events), modelBusy, commitsPerSecond, askedPerSecond, perImage);
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }

@@ -175,7 +175,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             if (!pending.isEmpty()) {
                 close("memory");
             } else if (!inFlight.isEmpty()) {
-                emit(inFlight.pollFirst());
+                emitWaiting(inFlight.pollFirst());
             } else {
                 settings.memory().reserveAnyway(bytes);
                 return;
@@ -202,7 +202,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
 
     private void close(String cause) {
         while (inFlight.size() >= MAX_IN_FLIGHT) {
-            emit(inFlight.pollFirst());
+            emitWaiting(inFlight.pollFirst());
         }
         List<PendingImages.Pending> batch = pending.take(settings.maxBatchSize());
         settings.metrics().batchClosed(cause);
@@ -228,6 +228,14 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         while (!inFlight.isEmpty() && inFlight.peekFirst().isDone()) {
             emit(inFlight.pollFirst());
         }
+    }
+
+    /** Emits a batch, waiting for its pass if need be: the thread is then held up by the model. */
+    private void emitWaiting(SubmittedBatch closed) {
+        if (!closed.isDone()) {
+            settings.commitPace().waitedForModel();
+        }
+        emit(closed);
     }
 
     private void emit(SubmittedBatch closed) {

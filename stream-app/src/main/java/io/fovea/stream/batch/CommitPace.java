@@ -1,37 +1,38 @@
 package io.fovea.stream.batch;
 
+import io.fovea.stream.metrics.StreamMetrics;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * When a stream thread asks Kafka Streams for a commit ahead of Kafka Streams' own interval.
  * Kafka Streams commits at the backlog pace ({@code commit.interval.backlog.ms}); each
  * {@code commit.interval.ms}, a thread that has forwarded anything since its last commit asks for
- * one, unless the model has had images waiting all that time. Each commit is a transaction whose
- * cost on the broker does not depend on its size, so under a backlog fewer of them leave the
- * cores to the model, while a prediction that has waited in the model's queue gains little from
- * being visible a few hundred milliseconds sooner. Without a backlog, predictions are visible as
- * soon as with Kafka Streams committing every {@code commit.interval.ms}.
+ * one, unless it has had to wait for the model in that time (its tasks had as many batches in
+ * flight as they may: the input is ahead of the model). Each commit is a transaction whose cost on
+ * the broker hardly depends on its size, so under a backlog fewer of them leave the cores to the
+ * model, while a prediction that has queued behind a backlog gains little from being visible a
+ * few hundred milliseconds sooner. Without a backlog, predictions are visible as soon as with
+ * Kafka Streams committing every {@code commit.interval.ms}.
  *
- * <p>Kept per stream thread: a thread commits all its tasks in one transaction, so one ask a
- * period serves them all, and threads commit independently.
+ * <p>Kept per stream thread: a thread commits all its tasks in one transaction, so one ask an
+ * interval serves them all, and threads wait and commit independently.
  */
 public final class CommitPace {
     /** Never asks: Kafka Streams commits at its own interval. */
-    public static final CommitPace STREAMS_OWN = new CommitPace(null, period -> false);
+    public static final CommitPace STREAMS_OWN = new CommitPace(null, null);
 
     private final Duration interval;
-    private final Predicate<Duration> backloggedFor;
+    private final StreamMetrics metrics;
     private final ThreadLocal<ThreadState> perThread = ThreadLocal.withInitial(ThreadState::new);
 
     /**
      * @param interval how often to ask, {@code commit.interval.ms}; null never to ask
-     * @param backloggedFor whether the model has had images waiting for a whole period
+     * @param metrics counts each look with output to commit, asked or left to the backlog pace
      */
-    public CommitPace(Duration interval, Predicate<Duration> backloggedFor) {
+    public CommitPace(Duration interval, StreamMetrics metrics) {
         this.interval = interval;
-        this.backloggedFor = backloggedFor;
+        this.metrics = metrics;
     }
 
     /** How often a task should look whether to ask; empty when this pace never asks. */
@@ -46,9 +47,16 @@ public final class CommitPace {
         }
     }
 
+    /** This thread waited for a batch still in the model before it could go on: a backlog. */
+    public void waitedForModel() {
+        if (interval != null) {
+            perThread.get().waited = true;
+        }
+    }
+
     /**
-     * Whether this thread should ask for a commit now; at most once an interval, and only for
-     * output not yet asked for.
+     * Whether this thread should ask for a commit now; at most once an interval, only for output
+     * not yet asked for, and not when it waited for the model since it last looked.
      */
     public boolean askNow(long nowMillis) {
         if (interval == null) {
@@ -59,16 +67,21 @@ public final class CommitPace {
             return false;
         }
         thread.lastLookMillis = nowMillis;
-        if (!thread.forwarded || backloggedFor.test(interval)) {
-            return false; // a backlog's output stays marked: Kafka Streams' own commit takes it
+        boolean backlogged = thread.waited;
+        thread.waited = false;
+        if (!thread.forwarded) {
+            return false;
         }
-        thread.forwarded = false;
-        return true;
+        metrics.commitLook(!backlogged);
+        // a backlog's output stays marked: Kafka Streams' own commit takes it, or an ask after the backlog
+        thread.forwarded = backlogged;
+        return !backlogged;
     }
 
     /** One stream thread's state. */
     private static final class ThreadState {
         private long lastLookMillis = Long.MIN_VALUE / 2;
         private boolean forwarded;
+        private boolean waited;
     }
 }

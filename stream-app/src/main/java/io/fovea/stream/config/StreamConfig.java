@@ -15,6 +15,7 @@ import static io.fovea.stream.config.StreamOptions.STATE_DIR;
 
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.batch.CommitPace;
+import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.backend.BackendSettings;
 import io.fovea.stream.model.backend.Backends;
 import java.net.InetAddress;
@@ -26,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -116,10 +116,10 @@ public final class StreamConfig {
      * When the processors ask for commits ahead of Kafka Streams' interval: every
      * commit.interval.ms unless the model is backlogged; never when the backlog pace is no slower.
      */
-    public CommitPace commitPace(Predicate<Duration> backloggedFor) {
+    public CommitPace commitPace(StreamMetrics metrics) {
         Duration interval = get(COMMIT_INTERVAL_MS);
         return get(COMMIT_INTERVAL_BACKLOG_MS).compareTo(interval) > 0
-                ? new CommitPace(interval, backloggedFor)
+                ? new CommitPace(interval, metrics)
                 : CommitPace.STREAMS_OWN;
     }
 

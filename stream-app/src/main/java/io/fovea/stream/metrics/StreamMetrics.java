@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code fovea_records_in_total}, {@code fovea_predictions_total},
  * {@code fovea_dead_letters_total{reason}}, {@code fovea_dead_letters_truncated_total},
  * {@code fovea_stream_errors_total{handler,outcome}}, {@code fovea_batch_size} (images per forward pass),
- * {@code fovea_batches_closed_total{cause=size|deadline}}, {@code fovea_queue_wait_seconds}
+ * {@code fovea_batches_closed_total{cause=size|deadline}},
+ * {@code fovea_commit_looks_total{outcome=asked|backlogged}}, {@code fovea_queue_wait_seconds}
  * (arrival to forward pass), {@code fovea_model_wait_seconds} (closed batch waiting for the
  * model), {@code fovea_inference_seconds} (one forward pass), {@code fovea_latency_seconds}
  * (event time to prediction), {@code fovea_model_version{model}} and
@@ -121,6 +122,17 @@ public final class StreamMetrics {
     public void batchClosed(String cause) {
         Counter.builder("fovea.batches.closed")
                 .tag("cause", cause)
+                .register(registry)
+                .increment();
+    }
+
+    /**
+     * A stream thread with output not yet committed looked whether to ask for a commit:
+     * {@code asked}, or {@code backlogged} (left to Kafka Streams' slower interval).
+     */
+    public void commitLook(boolean asked) {
+        Counter.builder("fovea.commit.looks")
+                .tag("outcome", asked ? "asked" : "backlogged")
                 .register(registry)
                 .increment();
     }

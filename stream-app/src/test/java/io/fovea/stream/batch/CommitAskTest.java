@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fovea.core.image.RgbImage;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.schemas.Topics;
 import io.fovea.stream.FakeModel;
@@ -14,12 +15,13 @@ import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
+import io.fovea.stream.model.ModelRunner;
 import io.fovea.stream.model.ModelSlot;
 import io.fovea.stream.predict.OutputEncoding;
 import io.fovea.stream.validate.ImageValidator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -29,12 +31,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The processor asks Kafka Streams for a commit once its predictions are out, unless the model is backlogged. */
 class CommitAskTest {
     private static final Duration INTERVAL = Duration.ofMillis(100);
 
-    private final AtomicBoolean backlogged = new AtomicBoolean();
     private final MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
     private StreamMetrics metrics;
     private InferenceWorker worker;
@@ -54,7 +56,7 @@ class CommitAskTest {
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
-        worker = new InferenceWorker(new ModelSlot(new FakeModel(1)), 1, metrics);
+        worker = new InferenceWorker(new ModelSlot(new Slow(new FakeModel(1))), 1, metrics);
         processor = new ClassifyProcessor(new ClassifySettings(
                 Topics.IMAGES,
                 FoveaTopology.PENDING_STORE,
@@ -68,7 +70,7 @@ class CommitAskTest {
                 new CanaryGuard(worker::lineup),
                 metrics,
                 OutputEncoding.SINGLE_OBJECT,
-                new CommitPace(INTERVAL, period -> backlogged.get())));
+                new CommitPace(INTERVAL, metrics)));
         context.setCurrentSystemTimeMs(1_000);
         processor.init(context);
     }
@@ -92,32 +94,78 @@ class CommitAskTest {
     }
 
     @Test
-    void leavesTheCommitToKafkaStreamsWhileTheModelIsBacklogged() throws Exception {
-        backlogged.set(true);
-        classifyOne(1_000);
+    void leavesTheCommitToKafkaStreamsAfterTheThreadHadToWaitForTheModel() throws Exception {
+        lookForCommit(1_000);
+        // one batch more than a task may have in flight: closing the last waits for the first's pass
+        for (int offset = 0; offset <= ClassifyProcessor.MAX_IN_FLIGHT; offset++) {
+            process(offset, 1_050);
+        }
+        awaitForwarded(1, 1_050);
         lookForCommit(1_100);
-        assertFalse(context.committed());
+        assertFalse(context.committed(), "the input is ahead of the model");
 
-        backlogged.set(false);
+        awaitForwarded(ClassifyProcessor.MAX_IN_FLIGHT + 1, 1_150);
         lookForCommit(1_200);
-        assertTrue(context.committed(), "the prediction forwarded under the backlog is asked for after it");
+        assertTrue(context.committed(), "an interval without a wait: the backlog's predictions are asked for");
     }
 
     /** Processes one image in a batch of its own and punctuates until its prediction is forwarded. */
     private void classifyOne(long nowMillis) throws InterruptedException {
+        process(0, nowMillis);
+        awaitForwarded(1, nowMillis);
+    }
+
+    private void process(long offset, long nowMillis) {
         context.setCurrentSystemTimeMs(nowMillis);
-        context.setRecordMetadata(Topics.IMAGES, 0, 0);
-        processor.process(new Record<>(null, TestImages.bytes("k", 1, 1), nowMillis));
+        context.setRecordMetadata(Topics.IMAGES, 0, offset);
+        processor.process(new Record<>(null, TestImages.bytes("k" + offset, 1, 1), nowMillis));
+    }
+
+    /** Punctuates (emitting finished batches) until {@code count} predictions are forwarded. */
+    private void awaitForwarded(int count, long nowMillis) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (context.forwarded().isEmpty() && System.nanoTime() < deadline) {
+        while (context.forwarded().size() < count && System.nanoTime() < deadline) {
             Thread.sleep(5);
             context.scheduledPunctuators().get(0).getPunctuator().punctuate(nowMillis);
         }
-        assertEquals(1, context.forwarded().size(), "the prediction");
+        assertEquals(count, context.forwarded().size(), "the predictions");
     }
 
     private void lookForCommit(long nowMillis) {
         context.resetCommit();
         context.scheduledPunctuators().get(1).getPunctuator().punctuate(nowMillis);
+    }
+
+    /** Each forward pass takes 100 ms: batches stay in flight long enough to hold the thread up. */
+    private record Slow(FakeModel fake) implements ModelRunner {
+        @Override
+        public String name() {
+            return fake.name();
+        }
+
+        @Override
+        public int version() {
+            return fake.version();
+        }
+
+        @Override
+        public List<String> labels() {
+            return fake.labels();
+        }
+
+        @Override
+        public INDArray predict(List<RgbImage> images) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return fake.predict(images);
+        }
+
+        @Override
+        public void close() {
+            fake.close();
+        }
     }
 }

@@ -4,20 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fovea.stream.metrics.StreamMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class CommitPaceTest {
     private static final Duration INTERVAL = Duration.ofMillis(100);
 
-    private final AtomicBoolean backlogged = new AtomicBoolean();
-    private final CommitPace pace = new CommitPace(INTERVAL, period -> {
-        assertEquals(INTERVAL, period, "the backlog must have lasted a whole interval");
-        return backlogged.get();
-    });
+    private final StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
+    private final CommitPace pace = new CommitPace(INTERVAL, metrics);
 
     @Test
     void asksOnceAnIntervalForWhatWasForwardedSinceItsLastAsk() {
@@ -30,13 +28,16 @@ class CommitPaceTest {
     }
 
     @Test
-    void underABacklogLeavesTheCommitToKafkaStreamsAndAsksOnceTheBacklogEnds() {
+    void afterAWaitForTheModelLeavesTheCommitToKafkaStreamsAndAsksOnceAnIntervalPassesWithoutOne() {
+        assertFalse(pace.askNow(900));
         pace.forwarded();
-        backlogged.set(true);
+        pace.waitedForModel();
         assertFalse(pace.askNow(1_000));
-        assertFalse(pace.askNow(1_100));
-        backlogged.set(false);
-        assertTrue(pace.askNow(1_200), "what was forwarded under the backlog is still asked for");
+        pace.waitedForModel();
+        assertFalse(pace.askNow(1_100), "still waiting for the model");
+        assertTrue(pace.askNow(1_200), "what was forwarded under the backlog is asked for after it");
+        assertEquals(2, looks("backlogged"));
+        assertEquals(1, looks("asked"));
     }
 
     @Test
@@ -44,7 +45,8 @@ class CommitPaceTest {
         pace.forwarded();
         assertFalse(
                 CompletableFuture.supplyAsync(() -> pace.askNow(1_000)).get(), "the other thread forwarded nothing");
-        assertTrue(pace.askNow(1_000));
+        CompletableFuture.runAsync(pace::waitedForModel).get();
+        assertTrue(pace.askNow(1_000), "another thread's wait is not this one's");
     }
 
     @Test
@@ -53,5 +55,13 @@ class CommitPaceTest {
         CommitPace.STREAMS_OWN.forwarded();
         assertFalse(CommitPace.STREAMS_OWN.askNow(1_000));
         assertEquals(Optional.empty(), CommitPace.STREAMS_OWN.lookEvery());
+    }
+
+    private double looks(String outcome) {
+        return metrics.registry()
+                .get("fovea.commit.looks")
+                .tag("outcome", outcome)
+                .counter()
+                .count();
     }
 }
