@@ -23,8 +23,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class CommittedOutput implements AutoCloseable {
     private final Thread reader;
     private final AtomicInteger count = new AtomicInteger();
-    /** Arrival of each prediction ({@link System#nanoTime()}), in order. */
-    private final List<Long> arrivals = new ArrayList<>();
     /** Each prediction's times (epoch ms) as it reported them, and its arrival here. */
     private record Arrived(long event, long predicted, long arrived, long queueMillis, double inferenceMillis) {}
 
@@ -49,11 +47,9 @@ final class CommittedOutput implements AutoCloseable {
             consumer.subscribe(Set.of(topic));
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    long nanos = System.nanoTime();
                     long millis = System.currentTimeMillis();
                     Prediction p = FoveaRecords.PREDICTION.decode(record.value());
                     synchronized (this) {
-                        arrivals.add(nanos);
                         predictions.add(new Arrived(
                                 p.getEventTime().toEpochMilli(),
                                 p.getPredictionTime().toEpochMilli(),
@@ -82,9 +78,22 @@ final class CommittedOutput implements AutoCloseable {
         }
     }
 
-    /** Predictions per second from the arrival of the {@code from}-th to that of the {@code to}-th (1-based). */
-    synchronized double rate(int from, int to) {
-        return (to - from) / ((arrivals.get(to - 1) - arrivals.get(from - 1)) / 1e9);
+    /**
+     * Predictions per second made (by their predictionTime) from {@code sinceMillis} to the last
+     * one made. Not by arrival: a commit makes a whole interval's predictions visible at once, so
+     * rates between two arrivals would count up to one commit's worth of predictions that were
+     * made before the span, the more so the longer the commit interval.
+     */
+    synchronized double madeRate(long sinceMillis) {
+        long lastMade = predictions.stream().mapToLong(Arrived::predicted).max().orElseThrow();
+        return made(sinceMillis, lastMade) / ((lastMade - sinceMillis) / 1e3);
+    }
+
+    /** Predictions made (by their predictionTime) from {@code sinceMillis} to {@code untilMillis}, both included. */
+    synchronized long made(long sinceMillis, long untilMillis) {
+        return predictions.stream()
+                .filter(a -> a.predicted() >= sinceMillis && a.predicted() <= untilMillis)
+                .count();
     }
 
     /**

@@ -100,7 +100,8 @@ final class ComparisonReport {
                     batchWaitMillis + 2 * oneBatch));
         }
         out.printf(
-                "%n(img/s: medians of %d rounds; each ratio is the median of the rounds' ratios, each round's measurements"
+                "%n(img/s: medians of %d rounds, of pipelines the predictions read downstream by when each was made,"
+                        + " from the first quarter's last arrival to the last made; each ratio is the median of the rounds' ratios, each round's measurements"
                         + " next to each other; / model alone (one pass at a time on all the cores, as bench model runs it), / best"
                         + " alone (the fastest"
                         + " of the model-alone rows in the round) and / plain loop against those of the row's own"

@@ -13,9 +13,11 @@ import java.util.UUID;
 /**
  * The model alone, the plain loop and Fovea under both guarantees on the same broker, images and
  * model, in rounds that each start one measurement later, so that the machine's drift hits all
- * alike. Throughput is read downstream (read_committed) from the arrival of the first quarter's
- * last prediction to that of the last: start-up and warm-up stay out. Each contender's CPU by
- * thread comes from the kernel over the same span.
+ * alike. Throughput is read downstream (read_committed): the predictions made (by their
+ * predictionTime) from the arrival of the first quarter's last prediction to the last one made,
+ * so that start-up and warm-up stay out and a commit interval's burst of arrivals counts no
+ * prediction made before the span. Each contender's CPU by thread comes from the kernel over the
+ * span, per prediction made in it.
  */
 final class PipelineComparison {
     private static final Duration SETTLE = Duration.ofMillis(500);
@@ -158,7 +160,7 @@ final class PipelineComparison {
             Map<String, Double> before = ThreadCpu.of(started.pid());
             Map<String, Double> selfBefore = ThreadCpu.of(self);
             double[] machineBefore = ThreadCpu.machine();
-            int countBefore = reader.count();
+            long spanStartMillis = System.currentTimeMillis();
             double modelBefore = started.modelSeconds().getAsDouble();
             double commitsBefore = started.commits().getAsDouble();
             double askedBefore = started.asked().getAsDouble();
@@ -171,7 +173,8 @@ final class PipelineComparison {
             double modelBusy = (started.modelSeconds().getAsDouble() - modelBefore) / spanSeconds;
             double commitsPerSecond = (started.commits().getAsDouble() - commitsBefore) / spanSeconds;
             double askedPerSecond = (started.asked().getAsDouble() - askedBefore) / spanSeconds;
-            int images = reader.count() - countBefore;
+            // by when each was made, not when it arrived: see CommittedOutput.madeRate
+            long images = reader.made(spanStartMillis, System.currentTimeMillis());
             Map<String, Double> perImage = new LinkedHashMap<>();
             ThreadCpu.between(before, after).forEach((group, cpu) -> perImage.put(group, cpu / images));
             double own = sum(perImage);
@@ -180,7 +183,7 @@ final class PipelineComparison {
             perImage.put(BENCH_JVM, bench);
             perImage.put(OTHER_PROCESSES, Math.max(0, busy - own - bench));
             perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
-            return new Run(reader.rate(from, events), modelBusy, commitsPerSecond, askedPerSecond, perImage);
+            return new Run(reader.madeRate(spanStartMillis), modelBusy, commitsPerSecond, askedPerSecond, perImage);
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
