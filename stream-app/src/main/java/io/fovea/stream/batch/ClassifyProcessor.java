@@ -175,7 +175,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             if (!pending.isEmpty()) {
                 close("memory");
             } else if (!inFlight.isEmpty()) {
-                emitWaiting(inFlight.pollFirst());
+                emitWaiting(inFlight.pollFirst(), true);
             } else {
                 settings.memory().reserveAnyway(bytes);
                 return;
@@ -201,8 +201,11 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     }
 
     private void close(String cause) {
+        // Small batches closed at their deadline can fill a task's places while a pass runs at any
+        // load; a full batch (or the memory cap) waiting for one means the input is ahead of the model.
+        boolean backlog = !cause.equals("deadline");
         while (inFlight.size() >= MAX_IN_FLIGHT) {
-            emitWaiting(inFlight.pollFirst());
+            emitWaiting(inFlight.pollFirst(), backlog);
         }
         List<PendingImages.Pending> batch = pending.take(settings.maxBatchSize());
         settings.metrics().batchClosed(cause);
@@ -230,9 +233,9 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         }
     }
 
-    /** Emits a batch, waiting for its pass if need be: the thread is then held up by the model. */
-    private void emitWaiting(SubmittedBatch closed) {
-        if (!closed.isDone()) {
+    /** Emits a batch, waiting for its pass if need be; a wait under a backlog is told to the commit pace. */
+    private void emitWaiting(SubmittedBatch closed, boolean backlog) {
+        if (backlog && !closed.isDone()) {
             settings.commitPace().waitedForModel();
         }
         emit(closed);

@@ -8,8 +8,8 @@ import java.util.Optional;
  * When a stream thread asks Kafka Streams for a commit ahead of Kafka Streams' own interval.
  * Kafka Streams commits at the backlog pace ({@code commit.interval.backlog.ms}); each
  * {@code commit.interval.ms}, a thread that has forwarded anything since its last commit asks for
- * one, unless it has had to wait for the model in that time (its tasks had as many batches in
- * flight as they may: the input is ahead of the model). Each commit is a transaction whose cost on
+ * one, unless it has had to wait for the model in that time to close a full batch (a task with
+ * as many batches in flight as it may and a full one more: the input is ahead of the model). Each commit is a transaction whose cost on
  * the broker hardly depends on its size, so under a backlog fewer of them leave the cores to the
  * model, while a prediction that has queued behind a backlog gains little from being visible a
  * few hundred milliseconds sooner. Without a backlog, predictions are visible as soon as with
@@ -47,7 +47,7 @@ public final class CommitPace {
         }
     }
 
-    /** This thread waited for a batch still in the model before it could go on: a backlog. */
+    /** This thread waited for a batch still in the model to close a full one: a backlog. */
     public void waitedForModel() {
         if (interval != null) {
             perThread.get().waited = true;

@@ -37,7 +37,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class CommitAskTest {
     private static final Duration INTERVAL = Duration.ofMillis(100);
 
-    private final MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+    private MockProcessorContext<byte[], byte[]> context;
     private StreamMetrics metrics;
     private InferenceWorker worker;
     private ClassifyProcessor processor;
@@ -49,6 +49,15 @@ class CommitAskTest {
 
     @BeforeEach
     void start() {
+        start(1);
+    }
+
+    private void start(int maxBatchSize) {
+        if (processor != null) {
+            processor.close();
+            worker.close();
+        }
+        context = new MockProcessorContext<>();
         KeyValueStore<Long, byte[]> store = Stores.keyValueStoreBuilder(
                         Stores.inMemoryKeyValueStore(FoveaTopology.PENDING_STORE), Serdes.Long(), Serdes.ByteArray())
                 .withLoggingDisabled()
@@ -56,11 +65,11 @@ class CommitAskTest {
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
-        worker = new InferenceWorker(new ModelSlot(new Slow(new FakeModel(1))), 1, metrics);
+        worker = new InferenceWorker(new ModelSlot(new Slow(new FakeModel(1))), maxBatchSize, metrics);
         processor = new ClassifyProcessor(new ClassifySettings(
                 Topics.IMAGES,
                 FoveaTopology.PENDING_STORE,
-                1,
+                maxBatchSize,
                 Duration.ofMillis(10),
                 2,
                 new ImageValidator(100_000, 10_000),
@@ -107,6 +116,20 @@ class CommitAskTest {
         awaitForwarded(ClassifyProcessor.MAX_IN_FLIGHT + 1, 1_150);
         lookForCommit(1_200);
         assertTrue(context.committed(), "an interval without a wait: the backlog's predictions are asked for");
+    }
+
+    @Test
+    void waitingBehindSmallBatchesClosedAtTheirDeadlineIsNoBacklog() throws Exception {
+        start(2);
+        lookForCommit(1_000);
+        for (int offset = 0; offset <= ClassifyProcessor.MAX_IN_FLIGHT; offset++) {
+            process(offset, 1_010);
+            // one image a batch, closed by the deadline punctuation: the last close waits for the first pass
+            context.scheduledPunctuators().get(0).getPunctuator().punctuate(1_020);
+        }
+        awaitForwarded(1, 1_050);
+        lookForCommit(1_100);
+        assertTrue(context.committed(), "a light load whose small batches fill the places in flight");
     }
 
     /** Processes one image in a batch of its own and punctuates until its prediction is forwarded. */
