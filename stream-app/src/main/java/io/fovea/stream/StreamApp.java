@@ -130,7 +130,7 @@ public final class StreamApp implements AutoCloseable {
                 guard,
                 metrics,
                 output,
-                config.commitPace(metrics));
+                config.commitPace(worker::backloggedFor, metrics));
     }
 
     /** Logs how Kafka Streams fails, with what an operator can do, and opens {@link #awaitFailure()}. */

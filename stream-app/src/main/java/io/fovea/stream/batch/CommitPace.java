@@ -3,13 +3,15 @@ package io.fovea.stream.batch;
 import io.fovea.stream.metrics.StreamMetrics;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * When a stream thread asks Kafka Streams for a commit ahead of Kafka Streams' own interval.
  * Kafka Streams commits at the backlog pace ({@code commit.interval.backlog.ms}); each
  * {@code commit.interval.ms}, a thread that has forwarded anything since its last commit asks for
- * one, unless it has had to wait for the model in that time to close a full batch (a task with
- * as many batches in flight as it may and a full one more: the input is ahead of the model). Each commit is a transaction whose cost on
+ * one, unless the input was ahead of the model in that time: the thread had to wait for the model
+ * to close a full batch (a task with as many batches in flight as it may and a full one more), or
+ * images waited for a pass all that time without a break. Each commit is a transaction whose cost on
  * the broker hardly depends on its size, so under a backlog fewer of them leave the cores to the
  * model, while a prediction that has queued behind a backlog gains little from being visible a
  * few hundred milliseconds sooner. Without a backlog, predictions are visible as soon as with
@@ -20,18 +22,21 @@ import java.util.Optional;
  */
 public final class CommitPace {
     /** Never asks: Kafka Streams commits at its own interval. */
-    public static final CommitPace STREAMS_OWN = new CommitPace(null, null);
+    public static final CommitPace STREAMS_OWN = new CommitPace(null, period -> false, null);
 
     private final Duration interval;
+    private final Predicate<Duration> modelBackloggedFor;
     private final StreamMetrics metrics;
     private final ThreadLocal<ThreadState> perThread = ThreadLocal.withInitial(ThreadState::new);
 
     /**
      * @param interval how often to ask, {@code commit.interval.ms}; null never to ask
+     * @param modelBackloggedFor whether images have waited for a pass for a whole period
      * @param metrics counts each look with output to commit, asked or left to the backlog pace
      */
-    public CommitPace(Duration interval, StreamMetrics metrics) {
+    public CommitPace(Duration interval, Predicate<Duration> modelBackloggedFor, StreamMetrics metrics) {
         this.interval = interval;
+        this.modelBackloggedFor = modelBackloggedFor;
         this.metrics = metrics;
     }
 
@@ -56,7 +61,7 @@ public final class CommitPace {
 
     /**
      * Whether this thread should ask for a commit now; at most once an interval, only for output
-     * not yet asked for, and not when it waited for the model since it last looked.
+     * not yet asked for, and not when the input was ahead of the model since it last looked.
      */
     public boolean askNow(long nowMillis) {
         if (interval == null) {
@@ -67,11 +72,12 @@ public final class CommitPace {
             return false;
         }
         thread.lastLookMillis = nowMillis;
-        boolean backlogged = thread.waited;
+        boolean waited = thread.waited;
         thread.waited = false;
         if (!thread.forwarded) {
             return false;
         }
+        boolean backlogged = waited || modelBackloggedFor.test(interval);
         metrics.commitLook(!backlogged);
         // a backlog's output stays marked: Kafka Streams' own commit takes it, or an ask after the backlog
         thread.forwarded = backlogged;

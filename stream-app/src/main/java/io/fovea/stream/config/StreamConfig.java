@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -116,10 +117,10 @@ public final class StreamConfig {
      * When the processors ask for commits ahead of Kafka Streams' interval: every
      * commit.interval.ms unless the model is backlogged; never when the backlog pace is no slower.
      */
-    public CommitPace commitPace(StreamMetrics metrics) {
+    public CommitPace commitPace(Predicate<Duration> modelBackloggedFor, StreamMetrics metrics) {
         Duration interval = get(COMMIT_INTERVAL_MS);
         return get(COMMIT_INTERVAL_BACKLOG_MS).compareTo(interval) > 0
-                ? new CommitPace(interval, metrics)
+                ? new CommitPace(interval, modelBackloggedFor, metrics)
                 : CommitPace.STREAMS_OWN;
     }
 

@@ -2,6 +2,7 @@ package io.fovea.stream.model;
 
 import io.fovea.core.image.RgbImage;
 import io.fovea.stream.metrics.StreamMetrics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -82,6 +83,14 @@ public final class InferenceWorker implements AutoCloseable {
             passes.add(submission);
         }
         return submission.result;
+    }
+
+    /**
+     * True when images have been waiting for a pass for at least {@code period} without a break:
+     * the model is the bottleneck, and work waits in its queue whatever else the stream does.
+     */
+    public boolean backloggedFor(Duration period) {
+        return passes.backloggedFor(period.toNanos());
     }
 
     /** The result of a submission, waiting for it if need be. */

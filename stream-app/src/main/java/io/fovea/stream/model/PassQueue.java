@@ -29,6 +29,8 @@ final class PassQueue {
     private final int[] running = new int[1];
     /** A submission only partly placed in the last pass: its other images open the next one. Under {@link #forming}. */
     private Submission carried;
+    /** Since when the queue has held a submission without a break ({@link System#nanoTime}). */
+    private volatile long waitingSinceNanos;
 
     PassQueue(ModelSlot model, PendingSwap pendingSwap, int maxBatchSize) {
         this.model = model;
@@ -37,7 +39,18 @@ final class PassQueue {
     }
 
     void add(Submission submission) {
+        if (queue.isEmpty()) {
+            waitingSinceNanos = System.nanoTime();
+        }
         queue.add(submission);
+    }
+
+    /**
+     * True when submissions have been waiting for a pass for at least {@code nanos} without a
+     * moment with none: the model, not the input, sets the pace.
+     */
+    boolean backloggedFor(long nanos) {
+        return !queue.isEmpty() && System.nanoTime() - waitingSinceNanos >= nanos;
     }
 
     /**

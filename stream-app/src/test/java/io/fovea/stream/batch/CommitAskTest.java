@@ -49,10 +49,10 @@ class CommitAskTest {
 
     @BeforeEach
     void start() {
-        start(1);
+        start(1, 100);
     }
 
-    private void start(int maxBatchSize) {
+    private void start(int maxBatchSize, long passMillis) {
         if (processor != null) {
             processor.close();
             worker.close();
@@ -65,7 +65,7 @@ class CommitAskTest {
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
-        worker = new InferenceWorker(new ModelSlot(new Slow(new FakeModel(1))), maxBatchSize, metrics);
+        worker = new InferenceWorker(new ModelSlot(new Slow(new FakeModel(1), passMillis)), maxBatchSize, metrics);
         processor = new ClassifyProcessor(new ClassifySettings(
                 Topics.IMAGES,
                 FoveaTopology.PENDING_STORE,
@@ -79,7 +79,7 @@ class CommitAskTest {
                 new CanaryGuard(worker::lineup),
                 metrics,
                 OutputEncoding.SINGLE_OBJECT,
-                new CommitPace(INTERVAL, metrics)));
+                new CommitPace(INTERVAL, worker::backloggedFor, metrics)));
         context.setCurrentSystemTimeMs(1_000);
         processor.init(context);
     }
@@ -120,14 +120,14 @@ class CommitAskTest {
 
     @Test
     void waitingBehindSmallBatchesClosedAtTheirDeadlineIsNoBacklog() throws Exception {
-        start(2);
+        start(2, 30);
         lookForCommit(1_000);
         for (int offset = 0; offset <= ClassifyProcessor.MAX_IN_FLIGHT; offset++) {
             process(offset, 1_010);
             // one image a batch, closed by the deadline punctuation: the last close waits for the first pass
             context.scheduledPunctuators().get(0).getPunctuator().punctuate(1_020);
         }
-        awaitForwarded(1, 1_050);
+        awaitForwarded(ClassifyProcessor.MAX_IN_FLIGHT + 1, 1_050);
         lookForCommit(1_100);
         assertTrue(context.committed(), "a light load whose small batches fill the places in flight");
     }
@@ -159,8 +159,8 @@ class CommitAskTest {
         context.scheduledPunctuators().get(1).getPunctuator().punctuate(nowMillis);
     }
 
-    /** Each forward pass takes 100 ms: batches stay in flight long enough to hold the thread up. */
-    private record Slow(FakeModel fake) implements ModelRunner {
+    /** Forward passes that take their time: batches stay in flight long enough to hold the thread up. */
+    private record Slow(FakeModel fake, long passMillis) implements ModelRunner {
         @Override
         public String name() {
             return fake.name();
@@ -179,7 +179,7 @@ class CommitAskTest {
         @Override
         public INDArray predict(List<RgbImage> images) {
             try {
-                Thread.sleep(100);
+                Thread.sleep(passMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -9,13 +9,21 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class CommitPaceTest {
     private static final Duration INTERVAL = Duration.ofMillis(100);
 
     private final StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
-    private final CommitPace pace = new CommitPace(INTERVAL, metrics);
+    private final AtomicBoolean modelBacklogged = new AtomicBoolean();
+    private final CommitPace pace = new CommitPace(
+            INTERVAL,
+            period -> {
+                assertEquals(INTERVAL, period, "images must have waited a whole interval");
+                return modelBacklogged.get();
+            },
+            metrics);
 
     @Test
     void asksOnceAnIntervalForWhatWasForwardedSinceItsLastAsk() {
@@ -38,6 +46,15 @@ class CommitPaceTest {
         assertTrue(pace.askNow(1_200), "what was forwarded under the backlog is asked for after it");
         assertEquals(2, looks("backlogged"));
         assertEquals(1, looks("asked"));
+    }
+
+    @Test
+    void imagesWaitingForAPassAWholeIntervalAreABacklogToo() {
+        pace.forwarded();
+        modelBacklogged.set(true);
+        assertFalse(pace.askNow(1_000));
+        modelBacklogged.set(false);
+        assertTrue(pace.askNow(1_100));
     }
 
     @Test

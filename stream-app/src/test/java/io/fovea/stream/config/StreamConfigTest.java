@@ -150,12 +150,13 @@ class StreamConfigTest {
         StreamConfig defaults = StreamConfig.of(Map.of("bootstrap.servers", "x"));
         assertEquals(1000L, defaults.streamsProperties().get("commit.interval.ms"));
         assertEquals(
-                Optional.of(Duration.ofMillis(50)), defaults.commitPace(null).lookEvery());
+                Optional.of(Duration.ofMillis(50)),
+                defaults.commitPace(period -> false, null).lookEvery());
 
         StreamConfig onePace = StreamConfig.of(
                 Map.of("bootstrap.servers", "x", "commit.interval.ms", "2000", "commit.interval.backlog.ms", "500"));
         assertEquals(2000L, onePace.streamsProperties().get("commit.interval.ms"));
-        assertEquals(Optional.empty(), onePace.commitPace(null).lookEvery());
+        assertEquals(Optional.empty(), onePace.commitPace(period -> false, null).lookEvery());
     }
 
     @Test

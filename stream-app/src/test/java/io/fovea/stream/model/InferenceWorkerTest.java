@@ -10,6 +10,7 @@ import io.fovea.core.runtime.NativeBackend;
 import io.fovea.stream.FakeModel;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -153,6 +154,28 @@ class InferenceWorkerTest {
             assertEquals(2, split.probabilities().rows());
             assertEquals(30 % 4, split.probabilities().getRow(0).argMax().getInt(0));
             assertEquals((30 + 1) % 4, split.probabilities().getRow(1).argMax().getInt(0));
+        }
+    }
+
+    @Test
+    void theModelIsBackloggedOnlyWhileImagesHaveWaitedForAPassAWholePeriodWithoutABreak() throws Exception {
+        Gated gated = new Gated(new FakeModel(1));
+        Duration period = Duration.ofMillis(150);
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, metrics())) {
+            CompletableFuture<BatchResult> running = worker.submit(images(4, 0));
+            assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS));
+            Thread.sleep(2 * period.toMillis());
+            assertFalse(worker.backloggedFor(period), "busy, but nothing waits behind the pass");
+
+            CompletableFuture<BatchResult> waiting = worker.submit(images(4, 0));
+            assertFalse(worker.backloggedFor(period), "waiting since just now, not for a whole period");
+            Thread.sleep(2 * period.toMillis());
+            assertTrue(worker.backloggedFor(period));
+
+            gated.permits.release(2);
+            running.get(10, TimeUnit.SECONDS);
+            waiting.get(10, TimeUnit.SECONDS);
+            assertFalse(worker.backloggedFor(Duration.ZERO), "nothing waits any more");
         }
     }
 
