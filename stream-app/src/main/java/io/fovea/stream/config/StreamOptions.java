@@ -131,14 +131,16 @@ public final class StreamOptions {
             "commit.interval.ms",
             MILLIS,
             "100",
-            "how often offsets, state and output are committed (one transaction under exactly-once)");
+            "how often offsets, state and output are committed (one transaction under exactly-once) while the"
+                    + " model keeps up with the input");
     public static final ConfigOption<Duration> COMMIT_INTERVAL_BACKLOG_MS = ConfigOption.of(
             "commit.interval.backlog.ms",
             MILLIS,
             "1000",
-            "how often they are committed instead while images have waited for the model for all of"
-                    + " commit.interval.ms: each transaction costs the broker the same whatever its size, so"
-                    + " fewer leave the cores to the model; at or below commit.interval.ms, one pace");
+            "how often instead while the input is ahead of the model (a stream thread waited for it to close a"
+                    + " full batch, or images waited for a pass all of commit.interval.ms): each transaction costs"
+                    + " the broker about the same whatever its size, so fewer leave the cores to the model; at or"
+                    + " below commit.interval.ms, one pace");
     public static final ConfigOption<String> STATE_DIR = ConfigOption.of(
                     "state.dir", TEXT, System.getProperty("java.io.tmpdir") + "/fovea-streams", "local state folder")
             .documentedDefault("`$TMPDIR/fovea-streams`");
