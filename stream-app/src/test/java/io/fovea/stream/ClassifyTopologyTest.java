@@ -12,6 +12,7 @@ import io.fovea.core.runtime.NativeBackend;
 import io.fovea.schemas.Topics;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.batch.ClassifySettings;
+import io.fovea.stream.batch.CommitPace;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.limits.DecodedMemory;
@@ -20,6 +21,7 @@ import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.ModelSlot;
+import io.fovea.stream.predict.OutputEncoding;
 import io.fovea.stream.validate.ImageValidator;
 import io.fovea.stream.validate.UnknownPixelFormat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -96,7 +98,9 @@ class ClassifyTopologyTest {
                 memory,
                 worker,
                 new CanaryGuard(worker::lineup),
-                metrics);
+                metrics,
+                OutputEncoding.SINGLE_OBJECT,
+                CommitPace.STREAMS_OWN);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

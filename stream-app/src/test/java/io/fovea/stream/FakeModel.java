@@ -19,6 +19,8 @@ public final class FakeModel implements ModelRunner {
     public volatile boolean fail;
     /** Images of the classes it holds get a row of NaN, as a model whose weights overflowed gives. */
     public volatile IntPredicate nanFor = c -> false;
+    /** How long each forward pass takes, so that batches stay in flight a while. */
+    public volatile long passMillis;
 
     public volatile boolean closed;
 
@@ -51,6 +53,13 @@ public final class FakeModel implements ModelRunner {
             throw new IllegalStateException("the fake model was told to fail");
         }
         batchSizes.add(images.size());
+        if (passMillis > 0) {
+            try {
+                Thread.sleep(passMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         int n = LABELS.size();
         float[][] rows = new float[images.size()][n];
         for (int i = 0; i < images.size(); i++) {

@@ -23,33 +23,4 @@ public record ClassifySettings(
         CanaryGuard guard,
         StreamMetrics metrics,
         OutputEncoding output,
-        CommitPace commitPace) {
-    /** Outputs in single-object encoding, committed at Kafka Streams' own interval. */
-    public ClassifySettings(
-            String inputTopic,
-            String pendingStore,
-            int maxBatchSize,
-            Duration maxBatchWait,
-            int topK,
-            ImageValidator validator,
-            SizeBudget budget,
-            DecodedMemory memory,
-            InferenceWorker worker,
-            CanaryGuard guard,
-            StreamMetrics metrics) {
-        this(
-                inputTopic,
-                pendingStore,
-                maxBatchSize,
-                maxBatchWait,
-                topK,
-                validator,
-                budget,
-                memory,
-                worker,
-                guard,
-                metrics,
-                OutputEncoding.SINGLE_OBJECT,
-                CommitPace.STREAMS_OWN);
-    }
-}
+        CommitPace commitPace) {}

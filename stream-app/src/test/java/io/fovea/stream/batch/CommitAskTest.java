@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fovea.core.image.RgbImage;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.schemas.Topics;
 import io.fovea.stream.FakeModel;
@@ -15,23 +14,18 @@ import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
-import io.fovea.stream.model.ModelRunner;
 import io.fovea.stream.model.ModelSlot;
 import io.fovea.stream.predict.OutputEncoding;
 import io.fovea.stream.validate.ImageValidator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.List;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The processor asks Kafka Streams for a commit once its predictions are out, unless the model is backlogged. */
 class CommitAskTest {
@@ -58,14 +52,11 @@ class CommitAskTest {
             worker.close();
         }
         context = new MockProcessorContext<>();
-        KeyValueStore<Long, byte[]> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(FoveaTopology.PENDING_STORE), Serdes.Long(), Serdes.ByteArray())
-                .withLoggingDisabled()
-                .build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
+        KeyValueStore<Long, byte[]> store = PendingStores.added(context);
         metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
-        worker = new InferenceWorker(new ModelSlot(new Slow(new FakeModel(1), passMillis)), maxBatchSize, metrics);
+        FakeModel model = new FakeModel(1);
+        model.passMillis = passMillis; // batches stay in flight long enough to hold the thread up
+        worker = new InferenceWorker(new ModelSlot(model), maxBatchSize, metrics);
         processor = new ClassifyProcessor(new ClassifySettings(
                 Topics.IMAGES,
                 FoveaTopology.PENDING_STORE,
@@ -157,38 +148,5 @@ class CommitAskTest {
     private void lookForCommit(long nowMillis) {
         context.resetCommit();
         context.scheduledPunctuators().get(1).getPunctuator().punctuate(nowMillis);
-    }
-
-    /** Forward passes that take their time: batches stay in flight long enough to hold the thread up. */
-    private record Slow(FakeModel fake, long passMillis) implements ModelRunner {
-        @Override
-        public String name() {
-            return fake.name();
-        }
-
-        @Override
-        public int version() {
-            return fake.version();
-        }
-
-        @Override
-        public List<String> labels() {
-            return fake.labels();
-        }
-
-        @Override
-        public INDArray predict(List<RgbImage> images) {
-            try {
-                Thread.sleep(passMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return fake.predict(images);
-        }
-
-        @Override
-        public void close() {
-            fake.close();
-        }
     }
 }

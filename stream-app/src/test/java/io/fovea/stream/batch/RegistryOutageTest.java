@@ -21,6 +21,7 @@ import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.ModelSlot;
+import io.fovea.stream.predict.OutputEncoding;
 import io.fovea.stream.validate.ImageValidator;
 import io.fovea.stream.validate.RegistryWriterSchemas;
 import io.fovea.stream.validate.WireFormat;
@@ -32,11 +33,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,12 +76,7 @@ class RegistryOutageTest {
     void context() {
         context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(0);
-        store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(FoveaTopology.PENDING_STORE), Serdes.Long(), Serdes.ByteArray())
-                .withLoggingDisabled()
-                .build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
+        store = PendingStores.added(context);
         schemas = new RegistryWriterSchemas(client()); // nothing cached
         StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
         worker = new InferenceWorker(new ModelSlot(new FakeModel(1)), 4, metrics);
@@ -108,7 +102,9 @@ class RegistryOutageTest {
                 new DecodedMemory(1 << 20),
                 worker,
                 new CanaryGuard(worker::lineup),
-                metrics));
+                metrics,
+                OutputEncoding.SINGLE_OBJECT,
+                CommitPace.STREAMS_OWN));
     }
 
     private static byte[] framed(String id) {

@@ -18,16 +18,15 @@ import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.ModelSlot;
+import io.fovea.stream.predict.OutputEncoding;
 import io.fovea.stream.validate.ImageValidator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,12 +41,7 @@ class RestoredImagesTest {
     void aRestoredImageOverANewlyLoweredLimitIsDeadLetteredAtTheFirstPunctuation() {
         MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(0);
-        KeyValueStore<Long, byte[]> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(FoveaTopology.PENDING_STORE), Serdes.Long(), Serdes.ByteArray())
-                .withLoggingDisabled()
-                .build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
+        KeyValueStore<Long, byte[]> store = PendingStores.added(context);
         // held before a restart, when the payload limit was generous
         byte[] value = TestImages.bytes("held", 1, 1);
         ImageValidator before = new ImageValidator(100_000, 10_000);
@@ -67,7 +61,9 @@ class RestoredImagesTest {
                     new DecodedMemory(1 << 20),
                     worker,
                     new CanaryGuard(worker::lineup),
-                    metrics));
+                    metrics,
+                    OutputEncoding.SINGLE_OBJECT,
+                    CommitPace.STREAMS_OWN));
             processor.init(context); // must not throw
             context.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
 
@@ -89,11 +85,7 @@ class RestoredImagesTest {
     @Test
     void restoredImagesCountAgainstTheCapAndThoseOverItAreDecodedAgainWhenTheirBatchCloses() {
         MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
-        KeyValueStore<Long, byte[]> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(FoveaTopology.PENDING_STORE), Serdes.Long(), Serdes.ByteArray())
-                .withLoggingDisabled()
-                .build();
-        store.init(context.getStateStoreContext(), store);
+        KeyValueStore<Long, byte[]> store = PendingStores.opened(context);
         ImageValidator validator = new ImageValidator(100_000, 10_000);
         PendingImages before = new PendingImages(store, new DecodedMemory(1 << 20));
         for (long offset = 0; offset < 3; offset++) {
