@@ -7,15 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.schemas.Topics;
 import io.fovea.stream.FakeModel;
-import io.fovea.stream.FoveaTopology;
 import io.fovea.stream.TestImages;
-import io.fovea.stream.limits.DecodedMemory;
-import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
-import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.ModelSlot;
-import io.fovea.stream.predict.OutputEncoding;
 import io.fovea.stream.validate.ImageValidator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -52,25 +47,17 @@ class CommitAskTest {
             worker.close();
         }
         context = new MockProcessorContext<>();
-        KeyValueStore<Long, byte[]> store = PendingStores.added(context);
+        KeyValueStore<Long, byte[]> store = ProcessorFixtures.added(context);
         metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
         FakeModel model = new FakeModel(1);
         model.passMillis = passMillis; // batches stay in flight long enough to hold the thread up
         worker = new InferenceWorker(new ModelSlot(model), maxBatchSize, metrics);
-        processor = new ClassifyProcessor(new ClassifySettings(
-                Topics.IMAGES,
-                FoveaTopology.PENDING_STORE,
+        processor = ProcessorFixtures.processor(
                 maxBatchSize,
-                Duration.ofMillis(10),
-                2,
                 new ImageValidator(100_000, 10_000),
-                SizeBudget.atKafkaDefaults(),
-                new DecodedMemory(1 << 20),
                 worker,
-                new CanaryGuard(worker::lineup),
                 metrics,
-                OutputEncoding.SINGLE_OBJECT,
-                new CommitPace(INTERVAL, worker::backloggedFor, metrics)));
+                new CommitPace(INTERVAL, worker::backloggedFor, metrics));
         context.setCurrentSystemTimeMs(1_000);
         processor.init(context);
     }

@@ -13,15 +13,11 @@ import io.fovea.schemas.registry.SchemaRegistryClient;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.schemas.serde.RegistryFramedCodec;
 import io.fovea.stream.FakeModel;
-import io.fovea.stream.FoveaTopology;
 import io.fovea.stream.TestImages;
 import io.fovea.stream.limits.DecodedMemory;
-import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
-import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.ModelSlot;
-import io.fovea.stream.predict.OutputEncoding;
 import io.fovea.stream.validate.ImageValidator;
 import io.fovea.stream.validate.RegistryWriterSchemas;
 import io.fovea.stream.validate.WireFormat;
@@ -76,7 +72,7 @@ class RegistryOutageTest {
     void context() {
         context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(0);
-        store = PendingStores.added(context);
+        store = ProcessorFixtures.added(context);
         schemas = new RegistryWriterSchemas(client()); // nothing cached
         StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
         worker = new InferenceWorker(new ModelSlot(new FakeModel(1)), 4, metrics);
@@ -91,20 +87,12 @@ class RegistryOutageTest {
 
     private ClassifyProcessor processor() {
         StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
-        return new ClassifyProcessor(new ClassifySettings(
-                Topics.IMAGES,
-                FoveaTopology.PENDING_STORE,
+        return ProcessorFixtures.processor(
                 4,
-                Duration.ofMillis(10),
-                2,
                 new ImageValidator(100_000, 10_000, EnumSet.allOf(WireFormat.class), schemas),
-                SizeBudget.atKafkaDefaults(),
-                new DecodedMemory(1 << 20),
                 worker,
-                new CanaryGuard(worker::lineup),
                 metrics,
-                OutputEncoding.SINGLE_OBJECT,
-                CommitPace.STREAMS_OWN));
+                CommitPace.STREAMS_OWN);
     }
 
     private static byte[] framed(String id) {

@@ -7,22 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fovea.avro.DeadLetter;
 import io.fovea.avro.DeadLetterReason;
 import io.fovea.core.runtime.NativeBackend;
-import io.fovea.schemas.Topics;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.FakeModel;
-import io.fovea.stream.FoveaTopology;
 import io.fovea.stream.TestImages;
 import io.fovea.stream.limits.DecodedMemory;
-import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.StreamMetrics;
-import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.ModelSlot;
-import io.fovea.stream.predict.OutputEncoding;
 import io.fovea.stream.validate.ImageValidator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -41,7 +35,7 @@ class RestoredImagesTest {
     void aRestoredImageOverANewlyLoweredLimitIsDeadLetteredAtTheFirstPunctuation() {
         MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(0);
-        KeyValueStore<Long, byte[]> store = PendingStores.added(context);
+        KeyValueStore<Long, byte[]> store = ProcessorFixtures.added(context);
         // held before a restart, when the payload limit was generous
         byte[] value = TestImages.bytes("held", 1, 1);
         ImageValidator before = new ImageValidator(100_000, 10_000);
@@ -50,20 +44,8 @@ class RestoredImagesTest {
 
         StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
         try (InferenceWorker worker = new InferenceWorker(new ModelSlot(new FakeModel(1)), 4, metrics)) {
-            ClassifyProcessor processor = new ClassifyProcessor(new ClassifySettings(
-                    Topics.IMAGES,
-                    FoveaTopology.PENDING_STORE,
-                    4,
-                    Duration.ofMillis(10),
-                    2,
-                    new ImageValidator(10, 10_000),
-                    SizeBudget.atKafkaDefaults(),
-                    new DecodedMemory(1 << 20),
-                    worker,
-                    new CanaryGuard(worker::lineup),
-                    metrics,
-                    OutputEncoding.SINGLE_OBJECT,
-                    CommitPace.STREAMS_OWN));
+            ClassifyProcessor processor = ProcessorFixtures.processor(
+                    4, new ImageValidator(10, 10_000), worker, metrics, CommitPace.STREAMS_OWN);
             processor.init(context); // must not throw
             context.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
 
@@ -85,7 +67,7 @@ class RestoredImagesTest {
     @Test
     void restoredImagesCountAgainstTheCapAndThoseOverItAreDecodedAgainWhenTheirBatchCloses() {
         MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
-        KeyValueStore<Long, byte[]> store = PendingStores.opened(context);
+        KeyValueStore<Long, byte[]> store = ProcessorFixtures.opened(context);
         ImageValidator validator = new ImageValidator(100_000, 10_000);
         PendingImages before = new PendingImages(store, new DecodedMemory(1 << 20));
         for (long offset = 0; offset < 3; offset++) {
