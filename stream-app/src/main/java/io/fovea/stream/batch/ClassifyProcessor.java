@@ -28,8 +28,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * its oldest image has waited the time limit. A closed batch goes to the shared
  * {@link InferenceWorker} without waiting: while the model works, this thread keeps reading,
  * committing and filling the next batch. Finished batches are emitted in order (by
- * {@link Emission}), from {@code process} and from the punctuator; at most {@value #MAX_IN_FLIGHT} are in flight per task,
- * after which closing another waits for the oldest (back-pressure). The decoded images all tasks
+ * {@link Emission}), from {@code process} and from the punctuator; at most {@value #MAX_IN_FLIGHT} full
+ * batches' worth of images are in flight per task, after which closing another waits for the
+ * oldest (back-pressure). The decoded images all tasks
  * hold are capped in bytes ({@link DecodedMemory}): an image that would go over closes the batch
  * and waits for this task's batches in flight, which gives their bytes back. The punctuator also
  * asks for a commit when the {@link CommitPace} says so.
@@ -40,14 +41,15 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     /** Predictions of a version under shadow, never served. */
     public static final String SHADOW_SINK = "shadow-predictions";
     /**
-     * Four, not two: a partition that closes small batches at their deadline while the model is
-     * busy would otherwise fill its places with them and stall this thread, and the model would
-     * run passes well short of max.batch.size on a full topic.
+     * Full batches' worth of images a task may have in flight. Counted in images, not batches: small
+     * batches closed at their deadline while the model is busy would fill a count of batches and
+     * hold this thread up at any load, which closes every other task's batches late.
      */
     static final int MAX_IN_FLIGHT = 4;
 
     private final ClassifySettings settings;
     private final Deque<SubmittedBatch> inFlight = new ArrayDeque<>();
+    private int inFlightImages;
     /** Held images that failed validation when restored; dead-lettered at the first chance to forward. */
     private List<PendingImages.Refused> refusedOnRestore = List.of();
     /** Held records waiting for the schema registry to give their writer schema. */
@@ -175,7 +177,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             if (!pending.isEmpty()) {
                 close("memory");
             } else if (!inFlight.isEmpty()) {
-                emitWaiting(inFlight.pollFirst(), true);
+                emitWaiting(inFlight.pollFirst());
             } else {
                 settings.memory().reserveAnyway(bytes);
                 return;
@@ -201,17 +203,16 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     }
 
     private void close(String cause) {
-        // Small batches closed at their deadline can fill a task's places while a pass runs at any
-        // load; a full batch (or the memory cap) waiting for one means the input is ahead of the model.
-        boolean backlog = !cause.equals("deadline");
-        while (inFlight.size() >= MAX_IN_FLIGHT) {
-            emitWaiting(inFlight.pollFirst(), backlog);
+        int closing = Math.min(pending.size(), settings.maxBatchSize());
+        while (!inFlight.isEmpty() && inFlightImages + closing > MAX_IN_FLIGHT * settings.maxBatchSize()) {
+            emitWaiting(inFlight.pollFirst());
         }
         List<PendingImages.Pending> batch = pending.take(settings.maxBatchSize());
         settings.metrics().batchClosed(cause);
         // routed by the versions in service now: a key under a canary meets the canary every time
         inFlight.addLast(LineupRouting.submit(
                 batch, topic(), partition(), settings.worker().lineup(), settings.worker()));
+        inFlightImages += batch.size();
     }
 
     /** init() may not forward, so images refused on restore wait for the first process or punctuation. */
@@ -233,15 +234,16 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         }
     }
 
-    /** Emits a batch, waiting for its pass if need be; a wait under a backlog is told to the commit pace. */
-    private void emitWaiting(SubmittedBatch closed, boolean backlog) {
-        if (backlog && !closed.isDone()) {
+    /** Emits a batch, waiting for its pass if need be: the input is then ahead of the model. */
+    private void emitWaiting(SubmittedBatch closed) {
+        if (!closed.isDone()) {
             settings.commitPace().waitedForModel();
         }
         emit(closed);
     }
 
     private void emit(SubmittedBatch closed) {
+        inFlightImages -= closed.images().size();
         emission.emit(closed);
         for (SubmittedBatch.Image image : closed.images()) {
             pending.emitted(image.source().offset());
@@ -255,6 +257,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     @Override
     public void close() {
         inFlight.clear();
+        inFlightImages = 0;
         awaiting.clear();
         if (pending != null) {
             pending.releaseAll();

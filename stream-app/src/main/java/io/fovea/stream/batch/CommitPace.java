@@ -10,7 +10,7 @@ import java.util.function.Predicate;
  * Kafka Streams commits at the backlog pace ({@code commit.interval.backlog.ms}); each
  * {@code commit.interval.ms}, a thread that has forwarded anything since its last commit asks for
  * one, unless the input was ahead of the model in that time: the thread had to wait for the model
- * to close a full batch (a task with as many batches in flight as it may and a full one more), or
+ * before it could close a batch (a task had four full batches' worth of images in flight), or
  * images waited for a pass all that time without a break. Each commit is a transaction whose cost on
  * the broker hardly depends on its size, so under a backlog fewer of them leave the cores to the
  * model, while a prediction that has queued behind a backlog gains little from being visible a
@@ -52,7 +52,7 @@ public final class CommitPace {
         }
     }
 
-    /** This thread waited for a batch still in the model to close a full one: a backlog. */
+    /** This thread waited for a batch still in the model before it could close another: a backlog. */
     public void waitedForModel() {
         if (interval != null) {
             perThread.get().waited = true;

@@ -83,7 +83,7 @@ class CommitAskTest {
     @Test
     void leavesTheCommitToKafkaStreamsAfterTheThreadHadToWaitForTheModel() throws Exception {
         lookForCommit(1_000);
-        // one batch more than a task may have in flight: closing the last waits for the first's pass
+        // one-image batches, four full batches' worth in flight: closing the fifth waits for the first's pass
         for (int offset = 0; offset <= ClassifyProcessor.MAX_IN_FLIGHT; offset++) {
             process(offset, 1_050);
         }
@@ -97,17 +97,18 @@ class CommitAskTest {
     }
 
     @Test
-    void waitingBehindSmallBatchesClosedAtTheirDeadlineIsNoBacklog() throws Exception {
-        start(2, 30);
+    void smallBatchesClosedAtTheirDeadlineNeitherHoldTheThreadUpNorCountAsABacklog() throws Exception {
+        start(2, 300);
         lookForCommit(1_000);
+        // more one-image batches than a task may have full batches in flight, closed by the deadline
         for (int offset = 0; offset <= ClassifyProcessor.MAX_IN_FLIGHT; offset++) {
             process(offset, 1_010);
-            // one image a batch, closed by the deadline punctuation: the last close waits for the first pass
             context.scheduledPunctuators().get(0).getPunctuator().punctuate(1_020);
         }
+        assertTrue(context.forwarded().isEmpty(), "no close waited for the first pass to finish");
         awaitForwarded(ClassifyProcessor.MAX_IN_FLIGHT + 1, 1_050);
         lookForCommit(1_100);
-        assertTrue(context.committed(), "a light load whose small batches fill the places in flight");
+        assertTrue(context.committed(), "a light load is no backlog");
     }
 
     /** Processes one image in a batch of its own and punctuates until its prediction is forwarded. */
