@@ -137,8 +137,9 @@ public final class StreamOptions {
             "commit.interval.backlog.ms",
             MILLIS,
             "1000",
-            "how often instead while the input is ahead of the model (a stream thread waited for it to close a"
-                    + " full batch, or images waited for a pass all of commit.interval.ms): each transaction costs"
+            "how often instead while the input is ahead of the model (within the last commit.interval.ms, a"
+                    + " stream thread waited for it to close a batch, or images waited for a pass all that time): each"
+                    + " transaction costs"
                     + " the broker about the same whatever its size, so fewer leave the cores to the model; at or"
                     + " below commit.interval.ms, one pace");
     public static final ConfigOption<String> STATE_DIR = ConfigOption.of(
