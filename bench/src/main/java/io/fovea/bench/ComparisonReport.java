@@ -166,6 +166,12 @@ final class ComparisonReport {
                 List.of(PipelineComparison.BENCH_JVM, PipelineComparison.OTHER_PROCESSES, PipelineComparison.IDLE);
         List<String> named = new ArrayList<>(largest.keySet());
         named.removeAll(outside);
+        List<String> inBench = new ArrayList<>(named.stream()
+                .filter(g -> g.startsWith(PipelineComparison.IN_BENCH_JVM))
+                .toList());
+        named.removeAll(inBench);
+        inBench.sort(Comparator.comparingDouble((String g) -> -largest.get(g)));
+        List<String> benchShown = inBench.subList(0, Math.min(NAMED_GROUPS / 2, inBench.size()));
         named.sort(Comparator.comparingDouble((String g) -> -largest.get(g)));
         List<String> shown = named.subList(0, Math.min(NAMED_GROUPS, named.size()));
         StringBuilder head = new StringBuilder("| thread: CPU ms per image |");
@@ -188,7 +194,12 @@ final class ComparisonReport {
         row(
                 "all its threads",
                 c -> named.stream().mapToDouble(g -> cpuMillis(c, g)).sum());
-        outside.forEach(group -> row(group, c -> cpuMillis(c, group)));
+        row(PipelineComparison.BENCH_JVM, c -> cpuMillis(c, PipelineComparison.BENCH_JVM));
+        for (String group : benchShown) {
+            row(group, c -> cpuMillis(c, group));
+        }
+        row(PipelineComparison.OTHER_PROCESSES, c -> cpuMillis(c, PipelineComparison.OTHER_PROCESSES));
+        row(PipelineComparison.IDLE, c -> cpuMillis(c, PipelineComparison.IDLE));
         out.printf(
                 "%n(From /proc/PID/task/*/stat over each run's measured span, and /proc/stat for the machine; the model"
                         + " alone's columns are the benchmark's JVM. \"java\" is threads without a name of their own: ONNX"

@@ -26,6 +26,9 @@ final class PipelineComparison {
     /** Rows of the CPU table that are not the contender's threads. */
     static final String BENCH_JVM = "(benchmark's JVM: broker, reader)";
 
+    /** The benchmark JVM's own thread groups, each under this prefix: the broker's share by thread. */
+    static final String IN_BENCH_JVM = "  of which ";
+
     static final String OTHER_PROCESSES = "(other processes on the machine)";
     static final String IDLE = "(idle)";
 
@@ -178,9 +181,11 @@ final class PipelineComparison {
             Map<String, Double> perImage = new LinkedHashMap<>();
             ThreadCpu.between(before, after).forEach((group, cpu) -> perImage.put(group, cpu / images));
             double own = sum(perImage);
-            double bench = sum(ThreadCpu.between(selfBefore, selfAfter)) / images;
+            Map<String, Double> benchThreads = ThreadCpu.between(selfBefore, selfAfter);
+            double bench = sum(benchThreads) / images;
             double busy = (machineAfter[0] - machineBefore[0]) / images;
             perImage.put(BENCH_JVM, bench);
+            benchThreads.forEach((group, cpu) -> perImage.put(IN_BENCH_JVM + group, cpu / images));
             perImage.put(OTHER_PROCESSES, Math.max(0, busy - own - bench));
             perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
             return new Run(reader.madeRate(spanStartMillis), modelBusy, commitsPerSecond, askedPerSecond, perImage);
