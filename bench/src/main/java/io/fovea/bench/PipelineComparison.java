@@ -95,7 +95,8 @@ final class PipelineComparison {
     /** Throughput of {@code rounds} rounds from a topic of {@code events} images, printing each round as it ends. */
     List<Round> throughput(int rounds, java.io.PrintWriter out) {
         String input = new PipelineBench(setup.kafka(), setup.work()).preload(events);
-        warmUpBroker(input, out);
+        BrokerWarmUp.run(setup.kafka(), out);
+        warmUpPipelines(input, out);
         List<Round> done = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             Map<Contender, Run> runs = new LinkedHashMap<>();
@@ -114,11 +115,10 @@ final class PipelineComparison {
     }
 
     /**
-     * Unmeasured pipeline runs, the fastest first and at least three, until this JVM's JIT
-     * compiler is mostly done with the broker's code: a cluster's broker has run for days, and its compiler threads here
-     * otherwise take the cores from whichever contender runs while they work.
+     * Unmeasured pipeline runs after {@link BrokerWarmUp}'s traffic, the fastest first and at
+     * least two, until this JVM's JIT compiler is mostly done with what the pipelines add.
      */
-    private void warmUpBroker(String input, java.io.PrintWriter out) {
+    private void warmUpPipelines(String input, java.io.PrintWriter out) {
         List<Contender> pipelines = new ArrayList<>(
                 contenders.stream().filter(Contender::isPipeline).toList());
         java.util.Collections.reverse(pipelines); // int8 after fp32 in the list, and several times faster
@@ -137,7 +137,7 @@ final class PipelineComparison {
                             + " the run's %.1f s.%n",
                     i + 1, contender.label, compiling, seconds);
             out.flush();
-            if (compiling < JitWarmUp.SETTLED_SHARE * seconds && i + 1 >= Math.min(3, pipelines.size())) {
+            if (compiling < JitWarmUp.SETTLED_SHARE * seconds && i + 1 >= Math.min(2, pipelines.size())) {
                 out.println();
                 return;
             }
