@@ -123,8 +123,8 @@ final class ComparisonReport {
         StringBuilder rule = new StringBuilder("| --- |");
         for (double share : shares) {
             String at = String.format(" at %.0f%%", 100 * share);
-            head.append(" event to prediction" + at + " | of which: batch closing" + at + " | of which: forward pass"
-                    + at + " | prediction to read" + at + " |");
+            head.append(" event to prediction" + at + " | of which: waiting for its pass" + at
+                    + " | of which: forward pass" + at + " | prediction to read" + at + " |");
             rule.append(" ---: | ---: | ---: | ---: |");
         }
         out.println(head);
@@ -138,8 +138,9 @@ final class ComparisonReport {
             out.println(row);
         });
         out.printf("%n(Each prediction's predictionTime splits its latency: the pipeline stamps it when it makes the"
-                + " prediction, before writing it. Batch closing and forward pass are the prediction's own"
-                + " queueMillis (from its arrival in the pipeline to its batch's closing; 0 in the plain loop)"
+                + " prediction, before writing it. Waiting for its pass and forward pass are the prediction's own"
+                + " queueMillis (from its arrival in the pipeline to the start of its pass: its batch's closing,"
+                + " then the model's queue; 0 in the plain loop)"
                 + " and inferenceMillis (its batch's pass). The parts' percentiles are of each part alone, so"
                 + " they do not add up to the whole's.)%n%n");
         out.flush();
