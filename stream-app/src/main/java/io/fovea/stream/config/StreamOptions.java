@@ -217,16 +217,6 @@ public final class StreamOptions {
                             + " activations; `1` runs one pass on all the cores, with less memory"
                             + " ([operations](operations.md#how-serve-behaves))")
             .check(positiveInt(), "positive");
-    public static final ConfigOption<Duration> INFERENCE_FILL_WAIT_MS = ConfigOption.of(
-                    "inference.fill.wait.ms",
-                    MILLIS,
-                    "10",
-                    "while one forward pass runs, how long images that could start another beside it wait for a"
-                            + " full max.batch.size, counted from their batch's closing: a pass of a few images costs"
-                            + " the cores nearly a full one's time, and below saturation such passes would keep the"
-                            + " model slower than its capacity; a pass starts at once whenever none runs; `0` never"
-                            + " waits")
-            .check(value -> !value.isNegative(), "0 or more");
 
     public static final ConfigOption<OptionalLong> MALLOC_MMAP_THRESHOLD = ConfigOption.of(
                     "malloc.mmap.threshold",
@@ -279,7 +269,6 @@ public final class StreamOptions {
                             ONNX_DEVICE,
                             ONNX_THREADS,
                             INFERENCE_PASSES,
-                            INFERENCE_FILL_WAIT_MS,
                             MALLOC_MMAP_THRESHOLD),
                     StoreOptions.ALL.stream())
             .toList();

@@ -33,24 +33,22 @@ public final class InferenceWorker implements AutoCloseable {
 
     private volatile boolean stopping;
 
-    /** One pass at a time: see {@link #InferenceWorker(ModelSlot, int, int, Duration, StreamMetrics)}. */
+    /** One pass at a time: see {@link #InferenceWorker(ModelSlot, int, int, StreamMetrics)}. */
     public InferenceWorker(ModelSlot model, int maxBatchSize, StreamMetrics metrics) {
-        this(model, maxBatchSize, 1, Duration.ZERO, metrics);
+        this(model, maxBatchSize, 1, metrics);
     }
 
     /**
      * @param model the version in service; only these threads change it, when no pass is running
      * @param passes forward passes that may run at once, each on a thread of its own
-     * @param fillWait how long a submission may wait, while another pass runs, for images enough
-     *     to fill its pass (from its submission on); a pass starts at once when none is running
      */
-    public InferenceWorker(ModelSlot model, int maxBatchSize, int passes, Duration fillWait, StreamMetrics metrics) {
+    public InferenceWorker(ModelSlot model, int maxBatchSize, int passes, StreamMetrics metrics) {
         if (passes < 1) {
             throw new IllegalArgumentException("at least one pass at a time, got " + passes);
         }
         this.model = model;
         this.pendingSwap = new PendingSwap(model, metrics);
-        this.passes = new PassQueue(model, pendingSwap, maxBatchSize, fillWait);
+        this.passes = new PassQueue(model, pendingSwap, maxBatchSize);
         this.metrics = metrics;
         for (int i = 0; i < passes; i++) {
             // one name for all: the kernel keeps 15 characters, and the CPU tables group by it

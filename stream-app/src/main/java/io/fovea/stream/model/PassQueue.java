@@ -1,6 +1,5 @@
 package io.fovea.stream.model;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -23,14 +22,6 @@ final class PassQueue {
     private final ModelSlot model;
     private final PendingSwap pendingSwap;
     private final int maxBatchSize;
-    /**
-     * How long a new submission may wait for more images while another pass runs: a thread that
-     * is free while the model is busy would otherwise start a pass of a few images, which costs
-     * nearly a full one's time, and under steady load short of saturation the passes stay small
-     * and the queue grows. Zero starts every pass at once.
-     */
-    private final long fillWaitNanos;
-
     private final BlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
     /** Held while a thread forms its next pass. */
     private final ReentrantLock forming = new ReentrantLock();
@@ -41,11 +32,10 @@ final class PassQueue {
     /** Since when the queue has held a submission without a break ({@link System#nanoTime}). */
     private volatile long waitingSinceNanos;
 
-    PassQueue(ModelSlot model, PendingSwap pendingSwap, int maxBatchSize, Duration fillWait) {
+    PassQueue(ModelSlot model, PendingSwap pendingSwap, int maxBatchSize) {
         this.model = model;
         this.pendingSwap = pendingSwap;
         this.maxBatchSize = maxBatchSize;
-        this.fillWaitNanos = fillWait.toNanos();
     }
 
     void add(Submission submission) {
@@ -53,11 +43,6 @@ final class PassQueue {
             waitingSinceNanos = System.nanoTime();
         }
         queue.add(submission);
-        if (fillWaitNanos > 0) {
-            synchronized (running) {
-                running.notifyAll(); // a thread waiting to fill its pass counts again
-            }
-        }
     }
 
     /**
@@ -89,9 +74,6 @@ final class PassQueue {
                 return null;
             }
             carried = null;
-            if (!alone) {
-                awaitFuller(first);
-            }
             List<Submission.Slice> slices = new ArrayList<>();
             int size = 0;
             // A pass runs one version: it takes the submissions of the first one's role, in
@@ -162,36 +144,6 @@ final class PassQueue {
         } finally {
             forming.unlock();
         }
-    }
-
-    /**
-     * While another pass runs, waits for a full pass's worth of {@code first}'s role, until
-     * {@link #fillWaitNanos} after {@code first} was submitted: a submission that already waited
-     * that long goes at once, and so does every one when no pass is running (the model is never
-     * left idle for it).
-     */
-    private void awaitFuller(Submission first) throws InterruptedException {
-        long deadline = first.submittedNanos + fillWaitNanos;
-        synchronized (running) {
-            long left;
-            while (running[0] > 0
-                    && !pendingSwap.isWaiting()
-                    && (left = deadline - System.nanoTime()) > 0
-                    && waitingImages(first) < maxBatchSize) {
-                TimeUnit.NANOSECONDS.timedWait(running, left);
-            }
-        }
-    }
-
-    /** Images of {@code first}'s role not yet in a pass, {@code first}'s own included. */
-    private int waitingImages(Submission first) {
-        int images = first.unplaced();
-        for (Submission s : queue) {
-            if (s.role == first.role) {
-                images += s.unplaced();
-            }
-        }
-        return images;
     }
 
     private void awaitNoPassRunning() throws InterruptedException {

@@ -108,7 +108,7 @@ class InferenceWorkerTest {
         static SwapBehindTwoPasses start() throws InterruptedException {
             FakeModel v1 = new FakeModel(1);
             Gated gated = new Gated(v1, true);
-            InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, Duration.ZERO, metrics());
+            InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, metrics());
             CompletableFuture<BatchResult> a = worker.submit(images(4, 0));
             CompletableFuture<BatchResult> b = worker.submit(images(4, 0));
             assertTrue(gated.started.tryAcquire(2, 10, TimeUnit.SECONDS));
@@ -285,7 +285,7 @@ class InferenceWorkerTest {
     void withTwoPassesAtOnceTheNextPassRunsWhileTheFirstIsStillInTheModelAndEachGetsItsOwnRows() throws Exception {
         FakeModel fake = new FakeModel(1);
         Gated gated = new Gated(fake, true);
-        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, Duration.ZERO, metrics())) {
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, metrics())) {
             CompletableFuture<BatchResult> a = worker.submit(images(4, 10));
             CompletableFuture<BatchResult> b = worker.submit(images(4, 20));
             assertTrue(gated.started.tryAcquire(2, 10, TimeUnit.SECONDS), "both passes in the model at once");
@@ -309,68 +309,10 @@ class InferenceWorkerTest {
     }
 
     @Test
-    void whileOnePassRunsAFreeThreadWaitsForAFullPassRatherThanStartingASmallOne() throws Exception {
-        FakeModel fake = new FakeModel(1);
-        Gated gated = new Gated(fake, true);
-        try (InferenceWorker worker =
-                new InferenceWorker(new ModelSlot(gated), 4, 2, Duration.ofSeconds(30), metrics())) {
-            CompletableFuture<BatchResult> a = worker.submit(images(4, 0));
-            assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS));
-            CompletableFuture<BatchResult> b = worker.submit(images(1, 0));
-            assertFalse(gated.started.tryAcquire(300, TimeUnit.MILLISECONDS), "one image does not start a pass");
-            CompletableFuture<BatchResult> c = worker.submit(images(3, 0));
-            assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS), "four images fill one");
-            gated.permits.release(2);
-            a.get(10, TimeUnit.SECONDS);
-            b.get(10, TimeUnit.SECONDS);
-            c.get(10, TimeUnit.SECONDS);
-            assertEquals(List.of(4, 4), fake.batchSizes);
-        }
-    }
-
-    @Test
-    void aPassWaitingToFillStartsAsSoonAsNoOtherPassRuns() throws Exception {
-        FakeModel fake = new FakeModel(1);
-        Gated gated = new Gated(fake, true);
-        try (InferenceWorker worker =
-                new InferenceWorker(new ModelSlot(gated), 4, 2, Duration.ofSeconds(30), metrics())) {
-            CompletableFuture<BatchResult> a = worker.submit(images(4, 0));
-            assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS));
-            CompletableFuture<BatchResult> b = worker.submit(images(1, 0));
-            assertFalse(gated.started.tryAcquire(300, TimeUnit.MILLISECONDS));
-            gated.permits.release(1);
-            a.get(10, TimeUnit.SECONDS);
-            assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS), "the model is never left idle");
-            gated.permits.release(1);
-            b.get(10, TimeUnit.SECONDS);
-            assertEquals(List.of(4, 1), fake.batchSizes);
-        }
-    }
-
-    @Test
-    void aPassWaitingToFillStartsBesideTheRunningOneWhenItsWaitIsUp() throws Exception {
-        FakeModel fake = new FakeModel(1);
-        Gated gated = new Gated(fake, true);
-        try (InferenceWorker worker =
-                new InferenceWorker(new ModelSlot(gated), 4, 2, Duration.ofMillis(200), metrics())) {
-            CompletableFuture<BatchResult> a = worker.submit(images(4, 0));
-            assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS));
-            CompletableFuture<BatchResult> b = worker.submit(images(1, 0));
-            // the first pass holds on: only the wait's end can start the second
-            assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS), "one image goes when its wait is up");
-            gated.permits.release(2);
-            a.get(10, TimeUnit.SECONDS);
-            b.get(10, TimeUnit.SECONDS);
-            assertEquals(2, fake.batchSizes.size());
-            assertTrue(fake.batchSizes.contains(1), fake.batchSizes.toString());
-        }
-    }
-
-    @Test
     void aRunnerThatTakesNoConcurrentPassesRunsOnePassAtATimeEvenWithTwoThreads() throws Exception {
         FakeModel fake = new FakeModel(1);
         Gated gated = new Gated(fake, false);
-        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, Duration.ZERO, metrics())) {
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, metrics())) {
             CompletableFuture<BatchResult> a = worker.submit(images(4, 10));
             CompletableFuture<BatchResult> b = worker.submit(images(4, 20));
             assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS));
