@@ -49,7 +49,6 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
 
     private final ClassifySettings settings;
     private final Deque<SubmittedBatch> inFlight = new ArrayDeque<>();
-    private int inFlightImages;
     /** Held images that failed validation when restored; dead-lettered at the first chance to forward. */
     private List<PendingImages.Refused> refusedOnRestore = List.of();
     /** Held records waiting for the schema registry to give their writer schema. */
@@ -204,7 +203,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
 
     private void close(String cause) {
         int closing = Math.min(pending.size(), settings.maxBatchSize());
-        while (!inFlight.isEmpty() && inFlightImages + closing > MAX_IN_FLIGHT * settings.maxBatchSize()) {
+        while (!inFlight.isEmpty() && imagesInFlight() + closing > MAX_IN_FLIGHT * settings.maxBatchSize()) {
             emitWaiting(inFlight.pollFirst());
         }
         List<PendingImages.Pending> batch = pending.take(settings.maxBatchSize());
@@ -212,7 +211,15 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         // routed by the versions in service now: a key under a canary meets the canary every time
         inFlight.addLast(LineupRouting.submit(
                 batch, topic(), partition(), settings.worker().lineup(), settings.worker()));
-        inFlightImages += batch.size();
+    }
+
+    /** Images of this task's batches in flight, counted from the batches themselves rather than kept beside them. */
+    private int imagesInFlight() {
+        int images = 0;
+        for (SubmittedBatch batch : inFlight) {
+            images += batch.images().size();
+        }
+        return images;
     }
 
     /** init() may not forward, so images refused on restore wait for the first process or punctuation. */
@@ -243,7 +250,6 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     }
 
     private void emit(SubmittedBatch closed) {
-        inFlightImages -= closed.images().size();
         emission.emit(closed);
         for (SubmittedBatch.Image image : closed.images()) {
             pending.emitted(image.source().offset());
@@ -257,7 +263,6 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     @Override
     public void close() {
         inFlight.clear();
-        inFlightImages = 0;
         awaiting.clear();
         if (pending != null) {
             pending.releaseAll();
