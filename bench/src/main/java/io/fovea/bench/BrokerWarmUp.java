@@ -70,20 +70,19 @@ final class BrokerWarmUp {
         threads.add(start("warm-transact", this::transact));
         threads.add(start("warm-read", this::readAndCommit));
         try {
-            for (int slice = 1; slice <= MAX_SLICES; slice++) {
-                double before = JitWarmUp.compilingSeconds();
-                Blocking.pause(SLICE);
-                double compiling = JitWarmUp.compilingSeconds() - before;
-                log.printf(
-                        "- Broker warm-up, %d s of transactions, fetches and commits (not measured): the benchmark"
-                                + " JVM's JIT compiled for %.1f s.%n",
-                        slice * SLICE.toSeconds(), compiling);
-                log.flush();
-                if (compiling < SETTLED_SHARE * SLICE.toSeconds()) {
-                    return;
-                }
+            boolean settled = JitWarmUp.untilSettled(
+                    1,
+                    MAX_SLICES,
+                    SETTLED_SHARE,
+                    slice -> Blocking.pause(SLICE),
+                    (slice, compiling, seconds) -> String.format(
+                            "- Broker warm-up, %d s of transactions, fetches and commits (not measured): the"
+                                    + " benchmark JVM's JIT compiled for %.1f s.",
+                            slice * SLICE.toSeconds(), compiling),
+                    log);
+            if (!settled) {
+                log.println("- The benchmark JVM's JIT compiler was still busy; measuring anyway.");
             }
-            log.println("- The benchmark JVM's JIT compiler was still busy; measuring anyway.");
         } finally {
             running.set(false);
             threads.forEach(BrokerWarmUp::join);

@@ -4,6 +4,7 @@ import io.fovea.stream.model.ModelRunner;
 import java.io.PrintWriter;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.function.IntConsumer;
 
 /**
  * Unmeasured pipeline runs until the JIT compiler is mostly done with the code they take.
@@ -28,6 +29,35 @@ final class JitWarmUp {
         return COMPILER != null && COMPILER.isCompilationTimeMonitoringSupported()
                 ? COMPILER.getTotalCompilationTime() / 1000.0
                 : Double.NaN;
+    }
+
+    /** What a warm-up prints after each step: its number (from 1), the JIT's seconds in it, its wall seconds. */
+    interface StepLine {
+        String of(int step, double compiling, double seconds);
+    }
+
+    /**
+     * Runs {@code step} (given its number, from 1) until one in which the JIT compiled for less
+     * than {@code share} of its wall time, after at least {@code minSteps} and at most
+     * {@code maxSteps}, printing a line after each.
+     *
+     * @return false when the compiler was still busy after the last step
+     */
+    static boolean untilSettled(
+            int minSteps, int maxSteps, double share, IntConsumer step, StepLine line, PrintWriter out) {
+        for (int i = 1; i <= maxSteps; i++) {
+            double before = compilingSeconds();
+            long start = System.nanoTime();
+            step.accept(i);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double compiling = compilingSeconds() - before;
+            out.println(line.of(i, compiling, seconds));
+            out.flush();
+            if (i >= minSteps && compiling < share * seconds) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs {@code events} images at {@code batch} until a run is {@linkplain #SETTLED_SHARE settled}; prints each run. */

@@ -125,25 +125,21 @@ final class PipelineComparison {
         if (pipelines.isEmpty() || Double.isNaN(JitWarmUp.compilingSeconds())) {
             return;
         }
-        for (int i = 0; i < JitWarmUp.MAX_RUNS; i++) {
-            Contender contender = pipelines.get(i % pipelines.size());
-            double compiledBefore = JitWarmUp.compilingSeconds();
-            long start = System.nanoTime();
-            run(contender, input);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double compiling = JitWarmUp.compilingSeconds() - compiledBefore;
-            out.printf(
-                    "- Broker warm-up run %d (not measured), %s: the benchmark JVM's JIT compiled for %.1f s of"
-                            + " the run's %.1f s.%n",
-                    i + 1, contender.label, compiling, seconds);
-            out.flush();
-            if (compiling < JitWarmUp.SETTLED_SHARE * seconds && i + 1 >= Math.min(2, pipelines.size())) {
-                out.println();
-                return;
-            }
+        java.util.function.IntFunction<Contender> nth = i -> pipelines.get((i - 1) % pipelines.size());
+        boolean settled = JitWarmUp.untilSettled(
+                Math.min(2, pipelines.size()),
+                JitWarmUp.MAX_RUNS,
+                JitWarmUp.SETTLED_SHARE,
+                i -> run(nth.apply(i), input),
+                (i, compiling, seconds) -> String.format(
+                        "- Broker warm-up run %d (not measured), %s: the benchmark JVM's JIT compiled for %.1f s of"
+                                + " the run's %.1f s.",
+                        i, nth.apply(i).label, compiling, seconds),
+                out);
+        if (!settled) {
+            out.println("- The benchmark JVM's JIT compiler was still busy after " + JitWarmUp.MAX_RUNS
+                    + " warm-up runs; measuring anyway.");
         }
-        out.println("- The benchmark JVM's JIT compiler was still busy after " + JitWarmUp.MAX_RUNS
-                + " warm-up runs; measuring anyway.");
         out.println();
     }
 
