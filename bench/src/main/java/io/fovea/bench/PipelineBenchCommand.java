@@ -39,7 +39,11 @@ final class PipelineBenchCommand extends BenchRun {
     @Option(
             names = "--events",
             defaultValue = "8000",
-            description = "Images per run; the first quarter is not timed (default: ${DEFAULT-VALUE}).")
+            description = {
+                "Images per run at the slowest --precision; the faster one's runs hold as many more as its model"
+                        + " alone is faster, so every run lasts about as long. The first quarter of a run is not timed"
+                        + " (default: ${DEFAULT-VALUE})."
+            })
     int events;
 
     @Option(
@@ -158,12 +162,11 @@ final class PipelineBenchCommand extends BenchRun {
                 servers, store, "bench", store.versionDir("bench", 1), serveJvm.list(), batch, settings, work);
         out.printf(
                 "# Pipeline against the model alone and a plain consumer loop, %s%n%nVGG16 (plain) + classic head, random"
-                        + " weights, 32x32, ONNX Runtime, batch %d; %d images a run (the first quarter not timed); serve"
-                        + " and the plain loop each in a JVM of their own (%s), the broker and the model alone in this"
-                        + " one; %d cores. Rounds start one measurement later each.%n%n",
+                        + " weights, 32x32, ONNX Runtime, batch %d; serve and the plain loop each in a JVM of their own"
+                        + " (%s), the broker and the model alone in this one; %d cores. Rounds start one measurement"
+                        + " later each.%n%n",
                 String.join(" and ", precisions),
                 batch,
-                events,
                 String.join(" ", serveJvm.list()),
                 Runtime.getRuntime().availableProcessors());
         if (gate != null) {
@@ -179,6 +182,7 @@ final class PipelineBenchCommand extends BenchRun {
         Map<String, ModelRunner> models = new LinkedHashMap<>();
         Map<String, PlainSession> plains = new LinkedHashMap<>();
         Map<String, PlainSession> shared = new LinkedHashMap<>();
+        Map<String, Double> speeds = new LinkedHashMap<>();
         try {
             for (String precision : precisions) {
                 ModelRunner model = configs.get(precision).backends().open(store, "bench", 1);
@@ -189,13 +193,16 @@ final class PipelineBenchCommand extends BenchRun {
                         setup.onnxFile(precision),
                         Math.max(1, Runtime.getRuntime().availableProcessors() / Contender.PASSES));
                 shared.put(precision, split);
-                // the JIT and ONNX Runtime's first passes, not measured
-                BenchModel.bareImagesPerSecond(model, batch, seconds);
+                // the JIT and ONNX Runtime's first passes, not measured but for sizing the runs
+                speeds.put(precision, BenchModel.bareImagesPerSecond(model, batch, seconds));
                 plain.imagesPerSecond(batch, seconds);
                 split.imagesPerSecond(batch, seconds, Contender.PASSES);
             }
+            Map<String, Integer> sized = PipelineComparison.eventsByPrecision(events, speeds);
+            out.println(runLength(sized, speeds));
+            out.println();
             PipelineComparison comparison =
-                    new PipelineComparison(setup, contenders, models, plains, shared, events, seconds);
+                    new PipelineComparison(setup, contenders, models, plains, shared, sized, seconds);
             ComparisonReport report = new ComparisonReport(out, contenders, comparison.throughput(rounds, out));
             Map<Contender, List<CommittedOutput.Latencies>> latencies = new LinkedHashMap<>();
             for (Contender c : contenders) {
@@ -224,6 +231,20 @@ final class PipelineBenchCommand extends BenchRun {
             plains.values().forEach(PlainSession::close);
             shared.values().forEach(PlainSession::close);
         }
+    }
+
+    /** How many images each precision's runs hold, and why as many. */
+    private static String runLength(Map<String, Integer> sized, Map<String, Double> speeds) {
+        List<String> counts = new ArrayList<>();
+        sized.forEach((precision, n) -> counts.add(String.format("%,d images a run on %s", n, precision)));
+        String line = String.join(", ", counts) + ", the first quarter of each not timed";
+        if (sized.size() > 1) {
+            List<String> rates = new ArrayList<>();
+            speeds.forEach((precision, speed) -> rates.add(String.format("%s %.0f img/s", precision, speed)));
+            line += " (as many more on the faster model as its first, unmeasured passes were faster: "
+                    + String.join(", ", rates) + "; so every run lasts about as long)";
+        }
+        return line + ".";
     }
 
     /** fp32 and/or int8, each once; the precision is this option's, not a --set's. */

@@ -37,13 +37,16 @@ final class PipelineComparison {
     private final Map<String, ModelRunner> models;
     private final Map<String, PlainSession> plains;
     private final Map<String, PlainSession> shared;
-    private final int events;
+    /** Images per run at each precision: about as long a run at each (see {@link #eventsByPrecision}). */
+    private final Map<String, Integer> events;
+
     private final double seconds;
 
     /**
      * @param models the served version at each precision, opened in this JVM as serve opens it, for the model alone
      * @param plains the same model files in sessions with ONNX Runtime's defaults, by precision
      * @param shared the same in sessions whose threads are the cores shared out among {@link Contender#PASSES} passes
+     * @param events images per run at each precision
      */
     PipelineComparison(
             Contender.Setup setup,
@@ -51,15 +54,32 @@ final class PipelineComparison {
             Map<String, ModelRunner> models,
             Map<String, PlainSession> plains,
             Map<String, PlainSession> shared,
-            int events,
+            Map<String, Integer> events,
             double seconds) {
         this.setup = setup;
         this.contenders = contenders;
         this.models = models;
         this.plains = plains;
         this.shared = shared;
-        this.events = events;
+        this.events = Map.copyOf(events);
         this.seconds = seconds;
+    }
+
+    /**
+     * Images per run at each precision: {@code events} at the slowest, and at the others as many
+     * more as their model alone is faster, so that every run lasts about as long. A run's fixed
+     * costs (joining the group, the first transactions, the contender's compiler) then weigh alike
+     * on a fast model and a slow one, as they do on a serve that runs for days: on 9,000 images
+     * int8's measured span was some 6 s against fp32's 20.
+     *
+     * @param speeds images per second of the model alone at each precision
+     */
+    static Map<String, Integer> eventsByPrecision(int events, Map<String, Double> speeds) {
+        double slowest =
+                speeds.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        Map<String, Integer> byPrecision = new LinkedHashMap<>();
+        speeds.forEach((precision, speed) -> byPrecision.put(precision, (int) Math.round(events * speed / slowest)));
+        return byPrecision;
     }
 
     /** One contender's run: its images per second, and CPU seconds per image by thread group. */
@@ -92,18 +112,22 @@ final class PipelineComparison {
         }
     }
 
-    /** Throughput of {@code rounds} rounds from a topic of {@code events} images, printing each round as it ends. */
+    /** Throughput of {@code rounds} rounds, each precision from a topic of its images, printing each round as it ends. */
     List<Round> throughput(int rounds, java.io.PrintWriter out) {
-        String input = new PipelineBench(setup.kafka(), setup.work()).preload(events);
+        Map<String, String> inputs = new LinkedHashMap<>();
+        PipelineBench images = new PipelineBench(setup.kafka(), setup.work());
+        events.forEach((precision, n) -> inputs.put(precision, images.preload(n)));
         BrokerWarmUp.run(setup.kafka(), out);
-        warmUpPipelines(input, out);
+        warmUpPipelines(inputs, out);
         List<Round> done = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             Map<Contender, Run> runs = new LinkedHashMap<>();
             for (int i = 0; i < contenders.size(); i++) {
                 Contender contender = contenders.get((round + i) % contenders.size());
                 Blocking.pause(SETTLE);
-                runs.put(contender, contender.isPipeline() ? run(contender, input) : alone(contender));
+                runs.put(
+                        contender,
+                        contender.isPipeline() ? run(contender, inputs.get(contender.precision)) : alone(contender));
             }
             Round r = new Round(runs);
             done.add(r);
@@ -118,7 +142,7 @@ final class PipelineComparison {
      * Unmeasured pipeline runs after {@link BrokerWarmUp}'s traffic, the fastest first and at
      * least two, until this JVM's JIT compiler is mostly done with what the pipelines add.
      */
-    private void warmUpPipelines(String input, java.io.PrintWriter out) {
+    private void warmUpPipelines(Map<String, String> inputs, java.io.PrintWriter out) {
         List<Contender> pipelines = new ArrayList<>(
                 contenders.stream().filter(Contender::isPipeline).toList());
         java.util.Collections.reverse(pipelines); // int8 after fp32 in the list, and several times faster
@@ -130,7 +154,7 @@ final class PipelineComparison {
                 Math.min(2, pipelines.size()),
                 JitWarmUp.MAX_RUNS,
                 JitWarmUp.SETTLED_SHARE,
-                i -> run(nth.apply(i), input),
+                i -> run(nth.apply(i), inputs.get(nth.apply(i).precision)),
                 (i, compiling, seconds) -> String.format(
                         "- Broker warm-up run %d (not measured), %s: the benchmark JVM's JIT compiled for %.1f s of"
                                 + " the run's %.1f s.",
@@ -188,8 +212,8 @@ final class PipelineComparison {
         TopicCreator.ensure(setup.kafka(), output, PipelineBench.PARTITIONS, false);
         try (CommittedOutput reader = new CommittedOutput(setup.kafka(), output);
                 Contender.Started started = contender.start(setup, input, output, run)) {
-            int from = Math.max(1, events / 4);
-            reader.await(from, PATIENCE);
+            int total = events.get(contender.precision);
+            reader.await(Math.max(1, total / 4), PATIENCE);
             long self = ProcessHandle.current().pid();
             Map<String, Double> before = ThreadCpu.of(started.pid());
             Map<String, Double> selfBefore = ThreadCpu.of(self);
@@ -199,7 +223,7 @@ final class PipelineComparison {
             double commitsBefore = started.commits().getAsDouble();
             double askedBefore = started.asked().getAsDouble();
             long spanStart = System.nanoTime();
-            reader.await(events, PATIENCE);
+            reader.await(total, PATIENCE);
             Map<String, Double> after = ThreadCpu.of(started.pid());
             Map<String, Double> selfAfter = ThreadCpu.of(self);
             double[] machineAfter = ThreadCpu.machine();
