@@ -129,6 +129,18 @@ public final class StreamConfig {
         return Backends.preferring(get(MODEL_BACKEND), new BackendSettings(asText(StreamOptions.ALL)));
     }
 
+    /** What the main consumer's fetch waits for (about 20 images of 32x32; one image of 224x224 is over it alone). */
+    public static final int FETCH_MIN_BYTES = 64 * 1024;
+
+    /** Kafka's own default wait for fetch.min.bytes: a longer max.batch.wait.ms does not lengthen it. */
+    static final long FETCH_MAX_WAIT_LIMIT_MS = 500;
+
+    /** A kafka.* setting of a fetch's minimum or wait, for any of Kafka Streams' consumers: then it sets both. */
+    private static boolean tunesFetch(String kafkaKey) {
+        return kafkaKey.endsWith(ConsumerConfig.FETCH_MIN_BYTES_CONFIG)
+                || kafkaKey.endsWith(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+    }
+
     /** The Kafka Streams configuration: our settings that are Kafka's, then every kafka.* setting. */
     public Properties streamsProperties() {
         Properties p = new Properties();
@@ -149,6 +161,14 @@ public final class StreamConfig {
         p.put(
                 StreamsConfig.POLL_MS_CONFIG,
                 Math.max(1, Math.min(100, get(MAX_BATCH_WAIT_MS).toMillis() / 2)));
+        if (kafka.keySet().stream().noneMatch(StreamConfig::tunesFetch)) {
+            // A paced producer's records would each answer a fetch of their own: the stream thread
+            // and the broker then pay a fetch per image, out of the model's share of the cores.
+            // The main consumer's fetch waits for a few images' bytes or a batch's deadline.
+            p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), FETCH_MIN_BYTES);
+            p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), (int)
+                    Math.min(FETCH_MAX_WAIT_LIMIT_MS, get(MAX_BATCH_WAIT_MS).toMillis()));
+        }
         String instance = instanceId();
         if (instance != null) {
             // Static membership: a restarted instance rejoins as itself, without waiting out the

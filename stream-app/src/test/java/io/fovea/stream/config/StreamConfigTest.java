@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -167,6 +168,37 @@ class StreamConfigTest {
         Properties tenMinutes = StreamConfig.of(Map.of("bootstrap.servers", "x", "max.batch.wait.ms", "600000"))
                 .streamsProperties();
         assertEquals(100L, tenMinutes.get(StreamsConfig.POLL_MS_CONFIG), "a stop must not wait out a long poll");
+    }
+
+    @Test
+    void theMainConsumersFetchWaitsForAFewImagesOrABatchsDeadlineNotForEachRecord() {
+        Map<String, String> consumer = mainConsumer(Map.of("bootstrap.servers", "x", "max.batch.wait.ms", "10"));
+        assertEquals("65536", consumer.get(ConsumerConfig.FETCH_MIN_BYTES_CONFIG));
+        assertEquals("10", consumer.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
+
+        Map<String, String> longWait = mainConsumer(Map.of("bootstrap.servers", "x", "max.batch.wait.ms", "600000"));
+        assertEquals("500", longWait.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "never past Kafka's own default");
+    }
+
+    @Test
+    void aKafkaFetchSettingForAnyConsumerReplacesServesFetchDefaults() {
+        Map<String, String> consumer =
+                mainConsumer(Map.of("bootstrap.servers", "x", "kafka.consumer.fetch.min.bytes", "1"));
+        assertEquals("1", consumer.get(ConsumerConfig.FETCH_MIN_BYTES_CONFIG));
+        assertEquals(null, consumer.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "Kafka's default, not ours");
+
+        Map<String, String> plain = mainConsumer(Map.of("bootstrap.servers", "x", "kafka.fetch.max.wait.ms", "50"));
+        assertEquals("50", plain.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
+        assertEquals(null, plain.get(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), "Kafka's default, not ours");
+    }
+
+    /** The main consumer's settings as Kafka Streams resolves them from serve's configuration, as text. */
+    private static Map<String, String> mainConsumer(Map<String, String> settings) {
+        Map<String, String> text = new java.util.HashMap<>();
+        new StreamsConfig(StreamConfig.of(settings).streamsProperties())
+                .getMainConsumerConfigs("group", "client", 0)
+                .forEach((key, value) -> text.put(key, String.valueOf(value)));
+        return text;
     }
 
     @Test
