@@ -9,14 +9,7 @@ import org.junit.jupiter.api.Test;
 class RunLengthTest {
     @Test
     void theFasterPrecisionsRunsHoldAsManyMoreImagesAsItsModelIsFaster() {
-        Map<String, Double> speeds = new LinkedHashMap<>();
-        speeds.put("fp32", 330.0);
-        speeds.put("int8", 1200.0);
-
-        Map<String, Integer> sized = PipelineComparison.eventsByPrecision(9000, speeds);
-
-        assertEquals(9000, sized.get("fp32"));
-        assertEquals(32_727, sized.get("int8"));
+        assertEquals(Map.of("fp32", 9000, "int8", 32_727), sized(9000, "fp32", 330.0, "int8", 1200.0));
     }
 
     @Test
@@ -26,13 +19,15 @@ class RunLengthTest {
 
     @Test
     void theSlowestSetsTheCountWhicheverIsListedFirst() {
+        assertEquals(Map.of("fp32", 8000, "int8", 24_000), sized(8000, "int8", 900.0, "fp32", 300.0));
+    }
+
+    /** Images per run for two precisions listed in this order with these speeds. */
+    private static Map<String, Integer> sized(
+            int events, String first, double firstSpeed, String second, double secondSpeed) {
         Map<String, Double> speeds = new LinkedHashMap<>();
-        speeds.put("int8", 900.0);
-        speeds.put("fp32", 300.0);
-
-        Map<String, Integer> sized = PipelineComparison.eventsByPrecision(8000, speeds);
-
-        assertEquals(8000, sized.get("fp32"));
-        assertEquals(24_000, sized.get("int8"));
+        speeds.put(first, firstSpeed);
+        speeds.put(second, secondSpeed);
+        return PipelineComparison.eventsByPrecision(events, speeds);
     }
 }
