@@ -8,11 +8,15 @@ import io.fovea.schemas.serde.FoveaRecords;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,19 +24,37 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** The benchmarks' input: 32x32 raw images written to a topic, as fast as the producer goes or at a steady rate. */
 final class ImageLoad {
+    /** Writes of a fill, each of the images the ones before could not write. */
+    private static final int FILL_ATTEMPTS = 3;
+
     private final KafkaConnection kafka;
 
     ImageLoad(KafkaConnection kafka) {
         this.kafka = kafka;
     }
 
-    /** Writes {@code n} 32x32 raw images to {@code topic} as fast as the producer goes; ids start with {@code prefix}. */
+    /**
+     * Writes {@code n} 32x32 raw images to {@code topic} as fast as the producer goes; ids start
+     * with {@code prefix}. The broker may refuse a batch for good (Kafka 4 answers some of an
+     * idempotent producer's first batches on a new partition with an out-of-order sequence until
+     * their delivery times out): those images are written again, so the topic holds all {@code n}
+     * and no run waits for images that were never there.
+     */
     void fill(String topic, int n, String prefix) {
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            List<RgbImage> images = BenchModel.images(64, 32, 7);
-            for (int i = 0; i < n; i++) {
-                send(producer, topic, prefix + i, images.get(i % images.size()), Instant.now());
+        List<RgbImage> images = BenchModel.images(64, 32, 7);
+        List<Integer> left = IntStream.range(0, n).boxed().toList();
+        for (int attempt = 1; !left.isEmpty(); attempt++) {
+            if (attempt > FILL_ATTEMPTS) {
+                throw new IllegalStateException(left.size() + " of " + n + " images could not be written to " + topic
+                        + " in " + FILL_ATTEMPTS + " attempts");
             }
+            Deliveries deliveries = new Deliveries();
+            try (KafkaProducer<byte[], byte[]> producer = producer()) {
+                for (int i : left) {
+                    send(producer, topic, prefix + i, images.get(i % images.size()), Instant.now(), deliveries.of(i));
+                }
+            } // close() waits for every outcome
+            left = deliveries.failed();
         }
     }
 
@@ -53,11 +75,16 @@ final class ImageLoad {
         }
     }
 
-    /** Offers {@code total} images at {@code rate}. */
-    void offer(String topic, int total, double rate) {
+    /**
+     * Offers {@code total} images at {@code rate}.
+     *
+     * @return how many the broker took: a paced load is not written again, so the caller waits for these only
+     */
+    int offer(String topic, int total, double rate) {
         List<RgbImage> images = BenchModel.images(64, 32, 11);
         long interval = (long) (1e9 / rate);
         long next = System.nanoTime();
+        Deliveries deliveries = new Deliveries();
         try (KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
             for (int i = 0; i < total; i++) {
                 long wait = next - System.nanoTime();
@@ -65,7 +92,27 @@ final class ImageLoad {
                     LockSupport.parkNanos(wait);
                 }
                 next += interval;
-                send(producer, topic, "l" + i, images.get(i % images.size()), Instant.now());
+                send(producer, topic, "l" + i, images.get(i % images.size()), Instant.now(), deliveries.of(i));
+            }
+        }
+        return total - deliveries.failed().size();
+    }
+
+    /** The images whose write failed, by index, as the producer's callbacks report them. */
+    private static final class Deliveries {
+        private final List<Integer> failed = Collections.synchronizedList(new ArrayList<>());
+
+        Callback of(int index) {
+            return (metadata, exception) -> {
+                if (exception != null) {
+                    failed.add(index);
+                }
+            };
+        }
+
+        List<Integer> failed() {
+            synchronized (failed) {
+                return failed.stream().sorted().toList();
             }
         }
     }
@@ -83,6 +130,16 @@ final class ImageLoad {
 
     private static void send(
             KafkaProducer<byte[], byte[]> producer, String topic, String id, RgbImage image, Instant eventTime) {
+        send(producer, topic, id, image, eventTime, null);
+    }
+
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer,
+            String topic,
+            String id,
+            RgbImage image,
+            Instant eventTime,
+            Callback outcome) {
         ImageEvent event = ImageEvent.newBuilder()
                 .setId(id)
                 .setEventTime(eventTime)
@@ -94,7 +151,9 @@ final class ImageLoad {
                 .setLabel(null)
                 .setAttributes(Map.of())
                 .build();
-        producer.send(new ProducerRecord<>(
-                topic, id.getBytes(StandardCharsets.UTF_8), FoveaRecords.IMAGE_EVENT.encode(event)));
+        producer.send(
+                new ProducerRecord<>(
+                        topic, id.getBytes(StandardCharsets.UTF_8), FoveaRecords.IMAGE_EVENT.encode(event)),
+                outcome);
     }
 }

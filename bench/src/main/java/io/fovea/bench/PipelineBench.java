@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -76,7 +78,7 @@ final class PipelineBench {
             Timer passes = app.metrics().registry().get("fovea.inference").timer();
             double inferenceBefore = passes.totalTime(TimeUnit.SECONDS);
             long start = System.nanoTime();
-            awaitPredictions(output, events, at -> true, null);
+            awaitPredictions(output, () -> events, at -> true, null);
             double seconds = (System.nanoTime() - start) / 1e9;
             imagesPerSecond = events / seconds;
             modelBusy = (passes.totalTime(TimeUnit.SECONDS) - inferenceBefore) / seconds;
@@ -92,7 +94,7 @@ final class PipelineBench {
             baseline.start();
             awaitRunning(baseline::state);
             long start = System.nanoTime();
-            awaitPredictions(output, events, at -> true, null);
+            awaitPredictions(output, () -> events, at -> true, null);
             return events / ((System.nanoTime() - start) / 1e9);
         }
     }
@@ -108,16 +110,21 @@ final class PipelineBench {
             app.start();
             awaitRunning(app::state);
             long measureFrom = System.currentTimeMillis() + warmUp.toMillis();
-            Thread load = new Thread(() -> images.offer(topic, total, imagesPerSecond), "bench-load");
+            AtomicInteger offered = new AtomicInteger(total);
+            Thread load = new Thread(() -> offered.set(images.offer(topic, total, imagesPerSecond)), "bench-load");
             load.start();
-            awaitPredictions(output, total, eventTime -> eventTime >= measureFrom, latencies);
+            awaitPredictions(output, offered::get, eventTime -> eventTime >= measureFrom, latencies);
             join(load);
         }
         return latencies;
     }
 
-    /** Reads committed predictions until {@code n}; collects event-to-now latency of those whose event time passes the filter. */
-    private void awaitPredictions(String output, int n, LongPredicate measure, List<Double> latencies) {
+    /**
+     * Reads committed predictions until {@code n} (asked again as they come: a paced load may end
+     * with fewer images than it meant to write); collects event-to-now latency of those whose event
+     * time passes the filter.
+     */
+    private void awaitPredictions(String output, IntSupplier n, LongPredicate measure, List<Double> latencies) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
                 kafka.consumer(Map.of(
                         ConsumerConfig.GROUP_ID_CONFIG,
@@ -134,9 +141,10 @@ final class PipelineBench {
             consumer.subscribe(Set.of(output));
             int seen = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (seen < n) {
+            while (seen < n.getAsInt()) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("only " + seen + " of " + n + " predictions after 10 minutes");
+                    throw new IllegalStateException(
+                            "only " + seen + " of " + n.getAsInt() + " predictions after 10 minutes");
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     seen++;

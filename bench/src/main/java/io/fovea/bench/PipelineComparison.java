@@ -268,8 +268,7 @@ final class PipelineComparison {
             for (double rate : loads) {
                 int total = (int) (rate * (duration.toMillis() + warmUp.toMillis()) / 1000);
                 long measureFrom = System.currentTimeMillis() + warmUp.toMillis();
-                load.offer(input, total, rate);
-                offered += total;
+                offered += load.offer(input, total, rate); // only what the broker took is awaited
                 reader.await(offered, PATIENCE);
                 byLoad.add(reader.latencies(measureFrom));
             }

@@ -1,0 +1,71 @@
+package io.fovea.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.testing.KafkaTestBroker;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+
+/** The benchmarks' input never comes up short without saying so: a run must not wait for images never written. */
+class ImageLoadIT {
+    private final KafkaConnection kafka = KafkaTestBroker.connection();
+
+    @Test
+    void aFillWritesEveryImage() throws Exception {
+        String topic = topic(Map.of());
+
+        new ImageLoad(kafka).fill(topic, 250, "f");
+
+        assertEquals(250, endOffset(topic));
+    }
+
+    @Test
+    void aFillTheBrokerRefusesFailsLoudlyInsteadOfLeavingTheTopicShort() throws Exception {
+        // every image is larger than this topic takes: each write fails for good
+        String topic = topic(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000"));
+
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> new ImageLoad(kafka).fill(topic, 5, "f"));
+
+        assertTrue(e.getMessage().contains("5 of 5 images could not be written"), e.getMessage());
+    }
+
+    @Test
+    void aPacedLoadReportsOnlyTheImagesTheBrokerTook() throws Exception {
+        String refusing = topic(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000"));
+        String taking = topic(Map.of());
+
+        assertEquals(0, new ImageLoad(kafka).offer(refusing, 4, 200));
+        assertEquals(4, new ImageLoad(kafka).offer(taking, 4, 200));
+    }
+
+    private String topic(Map<String, String> configs) throws Exception {
+        String topic = "image-load-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Admin admin = Admin.create(kafka.admin())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(configs)))
+                    .all()
+                    .get();
+        }
+        return topic;
+    }
+
+    private long endOffset(String topic) throws Exception {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try (Admin admin = Admin.create(kafka.admin())) {
+            return admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
+                    .partitionResult(partition)
+                    .get()
+                    .offset();
+        }
+    }
+}
