@@ -99,6 +99,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
             }
             int clientPort = port == 0 ? freePort() : port;
             int controllerPort = freePort();
+            // two probes may be given the same port, which the broker refuses for two listeners
+            while (controllerPort == clientPort) {
+                controllerPort = freePort();
+            }
             BrokerSecurity security = secure ? BrokerSecurity.of(dataDir) : null;
             Properties props = serverProperties(dataDir, clientPort, controllerPort);
             if (security != null) {
