@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -58,21 +59,13 @@ final class ImageLoad {
         }
     }
 
-    /** Offers images at {@code rate} until told to stop. */
-    void offerFor(String topic, double rate, AtomicBoolean stop) {
-        List<RgbImage> images = BenchModel.images(64, 32, 13);
-        long interval = (long) (1e9 / rate);
-        long next = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
-            for (int i = 0; !stop.get(); i++) {
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                next += interval;
-                send(producer, topic, "w" + i, images.get(i % images.size()), Instant.now());
-            }
-        }
+    /**
+     * Offers images at {@code rate} until told to stop.
+     *
+     * @return how many the broker refused: each is a gap in the input, not in serve's output
+     */
+    int offerFor(String topic, double rate, AtomicBoolean stop) {
+        return paced(topic, rate, "w", 13, i -> !stop.get()).failed().size();
     }
 
     /**
@@ -81,21 +74,26 @@ final class ImageLoad {
      * @return how many the broker took: a paced load is not written again, so the caller waits for these only
      */
     int offer(String topic, int total, double rate) {
-        List<RgbImage> images = BenchModel.images(64, 32, 11);
+        return total - paced(topic, rate, "l", 11, i -> i < total).failed().size();
+    }
+
+    /** Writes image {@code i} at the rate's pace while {@code more} says so, one send at a time (as a camera would). */
+    private Deliveries paced(String topic, double rate, String prefix, int seed, IntPredicate more) {
+        List<RgbImage> images = BenchModel.images(64, 32, seed);
         long interval = (long) (1e9 / rate);
         long next = System.nanoTime();
         Deliveries deliveries = new Deliveries();
         try (KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
-            for (int i = 0; i < total; i++) {
+            for (int i = 0; more.test(i); i++) {
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
                 }
                 next += interval;
-                send(producer, topic, "l" + i, images.get(i % images.size()), Instant.now(), deliveries.of(i));
+                send(producer, topic, prefix + i, images.get(i % images.size()), Instant.now(), deliveries.of(i));
             }
-        }
-        return total - deliveries.failed().size();
+        } // close() waits for every outcome
+        return deliveries;
     }
 
     /** The images whose write failed, by index, as the producer's callbacks report them. */
@@ -126,11 +124,6 @@ final class ImageLoad {
                 new HashMap<>(Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5));
         own.putAll(extra);
         return new KafkaProducer<>(kafka.producer(own), new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static void send(
-            KafkaProducer<byte[], byte[]> producer, String topic, String id, RgbImage image, Instant eventTime) {
-        send(producer, topic, id, image, eventTime, null);
     }
 
     private static void send(

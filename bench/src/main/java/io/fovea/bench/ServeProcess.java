@@ -1,12 +1,12 @@
 package io.fovea.bench;
 
+import io.fovea.broker.FreePorts;
 import io.fovea.core.runtime.Blocking;
 import io.fovea.stream.ServeCommand;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.metrics.ProcessMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,7 +63,7 @@ final class ServeProcess implements AutoCloseable {
     /** The same, on the JVM {@code java} (a {@code bin/java}). */
     static ServeProcess start(
             Path java, List<String> jvmOptions, List<String> serveArgs, Map<String, String> settings, Path log) {
-        int port = freePort();
+        int port = FreePorts.one();
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         // a crash report goes beside the log, not into whatever folder the benchmark ran from
@@ -183,14 +183,6 @@ final class ServeProcess implements AutoCloseable {
         if (process.exitValue() != 143) {
             throw new IllegalStateException(
                     "serve ended with " + process.exitValue() + " on SIGTERM, not 143 after draining; see " + log);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

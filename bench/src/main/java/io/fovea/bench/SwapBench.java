@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Hot-swaps under load, the way an operator does them: {@code serve} runs in its own JVM, images
@@ -125,7 +126,9 @@ final class SwapBench {
                         .awaitReady(Duration.ofMinutes(3));
                 ReleasePublisher publisher = new ReleasePublisher(kafka, releases);
                 OutputTimeline timeline = new OutputTimeline(kafka, output)) {
-            Thread load = new Thread(() -> new ImageLoad(kafka).offerFor(input, rate, stop), "swap-bench-load");
+            AtomicInteger refused = new AtomicInteger();
+            Thread load =
+                    new Thread(() -> refused.set(new ImageLoad(kafka).offerFor(input, rate, stop)), "swap-bench-load");
             load.start();
             pause(Duration.ofSeconds(15)); // warm up, then a quiet period without swaps to compare with
             Quiet quiet = quietPeriod(app, timeline);
@@ -146,6 +149,12 @@ final class SwapBench {
                     backend,
                     swaps);
             SwapReport.table(out, batchMillis, SETTLE, quiet, done, corruptGap, heapCommitted);
+            if (refused.get() > 0) {
+                // a refused image is a pause in the input, and the gaps above may hold it
+                out.printf(
+                        "%nThe broker refused %d of the offered images: the pauses above may include them.%n",
+                        refused.get());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -9,6 +9,8 @@ import io.fovea.testing.KafkaTestBroker;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -47,6 +49,31 @@ class ImageLoadIT {
 
         assertEquals(0, new ImageLoad(kafka).offer(refusing, 4, 200));
         assertEquals(4, new ImageLoad(kafka).offer(taking, 4, 200));
+    }
+
+    @Test
+    void aLoadUntilStoppedCountsEveryImageTheBrokerRefused() throws Exception {
+        String refusing = topic(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000"));
+        String taking = topic(Map.of());
+
+        int refused = offerForAWhile(refusing);
+        int refusedByTaking = offerForAWhile(taking);
+
+        assertTrue(refused > 0, "refused " + refused);
+        assertEquals(0, refusedByTaking);
+        assertTrue(endOffset(taking) > 0, "the taking topic holds the images offered");
+    }
+
+    /** Offers at 200 images a second for a fifth of a second; returns how many the broker refused. */
+    private int offerForAWhile(String topic) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger refused = new AtomicInteger(-1);
+        Thread load = new Thread(() -> refused.set(new ImageLoad(kafka).offerFor(topic, 200, stop)));
+        load.start();
+        Thread.sleep(200);
+        stop.set(true);
+        load.join();
+        return refused.get();
     }
 
     private String topic(Map<String, String> configs) throws Exception {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.broker.BrokerSecurity;
+import io.fovea.broker.FreePorts;
 import io.fovea.broker.LocalKafkaBroker;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
@@ -18,7 +19,6 @@ import io.fovea.testing.S3TestServer;
 import io.fovea.testing.TinyBundles;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -94,7 +94,7 @@ class SecuredClusterIT {
 
     @Test
     void withTheDocumentedAclsEveryImageIsClassifiedOnceAndAPromotionSwapsTheModel() throws Exception {
-        int http = freePort();
+        int http = FreePorts.one();
         Process serve = serve(appConfig, "serve.log", http);
         awaitReady(serve, http, "serve.log");
 
@@ -160,7 +160,7 @@ class SecuredClusterIT {
                 promotedBefore, store.promoted("tiny"), "a promotion that could not be announced changed the store");
 
         long start = System.nanoTime();
-        Process serve = serve(wrong, "serve-wrong.log", freePort());
+        Process serve = serve(wrong, "serve-wrong.log", FreePorts.one());
         assertTrue(serve.waitFor(COMMAND_LIMIT.toSeconds(), TimeUnit.SECONDS), "serve still running after 30 s");
         String log = Files.readString(dir.resolve("serve-wrong.log"));
         assertEquals(2, serve.exitValue(), log);
@@ -230,7 +230,7 @@ class SecuredClusterIT {
                         "models", "promote", "tiny@1", "--store", location, "--command-config", publisher.toString());
                 assertEquals(0, first.exitCode(), first.err());
 
-                int http = freePort();
+                int http = FreePorts.one();
                 Process serve = serve(server, "serve-s3.log", http, location);
                 awaitReady(serve, http, "serve-s3.log");
                 produce(appConfig, IMAGES);
@@ -298,7 +298,7 @@ class SecuredClusterIT {
                 broker.security().clientSettings(broker.bootstrapServers(), "limited", "limited-password"));
         produce(appConfig, IMAGES);
 
-        Process denied = serve(limitedConfig, "serve-denied.log", freePort());
+        Process denied = serve(limitedConfig, "serve-denied.log", FreePorts.one());
         assertTrue(denied.waitFor(90, TimeUnit.SECONDS), "serve kept running without " + withheld);
         String log = Files.readString(dir.resolve("serve-denied.log"));
         assertEquals(exitCode, denied.exitValue(), log);
@@ -306,7 +306,7 @@ class SecuredClusterIT {
         assertEquals(0, predictions(appConfig, 0).size(), "nothing classified while denied");
 
         FoveaAcls.grant(admin, List.of(withheld));
-        int http = freePort();
+        int http = FreePorts.one();
         awaitReady(serve(limitedConfig, "serve-granted.log", http), http, "serve-granted.log");
         produce(appConfig, IMAGES);
         List<String> all = predictions(appConfig, 2 * IMAGES);
@@ -438,12 +438,6 @@ class SecuredClusterIT {
         props.putAll(settings);
         try (OutputStream out = Files.newOutputStream(file)) {
             props.store(out, null);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

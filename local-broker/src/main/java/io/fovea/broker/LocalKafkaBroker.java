@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,12 +95,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 throw new IllegalStateException(dataDir + " holds a broker formatted " + (secure ? "without" : "with")
                         + " --secure: start it as it was, or use another --dir");
             }
-            int clientPort = port == 0 ? freePort() : port;
-            int controllerPort = freePort();
-            // two probes may be given the same port, which the broker refuses for two listeners
-            while (controllerPort == clientPort) {
-                controllerPort = freePort();
-            }
+            int clientPort = port == 0 ? FreePorts.one() : port;
+            int controllerPort = FreePorts.other(clientPort);
             BrokerSecurity security = secure ? BrokerSecurity.of(dataDir) : null;
             Properties props = serverProperties(dataDir, clientPort, controllerPort);
             if (security != null) {
@@ -238,14 +232,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
             close();
             throw new IllegalStateException(
                     "Kafka did not become ready at " + bootstrapServers() + " within " + timeout, e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
         }
     }
 }

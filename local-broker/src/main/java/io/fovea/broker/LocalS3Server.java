@@ -1,8 +1,5 @@
 package io.fovea.broker;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -31,7 +28,7 @@ public final class LocalS3Server implements AutoCloseable {
         this.data = data;
         this.identity = identity;
         this.credential = credential;
-        this.port = freePort();
+        this.port = FreePorts.one();
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", data.toString());
         this.context = ContextBuilder.newBuilder("filesystem")
@@ -39,14 +36,6 @@ public final class LocalS3Server implements AutoCloseable {
                 .overrides(properties)
                 .build(BlobStoreContext.class);
         resume();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A new empty bucket; returns its name. */

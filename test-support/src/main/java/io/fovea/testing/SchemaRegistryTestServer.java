@@ -1,8 +1,8 @@
 package io.fovea.testing;
 
+import io.fovea.broker.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,7 +41,7 @@ public final class SchemaRegistryTestServer implements AutoCloseable {
     public static SchemaRegistryTestServer startNew() {
         try {
             SchemaRegistryTestServer server = new SchemaRegistryTestServer(
-                    locateApp(), Files.createTempDirectory("fovea-test-registry"), freePort());
+                    locateApp(), Files.createTempDirectory("fovea-test-registry"), FreePorts.one());
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "test-registry-stop"));
             server.start();
             return server;
@@ -153,11 +153,5 @@ public final class SchemaRegistryTestServer implements AutoCloseable {
         }
         throw new IllegalStateException("no " + APP + " above " + Path.of("").toAbsolutePath()
                 + ": build the test-registry module first (the reactor does when a module depends on it)");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
