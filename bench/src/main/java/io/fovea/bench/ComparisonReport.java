@@ -52,7 +52,7 @@ final class ComparisonReport {
     void table(
             int batch,
             double[] shares,
-            Map<Contender, List<CommittedOutput.Latencies>> latencies,
+            Map<Contender, List<PipelineComparison.AtLoad>> latencies,
             long batchWaitMillis) {
         StringBuilder head = new StringBuilder(
                 "| pipeline, batch " + batch + " | img/s | / model alone | / best alone | / plain loop |");
@@ -83,9 +83,12 @@ final class ComparisonReport {
                                 / r.of(Contender.Kind.PLAIN_LOOP, PrecisionModels.FP32)
                                         .imagesPerSecond())));
             }
-            List<CommittedOutput.Latencies> measured = latencies.getOrDefault(c, List.of());
+            List<PipelineComparison.AtLoad> measured = latencies.getOrDefault(c, List.of());
             for (int i = 0; i < shares.length; i++) {
-                row.append(i < measured.size() ? " " + p50p99(measured.get(i).total()) + " |" : " |");
+                row.append(
+                        i < measured.size()
+                                ? " " + p50p99(measured.get(i).latencies().total()) + " |"
+                                : " |");
             }
             out.println(row);
         }
@@ -105,11 +108,13 @@ final class ComparisonReport {
                         + " next to each other; / model alone (one pass at a time on all the cores, as bench model runs it), / best"
                         + " alone (the fastest"
                         + " of the model-alone rows in the round) and / plain loop against those of the row's own"
-                        + " precision."
-                        + " Latency: event time to the prediction read downstream (read_committed), at shares of each"
-                        + " row's own img/s offered by a paced producer. Target p99: max.batch.wait.ms + 2 x one batch's"
-                        + " model time = %s.)%n%n",
-                rounds.size(), String.join("; ", targets));
+                        + " precision.%s)%n%n",
+                rounds.size(),
+                shares.length == 0
+                        ? ""
+                        : " Latency: event time to the prediction read downstream (read_committed), at shares of each"
+                                + " row's own img/s offered by a paced producer. Target p99: max.batch.wait.ms + 2 x"
+                                + " one batch's model time = " + String.join("; ", targets) + ".");
         out.flush();
     }
 
@@ -118,7 +123,7 @@ final class ComparisonReport {
      * (read, wait for a batch, the model, emission) and from there to its arrival downstream (the
      * write and, exactly once, the transaction's commit that makes it visible).
      */
-    void latencyParts(double[] shares, Map<Contender, List<CommittedOutput.Latencies>> latencies) {
+    void latencyParts(double[] shares, Map<Contender, List<PipelineComparison.AtLoad>> latencies) {
         StringBuilder head = new StringBuilder("| latency, p50 / p99 ms |");
         StringBuilder rule = new StringBuilder("| --- |");
         for (double share : shares) {
@@ -131,7 +136,8 @@ final class ComparisonReport {
         out.println(rule);
         latencies.forEach((c, byLoad) -> {
             StringBuilder row = new StringBuilder("| " + c.label + " |");
-            for (CommittedOutput.Latencies l : byLoad) {
+            for (PipelineComparison.AtLoad at : byLoad) {
+                CommittedOutput.Latencies l = at.latencies();
                 row.append(" " + p50p99(l.toPrediction()) + " | " + p50p99(l.batchClose()) + " | "
                         + p50p99(l.forwardPass()) + " | " + p50p99(l.afterPrediction()) + " |");
             }
@@ -148,6 +154,16 @@ final class ComparisonReport {
 
     private static String p50p99(List<Double> sorted) {
         return String.format("%.0f / %.0f", Percentiles.nearestRank(sorted, 50), Percentiles.nearestRank(sorted, 99));
+    }
+
+    /** The CPU per image of {@code c}'s own process at saturation, in ms: its threads summed, median of the rounds. */
+    double ownCpuMillis(Contender c) {
+        return 1000
+                * median(r -> r.runs().get(c).cpuPerImage().entrySet().stream()
+                        .filter(e ->
+                                !e.getKey().startsWith("(") && !e.getKey().startsWith(PipelineComparison.IN_BENCH_JVM))
+                        .mapToDouble(Map.Entry::getValue)
+                        .sum());
     }
 
     /** CPU milliseconds per image by thread group (Linux thread names, 15 characters), median of the rounds. */

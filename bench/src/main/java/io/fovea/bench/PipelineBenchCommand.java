@@ -69,7 +69,8 @@ final class PipelineBenchCommand extends BenchRun {
     @Option(
             names = "--latency-seconds",
             defaultValue = "15",
-            description = "Measured seconds per offered load, after 3 s not counted (default: ${DEFAULT-VALUE}).")
+            description = "Measured seconds per offered load, after 3 s not counted; 0 measures no latency"
+                    + " (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
     @Option(
@@ -145,6 +146,10 @@ final class PipelineBenchCommand extends BenchRun {
     void measure(PrintWriter out, KafkaConnection servers, Path work) {
         SecretSettings.refuseOnCommandLine(settings);
         checkPrecisions();
+        if (latencySeconds < 0) {
+            throw new ParameterException(
+                    spec.commandLine(), "--latency-seconds must be 0 or more, got " + latencySeconds);
+        }
         List<Contender> contenders = Contender.all(precisions, variantSettings());
         DirectoryModelStore store = new DirectoryModelStore(work.resolve("store"));
         AccuracyGate gate = BenchVersions.publish(store, precisions.contains(PrecisionModels.INT8));
@@ -204,27 +209,40 @@ final class PipelineBenchCommand extends BenchRun {
             PipelineComparison comparison =
                     new PipelineComparison(setup, contenders, models, plains, shared, sized, seconds);
             ComparisonReport report = new ComparisonReport(out, contenders, comparison.throughput(rounds, out));
-            Map<Contender, List<CommittedOutput.Latencies>> latencies = new LinkedHashMap<>();
+            // no paced loads at --latency-seconds 0: the tables then hold throughput and CPU only
+            double[] measuredLoads = latencySeconds > 0 ? loads : new double[0];
+            Map<Contender, List<PipelineComparison.AtLoad>> latencies = new LinkedHashMap<>();
             for (Contender c : contenders) {
-                if (!c.isPipeline()) {
+                if (!c.isPipeline() || measuredLoads.length == 0) {
                     continue;
                 }
                 double capacity = report.imagesPerSecond(c);
-                double[] rates = new double[loads.length];
-                for (int i = 0; i < loads.length; i++) {
-                    rates[i] = loads[i] * capacity;
+                double[] rates = new double[measuredLoads.length];
+                for (int i = 0; i < measuredLoads.length; i++) {
+                    rates[i] = measuredLoads[i] * capacity;
                 }
                 latencies.put(
                         c, comparison.latency(c, rates, Duration.ofSeconds(latencySeconds), Duration.ofSeconds(3)));
             }
             report.table(
                     batch,
-                    loads,
+                    measuredLoads,
                     latencies,
                     configs.get(precisions.get(0))
                             .get(StreamOptions.MAX_BATCH_WAIT_MS)
                             .toMillis());
-            report.latencyParts(loads, latencies);
+            if (!latencies.isEmpty()) {
+                report.latencyParts(measuredLoads, latencies);
+                Map<Contender, List<LoadCpu>> cpu = new LinkedHashMap<>();
+                Map<Contender, Double> saturated = new LinkedHashMap<>();
+                latencies.forEach((c, byLoad) -> {
+                    cpu.put(
+                            c,
+                            byLoad.stream().map(PipelineComparison.AtLoad::cpu).toList());
+                    saturated.put(c, report.ownCpuMillis(c));
+                });
+                LoadCpu.table(out, measuredLoads, cpu, saturated);
+            }
             report.cpuByThread();
         } finally {
             models.values().forEach(ModelRunner::close);

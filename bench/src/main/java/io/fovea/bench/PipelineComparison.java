@@ -249,28 +249,33 @@ final class PipelineComparison {
         }
     }
 
+    /** A pipeline at one offered load: its latencies, and where the cores went meanwhile. */
+    record AtLoad(CommittedOutput.Latencies latencies, LoadCpu cpu) {}
+
     /**
      * Latencies (ms, event time to prediction read downstream) of a contender at each offered
      * load, images offered at a steady rate by a paced producer; the first {@code warmUp} of each
-     * load are not counted.
+     * load are not counted. The cores' time is counted over the whole load.
      */
-    List<CommittedOutput.Latencies> latency(Contender contender, double[] loads, Duration duration, Duration warmUp) {
+    List<AtLoad> latency(Contender contender, double[] loads, Duration duration, Duration warmUp) {
         String run = id();
         String input = "cmp-load-" + run;
         String output = "cmp-out-" + run;
         TopicCreator.ensure(setup.kafka(), input, PipelineBench.PARTITIONS, false);
         TopicCreator.ensure(setup.kafka(), output, PipelineBench.PARTITIONS, false);
         ImageLoad load = new ImageLoad(setup.kafka());
-        List<CommittedOutput.Latencies> byLoad = new ArrayList<>();
+        List<AtLoad> byLoad = new ArrayList<>();
         try (CommittedOutput reader = new CommittedOutput(setup.kafka(), output);
                 Contender.Started started = contender.start(setup, input, output, run)) {
             int offered = 0;
             for (double rate : loads) {
                 int total = (int) (rate * (duration.toMillis() + warmUp.toMillis()) / 1000);
                 long measureFrom = System.currentTimeMillis() + warmUp.toMillis();
-                offered += load.offer(input, total, rate); // only what the broker took is awaited
+                LoadCpu.Start cpu = LoadCpu.Start.of(started.pid());
+                int taken = load.offer(input, total, rate); // only what the broker took is awaited
+                offered += taken;
                 reader.await(offered, PATIENCE);
-                byLoad.add(reader.latencies(measureFrom));
+                byLoad.add(new AtLoad(reader.latencies(measureFrom), cpu.until(taken)));
             }
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
