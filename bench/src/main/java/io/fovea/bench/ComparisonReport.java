@@ -61,10 +61,7 @@ final class ComparisonReport {
             head.append(" / plain loop fp32 |");
             rule.append(" ---: |");
         }
-        for (double share : shares) {
-            head.append(String.format(" p50 / p99 ms at %.0f%% |", 100 * share));
-            rule.append(" ---: |");
-        }
+        loadColumns(head, rule, shares, " p50 / p99 ms at %.0f%% |");
         out.println(head);
         out.println(rule);
         for (Contender c : contenders) {
@@ -150,6 +147,14 @@ final class ComparisonReport {
                 + " and inferenceMillis (its batch's pass). The parts' percentiles are of each part alone, so"
                 + " they do not add up to the whole's.)%n%n");
         out.flush();
+    }
+
+    /** One right-aligned column per offered load, each headed by {@code format} of its percentage. */
+    static void loadColumns(StringBuilder head, StringBuilder rule, double[] shares, String format) {
+        for (double share : shares) {
+            head.append(String.format(format, 100 * share));
+            rule.append(" ---: |");
+        }
     }
 
     private static String p50p99(List<Double> sorted) {

@@ -55,16 +55,10 @@ record LoadCpu(double pipeline, double benchJvm, double others, double idle, dou
             Map<Contender, Double> saturated) {
         StringBuilder head = new StringBuilder("| cores' time, % of all: pipeline / benchmark's JVM / other / idle |");
         StringBuilder rule = new StringBuilder("| --- |");
-        for (double share : shares) {
-            head.append(String.format(" at %.0f%% |", 100 * share));
-            rule.append(" ---: |");
-        }
+        ComparisonReport.loadColumns(head, rule, shares, " at %.0f%% |");
         head.append(" pipeline's CPU ms per image: saturated |");
         rule.append(" ---: |");
-        for (double share : shares) {
-            head.append(String.format(" at %.0f%% |", 100 * share));
-            rule.append(" ---: |");
-        }
+        ComparisonReport.loadColumns(head, rule, shares, " at %.0f%% |");
         out.println(head);
         out.println(rule);
         byContender.forEach((c, loads) -> {
