@@ -65,12 +65,12 @@ final class BenchModel {
     static double bareImagesPerSecond(ModelRunner model, int batch, double seconds) {
         List<RgbImage> images = images(batch, 32, batch);
         for (int i = 0; i < 3; i++) {
-            model.predict(images).close();
+            model.predict(images);
         }
         long start = System.nanoTime();
         long done = 0;
         while (System.nanoTime() - start < seconds * 1e9) {
-            model.predict(images).close();
+            model.predict(images);
             done += batch;
         }
         return done / ((System.nanoTime() - start) / 1e9);

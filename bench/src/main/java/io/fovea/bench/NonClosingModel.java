@@ -2,8 +2,8 @@ package io.fovea.bench;
 
 import io.fovea.core.image.RgbImage;
 import io.fovea.stream.model.ModelRunner;
+import io.fovea.stream.model.Probabilities;
 import java.util.List;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Lends one model to several stream apps in turn: closing an app must not free the model. */
 record NonClosingModel(ModelRunner model) implements ModelRunner {
@@ -23,7 +23,7 @@ record NonClosingModel(ModelRunner model) implements ModelRunner {
     }
 
     @Override
-    public INDArray predict(List<RgbImage> images) {
+    public Probabilities predict(List<RgbImage> images) {
         return model.predict(images);
     }
 

@@ -8,6 +8,7 @@ import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.model.BatchResult;
 import io.fovea.stream.model.ModelRunner;
+import io.fovea.stream.model.Probabilities;
 import io.fovea.stream.predict.Predictions;
 import io.fovea.stream.validate.AcceptedImage;
 import io.fovea.stream.validate.ImageValidator;
@@ -19,7 +20,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The pattern of most Kafka Streams ML examples, for comparison: {@code mapValues} calls the
@@ -38,14 +38,13 @@ final class PerRecordBaseline implements AutoCloseable {
                 .mapValues(value -> {
                     AcceptedImage image = validator.validate(value);
                     long start = System.nanoTime();
-                    INDArray probabilities = model.predict(List.of(image.image()));
+                    Probabilities probabilities = model.predict(List.of(image.image()));
                     BatchResult one = new BatchResult(
                             probabilities, model.name(), model.version(), model.labels(), new int[] {1}, 0, new long[] {
                                 System.nanoTime() - start
                             });
                     Prediction p = Predictions.of(
                             image.event(), one, 0, 1, new SourcePosition(input, -1, -1L), 0, Instant.now());
-                    probabilities.close();
                     return FoveaRecords.PREDICTION.encode(p);
                 })
                 .to(config.get(StreamOptions.OUTPUT_TOPIC), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));

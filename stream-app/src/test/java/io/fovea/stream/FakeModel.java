@@ -2,11 +2,10 @@ package io.fovea.stream;
 
 import io.fovea.core.image.RgbImage;
 import io.fovea.stream.model.ModelRunner;
+import io.fovea.stream.model.Probabilities;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntPredicate;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A model whose answer can be read off the image: class = first red pixel value % classes, with
@@ -48,7 +47,7 @@ public final class FakeModel implements ModelRunner {
     }
 
     @Override
-    public INDArray predict(List<RgbImage> images) {
+    public Probabilities predict(List<RgbImage> images) {
         if (fail) {
             throw new IllegalStateException("the fake model was told to fail");
         }
@@ -73,7 +72,7 @@ public final class FakeModel implements ModelRunner {
                 java.util.Arrays.fill(rows[i], Float.NaN);
             }
         }
-        return Nd4j.create(rows);
+        return Probabilities.of(rows);
     }
 
     @Override

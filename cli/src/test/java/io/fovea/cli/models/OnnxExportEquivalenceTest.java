@@ -15,6 +15,7 @@ import io.fovea.core.image.RgbImage;
 import io.fovea.core.onnx.OnnxExport;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.runtime.NativeBackend;
+import io.fovea.stream.model.Probabilities;
 import io.fovea.stream.model.backend.Dl4jModelRunner;
 import io.fovea.stream.model.backend.OnnxModelRunner;
 import io.fovea.stream.model.backend.OnnxSessions;
@@ -200,26 +201,23 @@ class OnnxExportEquivalenceTest {
                 List.of(ModelFormat.onnx(what + ".onnx", ModelFormat.NCHW, ModelFormat.PROBABILITIES)));
         List<RgbImage> images = cifarTestImages();
 
-        INDArray expected = new Dl4jModelRunner(manifest, graph).predict(images);
-        INDArray actual;
+        Probabilities expected = new Dl4jModelRunner(manifest, graph).predict(images);
+        Probabilities actual;
         VerifiedBundle exported = new VerifiedBundle(
                 manifest, Map.of(what + ".onnx", bytes(dir.resolve(what + ".onnx"))), dir.toString());
         try (OnnxModelRunner onnx = OnnxModelRunner.checked(exported, OnnxSessions.cpu())) {
             actual = onnx.predict(images);
         }
 
-        double maxDifference = Transforms.maxAbsDifference(expected, actual);
+        double maxDifference = expected.maxAbsDifference(actual);
         System.out.printf(
                 "%s: max |ONNX Runtime - DL4J| over %d images x 10 classes = %.2e%n", what, IMAGES, maxDifference);
         assertTrue(maxDifference <= TOLERANCE, what + ": max difference " + maxDifference);
         for (int i = 0; i < IMAGES; i++) {
-            assertEquals(
-                    expected.getRow(i).argMax().getInt(0),
-                    actual.getRow(i).argMax().getInt(0),
-                    what + ": top-1 of image " + i);
+            assertEquals(expected.argMax(i), actual.argMax(i), what + ": top-1 of image " + i);
         }
         int distinctTop1 = (int) java.util.stream.IntStream.range(0, IMAGES)
-                .map(i -> expected.getRow(i).argMax().getInt(0))
+                .map(i -> expected.argMax(i))
                 .distinct()
                 .count();
         System.out.printf("%s: %d distinct top-1 classes%n", what, distinctTop1);
@@ -241,12 +239,6 @@ class OnnxExportEquivalenceTest {
         } catch (IllegalArgumentException notHere) {
             System.out.println("CIFAR-10 not found (" + notHere.getMessage() + "): random images instead");
             return RandomImages.of(IMAGES, 32, 11);
-        }
-    }
-
-    private static final class Transforms {
-        static double maxAbsDifference(INDArray a, INDArray b) {
-            return a.sub(b).amaxNumber().doubleValue();
         }
     }
 

@@ -44,9 +44,12 @@ public final class ImagePreprocessor {
             byte[] chw = image.chw();
             int plane = size * size;
             for (int c = 0; c < 3; c++) {
-                for (int p = 0; p < plane; p++) {
-                    int i = c * plane + p;
-                    dest[offset + i] = ((chw[i] & 0xFF) - mean[c]) * invStd[c];
+                // the channel's constants in locals: serve runs C1 only, which reloads fields in a loop
+                float m = mean[c];
+                float scale = invStd[c];
+                int to = (c + 1) * plane;
+                for (int i = c * plane, d = offset + i; i < to; i++, d++) {
+                    dest[d] = ((chw[i] & 0xFF) - m) * scale;
                 }
             }
             return;

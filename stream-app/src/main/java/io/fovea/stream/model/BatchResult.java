@@ -1,7 +1,6 @@
 package io.fovea.stream.model;
 
 import java.util.List;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * What one submission got back: its rows of the probabilities, and for each row the size and
@@ -11,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param queueNanos from submission to the start of its first pass
  */
 public record BatchResult(
-        INDArray probabilities,
+        Probabilities probabilities,
         String modelName,
         int modelVersion,
         List<String> labels,

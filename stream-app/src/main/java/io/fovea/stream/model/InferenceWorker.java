@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The one model of the process and the threads that run it. Stream threads submit their closed
@@ -152,7 +151,7 @@ public final class InferenceWorker implements AutoCloseable {
         for (Submission.Slice slice : pass.slices()) {
             images.addAll(slice.submission().images.subList(slice.from(), slice.from() + slice.count()));
         }
-        INDArray probabilities = predict(runner, images);
+        Probabilities probabilities = predict(runner, images);
         long inferenceNanos = System.nanoTime() - start;
         metrics.batch(pass.size(), inferenceNanos, pass.role() == Lineup.Role.SHADOW);
         Submission.Pass done = new Submission.Pass(probabilities, pass.size(), start, inferenceNanos, runner);
@@ -163,11 +162,10 @@ public final class InferenceWorker implements AutoCloseable {
             }
             offset += slice.count();
         }
-        probabilities.close();
     }
 
     /** A runner that is not safe for concurrent passes runs one at a time. */
-    private static INDArray predict(ModelRunner runner, List<RgbImage> images) {
+    private static Probabilities predict(ModelRunner runner, List<RgbImage> images) {
         if (runner.concurrentPasses()) {
             return runner.predict(images);
         }

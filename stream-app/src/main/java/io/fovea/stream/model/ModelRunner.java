@@ -2,7 +2,6 @@ package io.fovea.stream.model;
 
 import io.fovea.core.image.RgbImage;
 import java.util.List;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One loaded model version: images in, class probabilities out. Used by one thread at a time
@@ -16,7 +15,7 @@ public interface ModelRunner extends AutoCloseable {
     List<String> labels();
 
     /** Probabilities [images, classes], preprocessing included (it belongs to the model version). */
-    INDArray predict(List<RgbImage> images);
+    Probabilities predict(List<RgbImage> images);
 
     /** True when {@link #predict} may run on several threads at once (the inference threads' passes). */
     default boolean concurrentPasses() {

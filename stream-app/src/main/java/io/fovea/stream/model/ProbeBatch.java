@@ -1,8 +1,6 @@
 package io.fovea.stream.model;
 
 import io.fovea.core.image.RandomImages;
-import java.util.Arrays;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The check every version passes before it may serve, whatever runs it: a probe batch of 4
@@ -28,50 +26,45 @@ public final class ProbeBatch {
     /** @throws IllegalStateException naming the version and what is wrong */
     public static void check(ModelRunner runner, int inputSize) {
         int labels = runner.labels().size();
-        INDArray out;
+        Probabilities out;
         try {
             out = runner.predict(RandomImages.of(IMAGES, inputSize, 4));
         } catch (RuntimeException e) {
             throw refused(runner, "the probe batch does not run (wrong input shape?): " + e.getMessage(), e);
         }
-        try {
-            if (out.rank() != 2 || out.rows() != IMAGES || out.columns() != labels) {
-                throw refused(
-                        runner,
-                        "outputs " + Arrays.toString(out.shape()) + " for " + IMAGES + " images, but the bundle has "
-                                + labels + " labels",
-                        null);
-            }
-            for (int r = 0; r < out.rows(); r++) {
-                double sum = 0;
-                for (int c = 0; c < labels; c++) {
-                    double p = out.getDouble(r, c);
-                    if (!Double.isFinite(p)) {
-                        // served, every image would be dead-lettered as NON_FINITE_OUTPUT
-                        throw refused(
-                                runner,
-                                "the probe batch gives a non-finite output (" + p + ") for image " + r + ", label "
-                                        + runner.labels().get(c),
-                                null);
-                    }
-                    if (p < 0) {
-                        throw refused(
-                                runner,
-                                "a probe output is " + p
-                                        + ", not a probability (logits? import it with --output logits)",
-                                null);
-                    }
-                    sum += p;
-                }
-                if (Math.abs(sum - 1) > 1e-3) {
+        if (out.rows() != IMAGES || out.labels() != labels) {
+            throw refused(
+                    runner,
+                    "outputs [" + out.rows() + ", " + out.labels() + "] for " + IMAGES + " images, but the bundle has "
+                            + labels + " labels",
+                    null);
+        }
+        for (int r = 0; r < out.rows(); r++) {
+            double sum = 0;
+            for (int c = 0; c < labels; c++) {
+                double p = out.get(r, c);
+                if (!Double.isFinite(p)) {
+                    // served, every image would be dead-lettered as NON_FINITE_OUTPUT
                     throw refused(
                             runner,
-                            "probe probabilities sum to " + sum + ", not 1 (logits? import it with --output logits)",
+                            "the probe batch gives a non-finite output (" + p + ") for image " + r + ", label "
+                                    + runner.labels().get(c),
                             null);
                 }
+                if (p < 0) {
+                    throw refused(
+                            runner,
+                            "a probe output is " + p + ", not a probability (logits? import it with --output logits)",
+                            null);
+                }
+                sum += p;
             }
-        } finally {
-            out.close();
+            if (Math.abs(sum - 1) > 1e-3) {
+                throw refused(
+                        runner,
+                        "probe probabilities sum to " + sum + ", not 1 (logits? import it with --output logits)",
+                        null);
+            }
         }
     }
 

@@ -4,9 +4,6 @@ import io.fovea.core.image.RgbImage;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A submission to the {@link InferenceWorker}: its images, and its rows of output as the passes
@@ -24,7 +21,7 @@ final class Submission {
     int placed;
 
     private int done;
-    private INDArray rows;
+    private Probabilities rows;
     private long firstPassNanos;
 
     Submission(List<RgbImage> images, Lineup.Role role) {
@@ -43,7 +40,7 @@ final class Submission {
     record Slice(Submission submission, int from, int count) {}
 
     /** What a finished pass computed: its rows, its size, when it started and how long it took, and who ran it. */
-    record Pass(INDArray probabilities, int size, long startNanos, long inferenceNanos, ModelRunner runner) {}
+    record Pass(Probabilities probabilities, int size, long startNanos, long inferenceNanos, ModelRunner runner) {}
 
     /**
      * Copies this slice's rows out of the pass ({@code offset} is the slice's first row in it),
@@ -54,10 +51,7 @@ final class Submission {
     synchronized boolean fill(Slice slice, int offset, Pass pass) {
         boolean first = rows == null;
         if (first) {
-            rows = Nd4j.create(
-                    pass.probabilities().dataType(),
-                    images.size(),
-                    pass.probabilities().columns());
+            rows = Probabilities.empty(images.size(), pass.probabilities().labels());
             firstPassNanos = pass.startNanos();
         } else {
             // two passes at once can finish out of order: the wait ends when the earlier one started
@@ -65,9 +59,7 @@ final class Submission {
         }
         int from = slice.from();
         int to = from + slice.count();
-        rows.get(NDArrayIndex.interval(from, to), NDArrayIndex.all())
-                .assign(pass.probabilities()
-                        .get(NDArrayIndex.interval(offset, offset + slice.count()), NDArrayIndex.all()));
+        pass.probabilities().copyRows(offset, slice.count(), rows, from);
         Arrays.fill(batchSizes, from, to, pass.size());
         Arrays.fill(inferenceNanos, from, to, pass.inferenceNanos());
         done += slice.count();

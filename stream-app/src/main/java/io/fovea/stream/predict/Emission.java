@@ -78,7 +78,6 @@ public final class Emission {
         if (closed.shadow() != null) {
             shadows.emit(closed, served, now);
         }
-        results.values().forEach(result -> result.probabilities().close());
     }
 
     /** Emits one image's prediction, or dead-letters it when it is too large to emit; null then. */

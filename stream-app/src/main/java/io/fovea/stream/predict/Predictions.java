@@ -40,7 +40,7 @@ public final class Predictions {
     }
 
     public static String nonFinite(BatchResult batch, int row) {
-        double[] probabilities = row(batch, row);
+        float[] probabilities = row(batch, row);
         for (int i = 0; i < probabilities.length; i++) {
             double p = probabilities[i];
             if (!Double.isFinite(p)) {
@@ -51,12 +51,9 @@ public final class Predictions {
         return null;
     }
 
-    /**
-     * A row's probabilities, read out of the array once: one native copy, where reading each
-     * value from ND4J crossed into native code for every comparison of the sort.
-     */
-    private static double[] row(BatchResult batch, int row) {
-        return batch.probabilities().getRow(row).toDoubleVector();
+    /** A row's probabilities, read out once for the sort's many comparisons. */
+    private static float[] row(BatchResult batch, int row) {
+        return batch.probabilities().row(row);
     }
 
     public static Prediction of(
@@ -67,7 +64,7 @@ public final class Predictions {
             SourcePosition source,
             long queueMillis,
             Instant now) {
-        double[] probabilities = row(batch, row);
+        float[] probabilities = row(batch, row);
         List<String> labels = batch.labels();
         List<Integer> order = IntStream.range(0, labels.size())
                 .boxed()
@@ -76,7 +73,7 @@ public final class Predictions {
                 .toList();
         List<ClassScore> top = new ArrayList<>(order.size());
         for (int index : order) {
-            top.add(new ClassScore(index, labels.get(index), (float) probabilities[index]));
+            top.add(new ClassScore(index, labels.get(index), probabilities[index]));
         }
         ClassScore best = top.get(0);
         return Prediction.newBuilder()

@@ -57,7 +57,6 @@ final class ShadowEmission {
             int row = part.rows()[j];
             emitRow(closed.images().get(row), served[row], result, j, now, trials);
         }
-        result.probabilities().close();
     }
 
     /** The shadow's prediction for one image beside the served one (row {@code j} of the shadow's result), or the reason it is skipped. */

@@ -19,7 +19,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 class InferenceWorkerTest {
     @BeforeAll
@@ -74,7 +73,7 @@ class InferenceWorkerTest {
         }
 
         @Override
-        public INDArray predict(List<RgbImage> batch) {
+        public Probabilities predict(List<RgbImage> batch) {
             started.release();
             try {
                 if (!permits.tryAcquire(10, TimeUnit.SECONDS)) {
@@ -149,11 +148,10 @@ class InferenceWorkerTest {
             assertEquals(1, split.batchSize(1));
             // each submission gets its own rows back, in order, also across passes
             assertEquals(4, b.get().probabilities().rows());
-            assertEquals(
-                    (20 + 1) % 4, b.get().probabilities().getRow(1).argMax().getInt(0));
+            assertEquals((20 + 1) % 4, b.get().probabilities().argMax(1));
             assertEquals(2, split.probabilities().rows());
-            assertEquals(30 % 4, split.probabilities().getRow(0).argMax().getInt(0));
-            assertEquals((30 + 1) % 4, split.probabilities().getRow(1).argMax().getInt(0));
+            assertEquals(30 % 4, split.probabilities().argMax(0));
+            assertEquals((30 + 1) % 4, split.probabilities().argMax(1));
         }
     }
 
@@ -291,19 +289,9 @@ class InferenceWorkerTest {
             assertTrue(gated.started.tryAcquire(2, 10, TimeUnit.SECONDS), "both passes in the model at once");
             gated.permits.release(2);
             assertEquals(
-                    (10 + 3) % 4,
-                    a.get(10, TimeUnit.SECONDS)
-                            .probabilities()
-                            .getRow(3)
-                            .argMax()
-                            .getInt(0));
+                    (10 + 3) % 4, a.get(10, TimeUnit.SECONDS).probabilities().argMax(3));
             assertEquals(
-                    (20 + 1) % 4,
-                    b.get(10, TimeUnit.SECONDS)
-                            .probabilities()
-                            .getRow(1)
-                            .argMax()
-                            .getInt(0));
+                    (20 + 1) % 4, b.get(10, TimeUnit.SECONDS).probabilities().argMax(1));
             assertEquals(List.of(4, 4), fake.batchSizes);
         }
     }

@@ -8,8 +8,6 @@ import io.fovea.core.runtime.NativeBackend;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** The probe a version passes before it serves refuses one whose outputs are not all finite. */
 class ProbeBatchTest {
@@ -36,12 +34,12 @@ class ProbeBatchTest {
         }
 
         @Override
-        public INDArray predict(List<RgbImage> images) {
+        public Probabilities predict(List<RgbImage> images) {
             float[][] rows = new float[images.size()][];
             for (int i = 0; i < rows.length; i++) {
                 rows[i] = new float[] {0.5f, i == 2 ? third : 0.5f};
             }
-            return Nd4j.create(rows);
+            return Probabilities.of(rows);
         }
 
         @Override

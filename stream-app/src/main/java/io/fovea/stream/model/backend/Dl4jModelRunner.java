@@ -5,6 +5,7 @@ import io.fovea.core.bundle.ModelFiles;
 import io.fovea.core.bundle.VerifiedBundle;
 import io.fovea.core.image.RgbImage;
 import io.fovea.core.runtime.NativeBackend;
+import io.fovea.stream.model.Probabilities;
 import io.fovea.stream.model.ProbeBatch;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -39,10 +40,12 @@ public final class Dl4jModelRunner extends BundleRunner {
     }
 
     @Override
-    public INDArray predict(List<RgbImage> images) {
+    public Probabilities predict(List<RgbImage> images) {
         INDArray input = preprocessor().toBatch(images);
-        try {
-            return graph.outputSingle(false, input);
+        try (INDArray output = graph.outputSingle(false, input)) {
+            // read out once here, so nothing downstream touches native memory
+            // at the output's own width: a model with more outputs than labels is refused by its probe
+            return Probabilities.of(output.toFloatMatrix());
         } finally {
             input.close();
         }

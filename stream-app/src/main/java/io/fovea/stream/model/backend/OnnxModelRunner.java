@@ -11,13 +11,12 @@ import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.bundle.VerifiedBundle;
 import io.fovea.core.image.RgbImage;
+import io.fovea.stream.model.Probabilities;
 import io.fovea.stream.model.ProbeBatch;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A bundle's ONNX model in an ONNX Runtime session, with the bundle's own preprocessing. The
@@ -140,21 +139,22 @@ public final class OnnxModelRunner extends BundleRunner {
     }
 
     @Override
-    public INDArray predict(List<RgbImage> images) {
+    public Probabilities predict(List<RgbImage> images) {
         int labels = labels().size();
-        float[][] rows = new float[images.size()][];
+        float[] rows = new float[images.size() * labels];
         int step = fixedBatch > 0 ? fixedBatch : Math.max(1, images.size());
         for (int from = 0; from < images.size(); from += step) {
             List<RgbImage> chunk = images.subList(from, Math.min(images.size(), from + step));
             float[] out = run(chunk, fixedBatch > 0 ? fixedBatch : chunk.size(), labels);
-            for (int i = 0; i < chunk.size(); i++) {
-                rows[from + i] = Arrays.copyOfRange(out, i * labels, (i + 1) * labels);
-                if (onnx.logits()) {
-                    softmaxInPlace(rows[from + i]);
-                }
+            // a padded pass's extra rows stay behind
+            System.arraycopy(out, 0, rows, from * labels, chunk.size() * labels);
+        }
+        if (onnx.logits()) {
+            for (int row = 0; row < images.size(); row++) {
+                softmaxInPlace(rows, row * labels, labels);
             }
         }
-        return Nd4j.create(rows);
+        return new Probabilities(images.size(), labels, rows);
     }
 
     /** One forward pass of {@code batch} images, the first {@code images.size()} real, the rest zeros. */
@@ -200,16 +200,22 @@ public final class OnnxModelRunner extends BundleRunner {
     }
 
     static void softmaxInPlace(float[] logits) {
+        softmaxInPlace(logits, 0, logits.length);
+    }
+
+    /** Softmax over {@code length} logits from {@code from}: one row of a pass's output. */
+    static void softmaxInPlace(float[] logits, int from, int length) {
+        int to = from + length;
         float max = Float.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
+        for (int i = from; i < to; i++) {
+            max = Math.max(max, logits[i]);
         }
         double sum = 0;
-        for (int i = 0; i < logits.length; i++) {
+        for (int i = from; i < to; i++) {
             logits[i] = (float) Math.exp(logits[i] - max);
             sum += logits[i];
         }
-        for (int i = 0; i < logits.length; i++) {
+        for (int i = from; i < to; i++) {
             logits[i] = (float) (logits[i] / sum);
         }
     }

@@ -17,6 +17,7 @@ import io.fovea.core.store.StagedBundle;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.ModelRunner;
+import io.fovea.stream.model.Probabilities;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Backends are found by name, chosen by what a bundle holds, and a new one is a class and a line. */
 class BackendsTest {
@@ -52,8 +52,8 @@ class BackendsTest {
             assertEquals(
                     "uniform", backends.backendFor(store.manifest("u", version)).name());
             try (ModelRunner runner = backends.open(store, "u", version)) { // checksum and probe pass
-                INDArray out = runner.predict(RandomImages.of(3, 8, 1));
-                assertEquals(0.1, out.getDouble(2, 9), 1e-6);
+                Probabilities out = runner.predict(RandomImages.of(3, 8, 1));
+                assertEquals(0.1, out.get(2, 9), 1e-6);
                 assertEquals("u", runner.name());
             }
         }

@@ -15,6 +15,7 @@ import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.model.ModelRunner;
+import io.fovea.stream.model.Probabilities;
 import io.fovea.testing.TinyBundles;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +23,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Under model.precision=int8 a version's model.int8.onnx is what serves, and a version without one is refused. */
 class Int8PrecisionTest {
@@ -64,9 +64,9 @@ class Int8PrecisionTest {
                 assertEquals(
                         ModelFormat.ONNX_INT8, ((OnnxModelRunner) int8).format().format());
                 assertEquals(ModelFormat.ONNX, ((OnnxModelRunner) fp32).format().format());
-                INDArray a = int8.predict(probe);
-                INDArray b = fp32.predict(probe);
-                double worst = a.sub(b).amaxNumber().doubleValue();
+                Probabilities a = int8.predict(probe);
+                Probabilities b = fp32.predict(probe);
+                double worst = a.maxAbsDifference(b);
                 assertTrue(worst < 0.05, "int8 and fp32 probabilities differ by " + worst);
                 assertTrue(worst > 0, "int8 answers exactly as fp32: the int8 model is not what runs");
             }

@@ -12,6 +12,7 @@ import io.fovea.core.image.RgbImage;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.runtime.NativeBackend;
+import io.fovea.stream.model.Probabilities;
 import io.fovea.testing.ForeignOnnxModels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +28,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** ONNX Runtime serving a model another framework made: layouts, logits, fixed batches, refusals. */
 class OnnxModelRunnerTest {
@@ -142,7 +142,7 @@ class OnnxModelRunnerTest {
         assertTrue(e.getMessage().contains("onnxruntime_gpu"), e.getMessage());
     }
 
-    private void assertAnswers(ForeignOnnxModels.Dense model, List<RgbImage> images, INDArray out) {
+    private void assertAnswers(ForeignOnnxModels.Dense model, List<RgbImage> images, Probabilities out) {
         ImagePreprocessor pre = new ImagePreprocessor(UNIT);
         assertEquals(images.size(), out.rows());
         IntStream.range(0, images.size()).forEach(i -> {
@@ -150,7 +150,7 @@ class OnnxModelRunnerTest {
             pre.writeInto(images.get(i), chw, 0);
             double[] expected = ForeignOnnxModels.expected(model, chw);
             for (int k = 0; k < expected.length; k++) {
-                assertEquals(expected[k], out.getDouble(i, k), 1e-5, "image " + i + ", class " + k);
+                assertEquals(expected[k], out.get(i, k), 1e-5, "image " + i + ", class " + k);
             }
         });
     }

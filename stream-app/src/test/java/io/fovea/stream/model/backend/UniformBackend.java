@@ -5,11 +5,11 @@ import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.bundle.VerifiedBundle;
 import io.fovea.core.image.RgbImage;
 import io.fovea.stream.model.ModelRunner;
+import io.fovea.stream.model.Probabilities;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A backend registered by tests only (src/test/resources/META-INF/services): a model in a format
@@ -40,8 +40,10 @@ public final class UniformBackend implements Backend {
         }
         return new BundleRunner(bundle.manifest()) {
             @Override
-            public INDArray predict(List<RgbImage> images) {
-                return Nd4j.ones(images.size(), labels().size()).divi(labels().size());
+            public Probabilities predict(List<RgbImage> images) {
+                float[] values = new float[images.size() * labels().size()];
+                Arrays.fill(values, 1f / labels().size());
+                return new Probabilities(images.size(), labels().size(), values);
             }
 
             @Override
