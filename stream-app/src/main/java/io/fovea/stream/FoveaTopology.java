@@ -45,6 +45,8 @@ public final class FoveaTopology {
                         // interval, so the changelog mostly carries only what is still pending.
                         .withCachingEnabled(),
                 CLASSIFY);
+        // keeps the process id, and so the transactional ids, across restarts: see ProcessIdAnchor
+        topology.addStateStore(ProcessIdAnchor.builder(), CLASSIFY);
         topology.addSink(
                 ClassifyProcessor.PREDICTIONS_SINK,
                 config.get(StreamOptions.OUTPUT_TOPIC),

@@ -1,10 +1,12 @@
 package io.fovea.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
 import io.fovea.testing.TinyBundles;
 import java.io.IOException;
@@ -17,7 +19,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,6 +100,16 @@ class RestartIT {
                 count + " predictions");
     }
 
+    /** The transactional ids the broker knows for this test's app: one per stream thread and process id. */
+    private static Set<String> transactionalIds(StreamTestKit kit) throws Exception {
+        try (Admin admin = Admin.create(KafkaTestBroker.connection().admin())) {
+            return admin.listTransactions().all().get().stream()
+                    .map(TransactionListing::transactionalId)
+                    .filter(id -> id.startsWith(kit.applicationId + "-"))
+                    .collect(Collectors.toSet());
+        }
+    }
+
     @Test
     void aRestartAfterSigtermOrSigkillIsReadyAsSoonAsAFirstStartAndLosesNothing() throws Exception {
         StreamTestKit kit = new StreamTestKit(4);
@@ -102,6 +118,7 @@ class RestartIT {
             Started first = serve(kit, "serve-1.log");
             send(kit, producer, 0);
             awaitPredictions(kit, PER_PHASE / 3);
+            Set<String> firstIds = transactionalIds(kit);
             first.process().destroy(); // SIGTERM, mid-stream
             assertTrue(first.process().waitFor(40, TimeUnit.SECONDS));
 
@@ -126,6 +143,10 @@ class RestartIT {
                     sigtermRatio,
                     afterSigkill.secondsToReady(),
                     sigkillRatio);
+            // a restart on the same state directory reuses its transactional ids, so its first transaction
+            // aborts what a killed predecessor left open instead of waiting for the broker to time it out
+            assertFalse(firstIds.isEmpty(), "no transactional id of " + kit.applicationId + " at the broker");
+            assertEquals(firstIds, transactionalIds(kit), "the restarts' transactional ids");
             Map<String, Integer> counts = StreamTestKit.counts(ids);
             assertEquals(3 * PER_PHASE, counts.size(), "every image predicted (" + ids.size() + " predictions read)");
             assertTrue(counts.values().stream().allMatch(c -> c == 1), "none twice");
