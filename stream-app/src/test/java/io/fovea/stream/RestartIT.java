@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fovea.broker.FreePorts;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
 import io.fovea.testing.TinyBundles;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,10 +50,7 @@ class RestartIT {
     private record Started(Process process, double secondsToReady) {}
 
     private Started serve(StreamTestKit kit, String logName) throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.one();
         Map<String, String> settings = kit.settings(dir.resolve("state").toString());
         // Kafka's defaults, not the test kit's short session: the stall to beat is the 45 s one.
         settings.remove("kafka.session.timeout.ms");
