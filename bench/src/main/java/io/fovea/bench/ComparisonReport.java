@@ -165,10 +165,17 @@ final class ComparisonReport {
     double ownCpuMillis(Contender c) {
         return 1000
                 * median(r -> r.runs().get(c).cpuPerImage().entrySet().stream()
-                        .filter(e ->
-                                !e.getKey().startsWith("(") && !e.getKey().startsWith(PipelineComparison.IN_BENCH_JVM))
+                        .filter(e -> ownThread(e.getKey()))
                         .mapToDouble(Map.Entry::getValue)
                         .sum());
+    }
+
+    /** A thread group of the contender's own process: not the benchmark's JVM, other processes or idle. */
+    private static boolean ownThread(String group) {
+        return !group.equals(PipelineComparison.BENCH_JVM)
+                && !group.equals(PipelineComparison.OTHER_PROCESSES)
+                && !group.equals(PipelineComparison.IDLE)
+                && !group.startsWith(PipelineComparison.IN_BENCH_JVM);
     }
 
     /** CPU milliseconds per image by thread group (Linux thread names, 15 characters), median of the rounds. */
@@ -184,14 +191,11 @@ final class ComparisonReport {
             }
             largest.put(group, most);
         }
-        List<String> outside =
-                List.of(PipelineComparison.BENCH_JVM, PipelineComparison.OTHER_PROCESSES, PipelineComparison.IDLE);
-        List<String> named = new ArrayList<>(largest.keySet());
-        named.removeAll(outside);
-        List<String> inBench = new ArrayList<>(named.stream()
+        List<String> named = new ArrayList<>(
+                largest.keySet().stream().filter(ComparisonReport::ownThread).toList());
+        List<String> inBench = new ArrayList<>(largest.keySet().stream()
                 .filter(g -> g.startsWith(PipelineComparison.IN_BENCH_JVM))
                 .toList());
-        named.removeAll(inBench);
         inBench.sort(Comparator.comparingDouble((String g) -> -largest.get(g)));
         List<String> benchShown = inBench.subList(0, Math.min(NAMED_GROUPS / 2, inBench.size()));
         named.sort(Comparator.comparingDouble((String g) -> -largest.get(g)));

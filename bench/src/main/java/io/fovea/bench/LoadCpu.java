@@ -18,15 +18,16 @@ record LoadCpu(double pipeline, double benchJvm, double others, double idle, dou
         static Start of(long pid) {
             return new Start(
                     pid,
-                    total(ThreadCpu.of(pid)),
-                    total(ThreadCpu.of(ProcessHandle.current().pid())),
+                    ThreadCpu.total(ThreadCpu.of(pid)),
+                    ThreadCpu.total(ThreadCpu.of(ProcessHandle.current().pid())),
                     ThreadCpu.machine());
         }
 
         /** What the load took from its start until now, {@code images} offered in it. */
         LoadCpu until(int images) {
-            double pipelineSeconds = total(ThreadCpu.of(pid)) - pipeline;
-            double benchSeconds = total(ThreadCpu.of(ProcessHandle.current().pid())) - benchJvm;
+            double pipelineSeconds = ThreadCpu.total(ThreadCpu.of(pid)) - pipeline;
+            double benchSeconds =
+                    ThreadCpu.total(ThreadCpu.of(ProcessHandle.current().pid())) - benchJvm;
             double[] now = ThreadCpu.machine();
             double busy = now[0] - machine[0];
             double idleSeconds = now[1] - machine[1];
@@ -37,10 +38,6 @@ record LoadCpu(double pipeline, double benchJvm, double others, double idle, dou
                     Math.max(0, busy - pipelineSeconds - benchSeconds) / all,
                     idleSeconds / all,
                     1000 * pipelineSeconds / Math.max(1, images));
-        }
-
-        private static double total(Map<String, Double> byThread) {
-            return byThread.values().stream().mapToDouble(Double::doubleValue).sum();
         }
     }
 

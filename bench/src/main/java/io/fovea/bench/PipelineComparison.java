@@ -183,7 +183,7 @@ final class PipelineComparison {
         Map<String, Double> perImage = new LinkedHashMap<>();
         ThreadCpu.between(before, ThreadCpu.of(self)).forEach((group, cpu) -> perImage.put(group, cpu / images));
         double[] machineAfter = ThreadCpu.machine();
-        double own = sum(perImage);
+        double own = ThreadCpu.total(perImage);
         perImage.put(OTHER_PROCESSES, Math.max(0, (machineAfter[0] - machineBefore[0]) / images - own));
         perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
         return new Run(rate, Double.NaN, Double.NaN, Double.NaN, perImage);
@@ -235,9 +235,9 @@ final class PipelineComparison {
             long images = reader.made(spanStartMillis, System.currentTimeMillis());
             Map<String, Double> perImage = new LinkedHashMap<>();
             ThreadCpu.between(before, after).forEach((group, cpu) -> perImage.put(group, cpu / images));
-            double own = sum(perImage);
+            double own = ThreadCpu.total(perImage);
             Map<String, Double> benchThreads = ThreadCpu.between(selfBefore, selfAfter);
-            double bench = sum(benchThreads) / images;
+            double bench = ThreadCpu.total(benchThreads) / images;
             double busy = (machineAfter[0] - machineBefore[0]) / images;
             perImage.put(BENCH_JVM, bench);
             benchThreads.forEach((group, cpu) -> perImage.put(IN_BENCH_JVM + group, cpu / images));
@@ -281,10 +281,6 @@ final class PipelineComparison {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
         return byLoad;
-    }
-
-    private static double sum(Map<String, Double> seconds) {
-        return seconds.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     private static String id() {

@@ -73,6 +73,11 @@ final class ThreadCpu {
         return used;
     }
 
+    /** Seconds of CPU of every group together. */
+    static double total(Map<String, Double> seconds) {
+        return seconds.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
     /** A thread's name without its number: "GC Thread#1" and "GC Thread#0" are one group. */
     static String group(String name) {
         return name.replaceAll("[#\\-_ ]?\\d+$", "");

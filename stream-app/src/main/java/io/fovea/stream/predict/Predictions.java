@@ -40,7 +40,7 @@ public final class Predictions {
     }
 
     public static String nonFinite(BatchResult batch, int row) {
-        float[] probabilities = row(batch, row);
+        float[] probabilities = batch.probabilities().row(row); // one copy for the many reads
         for (int i = 0; i < probabilities.length; i++) {
             double p = probabilities[i];
             if (!Double.isFinite(p)) {
@@ -51,11 +51,6 @@ public final class Predictions {
         return null;
     }
 
-    /** A row's probabilities, read out once for the sort's many comparisons. */
-    private static float[] row(BatchResult batch, int row) {
-        return batch.probabilities().row(row);
-    }
-
     public static Prediction of(
             ImageEvent event,
             BatchResult batch,
@@ -64,7 +59,7 @@ public final class Predictions {
             SourcePosition source,
             long queueMillis,
             Instant now) {
-        float[] probabilities = row(batch, row);
+        float[] probabilities = batch.probabilities().row(row); // one copy for the many reads
         List<String> labels = batch.labels();
         List<Integer> order = IntStream.range(0, labels.size())
                 .boxed()

@@ -199,10 +199,6 @@ public final class OnnxModelRunner extends BundleRunner {
         return hwc;
     }
 
-    static void softmaxInPlace(float[] logits) {
-        softmaxInPlace(logits, 0, logits.length);
-    }
-
     /** Softmax over {@code length} logits from {@code from}: one row of a pass's output. */
     static void softmaxInPlace(float[] logits, int from, int length) {
         int to = from + length;
