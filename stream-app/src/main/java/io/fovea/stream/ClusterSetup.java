@@ -1,6 +1,7 @@
 package io.fovea.stream;
 
 import io.fovea.schemas.kafka.TopicCreator;
+import io.fovea.schemas.kafka.TopicDescriptions;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.limits.ClusterAccess;
@@ -39,7 +40,7 @@ final class ClusterSetup {
 
     private static void ensureTopics(StreamConfig config, Admin admin) {
         TopicCreator.ensure(admin, config.get(StreamOptions.INPUT_TOPIC), 4, false);
-        int partitions = partitionsOf(admin, config.get(StreamOptions.INPUT_TOPIC));
+        int partitions = TopicDescriptions.partitions(admin, config.get(StreamOptions.INPUT_TOPIC));
         TopicCreator.ensure(admin, config.get(StreamOptions.OUTPUT_TOPIC), partitions, false);
         TopicCreator.ensure(admin, config.get(StreamOptions.DLQ_TOPIC), partitions, false);
         TopicCreator.ensure(admin, config.get(StreamOptions.SHADOW_TOPIC), partitions, false);
@@ -61,18 +62,5 @@ final class ClusterSetup {
                 limits.get(dlq),
                 payload.isEmpty() ? null : payload.getAsLong(),
                 StreamOptions.MAX_PAYLOAD_BYTES.key());
-    }
-
-    private static int partitionsOf(Admin admin, String topic) {
-        try {
-            return admin.describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get()
-                    .get(topic)
-                    .partitions()
-                    .size();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.fovea.testing;
 
+import io.fovea.schemas.kafka.TopicDescriptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,17 +51,7 @@ public final class KafkaTestClients {
 
     public static int partitionCount(String topic) {
         try (Admin admin = admin()) {
-            return admin.describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get()
-                    .get(topic)
-                    .partitions()
-                    .size();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+            return TopicDescriptions.partitions(admin, topic);
         }
     }
 

@@ -1,19 +1,17 @@
 package io.fovea.stream.limits;
 
 import io.fovea.schemas.kafka.KafkaFailures;
+import io.fovea.schemas.kafka.TopicDescriptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Asks the cluster, before anything is consumed, whether these credentials may do what serve
@@ -50,40 +48,22 @@ public final class ClusterAccess {
 
     /**
      * What Kafka allows on the topic: empty when even DESCRIBE is denied (READ and WRITE would
-     * imply it), null when the cluster does not say. A topic created a moment ago may be unknown
-     * to the broker that answers for a few hundred ms, so that is retried.
+     * imply it), null when the cluster does not say.
      */
     private static Set<AclOperation> allowedOn(Admin admin, String topic) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (true) {
-            try {
-                TopicDescription description = admin.describeTopics(
-                                List.of(topic), new DescribeTopicsOptions().includeAuthorizedOperations(true))
-                        .allTopicNames()
-                        .get()
-                        .get(topic);
-                return description.authorizedOperations();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while checking access to " + topic, e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof TopicAuthorizationException) {
-                    return Set.of();
-                }
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw new IllegalStateException(
-                            "cannot describe topic " + topic + ": "
-                                    + KafkaFailures.explain(e.getCause())
-                                            .orElse(e.getCause().getMessage()),
-                            e.getCause());
-                }
+        try {
+            return TopicDescriptions.describe(
+                            admin, topic, new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                    .authorizedOperations();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicAuthorizationException) {
+                return Set.of();
             }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while checking access to " + topic, e);
-            }
+            throw new IllegalStateException(
+                    "cannot describe topic " + topic + ": "
+                            + KafkaFailures.explain(e.getCause())
+                                    .orElse(e.getCause().getMessage()),
+                    e.getCause());
         }
     }
 }

@@ -1,0 +1,70 @@
+package io.fovea.schemas.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Describes a topic that may have been created a moment ago. The controller acknowledges a new
+ * topic before every broker's metadata holds it, so the broker that answers can call it unknown
+ * for a few hundred ms; that answer is retried, every other one goes to the caller.
+ */
+public final class TopicDescriptions {
+    /** Long enough for a loaded cluster to spread a new topic's metadata, short enough to report a typo. */
+    public static final Duration PROPAGATION = Duration.ofSeconds(15);
+
+    private static final long PAUSE_MS = 200;
+
+    private TopicDescriptions() {}
+
+    /**
+     * @throws ExecutionException what Kafka answered, once it is not "unknown topic" or
+     *     {@link #PROPAGATION} has passed
+     */
+    public static TopicDescription describe(Admin admin, String topic, DescribeTopicsOptions options)
+            throws ExecutionException {
+        return describe(admin, topic, options, PROPAGATION);
+    }
+
+    static TopicDescription describe(Admin admin, String topic, DescribeTopicsOptions options, Duration patience)
+            throws ExecutionException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        try {
+            while (true) {
+                try {
+                    return admin.describeTopics(List.of(topic), options)
+                            .allTopicNames()
+                            .get()
+                            .get(topic);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                }
+                Thread.sleep(PAUSE_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing topic " + topic, e);
+        }
+    }
+
+    /** The topic's partition count, with Kafka's refusal explained in one line. */
+    public static int partitions(Admin admin, String topic) {
+        try {
+            return describe(admin, topic, new DescribeTopicsOptions())
+                    .partitions()
+                    .size();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(
+                    "cannot describe topic " + topic + ": "
+                            + KafkaFailures.explain(e.getCause())
+                                    .orElse(e.getCause().getMessage()),
+                    e.getCause());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.fovea.schemas.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsResult;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.internals.KafkaFutureImpl;
+import org.junit.jupiter.api.Test;
+
+/** The broker's answers are scripted: the race they stand for is too short to meet on demand. */
+class TopicDescriptionsTest {
+    private static final String TOPIC = "images";
+    private static final Node BROKER = new Node(1, "localhost", 9092);
+
+    @Test
+    void aTopicTheAnsweringBrokerDoesNotKnowYetIsAskedForAgainUntilItDoes() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        Admin admin = admin(() -> calls.incrementAndGet() <= 3
+                ? failed(new UnknownTopicOrPartitionException("This server does not host this topic-partition."))
+                : KafkaFuture.completedFuture(description(4)));
+
+        assertEquals(4, TopicDescriptions.partitions(admin, TOPIC));
+        assertEquals(4, calls.get());
+    }
+
+    @Test
+    void aRefusalIsPassedOnAtOnce() {
+        AtomicInteger calls = new AtomicInteger();
+        Admin admin = admin(() -> {
+            calls.incrementAndGet();
+            return failed(new TopicAuthorizationException("denied"));
+        });
+
+        ExecutionException e = assertThrows(
+                ExecutionException.class, () -> TopicDescriptions.describe(admin, TOPIC, new DescribeTopicsOptions()));
+        assertInstanceOf(TopicAuthorizationException.class, e.getCause());
+        assertEquals(1, calls.get());
+    }
+
+    @Test
+    void aTopicThatStaysUnknownIsReportedOncePatienceRunsOut() {
+        AtomicInteger calls = new AtomicInteger();
+        Admin admin = admin(() -> {
+            calls.incrementAndGet();
+            return failed(new UnknownTopicOrPartitionException("unknown"));
+        });
+
+        long start = System.nanoTime();
+        ExecutionException e = assertThrows(
+                ExecutionException.class,
+                () -> TopicDescriptions.describe(admin, TOPIC, new DescribeTopicsOptions(), Duration.ofMillis(500)));
+        assertInstanceOf(UnknownTopicOrPartitionException.class, e.getCause());
+        assertEquals(true, System.nanoTime() - start >= Duration.ofMillis(500).toNanos());
+        assertEquals(true, calls.get() >= 2, "asked " + calls.get() + " times");
+    }
+
+    private static TopicDescription description(int partitions) {
+        List<TopicPartitionInfo> infos = new java.util.ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            infos.add(new TopicPartitionInfo(p, BROKER, List.of(BROKER), List.of(BROKER)));
+        }
+        return new TopicDescription(TOPIC, false, infos);
+    }
+
+    private static KafkaFuture<TopicDescription> failed(Exception cause) {
+        KafkaFutureImpl<TopicDescription> future = new KafkaFutureImpl<>();
+        future.completeExceptionally(cause);
+        return future;
+    }
+
+    /** An Admin whose only working call is describeTopics, answering from {@code answers}. */
+    private static Admin admin(Supplier<KafkaFuture<TopicDescription>> answers) {
+        return (Admin) Proxy.newProxyInstance(
+                Admin.class.getClassLoader(), new Class<?>[] {Admin.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("describeTopics")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    return new DescribeTopicsResult(null, Map.of(TOPIC, answers.get())) {};
+                });
+    }
+}
