@@ -38,6 +38,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +101,15 @@ public final class StreamApp implements AutoCloseable {
                 decode.maxImagePixels(),
                 config.get(StreamOptions.INPUT_FORMATS),
                 registrySetup.writerSchemas());
-        this.streams = new KafkaStreams(FoveaTopology.build(config, classifySettings(decode)), properties);
+        try {
+            this.streams = new KafkaStreams(FoveaTopology.build(config, classifySettings(decode)), properties);
+        } catch (StreamsException e) {
+            worker.close();
+            if (registrySchemas != null) {
+                registrySchemas.close();
+            }
+            throw stateDirRefused(e);
+        }
         if (registrySchemas != null) {
             registrySchemas.listen(new PauseWhileRegistryDown(streams));
         }
@@ -113,6 +122,20 @@ public final class StreamApp implements AutoCloseable {
                 ? null
                 : new HttpEndpoints(
                         config.get(StreamOptions.HTTP_BIND_ADDRESS), port, registry, this::isAlive, this::whyNotReady);
+    }
+
+    /**
+     * Kafka Streams locks state.dir at construction; a second instance on it (same application,
+     * same machine) must stop here, before it joins the group under the first one's instance id.
+     */
+    private IllegalStateException stateDirRefused(StreamsException e) {
+        String dir = config.get(StreamOptions.STATE_DIR);
+        String why = e.getMessage() != null && e.getMessage().contains("same state directory")
+                ? "state.dir " + dir + " is in use by another serve of application "
+                        + config.get(StreamOptions.APPLICATION_ID)
+                        + " on this machine: give each instance its own state.dir"
+                : "Kafka Streams cannot start on state.dir " + dir;
+        return new IllegalStateException(why + " (" + e.getMessage() + ")", e);
     }
 
     /** What each task's classify processor works with; one instance serves every task. */

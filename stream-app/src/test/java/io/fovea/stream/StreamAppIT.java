@@ -2,6 +2,7 @@ package io.fovea.stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.avro.DeadLetter;
@@ -126,6 +127,30 @@ class StreamAppIT {
                 assertEquals(n, counts.size(), "no id lost");
                 assertTrue(counts.values().stream().allMatch(c -> c == 1), "no id twice: " + counts);
             }
+        }
+    }
+
+    @Test
+    void aSecondInstanceOnTheSameStateDirIsRefusedAtStartAndTheFirstServesOn() throws Exception {
+        StreamTestKit kit = new StreamTestKit(2);
+        int n = 100;
+        try (KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer();
+                StreamApp first = start(kit, "shared")) {
+            Path shared = stateRoot.resolve("shared");
+            IllegalStateException refused = assertThrows(
+                    IllegalStateException.class,
+                    () -> new StreamApp(StreamConfig.of(kit.settings(shared.toString())), new FakeModel(1)));
+            assertTrue(refused.getMessage().contains("state.dir " + shared), refused.getMessage());
+            assertTrue(refused.getMessage().contains("its own state.dir"), refused.getMessage());
+
+            for (int i = 0; i < n; i++) {
+                kit.send(producer, "s" + i, TestImages.bytes("s" + i, i % 4, i % 4));
+            }
+            producer.flush();
+            Map<String, Integer> counts = StreamTestKit.counts(kit.predictedIds(n, TIMEOUT));
+            assertEquals(n, counts.size(), "no id lost");
+            assertTrue(counts.values().stream().allMatch(c -> c == 1), "no id twice: " + counts);
+            assertEquals(KafkaStreams.State.RUNNING, first.state());
         }
     }
 
