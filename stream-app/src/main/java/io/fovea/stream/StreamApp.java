@@ -88,7 +88,11 @@ public final class StreamApp implements AutoCloseable {
                 new ErrorRouting(
                         config.get(StreamOptions.DLQ_TOPIC), budget.deadLetters(), metrics, output.deadLetters()));
         this.worker = new InferenceWorker(
-                model, config.get(StreamOptions.MAX_BATCH_SIZE), config.get(StreamOptions.INFERENCE_PASSES), metrics);
+                model,
+                config.get(StreamOptions.MAX_BATCH_SIZE),
+                config.get(StreamOptions.INFERENCE_PASSES),
+                config.get(StreamOptions.INFERENCE_SPLIT_MIN_IMAGES),
+                metrics);
         LOG.info(
                 "Inference: {} forward passes at once, batches of up to {}",
                 config.get(StreamOptions.INFERENCE_PASSES),

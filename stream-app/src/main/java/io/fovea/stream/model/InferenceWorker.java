@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * With {@code passes} above one, that many passes run at once, each on its own thread (as a
  * serving system runs several instances of a model): one pass's thread preempted by Kafka's work
  * no longer holds up the other's, and small layers that one pass cannot spread over the cores
- * keep them busy anyway. Passes are formed one at a time, in queue order.
+ * keep them busy anyway. Passes are formed one at a time, in queue order. When no more images
+ * than a full batch wait and a thread has no pass, they are split over two passes at once, which
+ * finish sooner than one pass on one thread's share of the cores.
  * A submission is classified by one model version: a swap takes effect when no pass is running,
  * never while a submission is half done (a half-done one is then finished in a pass of its own, so the
  * swap waits one pass at most). Reports queue wait, batch size and inference time.
@@ -32,22 +34,29 @@ public final class InferenceWorker implements AutoCloseable {
 
     private volatile boolean stopping;
 
-    /** One pass at a time: see {@link #InferenceWorker(ModelSlot, int, int, StreamMetrics)}. */
+    /** One pass at a time: see {@link #InferenceWorker(ModelSlot, int, int, int, StreamMetrics)}. */
     public InferenceWorker(ModelSlot model, int maxBatchSize, StreamMetrics metrics) {
-        this(model, maxBatchSize, 1, metrics);
+        this(model, maxBatchSize, 1, 0, metrics);
+    }
+
+    /** Passes that are never split: see {@link #InferenceWorker(ModelSlot, int, int, int, StreamMetrics)}. */
+    public InferenceWorker(ModelSlot model, int maxBatchSize, int passes, StreamMetrics metrics) {
+        this(model, maxBatchSize, passes, 0, metrics);
     }
 
     /**
      * @param model the version in service; only these threads change it, when no pass is running
      * @param passes forward passes that may run at once, each on a thread of its own
+     * @param splitMin with at least this many images waiting, no more than a full batch, and a
+     *     thread without a pass, the images are split over two passes at once; below 2, never
      */
-    public InferenceWorker(ModelSlot model, int maxBatchSize, int passes, StreamMetrics metrics) {
+    public InferenceWorker(ModelSlot model, int maxBatchSize, int passes, int splitMin, StreamMetrics metrics) {
         if (passes < 1) {
             throw new IllegalArgumentException("at least one pass at a time, got " + passes);
         }
         this.model = model;
         this.pendingSwap = new PendingSwap(model, metrics);
-        this.passes = new PassQueue(model, pendingSwap, maxBatchSize);
+        this.passes = new PassQueue(model, pendingSwap, maxBatchSize, passes, splitMin);
         this.metrics = metrics;
         for (int i = 0; i < passes; i++) {
             // one name for all: the kernel keeps 15 characters, and the CPU tables group by it

@@ -22,6 +22,11 @@ final class PassQueue {
     private final ModelSlot model;
     private final PendingSwap pendingSwap;
     private final int maxBatchSize;
+    /** Inference threads that take passes from this queue. */
+    private final int threads;
+    /** Fewest waiting images split over an idle thread; below 2, never. */
+    private final int splitMin;
+
     private final BlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
     /** Held while a thread forms its next pass. */
     private final ReentrantLock forming = new ReentrantLock();
@@ -32,10 +37,12 @@ final class PassQueue {
     /** Since when the queue has held a submission without a break ({@link System#nanoTime}). */
     private volatile long waitingSinceNanos;
 
-    PassQueue(ModelSlot model, PendingSwap pendingSwap, int maxBatchSize) {
+    PassQueue(ModelSlot model, PendingSwap pendingSwap, int maxBatchSize, int threads, int splitMin) {
         this.model = model;
         this.pendingSwap = pendingSwap;
         this.maxBatchSize = maxBatchSize;
+        this.threads = threads;
+        this.splitMin = splitMin;
     }
 
     void add(Submission submission) {
@@ -74,6 +81,7 @@ final class PassQueue {
                 return null;
             }
             carried = null;
+            int cap = alone ? maxBatchSize : capFor(first);
             List<Submission.Slice> slices = new ArrayList<>();
             int size = 0;
             // A pass runs one version: it takes the submissions of the first one's role, in
@@ -81,8 +89,8 @@ final class PassQueue {
             Iterator<Submission> waiting = queue.iterator();
             for (Submission next = first;
                     next != null;
-                    next = size < maxBatchSize && !alone ? next(waiting, first.role) : null) {
-                int count = Math.min(next.unplaced(), maxBatchSize - size);
+                    next = size < cap && !alone ? next(waiting, first.role) : null) {
+                int count = Math.min(next.unplaced(), cap - size);
                 slices.add(new Submission.Slice(next, next.placed, count));
                 next.placed += count;
                 size += count;
@@ -103,6 +111,37 @@ final class PassQueue {
             return new Pass(slices, size, runner, first.role);
         } finally {
             forming.unlock();
+        }
+    }
+
+    /**
+     * How many images this pass takes: up to a full batch, or half of what waits when that is
+     * no more than a full batch and another thread has no pass. Each pass runs on its share of the
+     * cores, so the two halves at once finish in about half the time the whole would take alone;
+     * the rest is carried, and the idle thread takes it at once. Under the lock.
+     */
+    private int capFor(Submission first) {
+        if (splitMin < 2 || idleThreads() < 1) {
+            return maxBatchSize;
+        }
+        ModelRunner runner = model.lineup().runnerFor(first.role);
+        if (runner == null || !runner.concurrentPasses()) {
+            return maxBatchSize; // its passes run one after the other: halves would only add one
+        }
+        int waiting = first.unplaced();
+        Iterator<Submission> queued = queue.iterator();
+        while (waiting <= maxBatchSize && queued.hasNext()) {
+            Submission next = queued.next();
+            waiting += next.role == first.role ? next.unplaced() : 0;
+        }
+        // more than a full batch: a full pass, and the rest for the other thread
+        return waiting >= splitMin && waiting <= maxBatchSize ? (waiting + 1) / 2 : maxBatchSize;
+    }
+
+    /** Inference threads with no pass, besides the one forming this pass. */
+    private int idleThreads() {
+        synchronized (running) {
+            return threads - running[0] - 1;
         }
     }
 

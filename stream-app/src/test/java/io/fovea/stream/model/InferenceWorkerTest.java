@@ -297,6 +297,75 @@ class InferenceWorkerTest {
     }
 
     @Test
+    void withAThreadIdleUpToAFullBatchIsSplitOverTwoPassesAtOnceAndEachImageKeepsItsRow() throws Exception {
+        FakeModel fake = new FakeModel(1);
+        Gated gated = new Gated(fake, true);
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 8, 2, 2, metrics())) {
+            CompletableFuture<BatchResult> a = worker.submit(images(5, 10));
+            assertTrue(gated.started.tryAcquire(2, 10, TimeUnit.SECONDS), "both halves in the model at once");
+            gated.permits.release(2);
+            BatchResult result = a.get(10, TimeUnit.SECONDS);
+            for (int row = 0; row < 5; row++) {
+                assertEquals((10 + row) % 4, result.probabilities().argMax(row), "row " + row);
+            }
+            assertEquals(List.of(2, 3), fake.batchSizes.stream().sorted().toList());
+            assertEquals(3, result.batchSize(0), "the first half: 3 of 5");
+            assertEquals(2, result.batchSize(4), "the second half: the other 2");
+        }
+    }
+
+    @Test
+    void moreThanAFullBatchOrOneImageIsNotSplitNorAreAnyWhenSplittingIsOff() throws Exception {
+        // {images, split.min.images, passes' sizes}: a full pass and the rest; one image; splitting off
+        int[][] cases = {{9, 2, 1, 8}, {1, 2, 1}, {5, 0, 5}};
+        for (int[] c : cases) {
+            FakeModel fake = new FakeModel(1);
+            Gated gated = new Gated(fake, true);
+            gated.permits.release(10);
+            try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 8, 2, c[1], metrics())) {
+                worker.submit(images(c[0], 0)).get(10, TimeUnit.SECONDS);
+                List<Integer> expected =
+                        java.util.Arrays.stream(c, 2, c.length).boxed().toList();
+                assertEquals(expected, fake.batchSizes.stream().sorted().toList(), c[0] + " images");
+            }
+        }
+    }
+
+    @Test
+    void aRunnerThatTakesNoConcurrentPassesIsNotSplit() throws Exception {
+        FakeModel fake = new FakeModel(1);
+        Gated gated = new Gated(fake, false);
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 8, 2, 2, metrics())) {
+            CompletableFuture<BatchResult> a = worker.submit(images(6, 0));
+            assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS));
+            gated.permits.release(1);
+            a.get(10, TimeUnit.SECONDS);
+            assertEquals(List.of(6), fake.batchSizes);
+        }
+    }
+
+    @Test
+    void aSwapWaitsForBothHalvesOfASplitBatchWhichKeepsOneVersion() throws Exception {
+        FakeModel v1 = new FakeModel(1);
+        Gated gated = new Gated(v1, true);
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 8, 2, 2, metrics())) {
+            CompletableFuture<BatchResult> a = worker.submit(images(6, 0));
+            assertTrue(gated.started.tryAcquire(2, 10, TimeUnit.SECONDS));
+            CompletableFuture<InferenceWorker.Switched> swap = worker.swap(new FakeModel(2));
+            gated.permits.release(1);
+            Thread.sleep(200);
+            assertFalse(swap.isDone(), "one half still runs on v1");
+            assertFalse(v1.closed);
+            gated.permits.release(1);
+            assertEquals(1, a.get(10, TimeUnit.SECONDS).modelVersion());
+            swap.get(10, TimeUnit.SECONDS);
+            assertTrue(v1.closed);
+            assertEquals(
+                    2, worker.submit(images(4, 0)).get(10, TimeUnit.SECONDS).modelVersion());
+        }
+    }
+
+    @Test
     void aRunnerThatTakesNoConcurrentPassesRunsOnePassAtATimeEvenWithTwoThreads() throws Exception {
         FakeModel fake = new FakeModel(1);
         Gated gated = new Gated(fake, false);
