@@ -221,9 +221,10 @@ public final class StreamOptions {
                     "inference.split.min.images",
                     INT,
                     "2",
-                    "when no more images than `max.batch.size` wait and an inference thread has no pass, at least"
-                            + " this many are split over two passes at once, each on its thread's share of the cores,"
-                            + " which finish about twice as soon as one; `0`: never split"
+                    "when an inference thread has no pass and at least this many images wait, but no more than two"
+                            + " batches of `max.batch.size`, they are split evenly over two passes at once, each on its"
+                            + " thread's share of the cores, which finish sooner than one pass, or a full one beside a"
+                            + " small one; `0`: never split"
                             + " ([operations](operations.md#how-serve-behaves))")
             .check(n -> n >= 0, "0 or more");
 

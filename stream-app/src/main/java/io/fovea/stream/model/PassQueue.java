@@ -115,10 +115,11 @@ final class PassQueue {
     }
 
     /**
-     * How many images this pass takes: up to a full batch, or half of what waits when that is
-     * no more than a full batch and another thread has no pass. Each pass runs on its share of the
-     * cores, so the two halves at once finish in about half the time the whole would take alone;
-     * the rest is carried, and the idle thread takes it at once. Under the lock.
+     * How many images this pass takes: a full batch, or half of what waits when that is no more
+     * than two full batches and another thread has no pass. Each pass runs on its share of the
+     * cores, so two even halves at once finish in about half the time of the whole on one, and
+     * sooner than a full pass beside a small one; the rest is carried, and the idle thread takes
+     * it at once. Under the lock.
      */
     private int capFor(Submission first) {
         if (splitMin < 2 || idleThreads() < 1) {
@@ -130,12 +131,12 @@ final class PassQueue {
         }
         int waiting = first.unplaced();
         Iterator<Submission> queued = queue.iterator();
-        while (waiting <= maxBatchSize && queued.hasNext()) {
+        while (waiting <= 2 * maxBatchSize && queued.hasNext()) {
             Submission next = queued.next();
             waiting += next.role == first.role ? next.unplaced() : 0;
         }
-        // more than a full batch: a full pass, and the rest for the other thread
-        return waiting >= splitMin && waiting <= maxBatchSize ? (waiting + 1) / 2 : maxBatchSize;
+        // beyond two full batches, full passes: each thread has a full one
+        return waiting >= splitMin && waiting <= 2 * maxBatchSize ? (waiting + 1) / 2 : maxBatchSize;
     }
 
     /** Inference threads with no pass, besides the one forming this pass. */

@@ -297,7 +297,7 @@ class InferenceWorkerTest {
     }
 
     @Test
-    void withAThreadIdleUpToAFullBatchIsSplitOverTwoPassesAtOnceAndEachImageKeepsItsRow() throws Exception {
+    void withAThreadIdleWaitingImagesAreSplitOverTwoPassesAtOnceAndEachImageKeepsItsRow() throws Exception {
         FakeModel fake = new FakeModel(1);
         Gated gated = new Gated(fake, true);
         try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 8, 2, 2, metrics())) {
@@ -315,15 +315,21 @@ class InferenceWorkerTest {
     }
 
     @Test
-    void moreThanAFullBatchOrOneImageIsNotSplitNorAreAnyWhenSplittingIsOff() throws Exception {
-        // {images, split.min.images, passes' sizes}: a full pass and the rest; one image; splitting off
-        int[][] cases = {{9, 2, 1, 8}, {1, 2, 1}, {5, 0, 5}};
+    void beyondTwoFullBatchesPassesAreFullAndBelowThemEvenNorIsOneImageSplitNorAnyWhenSplittingIsOff()
+            throws Exception {
+        // {images, split.min.images, passes' sizes}: beyond two full batches, full passes; two
+        // full batches, even halves; one image; splitting off
+        int[][] cases = {{17, 2, 1, 8, 8}, {12, 2, 6, 6}, {1, 2, 1}, {5, 0, 5}};
         for (int[] c : cases) {
             FakeModel fake = new FakeModel(1);
             Gated gated = new Gated(fake, true);
-            gated.permits.release(10);
             try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 8, 2, c[1], metrics())) {
-                worker.submit(images(c[0], 0)).get(10, TimeUnit.SECONDS);
+                CompletableFuture<BatchResult> result = worker.submit(images(c[0], 0));
+                // passes held until as many have started as can run at once: each is formed while
+                // the others still run, as under load
+                assertTrue(gated.started.tryAcquire(Math.min(2, c.length - 2), 10, TimeUnit.SECONDS));
+                gated.permits.release(10);
+                result.get(10, TimeUnit.SECONDS);
                 List<Integer> expected =
                         java.util.Arrays.stream(c, 2, c.length).boxed().toList();
                 assertEquals(expected, fake.batchSizes.stream().sorted().toList(), c[0] + " images");
