@@ -3,7 +3,6 @@ package io.fovea.stream;
 import io.fovea.core.release.ReleaseCheck;
 import io.fovea.core.store.ModelStore;
 import io.fovea.core.store.PatientStore;
-import io.fovea.schemas.kafka.KafkaFailures;
 import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.stream.batch.ClassifySettings;
 import io.fovea.stream.config.DecodeLimits;
@@ -33,13 +32,11 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsException;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +58,7 @@ public final class StreamApp implements AutoCloseable {
     private final ProcessMetrics processMetrics;
     private final HttpEndpoints http;
     private final SizeBudget budget;
-    private final CountDownLatch failed = new CountDownLatch(1);
+    private final StreamsFailures failures;
     private final CanaryGuard guard;
     private final ImageValidator validator;
     /** The registry's writer schemas; null without schema.registry.url. */
@@ -70,7 +67,6 @@ public final class StreamApp implements AutoCloseable {
     private final OutputEncoding output;
 
     private RolloutFollowing releases;
-    private volatile String failure;
 
     public StreamApp(StreamConfig config, ModelRunner initialModel) {
         this.config = config;
@@ -120,7 +116,7 @@ public final class StreamApp implements AutoCloseable {
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         this.processMetrics = new ProcessMetrics(registry);
-        reportFailures();
+        this.failures = StreamsFailures.watch(streams);
         int port = config.get(StreamOptions.HTTP_PORT);
         this.http = port < 0
                 ? null
@@ -158,26 +154,6 @@ public final class StreamApp implements AutoCloseable {
                 metrics,
                 output,
                 config.commitPace(worker::backloggedFor, metrics));
-    }
-
-    /** Logs how Kafka Streams fails, with what an operator can do, and opens {@link #awaitFailure()}. */
-    private void reportFailures() {
-        streams.setUncaughtExceptionHandler(e -> {
-            // Kafka Streams logs the exception itself; this adds the one line an operator can act on.
-            KafkaFailures.explain(e).ifPresent(why -> {
-                failure = why;
-                LOG.error(why);
-            });
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        streams.setStateListener((now, before) -> {
-            LOG.info("Kafka Streams {} -> {}", before, now);
-            if (now == KafkaStreams.State.ERROR) {
-                LOG.error("Kafka Streams stopped on an error it cannot get past (logged above, with what to do); "
-                        + "/health now answers 503. Nothing committed is lost: fix the cause and restart serve.");
-                failed.countDown();
-            }
-        });
     }
 
     /** Warms up (see {@link WarmUp}), then starts Kafka Streams: the instance joins the group warm. */
@@ -256,12 +232,12 @@ public final class StreamApp implements AutoCloseable {
 
     /** Waits until Kafka Streams fails for good (state ERROR); for serve, which then exits non-zero. */
     public void awaitFailure() throws InterruptedException {
-        failed.await();
+        failures.await();
     }
 
     /** Why Kafka Streams failed for good, when it is a failure the operator can fix; else null. */
     public String failure() {
-        return failure;
+        return failures.why();
     }
 
     public boolean isAlive() {

@@ -1,0 +1,53 @@
+package io.fovea.stream;
+
+import io.fovea.schemas.kafka.KafkaFailures;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a Kafka Streams client fails for good: the one line an operator can act on, logged beside
+ * Kafka Streams' own stack trace, and a latch for serve, which then exits so that whatever runs
+ * it restarts it. Nothing in the process can bring a client in state ERROR back.
+ */
+final class StreamsFailures {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsFailures.class);
+
+    private final CountDownLatch failed = new CountDownLatch(1);
+    private volatile String why;
+
+    private StreamsFailures() {}
+
+    /** Installs the handler and the state listener on {@code streams}, before it starts. */
+    static StreamsFailures watch(KafkaStreams streams) {
+        StreamsFailures failures = new StreamsFailures();
+        streams.setUncaughtExceptionHandler(e -> {
+            KafkaFailures.explain(e).ifPresent(line -> {
+                failures.why = line;
+                LOG.error(line);
+            });
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> {
+            LOG.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.ERROR) {
+                LOG.error("Kafka Streams stopped on an error it cannot get past (logged above, with what to do); "
+                        + "/health now answers 503. Nothing committed is lost: fix the cause and restart serve.");
+                failures.failed.countDown();
+            }
+        });
+        return failures;
+    }
+
+    /** Waits until the client is in state ERROR. */
+    void await() throws InterruptedException {
+        failed.await();
+    }
+
+    /** Why it failed, when it is a failure the operator can fix; else null. */
+    String why() {
+        return why;
+    }
+}
