@@ -146,11 +146,7 @@ public final class FoveaAcls {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while granting ACLs", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException(
-                    "cannot grant ACLs: "
-                            + KafkaFailures.explain(e.getCause())
-                                    .orElse(e.getCause().getMessage()),
-                    e.getCause());
+            throw new IllegalStateException("cannot grant ACLs: " + KafkaFailures.oneLine(e.getCause()), e.getCause());
         }
     }
 

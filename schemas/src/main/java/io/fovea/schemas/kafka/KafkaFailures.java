@@ -37,6 +37,11 @@ public final class KafkaFailures {
         return Optional.empty();
     }
 
+    /** {@link #explain}'s line, or the failure's own message when it is none of those. */
+    public static String oneLine(Throwable failure) {
+        return explain(failure).orElse(failure.getMessage());
+    }
+
     private static String denial(AuthorizationException denied) {
         String what;
         if (denied instanceof TopicAuthorizationException topics) {

@@ -42,9 +42,7 @@ public final class TopicCreator {
             }
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException(
-                        "cannot check or create topic " + topic + ": "
-                                + KafkaFailures.explain(e.getCause())
-                                        .orElse(e.getCause().getMessage()),
+                        "cannot check or create topic " + topic + ": " + KafkaFailures.oneLine(e.getCause()),
                         e.getCause());
             }
         }

@@ -60,11 +60,12 @@ public final class TopicDescriptions {
                     .partitions()
                     .size();
         } catch (ExecutionException e) {
-            throw new IllegalStateException(
-                    "cannot describe topic " + topic + ": "
-                            + KafkaFailures.explain(e.getCause())
-                                    .orElse(e.getCause().getMessage()),
-                    e.getCause());
+            throw cannotDescribe(topic, e.getCause());
         }
+    }
+
+    /** What to throw when Kafka will not describe {@code topic}: its answer in one line. */
+    public static IllegalStateException cannotDescribe(String topic, Throwable cause) {
+        return new IllegalStateException("cannot describe topic " + topic + ": " + KafkaFailures.oneLine(cause), cause);
     }
 }

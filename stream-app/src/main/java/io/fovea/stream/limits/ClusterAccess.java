@@ -1,6 +1,5 @@
 package io.fovea.stream.limits;
 
-import io.fovea.schemas.kafka.KafkaFailures;
 import io.fovea.schemas.kafka.TopicDescriptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,11 +58,7 @@ public final class ClusterAccess {
             if (e.getCause() instanceof TopicAuthorizationException) {
                 return Set.of();
             }
-            throw new IllegalStateException(
-                    "cannot describe topic " + topic + ": "
-                            + KafkaFailures.explain(e.getCause())
-                                    .orElse(e.getCause().getMessage()),
-                    e.getCause());
+            throw TopicDescriptions.cannotDescribe(topic, e.getCause());
         }
     }
 }

@@ -40,11 +40,6 @@ public final class InferenceWorker implements AutoCloseable {
         this(model, maxBatchSize, 1, 0, metrics);
     }
 
-    /** Passes that are never split: see {@link #InferenceWorker(ModelSlot, int, int, int, StreamMetrics)}. */
-    public InferenceWorker(ModelSlot model, int maxBatchSize, int passes, StreamMetrics metrics) {
-        this(model, maxBatchSize, passes, 0, metrics);
-    }
-
     /**
      * @param model the version in service; only these threads change it, when no pass is running
      * @param passes forward passes that may run at once, each on a thread of its own

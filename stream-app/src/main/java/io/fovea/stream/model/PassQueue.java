@@ -81,7 +81,8 @@ final class PassQueue {
                 return null;
             }
             carried = null;
-            int cap = alone ? maxBatchSize : capFor(first);
+            ModelRunner runner = model.lineup().runnerFor(first.role);
+            int cap = alone ? maxBatchSize : capFor(first, runner);
             List<Submission.Slice> slices = new ArrayList<>();
             int size = 0;
             // A pass runs one version: it takes the submissions of the first one's role, in
@@ -98,7 +99,6 @@ final class PassQueue {
                     carried = next;
                 }
             }
-            ModelRunner runner = model.lineup().runnerFor(first.role);
             if (runner == null) {
                 InferenceWorker.NoShadowException ended = new InferenceWorker.NoShadowException();
                 slices.forEach(slice -> slice.submission().result.completeExceptionally(ended));
@@ -119,13 +119,12 @@ final class PassQueue {
      * than two full batches and another thread has no pass. Each pass runs on its share of the
      * cores, so two even halves at once finish in about half the time of the whole on one, and
      * sooner than a full pass beside a small one; the rest is carried, and the idle thread takes
-     * it at once. Under the lock.
+     * it at once. Under the lock; {@code runner} is the version that will run it, null for none.
      */
-    private int capFor(Submission first) {
+    private int capFor(Submission first, ModelRunner runner) {
         if (splitMin < 2 || idleThreads() < 1) {
             return maxBatchSize;
         }
-        ModelRunner runner = model.lineup().runnerFor(first.role);
         if (runner == null || !runner.concurrentPasses()) {
             return maxBatchSize; // its passes run one after the other: halves would only add one
         }

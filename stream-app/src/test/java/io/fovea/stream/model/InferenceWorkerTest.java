@@ -107,7 +107,7 @@ class InferenceWorkerTest {
         static SwapBehindTwoPasses start() throws InterruptedException {
             FakeModel v1 = new FakeModel(1);
             Gated gated = new Gated(v1, true);
-            InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, metrics());
+            InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, 0, metrics());
             CompletableFuture<BatchResult> a = worker.submit(images(4, 0));
             CompletableFuture<BatchResult> b = worker.submit(images(4, 0));
             assertTrue(gated.started.tryAcquire(2, 10, TimeUnit.SECONDS));
@@ -283,7 +283,7 @@ class InferenceWorkerTest {
     void withTwoPassesAtOnceTheNextPassRunsWhileTheFirstIsStillInTheModelAndEachGetsItsOwnRows() throws Exception {
         FakeModel fake = new FakeModel(1);
         Gated gated = new Gated(fake, true);
-        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, metrics())) {
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, 0, metrics())) {
             CompletableFuture<BatchResult> a = worker.submit(images(4, 10));
             CompletableFuture<BatchResult> b = worker.submit(images(4, 20));
             assertTrue(gated.started.tryAcquire(2, 10, TimeUnit.SECONDS), "both passes in the model at once");
@@ -375,7 +375,7 @@ class InferenceWorkerTest {
     void aRunnerThatTakesNoConcurrentPassesRunsOnePassAtATimeEvenWithTwoThreads() throws Exception {
         FakeModel fake = new FakeModel(1);
         Gated gated = new Gated(fake, false);
-        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, metrics())) {
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, 0, metrics())) {
             CompletableFuture<BatchResult> a = worker.submit(images(4, 10));
             CompletableFuture<BatchResult> b = worker.submit(images(4, 20));
             assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS));

@@ -134,9 +134,7 @@ public final class Ledger implements AutoCloseable {
                 }
             } catch (KafkaException e) {
                 throw new IllegalStateException(
-                        "cannot write to the store's ledger " + topic + ": "
-                                + KafkaFailures.explain(e).orElse(e.getMessage()),
-                        e);
+                        "cannot write to the store's ledger " + topic + ": " + KafkaFailures.oneLine(e), e);
             }
         }
         throw new IllegalStateException(
@@ -236,9 +234,7 @@ public final class Ledger implements AutoCloseable {
             throw new IllegalStateException("interrupted while reading the store's ledger", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException(
-                    "cannot read the store's ledger " + topic + ": "
-                            + KafkaFailures.explain(e.getCause())
-                                    .orElse(e.getCause().getMessage()),
+                    "cannot read the store's ledger " + topic + ": " + KafkaFailures.oneLine(e.getCause()),
                     e.getCause());
         }
     }
