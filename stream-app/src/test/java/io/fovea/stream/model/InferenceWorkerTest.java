@@ -338,6 +338,28 @@ class InferenceWorkerTest {
     }
 
     @Test
+    void aSplitBatchWhoseHalfFailsFailsWholeAndTheWorkerServesOn() throws Exception {
+        FakeModel fake = new FakeModel(1);
+        Gated gated = new Gated(fake, true);
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 8, 2, 2, metrics())) {
+            CompletableFuture<BatchResult> split = worker.submit(images(6, 0));
+            assertTrue(gated.started.tryAcquire(2, 10, TimeUnit.SECONDS), "both halves in the model");
+            fake.fail = true;
+            gated.permits.release(1);
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> split.get(10, TimeUnit.SECONDS));
+            assertTrue(
+                    failed.getCause().getMessage().contains("told to fail"),
+                    failed.getCause().getMessage());
+            fake.fail = false;
+            gated.permits.release(1); // the other half finishes into a result already failed
+
+            gated.permits.release(10); // however the next submission is split
+            BatchResult next = worker.submit(images(4, 0)).get(10, TimeUnit.SECONDS);
+            assertEquals(4, next.probabilities().rows());
+        }
+    }
+
+    @Test
     void aRunnerThatTakesNoConcurrentPassesIsNotSplit() throws Exception {
         FakeModel fake = new FakeModel(1);
         Gated gated = new Gated(fake, false);
