@@ -92,6 +92,7 @@ class ClassifyTopologyTest {
                 FoveaTopology.PENDING_STORE,
                 MAX_BATCH,
                 Duration.ofMillis(WAIT_MS),
+                false, // batches close at their size or deadline only, as these tests count them
                 2,
                 new ImageValidator(5000, 100),
                 SizeBudget.atKafkaDefaults(),

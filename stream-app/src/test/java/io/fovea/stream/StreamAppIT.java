@@ -230,7 +230,7 @@ class StreamAppIT {
                     "fovea_latency_seconds",
                     "fovea_model_version{model=\"fake\"} 1.0",
                     "fovea_rolling_accuracy{model=\"fake\",version=\"1\"} 1.0",
-                    "fovea_batches_closed_total{cause=\"deadline\"}",
+                    "fovea_batches_closed_total{cause=", // at the first look with an idle model, or at its deadline
                     "kafka_stream")) {
                 assertTrue(metrics.contains(name), name + " missing from /metrics");
             }
@@ -246,6 +246,7 @@ class StreamAppIT {
         StreamTestKit kit = new StreamTestKit(1);
         kit.extra.put(StreamOptions.MAX_BATCH_SIZE.key(), "100");
         kit.extra.put(StreamOptions.MAX_BATCH_WAIT_MS.key(), "600000"); // held until the restart
+        kit.extra.put(StreamOptions.BATCH_CLOSE_WHEN_IDLE.key(), "false"); // even while the model is idle
         int n = 5;
         try (KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer()) {
             try (StreamApp first = start(kit, "headers")) {
@@ -274,6 +275,7 @@ class StreamAppIT {
                         "the images are still held when the app stops");
             }
             kit.extra.put(StreamOptions.MAX_BATCH_WAIT_MS.key(), "10");
+            kit.extra.put(StreamOptions.BATCH_CLOSE_WHEN_IDLE.key(), "true");
             try (StreamApp second = start(kit, "headers")) {
                 var predictions = KafkaTestClients.readCommitted(kit.predictions, n, TIMEOUT);
                 assertEquals(n, predictions.size());

@@ -153,6 +153,7 @@ class TrialTopologyTest {
                 FoveaTopology.PENDING_STORE,
                 8,
                 Duration.ofMillis(10),
+                false, // batches close at their size or deadline only, as these tests count them
                 2,
                 new ImageValidator(5000, 100),
                 budget,

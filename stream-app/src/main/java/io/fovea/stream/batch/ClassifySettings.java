@@ -15,6 +15,7 @@ public record ClassifySettings(
         String pendingStore,
         int maxBatchSize,
         Duration maxBatchWait,
+        boolean closeWhenIdle,
         int topK,
         ImageValidator validator,
         SizeBudget budget,

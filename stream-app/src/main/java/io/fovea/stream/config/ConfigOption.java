@@ -32,6 +32,12 @@ public record ConfigOption<T>(
     public static final Type<Long> LONG = new Type<>("a whole number", text -> Long.parseLong(text.trim()));
     public static final Type<Duration> MILLIS =
             new Type<>("a whole number", text -> Duration.ofMillis(Long.parseLong(text.trim())));
+    /** {@code true} or {@code false}, nothing else: a typo must not read as false. */
+    public static final Type<Boolean> BOOL = new Type<>("true or false", text -> switch (text.trim()) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new IllegalArgumentException(text);
+    });
     /** A whole number, or {@code auto} (empty): a value worked out at start. */
     public static final Type<OptionalLong> LONG_OR_AUTO = new Type<>(
             "a whole number or " + StreamOptions.AUTO,

@@ -1,5 +1,6 @@
 package io.fovea.stream.config;
 
+import static io.fovea.stream.config.ConfigOption.BOOL;
 import static io.fovea.stream.config.ConfigOption.INT;
 import static io.fovea.stream.config.ConfigOption.LONG_OR_AUTO;
 import static io.fovea.stream.config.ConfigOption.MILLIS;
@@ -60,6 +61,13 @@ public final class StreamOptions {
     public static final ConfigOption<Duration> MAX_BATCH_WAIT_MS = ConfigOption.of(
                     "max.batch.wait.ms", MILLIS, "10", "... or when its oldest image has waited this long")
             .check(positiveDuration(), "positive");
+    public static final ConfigOption<Boolean> BATCH_CLOSE_WHEN_IDLE = ConfigOption.of(
+            "batch.close.when.idle",
+            BOOL,
+            "true",
+            "... or, whatever its size and age, when an inference thread has no pass and no images wait for"
+                    + " one: an idle model gains nothing by waiting; `false`: only at `max.batch.size` or"
+                    + " `max.batch.wait.ms` ([operations](operations.md#latency))");
     public static final ConfigOption<Integer> TOP_K = ConfigOption.of(
                     "top.k", INT, "3", "classes listed in each prediction's topK")
             .check(positiveInt(), "positive");
@@ -254,6 +262,7 @@ public final class StreamOptions {
                             RELEASES_TOPIC,
                             MAX_BATCH_SIZE,
                             MAX_BATCH_WAIT_MS,
+                            BATCH_CLOSE_WHEN_IDLE,
                             TOP_K,
                             MAX_PAYLOAD_BYTES,
                             MAX_IMAGE_PIXELS,

@@ -91,6 +91,14 @@ public final class InferenceWorker implements AutoCloseable {
     }
 
     /**
+     * True when a forward pass could start now: an inference thread has no pass and no images wait
+     * for one. A batch held for more images then only waits.
+     */
+    public boolean idle() {
+        return passes.idle();
+    }
+
+    /**
      * True when images have been waiting for a pass for at least {@code period} without a break:
      * the model is the bottleneck, and work waits in its queue whatever else the stream does.
      */

@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * The submissions waiting for the model, and how they become forward passes: each pass takes up
@@ -30,14 +31,28 @@ final class PassQueue {
     private final BlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
     /** Held while a thread forms its next pass. */
     private final ReentrantLock forming = new ReentrantLock();
-    /** Passes running now; a swap waits for none. Guarded by itself. */
-    private final int[] running = new int[1];
-    /** A submission only partly placed in the last pass: its other images open the next one. Under {@link #forming}. */
-    private Submission carried;
+    /** Passes running now, with when each was formed; a swap waits for none. Guarded by itself. */
+    private final List<Running> running = new ArrayList<>();
+    /** Recent passes' time and images, each decayed by a tenth a pass: the model's time per image. Under {@link #running}. */
+    private double recentNanos;
+
+    private double recentImages;
+    private final LongSupplier clock;
+    /** A submission only partly placed in the last pass: its other images open the next one. Written under {@link #forming}. */
+    private volatile Submission carried;
     /** Since when the queue has held a submission without a break ({@link System#nanoTime}). */
     private volatile long waitingSinceNanos;
 
+    private record Running(Pass pass, long formedNanos) {}
+
     PassQueue(ModelSlot model, PendingSwap pendingSwap, int maxBatchSize, int threads, int splitMin) {
+        this(model, pendingSwap, maxBatchSize, threads, splitMin, System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, as {@link System#nanoTime} */
+    PassQueue(
+            ModelSlot model, PendingSwap pendingSwap, int maxBatchSize, int threads, int splitMin, LongSupplier clock) {
+        this.clock = clock;
         this.model = model;
         this.pendingSwap = pendingSwap;
         this.maxBatchSize = maxBatchSize;
@@ -50,6 +65,16 @@ final class PassQueue {
             waitingSinceNanos = System.nanoTime();
         }
         queue.add(submission);
+    }
+
+    /** True when a pass could start at once: a thread has none, and no images wait for one. */
+    boolean idle() {
+        if (!queue.isEmpty() || carried != null) {
+            return false;
+        }
+        synchronized (running) {
+            return running.size() < threads;
+        }
     }
 
     /**
@@ -105,28 +130,29 @@ final class PassQueue {
                 carried = null;
                 return null;
             }
+            Pass pass = new Pass(slices, size, runner, first.role);
             synchronized (running) {
-                running[0]++;
+                running.add(new Running(pass, clock.getAsLong()));
             }
-            return new Pass(slices, size, runner, first.role);
+            return pass;
         } finally {
             forming.unlock();
         }
     }
 
     /**
-     * How many images this pass takes: a full batch, or half of what waits when that is no more
-     * than two full batches and another thread has no pass. Each pass runs on its share of the
-     * cores, so two even halves at once finish in about half the time of the whole on one, and
-     * sooner than a full pass beside a small one; the rest is carried, and the idle thread takes
-     * it at once. Under the lock; {@code runner} is the version that will run it, null for none.
+     * How many images this pass takes: a full batch, or, when no more than two full batches wait
+     * and another thread is idle or soon free, a share of them that ends with the other thread's
+     * pass on the rest. Each pass runs on its thread's share of the cores, in time about
+     * proportional to its images, so two shares at once finish sooner than the whole on one, or
+     * a full pass beside a small one. With an idle thread the shares are even; with one that is
+     * still busy for r images' time, this pass takes (waiting + r) / 2. The rest is carried, and
+     * the thread that frees first takes it. Under the lock; {@code runner} is the version that
+     * will run it, null for none.
      */
     private int capFor(Submission first, ModelRunner runner) {
-        if (splitMin < 2 || idleThreads() < 1) {
-            return maxBatchSize;
-        }
-        if (runner == null || !runner.concurrentPasses()) {
-            return maxBatchSize; // its passes run one after the other: halves would only add one
+        if (splitMin < 2 || runner == null || !runner.concurrentPasses()) {
+            return maxBatchSize; // its passes run one after the other: shares would only add one
         }
         int waiting = first.unplaced();
         Iterator<Submission> queued = queue.iterator();
@@ -134,14 +160,37 @@ final class PassQueue {
             Submission next = queued.next();
             waiting += next.role == first.role ? next.unplaced() : 0;
         }
-        // beyond two full batches, full passes: each thread has a full one
-        return waiting >= splitMin && waiting <= 2 * maxBatchSize ? (waiting + 1) / 2 : maxBatchSize;
+        if (waiting < splitMin || waiting > 2 * maxBatchSize) {
+            return maxBatchSize; // beyond two full batches, full passes: each thread has a full one
+        }
+        double busyFor = otherThreadBusyFor();
+        if (busyFor >= waiting) {
+            return maxBatchSize; // the other thread would start on the rest after this pass ended
+        }
+        return (int) Math.min(maxBatchSize, Math.ceil((waiting + busyFor) / 2));
     }
 
-    /** Inference threads with no pass, besides the one forming this pass. */
-    private int idleThreads() {
+    /**
+     * How long, in images' worth of the model's recent time per image, until another thread than
+     * the one forming this pass is free: 0 when one has no pass; infinite when there is no other
+     * thread, or no pass has ended yet to tell the time per image.
+     */
+    private double otherThreadBusyFor() {
         synchronized (running) {
-            return threads - running[0] - 1;
+            if (threads - running.size() - 1 >= 1) {
+                return 0;
+            }
+            if (running.isEmpty() || recentImages == 0) {
+                return Double.POSITIVE_INFINITY;
+            }
+            double nanosPerImage = recentNanos / recentImages;
+            long now = clock.getAsLong();
+            double soonest = Double.POSITIVE_INFINITY;
+            for (Running pass : running) {
+                double left = pass.pass().size() - (now - pass.formedNanos()) / nanosPerImage;
+                soonest = Math.min(soonest, Math.max(0, left));
+            }
+            return soonest;
         }
     }
 
@@ -151,8 +200,19 @@ final class PassQueue {
      * first, without the lock: a thread holding the lock may be waiting for no pass to run.
      */
     void ended(Pass pass, Throwable failure) {
+        long now = clock.getAsLong();
         synchronized (running) {
-            running[0]--;
+            for (Iterator<Running> i = running.iterator(); i.hasNext(); ) {
+                Running r = i.next();
+                if (r.pass() == pass) {
+                    i.remove();
+                    if (failure == null) {
+                        recentNanos = recentNanos * 0.9 + (now - r.formedNanos());
+                        recentImages = recentImages * 0.9 + pass.size();
+                    }
+                    break;
+                }
+            }
             running.notifyAll();
         }
         if (failure == null) {
@@ -187,7 +247,7 @@ final class PassQueue {
 
     private void awaitNoPassRunning() throws InterruptedException {
         synchronized (running) {
-            while (running[0] > 0) {
+            while (!running.isEmpty()) {
                 running.wait();
             }
         }

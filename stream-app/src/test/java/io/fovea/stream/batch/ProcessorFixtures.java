@@ -38,10 +38,22 @@ final class ProcessorFixtures {
 
     /**
      * A processor of {@link Topics#IMAGES} with a 10 ms batch wait, top 2, Kafka's default size
-     * budget and a 1 MiB decoded cap, around what each test varies.
+     * budget and a 1 MiB decoded cap, around what each test varies; its batches close at their
+     * size or deadline only, as most tests count them.
      */
     static ClassifyProcessor processor(
             int maxBatchSize,
+            ImageValidator validator,
+            InferenceWorker worker,
+            StreamMetrics metrics,
+            CommitPace pace) {
+        return processor(maxBatchSize, false, validator, worker, metrics, pace);
+    }
+
+    /** The same, closing a batch when the model is idle if {@code closeWhenIdle}. */
+    static ClassifyProcessor processor(
+            int maxBatchSize,
+            boolean closeWhenIdle,
             ImageValidator validator,
             InferenceWorker worker,
             StreamMetrics metrics,
@@ -51,6 +63,7 @@ final class ProcessorFixtures {
                 FoveaTopology.PENDING_STORE,
                 maxBatchSize,
                 Duration.ofMillis(10),
+                closeWhenIdle,
                 2,
                 validator,
                 SizeBudget.atKafkaDefaults(),

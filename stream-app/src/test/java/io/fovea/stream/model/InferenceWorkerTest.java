@@ -297,6 +297,33 @@ class InferenceWorkerTest {
     }
 
     @Test
+    void theWorkerIsIdleOnlyWhileAThreadHasNoPassAndNoImagesWaitForOne() throws Exception {
+        Gated gated = new Gated(new FakeModel(1), true);
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, 0, metrics())) {
+            assertTrue(worker.idle(), "no pass");
+            CompletableFuture<BatchResult> a = worker.submit(images(4, 0));
+            assertTrue(gated.started.tryAcquire(1, 10, TimeUnit.SECONDS));
+            assertTrue(worker.idle(), "one pass, and the other thread free");
+            CompletableFuture<BatchResult> b = worker.submit(images(4, 0));
+            assertTrue(gated.started.tryAcquire(1, 10, TimeUnit.SECONDS));
+            assertFalse(worker.idle(), "both threads in a pass");
+            CompletableFuture<BatchResult> c = worker.submit(images(1, 0));
+            gated.permits.release(1);
+            // one thread free again (either pass may have had the permit), and it takes the waiting image at once
+            CompletableFuture.anyOf(a, b).get(10, TimeUnit.SECONDS);
+            assertTrue(gated.started.tryAcquire(1, 10, TimeUnit.SECONDS));
+            assertFalse(worker.idle(), "both threads in a pass again");
+            gated.permits.release(2);
+            CompletableFuture.allOf(a, b, c).get(10, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!worker.idle() && System.nanoTime() < deadline) {
+                Thread.sleep(1); // a result completes just before its pass stops counting as running
+            }
+            assertTrue(worker.idle(), "all done");
+        }
+    }
+
+    @Test
     void withAThreadIdleWaitingImagesAreSplitOverTwoPassesAtOnceAndEachImageKeepsItsRow() throws Exception {
         FakeModel fake = new FakeModel(1);
         Gated gated = new Gated(fake, true);
