@@ -145,7 +145,7 @@ public final class StreamApp implements AutoCloseable {
                 FoveaTopology.PENDING_STORE,
                 config.get(StreamOptions.MAX_BATCH_SIZE),
                 config.get(StreamOptions.MAX_BATCH_WAIT_MS),
-                config.get(StreamOptions.BATCH_CLOSE_WHEN_IDLE),
+                config.get(StreamOptions.BATCH_CLOSE_WHEN_QUEUE_EMPTY),
                 config.get(StreamOptions.TOP_K),
                 validator,
                 budget,

@@ -65,7 +65,9 @@ class CanaryCrashIT {
         String releases = KafkaTestClients.uniqueTopic("releases");
         kit.extra.put(StreamOptions.RELEASES_TOPIC.key(), releases);
         kit.extra.put(StreamOptions.MAX_BATCH_WAIT_MS.key(), "200");
-        kit.extra.put(StreamOptions.BATCH_CLOSE_WHEN_IDLE.key(), "false"); // held even while the model is idle
+        kit.extra.put(
+                StreamOptions.BATCH_CLOSE_WHEN_QUEUE_EMPTY.key(),
+                "false"); // held even when nothing waits for the model
         kit.extra.put(StreamOptions.MAX_BATCH_SIZE.key(), "64");
         DirectoryModelStore store = new DirectoryModelStore(dir.resolve("store"));
         for (int v = 1; v <= 3; v++) {

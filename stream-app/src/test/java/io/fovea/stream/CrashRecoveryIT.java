@@ -49,7 +49,7 @@ class CrashRecoveryIT {
         // Long-lived batches: at any moment, records whose offsets are already committed wait in
         // a batch. Only a durable batch survives the kill; an in-memory one loses them.
         kit.extra.put("max.batch.wait.ms", "1500");
-        kit.extra.put("batch.close.when.idle", "false"); // held even while the model is idle
+        kit.extra.put("batch.close.when.queue.empty", "false"); // held even when nothing waits for the model
         kit.extra.put("max.batch.size", "200");
         DirectoryModelStore store = new DirectoryModelStore(dir.resolve("store"));
         TinyBundles.publish(store, "tiny", 1);

@@ -242,7 +242,8 @@ class PoisonPillIT {
         StreamTestKit kit = new StreamTestKit(1);
         // Held past several commits: a copy classified within one commit never reaches the changelog.
         kit.extra.put(StreamOptions.MAX_BATCH_WAIT_MS.key(), "5000");
-        kit.extra.put(StreamOptions.BATCH_CLOSE_WHEN_IDLE.key(), "false"); // even while the model is idle
+        kit.extra.put(
+                StreamOptions.BATCH_CLOSE_WHEN_QUEUE_EMPTY.key(), "false"); // even when nothing waits for the model
         String stateDir = stateRoot.resolve("lowered").toString();
         try (KafkaProducer<byte[], byte[]> producer = largeRecordProducer()) {
             try (StreamApp app = new StreamApp(StreamConfig.of(kit.settings(stateDir)), new FakeModel(1)).start()) {

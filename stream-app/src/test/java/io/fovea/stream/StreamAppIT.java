@@ -246,7 +246,8 @@ class StreamAppIT {
         StreamTestKit kit = new StreamTestKit(1);
         kit.extra.put(StreamOptions.MAX_BATCH_SIZE.key(), "100");
         kit.extra.put(StreamOptions.MAX_BATCH_WAIT_MS.key(), "600000"); // held until the restart
-        kit.extra.put(StreamOptions.BATCH_CLOSE_WHEN_IDLE.key(), "false"); // even while the model is idle
+        kit.extra.put(
+                StreamOptions.BATCH_CLOSE_WHEN_QUEUE_EMPTY.key(), "false"); // even when nothing waits for the model
         int n = 5;
         try (KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer()) {
             try (StreamApp first = start(kit, "headers")) {
@@ -275,7 +276,7 @@ class StreamAppIT {
                         "the images are still held when the app stops");
             }
             kit.extra.put(StreamOptions.MAX_BATCH_WAIT_MS.key(), "10");
-            kit.extra.put(StreamOptions.BATCH_CLOSE_WHEN_IDLE.key(), "true");
+            kit.extra.put(StreamOptions.BATCH_CLOSE_WHEN_QUEUE_EMPTY.key(), "true");
             try (StreamApp second = start(kit, "headers")) {
                 var predictions = KafkaTestClients.readCommitted(kit.predictions, n, TIMEOUT);
                 assertEquals(n, predictions.size());

@@ -26,8 +26,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * One task's path: validate each record (refused ones become dead letters at once), hold the
  * accepted ones in {@link PendingImages}, and close a batch when it reaches the size limit, when
  * its oldest image has waited the time limit, or (unless turned off) at the thread's next turn
- * when the model is idle: holding images back from an idle model only adds to their wait, while
- * a busy one's queue batches them anyway. A closed batch goes to the shared
+ * when no images wait for a forward pass: the batch is then next in line, and holding it back
+ * only adds to its wait, while the model's queue gathers what comes meanwhile into the next pass
+ * anyway. A closed batch goes to the shared
  * {@link InferenceWorker} without waiting: while the model works, this thread keeps reading,
  * committing and filling the next batch. Finished batches are emitted in order (by
  * {@link Emission}), from {@code process} and from the punctuator; at most {@value #MAX_IN_FLIGHT} full
@@ -81,8 +82,8 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
                 context.taskId().partition(),
                 context.currentSystemTimeMs());
         pending.takeAwaitingOnRestore().forEach(source -> awaiting.add(source, context.currentSystemTimeMs()));
-        // Closing when the model is idle looks at every turn of the stream thread's loop.
-        long interval = settings.closeWhenIdle()
+        // Closing when nothing waits for the model looks at every turn of the stream thread's loop.
+        long interval = settings.closeWhenQueueEmpty()
                 ? 1
                 : Math.max(1, settings.maxBatchWait().toMillis() / 2);
         context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
@@ -198,8 +199,8 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         }
         if (nowMillis - pending.oldestArrivalMillis() >= settings.maxBatchWait().toMillis()) {
             close("deadline");
-        } else if (settings.closeWhenIdle() && settings.worker().idle()) {
-            close("idle"); // after this turn's records: a pass can start on them now
+        } else if (settings.closeWhenQueueEmpty() && settings.worker().nothingWaiting()) {
+            close("queue_empty"); // after this turn's records: next in line for a pass
         }
     }
 

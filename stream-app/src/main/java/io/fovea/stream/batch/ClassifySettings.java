@@ -15,7 +15,7 @@ public record ClassifySettings(
         String pendingStore,
         int maxBatchSize,
         Duration maxBatchWait,
-        boolean closeWhenIdle,
+        boolean closeWhenQueueEmpty,
         int topK,
         ImageValidator validator,
         SizeBudget budget,

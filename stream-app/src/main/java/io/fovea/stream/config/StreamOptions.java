@@ -61,13 +61,13 @@ public final class StreamOptions {
     public static final ConfigOption<Duration> MAX_BATCH_WAIT_MS = ConfigOption.of(
                     "max.batch.wait.ms", MILLIS, "10", "... or when its oldest image has waited this long")
             .check(positiveDuration(), "positive");
-    public static final ConfigOption<Boolean> BATCH_CLOSE_WHEN_IDLE = ConfigOption.of(
-            "batch.close.when.idle",
+    public static final ConfigOption<Boolean> BATCH_CLOSE_WHEN_QUEUE_EMPTY = ConfigOption.of(
+            "batch.close.when.queue.empty",
             BOOL,
             "true",
-            "... or, whatever its size and age, when an inference thread has no pass and no images wait for"
-                    + " one: an idle model gains nothing by waiting; `false`: only at `max.batch.size` or"
-                    + " `max.batch.wait.ms` ([operations](operations.md#latency))");
+            "... or, whatever its size and age, at the stream thread's next turn when no images wait for a forward"
+                    + " pass: it would be next in line, and holding it back only adds to its wait; `false`: only at"
+                    + " `max.batch.size` or `max.batch.wait.ms` ([operations](operations.md#latency))");
     public static final ConfigOption<Integer> TOP_K = ConfigOption.of(
                     "top.k", INT, "3", "classes listed in each prediction's topK")
             .check(positiveInt(), "positive");
@@ -262,7 +262,7 @@ public final class StreamOptions {
                             RELEASES_TOPIC,
                             MAX_BATCH_SIZE,
                             MAX_BATCH_WAIT_MS,
-                            BATCH_CLOSE_WHEN_IDLE,
+                            BATCH_CLOSE_WHEN_QUEUE_EMPTY,
                             TOP_K,
                             MAX_PAYLOAD_BYTES,
                             MAX_IMAGE_PIXELS,

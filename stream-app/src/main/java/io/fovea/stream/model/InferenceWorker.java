@@ -91,11 +91,11 @@ public final class InferenceWorker implements AutoCloseable {
     }
 
     /**
-     * True when a forward pass could start now: an inference thread has no pass and no images wait
-     * for one. A batch held for more images then only waits.
+     * True when no images wait for a forward pass: a batch submitted now is next in line, whether
+     * a thread is free or the next to free takes it. Holding it back for more images only waits.
      */
-    public boolean idle() {
-        return passes.idle();
+    public boolean nothingWaiting() {
+        return passes.nothingWaiting();
     }
 
     /**

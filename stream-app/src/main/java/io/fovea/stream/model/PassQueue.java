@@ -67,14 +67,9 @@ final class PassQueue {
         queue.add(submission);
     }
 
-    /** True when a pass could start at once: a thread has none, and no images wait for one. */
-    boolean idle() {
-        if (!queue.isEmpty() || carried != null) {
-            return false;
-        }
-        synchronized (running) {
-            return running.size() < threads;
-        }
+    /** True when no images wait for a pass: none queued, none carried over from the last one. */
+    boolean nothingWaiting() {
+        return queue.isEmpty() && carried == null;
     }
 
     /**

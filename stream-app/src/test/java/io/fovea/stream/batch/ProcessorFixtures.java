@@ -50,10 +50,10 @@ final class ProcessorFixtures {
         return processor(maxBatchSize, false, validator, worker, metrics, pace);
     }
 
-    /** The same, closing a batch when the model is idle if {@code closeWhenIdle}. */
+    /** The same, closing a batch at the next turn when nothing waits for the model if {@code closeWhenQueueEmpty}. */
     static ClassifyProcessor processor(
             int maxBatchSize,
-            boolean closeWhenIdle,
+            boolean closeWhenQueueEmpty,
             ImageValidator validator,
             InferenceWorker worker,
             StreamMetrics metrics,
@@ -63,7 +63,7 @@ final class ProcessorFixtures {
                 FoveaTopology.PENDING_STORE,
                 maxBatchSize,
                 Duration.ofMillis(10),
-                closeWhenIdle,
+                closeWhenQueueEmpty,
                 2,
                 validator,
                 SizeBudget.atKafkaDefaults(),

@@ -297,29 +297,25 @@ class InferenceWorkerTest {
     }
 
     @Test
-    void theWorkerIsIdleOnlyWhileAThreadHasNoPassAndNoImagesWaitForOne() throws Exception {
+    void nothingWaitsOnlyWhileNoSubmissionIsQueuedNorHalfPlacedWhateverThePassesRunning() throws Exception {
         Gated gated = new Gated(new FakeModel(1), true);
         try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, 0, metrics())) {
-            assertTrue(worker.idle(), "no pass");
+            assertTrue(worker.nothingWaiting(), "no pass");
             CompletableFuture<BatchResult> a = worker.submit(images(4, 0));
-            assertTrue(gated.started.tryAcquire(1, 10, TimeUnit.SECONDS));
-            assertTrue(worker.idle(), "one pass, and the other thread free");
             CompletableFuture<BatchResult> b = worker.submit(images(4, 0));
-            assertTrue(gated.started.tryAcquire(1, 10, TimeUnit.SECONDS));
-            assertFalse(worker.idle(), "both threads in a pass");
+            assertTrue(gated.started.tryAcquire(2, 10, TimeUnit.SECONDS));
+            assertTrue(worker.nothingWaiting(), "both threads in a pass, none queued");
             CompletableFuture<BatchResult> c = worker.submit(images(1, 0));
+            CompletableFuture<BatchResult> d = worker.submit(images(6, 0));
+            assertFalse(worker.nothingWaiting(), "two submissions queued");
             gated.permits.release(1);
-            // one thread free again (either pass may have had the permit), and it takes the waiting image at once
+            // either pass may have had the permit; its thread takes c and 3 of d, and carries d's other 3
             CompletableFuture.anyOf(a, b).get(10, TimeUnit.SECONDS);
             assertTrue(gated.started.tryAcquire(1, 10, TimeUnit.SECONDS));
-            assertFalse(worker.idle(), "both threads in a pass again");
-            gated.permits.release(2);
-            CompletableFuture.allOf(a, b, c).get(10, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!worker.idle() && System.nanoTime() < deadline) {
-                Thread.sleep(1); // a result completes just before its pass stops counting as running
-            }
-            assertTrue(worker.idle(), "all done");
+            assertFalse(worker.nothingWaiting(), "half of d placed, the rest carried");
+            gated.permits.release(10);
+            CompletableFuture.allOf(a, b, c, d).get(10, TimeUnit.SECONDS);
+            assertTrue(worker.nothingWaiting(), "all done");
         }
     }
 
