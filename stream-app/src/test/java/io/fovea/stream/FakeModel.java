@@ -20,6 +20,8 @@ public final class FakeModel implements ModelRunner {
     public volatile IntPredicate nanFor = c -> false;
     /** How long each forward pass takes, so that batches stay in flight a while. */
     public volatile long passMillis;
+    /** Whether it says it takes two passes at once, as ONNX Runtime does. */
+    public volatile boolean concurrent;
 
     public volatile boolean closed;
 
@@ -29,6 +31,11 @@ public final class FakeModel implements ModelRunner {
 
     public static int classOf(RgbImage image) {
         return image.at(0, 0, 0) % LABELS.size();
+    }
+
+    @Override
+    public boolean concurrentPasses() {
+        return concurrent;
     }
 
     @Override

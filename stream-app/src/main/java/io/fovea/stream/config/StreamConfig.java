@@ -1,6 +1,7 @@
 package io.fovea.stream.config;
 
 import static io.fovea.stream.config.StreamOptions.APPLICATION_ID;
+import static io.fovea.stream.config.StreamOptions.BATCH_CLOSE_WHEN_QUEUE_EMPTY;
 import static io.fovea.stream.config.StreamOptions.BOOTSTRAP_SERVERS;
 import static io.fovea.stream.config.StreamOptions.COMMIT_INTERVAL_BACKLOG_MS;
 import static io.fovea.stream.config.StreamOptions.COMMIT_INTERVAL_MS;
@@ -155,12 +156,16 @@ public final class StreamConfig {
                         get(COMMIT_INTERVAL_MS).toMillis(),
                         get(COMMIT_INTERVAL_BACKLOG_MS).toMillis()));
         p.put(StreamsConfig.STATE_DIR_CONFIG, get(STATE_DIR));
-        // The stream thread waits in poll() at most this long when idle: a batch's deadline
-        // punctuation can be no more punctual than this. Never above Kafka's own default (100 ms):
-        // a long wait would also hold a stopping app in poll() past its shutdown timeout.
+        // The stream thread waits in poll() at most this long when no records come; its next turn
+        // closes batches and emits finished ones. Closing when nothing waits for the model takes a
+        // turn every 1 ms (a batch next in line, a prediction made, wait no longer than that);
+        // otherwise half the batch wait keeps deadlines punctual. Never above Kafka's own default
+        // (100 ms): a long wait would also hold a stopping app in poll() past its shutdown timeout.
         p.put(
                 StreamsConfig.POLL_MS_CONFIG,
-                Math.max(1, Math.min(100, get(MAX_BATCH_WAIT_MS).toMillis() / 2)));
+                get(BATCH_CLOSE_WHEN_QUEUE_EMPTY)
+                        ? 1L
+                        : Math.max(1, Math.min(100, get(MAX_BATCH_WAIT_MS).toMillis() / 2)));
         if (kafka.keySet().stream().noneMatch(StreamConfig::tunesFetch)) {
             // A paced producer's records would each answer a fetch of their own: the stream thread
             // and the broker then pay a fetch per image, out of the model's share of the cores.

@@ -6,20 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fovea.avro.Prediction;
 import io.fovea.core.image.RgbImage;
 import io.fovea.core.runtime.NativeBackend;
-import io.fovea.schemas.Topics;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.FakeModel;
-import io.fovea.stream.TestImages;
 import io.fovea.stream.metrics.StreamMetrics;
-import io.fovea.stream.model.InferenceWorker;
-import io.fovea.stream.model.ModelSlot;
-import io.fovea.stream.validate.ImageValidator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,9 +24,7 @@ import org.junit.jupiter.api.Test;
 class CloseWhenQueueEmptyTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final FakeModel model = new FakeModel(1);
-    private MockProcessorContext<byte[], byte[]> context;
-    private InferenceWorker worker;
-    private ClassifyProcessor processor;
+    private ProcessorUnderTest p;
 
     @BeforeAll
     static void backend() {
@@ -41,33 +32,28 @@ class CloseWhenQueueEmptyTest {
     }
 
     private void start(boolean closeWhenQueueEmpty) {
-        context = new MockProcessorContext<>();
-        ProcessorFixtures.added(context);
-        StreamMetrics metrics = new StreamMetrics(registry, 10);
-        worker = new InferenceWorker(new ModelSlot(model), 32, metrics);
-        processor = ProcessorFixtures.processor(
-                32, closeWhenQueueEmpty, new ImageValidator(100_000, 10_000), worker, metrics, CommitPace.STREAMS_OWN);
-        context.setCurrentSystemTimeMs(1_000);
-        processor.init(context);
+        p = new ProcessorUnderTest(
+                32, closeWhenQueueEmpty, model, new StreamMetrics(registry, 10), worker -> CommitPace.STREAMS_OWN);
     }
 
     @AfterEach
     void stop() {
-        processor.close();
-        worker.close();
+        p.close();
     }
 
     @Test
     void withNothingWaitingForTheModelTheHeldImagesGoAtTheThreadsNextTurnNotAtTheirDeadline() throws Exception {
         start(true);
-        assertEquals(Duration.ofMillis(1), context.scheduledPunctuators().get(0).getInterval(), "a look every turn");
+        assertEquals(
+                Duration.ofMillis(1), p.context.scheduledPunctuators().get(0).getInterval(), "a look every turn");
         processThree(1_000);
         punctuate(1_001);
         assertEquals(1.0, closed("queue_empty"), "closed 1 ms after its images came, 9 before its deadline");
         awaitForwarded(3, 1_001);
-        for (var forwarded : context.forwarded()) {
-            Prediction p = FoveaRecords.PREDICTION.decode(forwarded.record().value());
-            assertEquals(3, p.getBatchSize(), "the three in one pass");
+        for (var forwarded : p.context.forwarded()) {
+            Prediction prediction =
+                    FoveaRecords.PREDICTION.decode(forwarded.record().value());
+            assertEquals(3, prediction.getBatchSize(), "the three in one pass");
         }
         assertEquals(0.0, closed("deadline"));
     }
@@ -76,16 +62,16 @@ class CloseWhenQueueEmptyTest {
     void withImagesWaitingForTheModelTheBatchFillsUntilItsDeadline() throws Exception {
         start(true);
         model.passMillis = 500;
-        var busy = worker.submit(List.of(image())); // the only inference thread's pass
+        var busy = p.worker.submit(List.of(image())); // the only inference thread's pass
         long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (model.batchSizes.isEmpty() && System.nanoTime() < until) {
             Thread.sleep(1); // in the model, not merged with the next
         }
-        var waiting = worker.submit(List.of(image()));
+        var waiting = p.worker.submit(List.of(image()));
         processThree(1_000);
         punctuate(1_005);
         assertEquals(0.0, closed("queue_empty"), "an image already waits for the next pass");
-        assertTrue(context.forwarded().isEmpty());
+        assertTrue(p.context.forwarded().isEmpty());
         punctuate(1_010);
         assertEquals(1.0, closed("deadline"));
         busy.get();
@@ -97,7 +83,8 @@ class CloseWhenQueueEmptyTest {
     @Test
     void withTheSettingOffAnIdleModelStillWaitsForTheDeadline() throws Exception {
         start(false);
-        assertEquals(Duration.ofMillis(5), context.scheduledPunctuators().get(0).getInterval());
+        assertEquals(
+                Duration.ofMillis(5), p.context.scheduledPunctuators().get(0).getInterval());
         processThree(1_000);
         punctuate(1_005);
         assertEquals(0.0, closed("queue_empty") + closed("deadline"), "held: not yet at its deadline");
@@ -111,31 +98,22 @@ class CloseWhenQueueEmptyTest {
     }
 
     private void processThree(long nowMillis) {
-        context.setCurrentSystemTimeMs(nowMillis);
         for (int offset = 0; offset < 3; offset++) {
-            context.setRecordMetadata(Topics.IMAGES, 0, offset);
-            processor.process(new Record<>(null, TestImages.bytes("k" + offset, 1, 1), nowMillis));
+            p.process(offset, nowMillis);
         }
     }
 
     private void punctuate(long nowMillis) {
-        context.setCurrentSystemTimeMs(nowMillis);
-        context.scheduledPunctuators().get(0).getPunctuator().punctuate(nowMillis);
+        p.punctuate(nowMillis);
+    }
+
+    private void awaitForwarded(int count, long nowMillis) throws InterruptedException {
+        p.awaitForwarded(count, nowMillis);
     }
 
     private double closed(String cause) {
         Counter counter =
                 registry.find("fovea.batches.closed").tag("cause", cause).counter();
         return counter == null ? 0 : counter.count();
-    }
-
-    /** Punctuates at {@code nowMillis} (emitting finished batches) until {@code count} predictions are forwarded. */
-    private void awaitForwarded(int count, long nowMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (context.forwarded().size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-            punctuate(nowMillis);
-        }
-        assertEquals(count, context.forwarded().size(), "the predictions");
     }
 }

@@ -5,18 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.core.runtime.NativeBackend;
-import io.fovea.schemas.Topics;
 import io.fovea.stream.FakeModel;
-import io.fovea.stream.TestImages;
 import io.fovea.stream.metrics.StreamMetrics;
-import io.fovea.stream.model.InferenceWorker;
-import io.fovea.stream.model.ModelSlot;
-import io.fovea.stream.validate.ImageValidator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,10 +19,8 @@ import org.junit.jupiter.api.Test;
 class CommitAskTest {
     private static final Duration INTERVAL = Duration.ofMillis(100);
 
+    private ProcessorUnderTest p;
     private MockProcessorContext<byte[], byte[]> context;
-    private StreamMetrics metrics;
-    private InferenceWorker worker;
-    private ClassifyProcessor processor;
 
     @BeforeAll
     static void backend() {
@@ -42,30 +33,24 @@ class CommitAskTest {
     }
 
     private void start(int maxBatchSize, long passMillis) {
-        if (processor != null) {
-            processor.close();
-            worker.close();
+        if (p != null) {
+            p.close();
         }
-        context = new MockProcessorContext<>();
-        KeyValueStore<Long, byte[]> store = ProcessorFixtures.added(context);
-        metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
+        StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
         FakeModel model = new FakeModel(1);
         model.passMillis = passMillis; // batches stay in flight long enough to hold the thread up
-        worker = new InferenceWorker(new ModelSlot(model), maxBatchSize, metrics);
-        processor = ProcessorFixtures.processor(
+        p = new ProcessorUnderTest(
                 maxBatchSize,
-                new ImageValidator(100_000, 10_000),
-                worker,
+                false,
+                model,
                 metrics,
-                new CommitPace(INTERVAL, worker::backloggedFor, metrics));
-        context.setCurrentSystemTimeMs(1_000);
-        processor.init(context);
+                worker -> new CommitPace(INTERVAL, worker::backloggedFor, metrics));
+        context = p.context;
     }
 
     @AfterEach
     void stop() {
-        processor.close();
-        worker.close();
+        p.close();
     }
 
     @Test
@@ -103,7 +88,7 @@ class CommitAskTest {
         // more one-image batches than a task may have full batches in flight, closed by the deadline
         for (int offset = 0; offset <= ClassifyProcessor.MAX_IN_FLIGHT; offset++) {
             process(offset, 1_010);
-            context.scheduledPunctuators().get(0).getPunctuator().punctuate(1_020);
+            p.punctuate(1_020);
         }
         assertTrue(context.forwarded().isEmpty(), "no close waited for the first pass to finish");
         awaitForwarded(ClassifyProcessor.MAX_IN_FLIGHT + 1, 1_050);
@@ -118,19 +103,11 @@ class CommitAskTest {
     }
 
     private void process(long offset, long nowMillis) {
-        context.setCurrentSystemTimeMs(nowMillis);
-        context.setRecordMetadata(Topics.IMAGES, 0, offset);
-        processor.process(new Record<>(null, TestImages.bytes("k" + offset, 1, 1), nowMillis));
+        p.process(offset, nowMillis);
     }
 
-    /** Punctuates (emitting finished batches) until {@code count} predictions are forwarded. */
     private void awaitForwarded(int count, long nowMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (context.forwarded().size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-            context.scheduledPunctuators().get(0).getPunctuator().punctuate(nowMillis);
-        }
-        assertEquals(count, context.forwarded().size(), "the predictions");
+        p.awaitForwarded(count, nowMillis);
     }
 
     private void lookForCommit(long nowMillis) {

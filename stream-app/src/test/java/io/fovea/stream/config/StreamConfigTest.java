@@ -162,10 +162,19 @@ class StreamConfigTest {
 
     @Test
     void theStreamThreadNeverWaitsInPollLongerThanKafkasDefaultWhateverTheBatchWait() {
-        Properties tenMillis = StreamConfig.of(Map.of("bootstrap.servers", "x", "max.batch.wait.ms", "10"))
+        Properties byDefault = StreamConfig.of(Map.of("bootstrap.servers", "x")).streamsProperties();
+        assertEquals(1L, byDefault.get(StreamsConfig.POLL_MS_CONFIG), "a turn every 1 ms, to close and emit");
+        Properties tenMillis = StreamConfig.of(Map.of(
+                        "bootstrap.servers", "x", "max.batch.wait.ms", "10", "batch.close.when.queue.empty", "false"))
                 .streamsProperties();
         assertEquals(5L, tenMillis.get(StreamsConfig.POLL_MS_CONFIG), "half the wait, for punctual deadlines");
-        Properties tenMinutes = StreamConfig.of(Map.of("bootstrap.servers", "x", "max.batch.wait.ms", "600000"))
+        Properties tenMinutes = StreamConfig.of(Map.of(
+                        "bootstrap.servers",
+                        "x",
+                        "max.batch.wait.ms",
+                        "600000",
+                        "batch.close.when.queue.empty",
+                        "false"))
                 .streamsProperties();
         assertEquals(100L, tenMinutes.get(StreamsConfig.POLL_MS_CONFIG), "a stop must not wait out a long poll");
     }

@@ -25,43 +25,10 @@ class PassQueueTest {
         NativeBackend.configure();
     }
 
-    /** A model that takes two passes at once, as ONNX Runtime does; these tests never run a pass. */
-    private static final class Concurrent implements ModelRunner {
-        private final FakeModel fake = new FakeModel(1);
-
-        @Override
-        public boolean concurrentPasses() {
-            return true;
-        }
-
-        @Override
-        public String name() {
-            return fake.name();
-        }
-
-        @Override
-        public int version() {
-            return fake.version();
-        }
-
-        @Override
-        public List<String> labels() {
-            return fake.labels();
-        }
-
-        @Override
-        public Probabilities predict(List<RgbImage> images) {
-            return fake.predict(images);
-        }
-
-        @Override
-        public void close() {
-            fake.close();
-        }
-    }
-
     private PassQueue queue() {
-        ModelSlot slot = new ModelSlot(new Concurrent());
+        FakeModel model = new FakeModel(1);
+        model.concurrent = true;
+        ModelSlot slot = new ModelSlot(model);
         StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
         return new PassQueue(slot, new PendingSwap(slot, metrics), 16, 2, 2, () -> nowNanos);
     }
