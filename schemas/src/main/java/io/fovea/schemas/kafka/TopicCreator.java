@@ -33,6 +33,8 @@ public final class TopicCreator {
                 return;
             }
             admin.createTopics(List.of(newTopic)).all().get();
+            // written to at once by its creator, as a rule: not before every partition has a leader
+            TopicDescriptions.awaitLeaders(admin, topic, partitions);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + topic, e);

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -50,6 +51,48 @@ public final class TopicDescriptions {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topic " + topic, e);
+        }
+    }
+
+    /**
+     * Waits until a topic created a moment ago has all its {@code partitions}, each with a leader:
+     * a producer that writes before then can have its first batch to a partition refused while a
+     * later one is taken, and its idempotent sequence never recovers (the broker then refuses the
+     * first batch as out of order until it expires). A principal that may not describe the topic
+     * cannot wait for it, and goes on.
+     */
+    public static void awaitLeaders(Admin admin, String topic, int partitions) {
+        awaitLeaders(admin, topic, partitions, PROPAGATION);
+    }
+
+    static void awaitLeaders(Admin admin, String topic, int partitions, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        try {
+            while (true) {
+                TopicDescription description;
+                try {
+                    description = describe(admin, topic, new DescribeTopicsOptions(), patience);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof TopicAuthorizationException) {
+                        return;
+                    }
+                    throw cannotDescribe(topic, e.getCause());
+                }
+                long led = description.partitions().stream()
+                        .filter(p -> p.leader() != null && !p.leader().isEmpty())
+                        .count();
+                if (led >= partitions) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + topic + " was created, but " + led + " of its "
+                            + partitions + " partitions had a leader after " + patience.toMillis() / 1000.0 + " s");
+                }
+                Thread.sleep(PAUSE_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for topic " + topic, e);
         }
     }
 

@@ -70,6 +70,50 @@ class TopicDescriptionsTest {
         assertEquals(true, calls.get() >= 2, "asked " + calls.get() + " times");
     }
 
+    @Test
+    void aNewTopicIsWaitedForUntilEveryPartitionHasALeader() {
+        AtomicInteger calls = new AtomicInteger();
+        Admin admin = admin(() -> switch (calls.incrementAndGet()) {
+            case 1 -> failed(new UnknownTopicOrPartitionException("unknown"));
+            case 2 -> KafkaFuture.completedFuture(description(2)); // one of three so far
+            case 3 -> KafkaFuture.completedFuture(leaderless(3, 2));
+            default -> KafkaFuture.completedFuture(description(3));
+        });
+
+        TopicDescriptions.awaitLeaders(admin, TOPIC, 3);
+        assertEquals(4, calls.get());
+    }
+
+    @Test
+    void aNewTopicWhosePartitionsStayLeaderlessIsReportedOncePatienceRunsOut() {
+        Admin admin = admin(() -> KafkaFuture.completedFuture(leaderless(3, 1)));
+
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> TopicDescriptions.awaitLeaders(admin, TOPIC, 3, Duration.ofMillis(500)));
+        assertEquals("topic images was created, but 2 of its 3 partitions had a leader after 0.5 s", e.getMessage());
+    }
+
+    @Test
+    void aPrincipalThatMayNotDescribeTheTopicGoesOnWithoutWaiting() {
+        AtomicInteger calls = new AtomicInteger();
+        Admin admin = admin(() -> {
+            calls.incrementAndGet();
+            return failed(new TopicAuthorizationException("denied"));
+        });
+
+        TopicDescriptions.awaitLeaders(admin, TOPIC, 3);
+        assertEquals(1, calls.get());
+    }
+
+    /** {@code partitions} partitions, the one numbered {@code without} without a leader. */
+    private static TopicDescription leaderless(int partitions, int without) {
+        List<TopicPartitionInfo> infos =
+                new java.util.ArrayList<>(description(partitions).partitions());
+        infos.set(without, new TopicPartitionInfo(without, null, List.of(BROKER), List.of()));
+        return new TopicDescription(TOPIC, false, infos);
+    }
+
     private static TopicDescription description(int partitions) {
         List<TopicPartitionInfo> infos = new java.util.ArrayList<>();
         for (int p = 0; p < partitions; p++) {
