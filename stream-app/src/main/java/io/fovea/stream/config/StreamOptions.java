@@ -229,10 +229,10 @@ public final class StreamOptions {
                     "inference.split.min.images",
                     INT,
                     "2",
-                    "when an inference thread has no pass and at least this many images wait, but no more than two"
-                            + " batches of `max.batch.size`, they are split evenly over two passes at once, each on its"
-                            + " thread's share of the cores, which finish sooner than one pass, or a full one beside a"
-                            + " small one; `0`: never split"
+                    "when at least this many images wait, but no more than two batches of `max.batch.size`, and"
+                            + " another inference thread is idle or will be free before one pass could take them all,"
+                            + " they are shared between two passes, each on its thread's share of the cores, so that"
+                            + " both end together (evenly with an idle thread); `0`: never split"
                             + " ([operations](operations.md#how-serve-behaves))")
             .check(n -> n >= 0, "0 or more");
 

@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
  * serving system runs several instances of a model): one pass's thread preempted by Kafka's work
  * no longer holds up the other's, and small layers that one pass cannot spread over the cores
  * keep them busy anyway. Passes are formed one at a time, in queue order. When no more images
- * than two full batches wait and a thread has no pass, they are split evenly over two passes at
- * once, which finish sooner than one pass, or a full one beside a small one, on a thread's share
- * of the cores.
+ * than two full batches wait and another thread has no pass, or will be free before one pass
+ * could take them all, they are shared between two passes that end together, which finish
+ * sooner than one pass, or a full one beside a small one, on a thread's share of the cores.
  * A submission is classified by one model version: a swap takes effect when no pass is running,
  * never while a submission is half done (a half-done one is then finished in a pass of its own, so the
  * swap waits one pass at most). Reports queue wait, batch size and inference time.
@@ -44,8 +44,8 @@ public final class InferenceWorker implements AutoCloseable {
      * @param model the version in service; only these threads change it, when no pass is running
      * @param passes forward passes that may run at once, each on a thread of its own
      * @param splitMin with at least this many images waiting, no more than two full batches, and
-     *     a thread without a pass, the images are split evenly over two passes at once; below 2,
-     *     never
+     *     another thread idle or soon free, the images are shared between two passes that end
+     *     together; below 2, never
      */
     public InferenceWorker(ModelSlot model, int maxBatchSize, int passes, int splitMin, StreamMetrics metrics) {
         if (passes < 1) {
