@@ -71,7 +71,8 @@ public final class TopicDescriptions {
             while (true) {
                 TopicDescription description;
                 try {
-                    description = describe(admin, topic, new DescribeTopicsOptions(), patience);
+                    Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                    description = describe(admin, topic, new DescribeTopicsOptions(), left);
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof TopicAuthorizationException) {
                         return;

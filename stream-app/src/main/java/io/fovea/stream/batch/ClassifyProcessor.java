@@ -11,7 +11,6 @@ import io.fovea.stream.predict.SubmittedBatch;
 import io.fovea.stream.validate.AcceptedImage;
 import io.fovea.stream.validate.RejectedRecordException;
 import io.fovea.stream.validate.SourceRecord;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -82,11 +81,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
                 context.taskId().partition(),
                 context.currentSystemTimeMs());
         pending.takeAwaitingOnRestore().forEach(source -> awaiting.add(source, context.currentSystemTimeMs()));
-        // Closing when nothing waits for the model looks at every turn of the stream thread's loop.
-        long interval = settings.closeWhenQueueEmpty()
-                ? 1
-                : Math.max(1, settings.maxBatchWait().toMillis() / 2);
-        context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+        context.schedule(settings.lookEvery(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
         settings.commitPace()
                 .lookEvery()
                 .ifPresent(every -> context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::askForCommit));

@@ -24,4 +24,18 @@ public record ClassifySettings(
         CanaryGuard guard,
         StreamMetrics metrics,
         OutputEncoding output,
-        CommitPace commitPace) {}
+        CommitPace commitPace) {
+    /** How often each task looks at its batch: see {@link #lookEvery(boolean, Duration)}. */
+    public Duration lookEvery() {
+        return lookEvery(closeWhenQueueEmpty, maxBatchWait);
+    }
+
+    /**
+     * How often a task looks at its batch, to close it and to emit finished ones: every 1 ms while
+     * batches close when nothing waits for the model (each turn of the stream thread), else half
+     * the batch wait, so that deadlines are met on time.
+     */
+    public static Duration lookEvery(boolean closeWhenQueueEmpty, Duration maxBatchWait) {
+        return Duration.ofMillis(closeWhenQueueEmpty ? 1 : Math.max(1, maxBatchWait.toMillis() / 2));
+    }
+}

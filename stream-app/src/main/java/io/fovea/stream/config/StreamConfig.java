@@ -15,6 +15,7 @@ import static io.fovea.stream.config.StreamOptions.PROCESSING_GUARANTEE;
 import static io.fovea.stream.config.StreamOptions.STATE_DIR;
 
 import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.stream.batch.ClassifySettings;
 import io.fovea.stream.batch.CommitPace;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.backend.BackendSettings;
@@ -156,16 +157,13 @@ public final class StreamConfig {
                         get(COMMIT_INTERVAL_MS).toMillis(),
                         get(COMMIT_INTERVAL_BACKLOG_MS).toMillis()));
         p.put(StreamsConfig.STATE_DIR_CONFIG, get(STATE_DIR));
-        // The stream thread waits in poll() at most this long when no records come; its next turn
-        // closes batches and emits finished ones. Closing when nothing waits for the model takes a
-        // turn every 1 ms (a batch next in line, a prediction made, wait no longer than that);
-        // otherwise half the batch wait keeps deadlines punctual. Never above Kafka's own default
-        // (100 ms): a long wait would also hold a stopping app in poll() past its shutdown timeout.
-        p.put(
-                StreamsConfig.POLL_MS_CONFIG,
-                get(BATCH_CLOSE_WHEN_QUEUE_EMPTY)
-                        ? 1L
-                        : Math.max(1, Math.min(100, get(MAX_BATCH_WAIT_MS).toMillis() / 2)));
+        // The stream thread waits in poll() at most this long when no records come: its next turn
+        // is when the tasks look at their batches (a batch next in line for the model, or a
+        // prediction made, waits no longer than that). Never above Kafka's own default (100 ms): a
+        // long wait would also hold a stopping app in poll() past its shutdown timeout.
+        long look = ClassifySettings.lookEvery(get(BATCH_CLOSE_WHEN_QUEUE_EMPTY), get(MAX_BATCH_WAIT_MS))
+                .toMillis();
+        p.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100, look));
         if (kafka.keySet().stream().noneMatch(StreamConfig::tunesFetch)) {
             // A paced producer's records would each answer a fetch of their own: the stream thread
             // and the broker then pay a fetch per image, out of the model's share of the cores.

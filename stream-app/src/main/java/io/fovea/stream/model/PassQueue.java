@@ -25,8 +25,10 @@ final class PassQueue {
     private final int maxBatchSize;
     /** Inference threads that take passes from this queue. */
     private final int threads;
-    /** Fewest waiting images split over an idle thread; below 2, never. */
+    /** Fewest waiting images shared between two passes; below 2, never. */
     private final int splitMin;
+    /** Nanoseconds, as {@link System#nanoTime}; a test's own clock. */
+    private final LongSupplier clock;
 
     private final BlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
     /** Held while a thread forms its next pass. */
@@ -37,7 +39,6 @@ final class PassQueue {
     private double recentNanos;
 
     private double recentImages;
-    private final LongSupplier clock;
     /** A submission only partly placed in the last pass: its other images open the next one. Written under {@link #forming}. */
     private volatile Submission carried;
     /** Since when the queue has held a submission without a break ({@link System#nanoTime}). */
