@@ -58,6 +58,19 @@ final class ProcessorFixtures {
             InferenceWorker worker,
             StreamMetrics metrics,
             CommitPace pace) {
+        return processor(
+                maxBatchSize, closeWhenQueueEmpty, validator, new DecodedMemory(1 << 20), worker, metrics, pace);
+    }
+
+    /** The same, under the decoded-bytes cap {@code memory}. */
+    static ClassifyProcessor processor(
+            int maxBatchSize,
+            boolean closeWhenQueueEmpty,
+            ImageValidator validator,
+            DecodedMemory memory,
+            InferenceWorker worker,
+            StreamMetrics metrics,
+            CommitPace pace) {
         return new ClassifyProcessor(new ClassifySettings(
                 Topics.IMAGES,
                 FoveaTopology.PENDING_STORE,
@@ -67,7 +80,7 @@ final class ProcessorFixtures {
                 2,
                 validator,
                 SizeBudget.atKafkaDefaults(),
-                new DecodedMemory(1 << 20),
+                memory,
                 worker,
                 new CanaryGuard(worker::lineup),
                 metrics,

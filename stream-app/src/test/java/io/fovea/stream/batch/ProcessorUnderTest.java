@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fovea.schemas.Topics;
 import io.fovea.stream.TestImages;
+import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.ModelRunner;
@@ -31,12 +32,24 @@ final class ProcessorUnderTest implements AutoCloseable {
             ModelRunner model,
             StreamMetrics metrics,
             Function<InferenceWorker, CommitPace> pace) {
+        this(maxBatchSize, closeWhenQueueEmpty, new DecodedMemory(1 << 20), model, metrics, pace);
+    }
+
+    /** The same, under the decoded-bytes cap {@code memory}. */
+    ProcessorUnderTest(
+            int maxBatchSize,
+            boolean closeWhenQueueEmpty,
+            DecodedMemory memory,
+            ModelRunner model,
+            StreamMetrics metrics,
+            Function<InferenceWorker, CommitPace> pace) {
         ProcessorFixtures.added(context);
         worker = new InferenceWorker(new ModelSlot(model), maxBatchSize, metrics);
         processor = ProcessorFixtures.processor(
                 maxBatchSize,
                 closeWhenQueueEmpty,
                 new ImageValidator(100_000, 10_000),
+                memory,
                 worker,
                 metrics,
                 pace.apply(worker));
