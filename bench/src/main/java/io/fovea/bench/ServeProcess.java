@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoublePredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -114,6 +115,39 @@ final class ServeProcess implements AutoCloseable {
             }
         }
         return sum;
+    }
+
+    /**
+     * Waits up to two minutes for the sum of {@code name}'s samples to reach {@code atLeast}.
+     *
+     * @throws IllegalStateException if it does not, or serve exited meanwhile
+     */
+    ServeProcess awaitMetric(String name, double atLeast) {
+        return awaitMetric(name, "", atLeast);
+    }
+
+    /** The same, for the samples whose labels contain {@code labelPart}. */
+    ServeProcess awaitMetric(String name, String labelPart, double atLeast) {
+        return awaitMetric(name, labelPart, v -> v >= atLeast, "reaches " + atLeast);
+    }
+
+    /** Waits up to two minutes for {@code version} to serve ({@code fovea_model_version}). */
+    ServeProcess awaitServing(int version) {
+        return awaitMetric("fovea_model_version", "", v -> v == version, "is " + version);
+    }
+
+    private ServeProcess awaitMetric(String name, String labelPart, DoublePredicate until, String what) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!until.test(metric(name, labelPart))) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("serve exited with " + process.exitValue() + "; see " + log);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " " + what + " not within two minutes; see " + log);
+            }
+            Blocking.pause(Duration.ofMillis(200));
+        }
+        return this;
     }
 
     long pid() {

@@ -75,7 +75,7 @@ class HostileRecordsIT {
         List<String> args = List.of(
                 "--bootstrap", kafka.bootstrapServers(), "--store", store.root().toString(), "--model", "bench");
         ImageLoad images = new ImageLoad(kafka);
-        MemoryTable memory = new MemoryTable();
+        ServeMemoryTable memory = new ServeMemoryTable();
 
         ServeProcess serve = ServeProcess.start(DEPLOYED_HEAP, args, settings, dir.resolve("serve-1.log"))
                 .awaitReady(Duration.ofMinutes(3));
@@ -85,10 +85,10 @@ class HostileRecordsIT {
         memory.add("after " + imageBombs.size() + " ImageEvent bombs, each between valid images", serve);
         serve.awaitReady(Duration.ofSeconds(5)); // alive and ready, not restarting
         Map<String, HostileImages.Hostile> files = sendFiles(kafka, input, images);
-        awaitMetric(serve, "fovea_dead_letters_total", imageBombs.size() + files.size());
+        serve.awaitMetric("fovea_dead_letters_total", imageBombs.size() + files.size());
         // a valid image before each of the files, and the file at the pixel limit
         int validFiles = files.size() + 1 + 1;
-        awaitMetric(serve, "fovea_predictions_total", 50 + imageBombs.size() + validFiles);
+        serve.awaitMetric("fovea_predictions_total", 50 + imageBombs.size() + validFiles);
         memory.add(
                 "after " + (files.size() + 1) + " image files: one PNG at max.image.pixels (4096x4096, decoded and"
                         + " classified), one row over it, a GIF declared PNG, a PNG cut short",
@@ -96,10 +96,10 @@ class HostileRecordsIT {
         serve.awaitReady(Duration.ofSeconds(5));
 
         Map<String, String> releaseBombs = sendBombs(kafka, releases, ModelRelease.getClassSchema(), null);
-        awaitMetric(serve, "fovea_releases_ignored_total", releaseBombs.size());
+        serve.awaitMetric("fovea_releases_ignored_total", releaseBombs.size());
         memory.add("after " + releaseBombs.size() + " ModelRelease bombs, each skipped with a warning", serve);
         promote(kafka, releases, store, 2);
-        awaitServing(serve, 2);
+        serve.awaitServing(2);
         images.fill(input, 50, "after-");
         memory.add("after a real promotion that followed them (two versions loaded during the swap)", serve);
         int valid = 50 + imageBombs.size() + validFiles + 50;
@@ -182,22 +182,6 @@ class HostileRecordsIT {
         }
     }
 
-    private static void awaitMetric(ServeProcess serve, String metric, double atLeast) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (serve.metric(metric, "") < atLeast) {
-            assertTrue(System.nanoTime() < deadline, metric + " reaches " + atLeast + " within two minutes");
-            io.fovea.core.runtime.Blocking.pause(Duration.ofMillis(200));
-        }
-    }
-
-    private static void awaitServing(ServeProcess serve, int version) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (serve.metric("fovea_model_version", "") != version) {
-            assertTrue(System.nanoTime() < deadline, "version " + version + " serves within two minutes");
-            io.fovea.core.runtime.Blocking.pause(Duration.ofMillis(200));
-        }
-    }
-
     private static List<Prediction> predictions(String topic, int expected) {
         List<Prediction> all = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r :
@@ -250,25 +234,6 @@ class HostileRecordsIT {
             assertTrue(field != null, "a dead letter for a hostile record: " + where);
             assertEquals(DeadLetterReason.MALFORMED_AVRO, letter.getReason(), letter.getMessage());
             assertTrue(letter.getMessage().contains("field " + field + " declares"), letter.getMessage());
-        }
-    }
-
-    /** Serve's peak resident memory (the kernel's high-water mark) and heap after each step. */
-    private static final class MemoryTable {
-        private final StringBuilder rows =
-                new StringBuilder("| step | peak resident MiB (VmHWM) | heap used MiB |\n| --- | ---: | ---: |\n");
-
-        void add(String step, ServeProcess serve) {
-            rows.append(String.format(
-                    "| %s | %d | %.0f |%n",
-                    step,
-                    serve.peakResidentBytes() >> 20,
-                    serve.metric("jvm_memory_used_bytes", "area=\"heap\"") / (1 << 20)));
-        }
-
-        @Override
-        public String toString() {
-            return rows.toString();
         }
     }
 }

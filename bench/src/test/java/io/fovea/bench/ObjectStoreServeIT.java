@@ -98,7 +98,7 @@ class ObjectStoreServeIT {
                 awaitPredictions(output, 1000);
 
                 store.promote(MODEL, 2, publisher.announcer(ReleaseAction.PROMOTED));
-                serves.forEach(serve -> awaitServing(serve, 2));
+                serves.forEach(serve -> serve.awaitServing(2));
                 publisher.send(ReleasePublisher.trialStarted(
                         store.manifest(MODEL, 3), store.uri(MODEL, 3), ReleaseAction.CANARY_STARTED, 2, 0.5, null));
                 Blocking.pause(Duration.ofSeconds(5)); // both load the canary
@@ -115,7 +115,7 @@ class ObjectStoreServeIT {
                 try {
                     Promotions.Change back = store.rollback(MODEL, publisher.announcer(ReleaseAction.ROLLED_BACK));
                     assertEquals(1, back.version());
-                    serves.forEach(serve -> awaitServing(serve, 1));
+                    serves.forEach(serve -> serve.awaitServing(1));
 
                     // Version 4 is in neither: its promotion waits, and version 1 serves meanwhile.
                     store.promote(MODEL, 4, publisher.announcer(ReleaseAction.PROMOTED));
@@ -127,7 +127,7 @@ class ObjectStoreServeIT {
                 } finally {
                     s3.resume();
                 }
-                serves.forEach(serve -> awaitServing(serve, 4));
+                serves.forEach(serve -> serve.awaitServing(4));
 
                 // a serve that restarts with the object server down starts from its cache
                 s3.pause();
@@ -249,14 +249,6 @@ class ObjectStoreServeIT {
         return records.stream()
                 .map(r -> FoveaRecords.PREDICTION.decode(r.value()))
                 .toList();
-    }
-
-    private static void awaitServing(ServeProcess serve, int version) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (serve.metric("fovea_model_version", "") != version) {
-            assertTrue(System.nanoTime() < deadline, "version " + version + " serves within two minutes");
-            Blocking.pause(Duration.ofMillis(200));
-        }
     }
 
     private void promoteFromTwoProcessesAtOnce(

@@ -47,6 +47,36 @@ public final class ForeignOnnxModels {
         return new Dense(file, side, classes, channelsLast, weights, bias);
     }
 
+    /**
+     * A large model, as far as its file goes: the flattened image (channels last) through a hidden
+     * layer of {@code hidden} units with ReLU, then to {@code classes} logits. Its file holds about
+     * {@code 4 * 3 * side * side * hidden} bytes of weights; what it answers is not kept.
+     */
+    public static void wide(Path file, int side, int classes, int hidden, long seed) {
+        int features = 3 * side * side;
+        Random random = new Random(seed);
+        float[] first = new float[features * hidden];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = (random.nextFloat() - 0.5f) * 0.02f;
+        }
+        float[] second = new float[hidden * classes];
+        for (int i = 0; i < second.length; i++) {
+            second[i] = (random.nextFloat() - 0.5f) * 0.2f;
+        }
+        new OnnxGraph("foreign-wide")
+                .input("image", -1, side, side, 3)
+                .initializer("w1", first, features, hidden)
+                .initializer("b1", new float[hidden], hidden)
+                .initializer("w2", second, hidden, classes)
+                .initializer("b2", new float[classes], classes)
+                .node("Flatten", new String[] {"image"}, "flat", "axis", 1L)
+                .node("Gemm", new String[] {"flat", "w1", "b1"}, "hidden")
+                .node("Relu", new String[] {"hidden"}, "active")
+                .node("Gemm", new String[] {"active", "w2", "b2"}, "logits")
+                .output("logits", -1, classes)
+                .write(file);
+    }
+
     /** What the model answers for one preprocessed image given channels first (CHW): probabilities. */
     public static double[] expected(Dense model, float[] chw) {
         int s = model.side();

@@ -42,10 +42,12 @@ public record VerifiedBundle(BundleManifest manifest, Map<String, byte[]> files,
 
     /**
      * The same, for a JVM whose heap holds {@code maxHeap} bytes. The files are read whole into the
-     * heap and checked over exactly the bytes read; a file the heap could never hold is refused
-     * before reading, and when what is read is large (over an eighth of the heap) the files are
-     * checked on disk first, so that one replaced by something larger is refused before it fills
-     * the heap.
+     * heap and checked over exactly the bytes read. What is read may take at most half of the heap
+     * ({@link #mostToRead}): a version loads while another serves and the pipeline holds its images,
+     * so more is refused before reading, naming the heap it needs, rather than failing for memory
+     * on whichever thread allocates next. When what is read is large (over an eighth of the heap)
+     * the files are checked on disk first, so that one replaced by something larger is refused
+     * before it fills the heap.
      */
     static VerifiedBundle read(Path dir, BundleManifest manifest, Collection<String> read, long maxHeap) {
         checkServable(dir, manifest);
@@ -55,12 +57,17 @@ public record VerifiedBundle(BundleManifest manifest, Map<String, byte[]> files,
                 throw new BundleIntegrityException(dir + ": " + name + " is not among the manifest's model files");
             }
             long size = size(dir.resolve(name));
-            if (size > Math.min(maxHeap, MAX_ARRAY)) {
-                throw new BundleIntegrityException(dir + ": " + name + " holds " + size + " bytes, more than this"
-                        + " JVM can read into its heap (" + Math.min(maxHeap, MAX_ARRAY) + " bytes): it was replaced,"
-                        + " or serve needs a larger -Xmx");
+            if (size > MAX_ARRAY) {
+                throw new BundleIntegrityException(dir + ": " + name + " holds " + size + " bytes, more than a"
+                        + " Java array holds (" + MAX_ARRAY + "): it was replaced");
             }
             toRead += size;
+        }
+        if (toRead > mostToRead(maxHeap)) {
+            throw new BundleIntegrityException(dir + ": " + String.join(" + ", read) + " hold " + toRead
+                    + " bytes, more than half of this JVM's heap (" + maxHeap + " bytes), which is what a version"
+                    + " may take while it loads beside the one serving: give it a heap of at least "
+                    + heapFor(toRead) + " (-Xmx), or a file was replaced");
         }
         if (toRead > maxHeap / 8) {
             mustMatch(
@@ -83,6 +90,17 @@ public record VerifiedBundle(BundleManifest manifest, Map<String, byte[]> files,
         }
         mustMatch(dir, manifest, Sha256.hex(digest), "");
         return new VerifiedBundle(manifest, kept, dir.toString());
+    }
+
+    /** The most a version's files read into a heap of {@code maxHeap} bytes may hold together. */
+    static long mostToRead(long maxHeap) {
+        return maxHeap / 2;
+    }
+
+    /** The smallest heap that reads {@code bytes}, in whole MiB as -Xmx takes it. */
+    private static String heapFor(long bytes) {
+        long mib = (2 * bytes + (1 << 20) - 1) >> 20;
+        return mib + " MiB";
     }
 
     /** The largest array a JVM allocates. */

@@ -1,6 +1,7 @@
 package io.fovea.core.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,17 +51,42 @@ class VerifiedBundleTest {
     }
 
     @Test
-    void aFileReplacedByOneLargerThanTheHeapIsRefusedBeforeAnythingIsRead() throws IOException {
+    void aFileReplacedByOneLargerThanTheHeapOrAnyArrayIsRefusedBeforeAnythingIsRead() throws IOException {
         BundleManifest manifest = bundle();
-        long heap = Runtime.getRuntime().maxMemory();
-        try (RandomAccessFile sparse = new RandomAccessFile(dir.resolve("b.bin").toFile(), "rw")) {
-            sparse.setLength(Math.min(heap, Integer.MAX_VALUE) + 1L); // sparse: no disk used
+        long heap = 1L << 20;
+        sparse(heap + 1); // were it read, a heap of 1 MiB would run out
+        BundleIntegrityException overHeap =
+                assertThrows(BundleIntegrityException.class, () -> VerifiedBundle.read(dir, manifest, FILES, heap));
+        assertTrue(overHeap.getMessage().contains("hold " + (heap + 4) + " bytes"), overHeap.getMessage());
+
+        sparse(Integer.MAX_VALUE + 1L);
+        BundleIntegrityException overArray = assertThrows(
+                BundleIntegrityException.class, () -> VerifiedBundle.read(dir, manifest, FILES, Long.MAX_VALUE));
+        assertTrue(overArray.getMessage().contains("more than a Java array holds"), overArray.getMessage());
+    }
+
+    /** Makes b.bin {@code bytes} long without using the disk. */
+    private void sparse(long bytes) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(dir.resolve("b.bin").toFile(), "rw")) {
+            file.setLength(bytes);
         }
-        BundleIntegrityException e =
-                assertThrows(BundleIntegrityException.class, () -> VerifiedBundle.read(dir, manifest, FILES));
+    }
+
+    @Test
+    void filesTakingHalfOfTheHeapAreReadAndOneByteMoreIsRefusedNamingTheHeapItNeeds() throws IOException {
+        BundleManifest manifest = bundle(); // 3 + 4096 bytes
+        long half = 4099;
+        assertEquals(half, VerifiedBundle.mostToRead(2 * half));
+        VerifiedBundle read = VerifiedBundle.read(dir, manifest, FILES, 2 * half);
+        assertEquals(4096, read.file("b.bin").length, "exactly half of the heap");
+
+        BundleIntegrityException e = assertThrows(
+                BundleIntegrityException.class, () -> VerifiedBundle.read(dir, manifest, FILES, 2 * half - 1));
         assertTrue(
-                e.getMessage().contains("b.bin holds " + (Math.min(heap, Integer.MAX_VALUE) + 1L) + " bytes"),
+                e.getMessage()
+                        .contains("a.bin + b.bin hold 4099 bytes, more than half of this JVM's heap (8197 bytes)"),
                 e.getMessage());
+        assertTrue(e.getMessage().contains("give it a heap of at least 1 MiB (-Xmx)"), e.getMessage());
     }
 
     @Test
