@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.DoubleSupplier;
+import java.util.function.ToDoubleBiFunction;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -158,8 +158,11 @@ final class Contender {
      * commits its stream threads have made and those they asked for ahead of Kafka Streams'
      * interval (NaN: not known), and how to stop it.
      */
-    record Started(
-            long pid, DoubleSupplier modelSeconds, DoubleSupplier commits, DoubleSupplier asked, AutoCloseable process)
+    /**
+     * A contender running, with {@code metric}: the sum of a metric's samples whose labels contain
+     * the second argument ("" for any), NaN for the plain loop, which has none.
+     */
+    record Started(long pid, ToDoubleBiFunction<String, String> metric, AutoCloseable process)
             implements AutoCloseable {
         @Override
         public void close() throws Exception {
@@ -185,7 +188,7 @@ final class Contender {
                                     Integer.toString(setup.batch())),
                             log)
                     .awaitReady(Duration.ofMinutes(3));
-            return new Started(loop.pid(), () -> Double.NaN, () -> Double.NaN, () -> Double.NaN, loop);
+            return new Started(loop.pid(), (name, labels) -> Double.NaN, loop);
         }
         Map<String, String> settings = new HashMap<>(ServeProcess.topics(
                 STREAMS_THREADS + run,
@@ -207,11 +210,6 @@ final class Contender {
                 setup.model());
         ServeProcess serve =
                 ServeProcess.start(jvmOptions(setup), args, settings, log).awaitReady(Duration.ofMinutes(3));
-        return new Started(
-                serve.pid(),
-                () -> serve.metric("fovea_inference_seconds_sum", ""),
-                () -> serve.metric("kafka_stream_thread_commit_total", ""),
-                () -> serve.metric("fovea_commit_looks_total", "outcome=\"asked\""),
-                serve);
+        return new Started(serve.pid(), serve::metric, serve);
     }
 }

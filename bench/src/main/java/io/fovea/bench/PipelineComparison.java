@@ -86,6 +86,7 @@ final class PipelineComparison {
     record Run(
             double imagesPerSecond,
             double modelBusy,
+            double imagesPerPass,
             double commitsPerSecond,
             double askedPerSecond,
             Map<String, Double> cpuPerImage) {}
@@ -186,7 +187,7 @@ final class PipelineComparison {
         double own = ThreadCpu.total(perImage);
         perImage.put(OTHER_PROCESSES, Math.max(0, (machineAfter[0] - machineBefore[0]) / images - own));
         perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
-        return new Run(rate, Double.NaN, Double.NaN, Double.NaN, perImage);
+        return new Run(rate, Double.NaN, Double.NaN, Double.NaN, Double.NaN, perImage);
     }
 
     private static String describe(Round r) {
@@ -200,9 +201,12 @@ final class PipelineComparison {
                         Double.isNaN(run.modelBusy())
                                 ? ""
                                 : String.format(
-                                        "; forward passes in progress %.2f on average; %.1f commits a second, %.1f of"
-                                                + " them asked for ahead of Kafka Streams' interval",
-                                        run.modelBusy(), run.commitsPerSecond(), run.askedPerSecond()))));
+                                        "; forward passes in progress %.2f on average, of %.1f images on average; %.1f commits a"
+                                                + " second, %.1f of them asked for ahead of Kafka Streams' interval",
+                                        run.modelBusy(),
+                                        run.imagesPerPass(),
+                                        run.commitsPerSecond(),
+                                        run.askedPerSecond()))));
         return String.join("; ", parts);
     }
 
@@ -219,18 +223,14 @@ final class PipelineComparison {
             Map<String, Double> selfBefore = ThreadCpu.of(self);
             double[] machineBefore = ThreadCpu.machine();
             long spanStartMillis = System.currentTimeMillis();
-            double modelBefore = started.modelSeconds().getAsDouble();
-            double commitsBefore = started.commits().getAsDouble();
-            double askedBefore = started.asked().getAsDouble();
+            ServeCounters countersBefore = ServeCounters.of(started);
             long spanStart = System.nanoTime();
             reader.await(total, PATIENCE);
             Map<String, Double> after = ThreadCpu.of(started.pid());
             Map<String, Double> selfAfter = ThreadCpu.of(self);
             double[] machineAfter = ThreadCpu.machine();
             double spanSeconds = (System.nanoTime() - spanStart) / 1e9;
-            double modelBusy = (started.modelSeconds().getAsDouble() - modelBefore) / spanSeconds;
-            double commitsPerSecond = (started.commits().getAsDouble() - commitsBefore) / spanSeconds;
-            double askedPerSecond = (started.asked().getAsDouble() - askedBefore) / spanSeconds;
+            ServeCounters counters = ServeCounters.of(started).since(countersBefore);
             // by when each was made, not when it arrived: see CommittedOutput.madeRate
             long images = reader.made(spanStartMillis, System.currentTimeMillis());
             Map<String, Double> perImage = new LinkedHashMap<>();
@@ -243,7 +243,13 @@ final class PipelineComparison {
             benchThreads.forEach((group, cpu) -> perImage.put(IN_BENCH_JVM + group, cpu / images));
             perImage.put(OTHER_PROCESSES, Math.max(0, busy - own - bench));
             perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
-            return new Run(reader.madeRate(spanStartMillis), modelBusy, commitsPerSecond, askedPerSecond, perImage);
+            return new Run(
+                    reader.madeRate(spanStartMillis),
+                    counters.modelSeconds() / spanSeconds,
+                    counters.passImages() / counters.passes(),
+                    counters.commits() / spanSeconds,
+                    counters.asked() / spanSeconds,
+                    perImage);
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
