@@ -1,11 +1,16 @@
 package io.fovea.schemas.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -55,11 +60,13 @@ public final class TopicDescriptions {
     }
 
     /**
-     * Waits until a topic created a moment ago has all its {@code partitions}, each with a leader:
-     * a producer that writes before then can have its first batch to a partition refused while a
-     * later one is taken, and its idempotent sequence never recovers (the broker then refuses the
-     * first batch as out of order until it expires). A principal that may not describe the topic
-     * cannot wait for it, and goes on.
+     * Waits until a topic created a moment ago has all its {@code partitions}, each with a leader
+     * that answers for its log: a producer that writes before then can have its first batch to a
+     * partition refused while a later one is taken, and its idempotent sequence never recovers
+     * (the broker then refuses the first batch as out of order until it expires: KAFKA-15591). A
+     * leader in the metadata is not enough, as the leader opens the partition's log only when it
+     * applies the topic's creation; an offset it gives for every partition is. A principal that may
+     * not describe the topic cannot wait for it, and goes on.
      */
     public static void awaitLeaders(Admin admin, String topic, int partitions) {
         awaitLeaders(admin, topic, partitions, PROPAGATION);
@@ -83,6 +90,7 @@ public final class TopicDescriptions {
                         .filter(p -> p.leader() != null && !p.leader().isEmpty())
                         .count();
                 if (led >= partitions) {
+                    awaitLogs(admin, description, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
                     return;
                 }
                 if (System.nanoTime() > deadline) {
@@ -94,6 +102,25 @@ public final class TopicDescriptions {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for topic " + topic, e);
+        }
+    }
+
+    /** Asks every partition's leader for its log's end; the Admin retries "not leader" until {@code patience} runs out. */
+    private static void awaitLogs(Admin admin, TopicDescription topic, Duration patience) throws InterruptedException {
+        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+        topic.partitions().forEach(p -> ends.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
+        ListOffsetsOptions options = new ListOffsetsOptions();
+        options.timeoutMs((int) Math.min(Integer.MAX_VALUE, Math.max(1, patience.toMillis())));
+        try {
+            admin.listOffsets(ends, options).all().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicAuthorizationException) {
+                return;
+            }
+            throw new IllegalStateException(
+                    "topic " + topic.name() + " was created, but not every partition's leader answered for its log: "
+                            + KafkaFailures.oneLine(e.getCause()),
+                    e.getCause());
         }
     }
 

@@ -3,21 +3,30 @@ package io.fovea.schemas.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsResult;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.KafkaFutureImpl;
@@ -85,6 +94,30 @@ class TopicDescriptionsTest {
     }
 
     @Test
+    void aNewTopicIsWaitedForUntilEveryPartitionsLeaderAnswersForItsLog() {
+        List<TopicPartition> asked = new ArrayList<>();
+        TopicDescriptions.awaitLeaders(admin(() -> KafkaFuture.completedFuture(description(3)), asked, null), TOPIC, 3);
+        assertEquals(
+                Set.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1), new TopicPartition(TOPIC, 2)),
+                Set.copyOf(asked),
+                "each partition's leader asked for its log's end, a leader in the metadata not being enough");
+    }
+
+    @Test
+    void aLeaderThatNeverAnswersForItsLogIsReported() {
+        Admin admin = admin(
+                () -> KafkaFuture.completedFuture(description(3)),
+                new ArrayList<>(),
+                new NotLeaderOrFollowerException("not leader"));
+
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> TopicDescriptions.awaitLeaders(admin, TOPIC, 3));
+        assertTrue(
+                e.getMessage().startsWith("topic images was created, but not every partition's leader answered"),
+                e.getMessage());
+    }
+
+    @Test
     void aNewTopicWhosePartitionsStayLeaderlessIsReportedOncePatienceRunsOut() {
         Admin admin = admin(() -> KafkaFuture.completedFuture(leaderless(3, 1)));
 
@@ -122,16 +155,41 @@ class TopicDescriptionsTest {
         return new TopicDescription(TOPIC, false, infos);
     }
 
-    private static KafkaFuture<TopicDescription> failed(Exception cause) {
-        KafkaFutureImpl<TopicDescription> future = new KafkaFutureImpl<>();
+    private static <T> KafkaFuture<T> failed(Exception cause) {
+        KafkaFutureImpl<T> future = new KafkaFutureImpl<>();
         future.completeExceptionally(cause);
         return future;
     }
 
-    /** An Admin whose only working call is describeTopics, answering from {@code answers}. */
+    /** An Admin whose only working calls are describeTopics, answering from {@code answers}, and listOffsets. */
     private static Admin admin(Supplier<KafkaFuture<TopicDescription>> answers) {
+        return admin(answers, new ArrayList<>(), null);
+    }
+
+    /**
+     * The same, its listOffsets recording the partitions it was asked for in {@code asked} and
+     * failing with {@code logsFail} if given.
+     */
+    @SuppressWarnings("unchecked")
+    private static Admin admin(
+            Supplier<KafkaFuture<TopicDescription>> answers, List<TopicPartition> asked, Exception logsFail) {
         return (Admin) Proxy.newProxyInstance(
                 Admin.class.getClassLoader(), new Class<?>[] {Admin.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("listOffsets")) {
+                        Map<TopicPartition, OffsetSpec> specs = (Map<TopicPartition, OffsetSpec>) args[0];
+                        asked.addAll(specs.keySet());
+                        Map<TopicPartition, KafkaFuture<ListOffsetsResult.ListOffsetsResultInfo>> results =
+                                new HashMap<>();
+                        specs.keySet()
+                                .forEach(tp -> results.put(
+                                        tp,
+                                        logsFail == null
+                                                ? KafkaFuture.completedFuture(
+                                                        new ListOffsetsResult.ListOffsetsResultInfo(
+                                                                0, -1, Optional.empty()))
+                                                : failed(logsFail)));
+                        return new ListOffsetsResult(results);
+                    }
                     if (!method.getName().equals("describeTopics")) {
                         throw new UnsupportedOperationException(method.getName());
                     }
