@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToDoubleBiFunction;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -154,16 +154,10 @@ final class Contender {
     }
 
     /**
-     * A running contender: its process id, the seconds its model has spent in forward passes, the
-     * commits its stream threads have made and those they asked for ahead of Kafka Streams'
-     * interval (NaN: not known), and how to stop it.
+     * A running contender: its process id, a reading of its metrics when asked ({@link
+     * ServeProcess.Scrape#NONE} for the plain loop, which has none), and how to stop it.
      */
-    /**
-     * A contender running, with {@code metric}: the sum of a metric's samples whose labels contain
-     * the second argument ("" for any), NaN for the plain loop, which has none.
-     */
-    record Started(long pid, ToDoubleBiFunction<String, String> metric, AutoCloseable process)
-            implements AutoCloseable {
+    record Started(long pid, Supplier<ServeProcess.Scrape> metrics, AutoCloseable process) implements AutoCloseable {
         @Override
         public void close() throws Exception {
             process.close();
@@ -188,7 +182,7 @@ final class Contender {
                                     Integer.toString(setup.batch())),
                             log)
                     .awaitReady(Duration.ofMinutes(3));
-            return new Started(loop.pid(), (name, labels) -> Double.NaN, loop);
+            return new Started(loop.pid(), () -> ServeProcess.Scrape.NONE, loop);
         }
         Map<String, String> settings = new HashMap<>(ServeProcess.topics(
                 STREAMS_THREADS + run,
@@ -210,6 +204,6 @@ final class Contender {
                 setup.model());
         ServeProcess serve =
                 ServeProcess.start(jvmOptions(setup), args, settings, log).awaitReady(Duration.ofMinutes(3));
-        return new Started(serve.pid(), serve::metric, serve);
+        return new Started(serve.pid(), serve::scrape, serve);
     }
 }

@@ -6,13 +6,15 @@ package io.fovea.bench;
  * All NaN for the plain loop, which reports none.
  */
 record ServeCounters(double modelSeconds, double passes, double passImages, double commits, double asked) {
+    /** Read from one scrape, so that every count is of the same moment. */
     static ServeCounters of(Contender.Started started) {
+        ServeProcess.Scrape now = started.metrics().get();
         return new ServeCounters(
-                started.metric().applyAsDouble("fovea_inference_seconds_sum", ""),
-                started.metric().applyAsDouble("fovea_batch_size_count", ""),
-                started.metric().applyAsDouble("fovea_batch_size_sum", ""),
-                started.metric().applyAsDouble("kafka_stream_thread_commit_total", ""),
-                started.metric().applyAsDouble("fovea_commit_looks_total", "outcome=\"asked\""));
+                now.sum("fovea_inference_seconds_sum", ""),
+                now.sum("fovea_batch_size_count", ""),
+                now.sum("fovea_batch_size_sum", ""),
+                now.sum("kafka_stream_thread_commit_total", ""),
+                now.sum("fovea_commit_looks_total", "outcome=\"asked\""));
     }
 
     /** What was counted from {@code before} to this. */

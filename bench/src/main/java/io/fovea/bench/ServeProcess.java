@@ -106,15 +106,33 @@ final class ServeProcess implements AutoCloseable {
 
     /** The sum of every sample of a metric whose labels contain {@code labelPart} ("" for any). */
     double metric(String name, String labelPart) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? (\\S+)$")
-                .matcher(get("/metrics"));
-        double sum = 0;
-        while (m.find()) {
-            if (labelPart.isEmpty() || (m.group(1) != null && m.group(1).contains(labelPart))) {
-                sum += Double.parseDouble(m.group(2));
+        return scrape().sum(name, labelPart);
+    }
+
+    /** Every sample of serve's {@code /metrics} at one moment, so that several are read together. */
+    Scrape scrape() {
+        return new Scrape(get("/metrics"));
+    }
+
+    /** One reading of {@code /metrics}; {@link #NONE} for a process that has none, whose every sum is NaN. */
+    record Scrape(String text) {
+        static final Scrape NONE = new Scrape(null);
+
+        /** The sum of every sample of a metric whose labels contain {@code labelPart} ("" for any). */
+        double sum(String name, String labelPart) {
+            if (text == null) {
+                return Double.NaN;
             }
+            Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? (\\S+)$")
+                    .matcher(text);
+            double sum = 0;
+            while (m.find()) {
+                if (labelPart.isEmpty() || (m.group(1) != null && m.group(1).contains(labelPart))) {
+                    sum += Double.parseDouble(m.group(2));
+                }
+            }
+            return sum;
         }
-        return sum;
     }
 
     /**

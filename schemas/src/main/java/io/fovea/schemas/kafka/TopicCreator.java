@@ -33,7 +33,7 @@ public final class TopicCreator {
                 return;
             }
             admin.createTopics(List.of(newTopic)).all().get();
-            // written to at once by its creator, as a rule: not before every partition has a leader
+            // written to at once by its creator, as a rule: not before every partition's leader has its log open
             TopicDescriptions.awaitLeaders(admin, topic, partitions);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
