@@ -15,6 +15,7 @@ import io.fovea.stream.model.backend.Backends;
 import io.fovea.stream.model.backend.OnnxRuntimeBackend;
 import io.fovea.testing.ForeignOnnxModels;
 import io.fovea.testing.TinyBundles;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -103,6 +104,38 @@ class ModelsImportExportTest {
         assertEquals(2, refused.exitCode(), refused.out());
         assertTrue(refused.err().contains("keeps tensor data outside the file"), refused.err());
         assertTrue(refused.err().contains("'w' (in ../../secrets/weights.bin)"), refused.err());
+        assertTrue(new DirectoryModelStore(dir.resolve("store"))
+                .versions("animals")
+                .isEmpty());
+    }
+
+    @Test
+    void aFileOverHalfTheHeapIsRefusedUnreadAndNoVersionAppears() throws Exception {
+        // sparse, so the test writes nothing: reading it whole would run this JVM out of heap
+        Path file = dir.resolve("huge.onnx");
+        long overTheBound = Runtime.getRuntime().maxMemory() / 2 + 1;
+        try (RandomAccessFile huge = new RandomAccessFile(file.toFile(), "rw")) {
+            huge.setLength(overTheBound);
+        }
+
+        CliRun refused = CliRun.of(
+                "models",
+                "import",
+                "animals",
+                "--onnx",
+                file.toString(),
+                "--labels",
+                "a,b,c,d,e",
+                "--input-size",
+                "24",
+                "--normalize",
+                "unit",
+                "--store",
+                dir.resolve("store").toString());
+
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("would hold " + overTheBound + " bytes, more than half"), refused.err());
+        assertTrue(refused.err().contains("(-Xmx), for bin/fovea in FOVEA_JAVA_OPTS"), refused.err());
         assertTrue(new DirectoryModelStore(dir.resolve("store"))
                 .versions("animals")
                 .isEmpty());

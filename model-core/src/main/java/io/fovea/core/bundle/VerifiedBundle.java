@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A version as a backend opens it: its manifest and the bytes of the model files it reads, read
@@ -63,11 +64,10 @@ public record VerifiedBundle(BundleManifest manifest, Map<String, byte[]> files,
             }
             toRead += size;
         }
-        if (toRead > mostToRead(maxHeap)) {
-            throw new BundleIntegrityException(dir + ": " + String.join(" + ", read) + " hold " + toRead
-                    + " bytes, more than half of this JVM's heap (" + maxHeap + " bytes), which is what a version"
-                    + " may take while it loads beside the one serving: give it a heap of at least "
-                    + heapFor(toRead) + " (-Xmx), or a file was replaced");
+        Optional<String> tooLarge = tooLargeForHeap(toRead, maxHeap);
+        if (tooLarge.isPresent()) {
+            throw new BundleIntegrityException(
+                    dir + ": " + String.join(" + ", read) + " " + tooLarge.get() + ", or a file was replaced");
         }
         if (toRead > maxHeap / 8) {
             mustMatch(
@@ -90,6 +90,24 @@ public record VerifiedBundle(BundleManifest manifest, Map<String, byte[]> files,
         }
         mustMatch(dir, manifest, Sha256.hex(digest), "");
         return new VerifiedBundle(manifest, kept, dir.toString());
+    }
+
+    /**
+     * Why {@code bytes} of model files may not be read into this JVM's heap, if they may not: for
+     * whoever reads a model before it is a bundle (an import), so it is refused with the same bound
+     * and words before a byte is read.
+     */
+    public static Optional<String> tooLargeForHeap(long bytes) {
+        return tooLargeForHeap(bytes, Runtime.getRuntime().maxMemory());
+    }
+
+    private static Optional<String> tooLargeForHeap(long bytes, long maxHeap) {
+        if (bytes <= mostToRead(maxHeap)) {
+            return Optional.empty();
+        }
+        return Optional.of("hold " + bytes + " bytes, more than half of this JVM's heap (" + maxHeap
+                + " bytes), which is what a version may take while it loads beside the one serving: give it"
+                + " a heap of at least " + heapFor(bytes) + " (-Xmx)");
     }
 
     /** The most a version's files read into a heap of {@code maxHeap} bytes may hold together. */

@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Makes a new version of a model from an ONNX file written elsewhere (PyTorch, Keras, ...): the
@@ -42,16 +43,8 @@ public final class OnnxImport {
         if (labels.size() < 2) {
             throw new IllegalArgumentException("a classifier needs at least 2 labels, got " + labels);
         }
-        byte[] model = readOnce(onnxFile);
-        // the bytes checked are the bytes copied and hashed: a file changed meanwhile cannot slip in
-        List<String> external = OnnxExternalData.tensors(model);
-        if (!external.isEmpty()) {
-            throw new IllegalArgumentException(onnxFile + " keeps tensor data outside the file, which a bundle"
-                    + " cannot vouch for: " + String.join(", ", external) + ". Save it with every tensor inside"
-                    + " (Python: onnx.save_model(model, path, save_as_external_data=False); up to 2 GB)");
-        }
         try (StagedBundle staged = store.stage(name)) {
-            Files.write(staged.dir().resolve(ModelFormat.ONNX_FILE), model, StandardOpenOption.CREATE_NEW);
+            copyChecked(onnxFile, staged.dir().resolve(ModelFormat.ONNX_FILE));
             List<String> files = List.of(ModelFormat.ONNX_FILE);
             BundleManifest manifest = new BundleManifest(
                     name,
@@ -77,11 +70,25 @@ public final class OnnxImport {
         }
     }
 
-    private static byte[] readOnce(Path onnxFile) {
-        try {
-            return Files.readAllBytes(onnxFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + onnxFile + ": " + e.getMessage(), e);
+    /**
+     * Copies the file into the staged version once its size fits the heap and it keeps every tensor
+     * inside. The bytes checked are the bytes copied, so a file changed meanwhile cannot slip in; they
+     * are dropped on return, so the version is then read and loaded with only its staged copy held.
+     */
+    private static void copyChecked(Path onnxFile, Path staged) throws IOException {
+        long size = Files.size(onnxFile);
+        Optional<String> tooLarge = VerifiedBundle.tooLargeForHeap(size);
+        if (tooLarge.isPresent()) {
+            throw new IllegalArgumentException(onnxFile + " would " + tooLarge.get()
+                    + ", for bin/fovea in FOVEA_JAVA_OPTS. Nothing was read and no version was made");
         }
+        byte[] model = Files.readAllBytes(onnxFile);
+        List<String> external = OnnxExternalData.tensors(model);
+        if (!external.isEmpty()) {
+            throw new IllegalArgumentException(onnxFile + " keeps tensor data outside the file, which a bundle"
+                    + " cannot vouch for: " + String.join(", ", external) + ". Save it with every tensor inside"
+                    + " (Python: onnx.save_model(model, path, save_as_external_data=False); up to 2 GB)");
+        }
+        Files.write(staged, model, StandardOpenOption.CREATE_NEW);
     }
 }
