@@ -1,15 +1,11 @@
 package io.fovea.stream;
 
-import io.fovea.core.release.ReleaseCheck;
 import io.fovea.core.store.ModelStore;
-import io.fovea.core.store.PatientStore;
-import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.stream.batch.ClassifySettings;
 import io.fovea.stream.config.DecodeLimits;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.errors.ErrorRouting;
-import io.fovea.stream.limits.ClusterAccess;
 import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.limits.SizeBudget;
 import io.fovea.stream.metrics.HttpEndpoints;
@@ -19,8 +15,6 @@ import io.fovea.stream.model.CanaryGuard;
 import io.fovea.stream.model.InferenceWorker;
 import io.fovea.stream.model.ModelRunner;
 import io.fovea.stream.model.ModelSlot;
-import io.fovea.stream.model.ModelSwapper;
-import io.fovea.stream.model.backend.Backends;
 import io.fovea.stream.predict.OutputEncoding;
 import io.fovea.stream.release.RolloutFollowing;
 import io.fovea.stream.validate.ImageValidator;
@@ -29,19 +23,15 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Properties;
-import java.util.Set;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running stream app: topics checked, model in its slot, one inference thread, Kafka
+ * The running stream app: topics checked, model in its slot, the inference threads, Kafka
  * Streams, and the HTTP port. {@link #close()} drains: the batch being classified completes and
  * is committed; images still pending stay in the changelog for whoever takes the partitions.
  */
@@ -108,7 +98,7 @@ public final class StreamApp implements AutoCloseable {
             if (registrySchemas != null) {
                 registrySchemas.close();
             }
-            throw stateDirRefused(e);
+            throw StreamsFailures.stateDirRefused(config, e);
         }
         if (registrySchemas != null) {
             registrySchemas.listen(new PauseWhileRegistryDown(streams));
@@ -122,20 +112,6 @@ public final class StreamApp implements AutoCloseable {
                 ? null
                 : new HttpEndpoints(
                         config.get(StreamOptions.HTTP_BIND_ADDRESS), port, registry, this::isAlive, this::whyNotReady);
-    }
-
-    /**
-     * Kafka Streams locks state.dir at construction; a second instance on it (same application,
-     * same machine) must stop here, before it joins the group under the first one's instance id.
-     */
-    private IllegalStateException stateDirRefused(StreamsException e) {
-        String dir = config.get(StreamOptions.STATE_DIR);
-        String why = e.getMessage() != null && e.getMessage().contains("same state directory")
-                ? "state.dir " + dir + " is in use by another serve of application "
-                        + config.get(StreamOptions.APPLICATION_ID)
-                        + " on this machine: give each instance its own state.dir"
-                : "Kafka Streams cannot start on state.dir " + dir;
-        return new IllegalStateException(why + " (" + e.getMessage() + ")", e);
     }
 
     /** What each task's classify processor works with; one instance serves every task. */
@@ -176,37 +152,8 @@ public final class StreamApp implements AutoCloseable {
      * swapped in between batches (see {@link RolloutFollowing}). Called before {@link #start()},
      * the first record already meets that state.
      */
-    public StreamApp followReleases(ModelStore givenStore, String modelName) {
-        Backends backends = config.backends();
-        // Waits out an unreachable store on the follower's and loader's threads: the swap completes
-        // once it is back, and the current version serves meanwhile.
-        ModelStore store = new PatientStore(givenStore);
-        ModelSwapper swapper = new ModelSwapper(
-                (name, version) -> {
-                    Set<Integer> inService = new HashSet<>();
-                    model.lineup().runners().forEach(runner -> inService.add(runner.version()));
-                    inService.add(version);
-                    store.keep(name, inService); // a cache must not evict what serves nor what loads
-                    return backends.open(store, name, version);
-                },
-                worker,
-                model,
-                metrics);
-        try (Admin admin = config.connection().newAdmin()) {
-            TopicCreator.ensure(admin, config.get(StreamOptions.RELEASES_TOPIC), 1, true);
-            new ClusterAccess()
-                    .need(config.get(StreamOptions.RELEASES_TOPIC), AclOperation.READ)
-                    .check(admin);
-        }
-        releases = new RolloutFollowing(
-                        config.connection(),
-                        config.get(StreamOptions.RELEASES_TOPIC),
-                        store,
-                        modelName,
-                        swapper,
-                        guard,
-                        new ReleaseCheck(store, metrics::releaseIgnored))
-                .start();
+    public StreamApp followReleases(ModelStore store, String modelName) {
+        releases = ReleasesSetup.follow(config, store, modelName, model, worker, guard, metrics);
         return this;
     }
 

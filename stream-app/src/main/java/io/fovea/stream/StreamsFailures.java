@@ -1,8 +1,11 @@
 package io.fovea.stream;
 
 import io.fovea.schemas.kafka.KafkaFailures;
+import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,5 +52,19 @@ final class StreamsFailures {
     /** Why it failed, when it is a failure the operator can fix; else null. */
     String why() {
         return why;
+    }
+
+    /**
+     * Kafka Streams locks state.dir at construction; a second instance on it (same application,
+     * same machine) must stop here, before it joins the group under the first one's instance id.
+     */
+    static IllegalStateException stateDirRefused(StreamConfig config, StreamsException e) {
+        String dir = config.get(StreamOptions.STATE_DIR);
+        String why = e.getMessage() != null && e.getMessage().contains("same state directory")
+                ? "state.dir " + dir + " is in use by another serve of application "
+                        + config.get(StreamOptions.APPLICATION_ID)
+                        + " on this machine: give each instance its own state.dir"
+                : "Kafka Streams cannot start on state.dir " + dir;
+        return new IllegalStateException(why + " (" + e.getMessage() + ")", e);
     }
 }

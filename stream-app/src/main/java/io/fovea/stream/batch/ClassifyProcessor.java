@@ -11,8 +11,6 @@ import io.fovea.stream.predict.SubmittedBatch;
 import io.fovea.stream.validate.AcceptedImage;
 import io.fovea.stream.validate.RejectedRecordException;
 import io.fovea.stream.validate.SourceRecord;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -30,9 +28,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * anyway. A closed batch goes to the shared
  * {@link InferenceWorker} without waiting: while the model works, this thread keeps reading,
  * committing and filling the next batch. Finished batches are emitted in order (by
- * {@link Emission}), from {@code process} and from the punctuator; at most {@value #MAX_IN_FLIGHT} full
- * batches' worth of images are in flight per task, after which closing another waits for the
- * oldest (back-pressure). The decoded images all tasks
+ * {@link Emission}), from {@code process} and from the punctuator; at most {@value
+ * InFlightBatches#MAX_IN_FLIGHT} full batches' worth of images are in flight per task, after which
+ * closing another waits for the oldest (back-pressure). The decoded images all tasks
  * hold are capped in bytes ({@link DecodedMemory}): an image that would go over closes the batch
  * and waits for this task's batches in flight, which gives their bytes back. The punctuator also
  * asks for a commit when the {@link CommitPace} says so.
@@ -42,15 +40,9 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     public static final String DEAD_LETTERS_SINK = "dead-letters";
     /** Predictions of a version under shadow, never served. */
     public static final String SHADOW_SINK = "shadow-predictions";
-    /**
-     * Full batches' worth of images a task may have in flight. Counted in images, not batches: small
-     * batches closed at their deadline while the model is busy would fill a count of batches and
-     * hold this thread up at any load, which closes every other task's batches late.
-     */
-    static final int MAX_IN_FLIGHT = 4;
 
     private final ClassifySettings settings;
-    private final Deque<SubmittedBatch> inFlight = new ArrayDeque<>();
+    private final InFlightBatches inFlight;
     /** Held images that failed validation when restored; dead-lettered at the first chance to forward. */
     private List<PendingImages.Refused> refusedOnRestore = List.of();
     /** Held records waiting for the schema registry to give their writer schema. */
@@ -62,6 +54,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
 
     public ClassifyProcessor(ClassifySettings settings) {
         this.settings = settings;
+        this.inFlight = new InFlightBatches(settings.maxBatchSize(), this::emit, settings.commitPace()::waitedForModel);
     }
 
     @Override
@@ -90,7 +83,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     @Override
     public void process(Record<byte[], byte[]> record) {
         deadLetterRefusedOnRestore();
-        emitFinished();
+        inFlight.emitFinished();
         retryAwaiting();
         settings.metrics().recordIn();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
@@ -176,9 +169,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         while (!settings.memory().tryReserve(bytes)) {
             if (!pending.isEmpty()) {
                 close("memory");
-            } else if (!inFlight.isEmpty()) {
-                emitWaiting(inFlight.pollFirst());
-            } else {
+            } else if (!inFlight.emitOldest()) {
                 settings.memory().reserveAnyway(bytes);
                 return;
             }
@@ -187,7 +178,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
 
     private void punctuate(long nowMillis) {
         deadLetterRefusedOnRestore();
-        emitFinished();
+        inFlight.emitFinished();
         retryAwaiting();
         if (pending.isEmpty()) {
             return;
@@ -206,24 +197,12 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     }
 
     private void close(String cause) {
-        int closing = Math.min(pending.size(), settings.maxBatchSize());
-        while (!inFlight.isEmpty() && imagesInFlight() + closing > MAX_IN_FLIGHT * settings.maxBatchSize()) {
-            emitWaiting(inFlight.pollFirst());
-        }
+        inFlight.makeRoomFor(Math.min(pending.size(), settings.maxBatchSize()));
         List<PendingImages.Pending> batch = pending.take(settings.maxBatchSize());
         settings.metrics().batchClosed(cause);
         // routed by the versions in service now: a key under a canary meets the canary every time
-        inFlight.addLast(LineupRouting.submit(
+        inFlight.add(LineupRouting.submit(
                 batch, topic(), partition(), settings.worker().lineup(), settings.worker()));
-    }
-
-    /** Images of this task's batches in flight, counted from the batches themselves rather than kept beside them. */
-    private int imagesInFlight() {
-        int images = 0;
-        for (SubmittedBatch batch : inFlight) {
-            images += batch.images().size();
-        }
-        return images;
     }
 
     /** init() may not forward, so images refused on restore wait for the first process or punctuation. */
@@ -238,21 +217,6 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         refusedOnRestore = List.of();
     }
 
-    /** Emits, in order, every batch whose forward pass has finished. */
-    private void emitFinished() {
-        while (!inFlight.isEmpty() && inFlight.peekFirst().isDone()) {
-            emit(inFlight.pollFirst());
-        }
-    }
-
-    /** Emits a batch, waiting for its pass if need be: the input is then ahead of the model. */
-    private void emitWaiting(SubmittedBatch closed) {
-        if (!closed.isDone()) {
-            settings.commitPace().waitedForModel();
-        }
-        emit(closed);
-    }
-
     private void emit(SubmittedBatch closed) {
         emission.emit(closed);
         for (SubmittedBatch.Image image : closed.images()) {
@@ -260,10 +224,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         }
     }
 
-    /**
-     * Batches still in the model are dropped, not emitted: their images are still in the store,
-     * whose state is committed with the task, so whoever owns the partition next classifies them.
-     */
+    /** Batches still in the model are dropped, not emitted: see {@link InFlightBatches#clear()}. */
     @Override
     public void close() {
         inFlight.clear();

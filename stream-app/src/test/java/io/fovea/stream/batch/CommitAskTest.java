@@ -69,14 +69,14 @@ class CommitAskTest {
     void leavesTheCommitToKafkaStreamsAfterTheThreadHadToWaitForTheModel() throws Exception {
         lookForCommit(1_000);
         // one-image batches, four full batches' worth in flight: closing the fifth waits for the first's pass
-        for (int offset = 0; offset <= ClassifyProcessor.MAX_IN_FLIGHT; offset++) {
+        for (int offset = 0; offset <= InFlightBatches.MAX_IN_FLIGHT; offset++) {
             process(offset, 1_050);
         }
         awaitForwarded(1, 1_050);
         lookForCommit(1_100);
         assertFalse(context.committed(), "the input is ahead of the model");
 
-        awaitForwarded(ClassifyProcessor.MAX_IN_FLIGHT + 1, 1_150);
+        awaitForwarded(InFlightBatches.MAX_IN_FLIGHT + 1, 1_150);
         lookForCommit(1_200);
         assertTrue(context.committed(), "an interval without a wait: the backlog's predictions are asked for");
     }
@@ -86,12 +86,12 @@ class CommitAskTest {
         start(2, 300);
         lookForCommit(1_000);
         // more one-image batches than a task may have full batches in flight, closed by the deadline
-        for (int offset = 0; offset <= ClassifyProcessor.MAX_IN_FLIGHT; offset++) {
+        for (int offset = 0; offset <= InFlightBatches.MAX_IN_FLIGHT; offset++) {
             process(offset, 1_010);
             p.punctuate(1_020);
         }
         assertTrue(context.forwarded().isEmpty(), "no close waited for the first pass to finish");
-        awaitForwarded(ClassifyProcessor.MAX_IN_FLIGHT + 1, 1_050);
+        awaitForwarded(InFlightBatches.MAX_IN_FLIGHT + 1, 1_050);
         lookForCommit(1_100);
         assertTrue(context.committed(), "a light load is no backlog");
     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Both of a task's limits reached at once: its batches in flight at {@link
- * ClassifyProcessor#MAX_IN_FLIGHT} full batches' worth, and the instance's decoded bytes at their
+ * InFlightBatches.MAX_IN_FLIGHT} full batches' worth, and the instance's decoded bytes at their
  * cap. An image that fills the cap exactly is taken without waiting; the next, one image over,
  * waits for the oldest batch only, and nothing is lost or reordered.
  */
@@ -27,7 +27,7 @@ class InFlightAtTheMemoryCapTest {
     /** A test image: 2x2 RGB, as the model takes it. */
     private static final int IMAGE_BYTES = 12;
 
-    private static final int IN_FLIGHT = ClassifyProcessor.MAX_IN_FLIGHT * BATCH;
+    private static final int IN_FLIGHT = InFlightBatches.MAX_IN_FLIGHT * BATCH;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final FakeModel model = new FakeModel(1);
