@@ -244,6 +244,11 @@ final class ComparisonReport {
         out.flush();
     }
 
+    /** What the broker did per 1,000 images of each pipeline, when it runs in this JVM. */
+    void brokerWork() {
+        BrokerWorkTable.print(out, contenders, rounds);
+    }
+
     private void row(String name, ToDoubleFunction<Contender> millis) {
         StringBuilder row = new StringBuilder("| " + name + " |");
         for (Contender c : contenders) {

@@ -244,6 +244,7 @@ final class PipelineBenchCommand extends BenchRun {
                 LoadCpu.table(out, measuredLoads, cpu, saturated);
             }
             report.cpuByThread();
+            report.brokerWork();
         } finally {
             models.values().forEach(ModelRunner::close);
             plains.values().forEach(PlainSession::close);

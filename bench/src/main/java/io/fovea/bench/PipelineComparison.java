@@ -82,14 +82,18 @@ final class PipelineComparison {
         return byPrecision;
     }
 
-    /** One contender's run: its images per second, and CPU seconds per image by thread group. */
+    /**
+     * One contender's run: its images per second, CPU seconds per image by thread group, and the
+     * broker's work per 1,000 images ({@link BrokerWork}; empty for the model alone).
+     */
     record Run(
             double imagesPerSecond,
             double modelBusy,
             double imagesPerPass,
             double commitsPerSecond,
             double askedPerSecond,
-            Map<String, Double> cpuPerImage) {}
+            Map<String, Double> cpuPerImage,
+            Map<String, Double> brokerPerThousand) {}
 
     /** One round: each contender's run, in the order they ran. */
     record Round(Map<Contender, Run> runs) {
@@ -187,7 +191,7 @@ final class PipelineComparison {
         double own = ThreadCpu.total(perImage);
         perImage.put(OTHER_PROCESSES, Math.max(0, (machineAfter[0] - machineBefore[0]) / images - own));
         perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
-        return new Run(rate, Double.NaN, Double.NaN, Double.NaN, Double.NaN, perImage);
+        return new Run(rate, Double.NaN, Double.NaN, Double.NaN, Double.NaN, perImage, Map.of());
     }
 
     private static String describe(Round r) {
@@ -224,11 +228,13 @@ final class PipelineComparison {
             double[] machineBefore = ThreadCpu.machine();
             long spanStartMillis = System.currentTimeMillis();
             ServeCounters countersBefore = ServeCounters.of(started);
+            BrokerWork brokerBefore = BrokerWork.now();
             long spanStart = System.nanoTime();
             reader.await(total, PATIENCE);
             Map<String, Double> after = ThreadCpu.of(started.pid());
             Map<String, Double> selfAfter = ThreadCpu.of(self);
             double[] machineAfter = ThreadCpu.machine();
+            BrokerWork brokerAfter = BrokerWork.now();
             double spanSeconds = (System.nanoTime() - spanStart) / 1e9;
             ServeCounters counters = ServeCounters.of(started).since(countersBefore);
             // by when each was made, not when it arrived: see CommittedOutput.madeRate
@@ -249,7 +255,8 @@ final class PipelineComparison {
                     counters.passImages() / counters.passes(),
                     counters.commits() / spanSeconds,
                     counters.asked() / spanSeconds,
-                    perImage);
+                    perImage,
+                    brokerAfter.perThousandSince(brokerBefore, images));
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
