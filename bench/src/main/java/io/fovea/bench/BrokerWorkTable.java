@@ -21,14 +21,7 @@ final class BrokerWorkTable {
         TreeSet<String> keys = new TreeSet<>();
         rounds.forEach(r -> pipelines.forEach(
                 c -> keys.addAll(r.runs().get(c).brokerPerThousand().keySet())));
-        StringBuilder head = new StringBuilder("| broker's work per 1,000 images |");
-        StringBuilder rule = new StringBuilder("| --- |");
-        for (Contender c : pipelines) {
-            head.append(' ').append(c.label).append(" |");
-            rule.append(" ---: |");
-        }
-        out.println(head);
-        out.println(rule);
+        ComparisonReport.header(out, "broker's work per 1,000 images", pipelines);
         for (String key : keys) {
             StringBuilder row = new StringBuilder("| " + key + " |");
             for (Contender c : pipelines) {

@@ -200,14 +200,7 @@ final class ComparisonReport {
         List<String> benchShown = inBench.subList(0, Math.min(NAMED_GROUPS / 2, inBench.size()));
         named.sort(Comparator.comparingDouble((String g) -> -largest.get(g)));
         List<String> shown = named.subList(0, Math.min(NAMED_GROUPS, named.size()));
-        StringBuilder head = new StringBuilder("| thread: CPU ms per image |");
-        StringBuilder rule = new StringBuilder("| --- |");
-        for (Contender c : contenders) {
-            head.append(' ').append(c.label).append(" |");
-            rule.append(" ---: |");
-        }
-        out.println(head);
-        out.println(rule);
+        header(out, "thread: CPU ms per image", contenders);
         for (String group : shown) {
             row(group, c -> cpuMillis(c, group));
         }
@@ -247,6 +240,18 @@ final class ComparisonReport {
     /** What the broker did per 1,000 images of each pipeline, when it runs in this JVM. */
     void brokerWork() {
         BrokerWorkTable.print(out, contenders, rounds);
+    }
+
+    /** A table's head: {@code first}, then a column of figures for each contender. */
+    static void header(PrintWriter out, String first, List<Contender> columns) {
+        StringBuilder head = new StringBuilder("| " + first + " |");
+        StringBuilder rule = new StringBuilder("| --- |");
+        for (Contender c : columns) {
+            head.append(' ').append(c.label).append(" |");
+            rule.append(" ---: |");
+        }
+        out.println(head);
+        out.println(rule);
     }
 
     private void row(String name, ToDoubleFunction<Contender> millis) {

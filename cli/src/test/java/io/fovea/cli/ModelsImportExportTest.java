@@ -84,22 +84,7 @@ class ModelsImportExportTest {
                         .setValue("../../secrets/weights.bin"));
         Files.write(file, model.build().toByteArray());
 
-        CliRun refused = CliRun.of(
-                "models",
-                "import",
-                "animals",
-                "--onnx",
-                file.toString(),
-                "--labels",
-                "a,b,c,d,e",
-                "--input-size",
-                "24",
-                "--layout",
-                "NCHW",
-                "--normalize",
-                "unit",
-                "--store",
-                dir.resolve("store").toString());
+        CliRun refused = importFiveLabels(file.toString());
 
         assertEquals(2, refused.exitCode(), refused.out());
         assertTrue(refused.err().contains("keeps tensor data outside the file"), refused.err());
@@ -118,20 +103,7 @@ class ModelsImportExportTest {
             huge.setLength(overTheBound);
         }
 
-        CliRun refused = CliRun.of(
-                "models",
-                "import",
-                "animals",
-                "--onnx",
-                file.toString(),
-                "--labels",
-                "a,b,c,d,e",
-                "--input-size",
-                "24",
-                "--normalize",
-                "unit",
-                "--store",
-                dir.resolve("store").toString());
+        CliRun refused = importFiveLabels(file.toString());
 
         assertEquals(2, refused.exitCode(), refused.err());
         assertTrue(refused.err().contains("would hold " + overTheBound + " bytes, more than half"), refused.err());
@@ -145,22 +117,7 @@ class ModelsImportExportTest {
     void aModelThatDoesNotMatchItsDeclarationIsRefusedAndNoVersionAppears() {
         ForeignOnnxModels.dense(dir.resolve("wrong.onnx"), 24, 5, true, true, 0, 2);
 
-        CliRun refused = CliRun.of(
-                "models",
-                "import",
-                "animals",
-                "--onnx",
-                dir.resolve("wrong.onnx").toString(),
-                "--labels",
-                "a,b,c,d,e",
-                "--input-size",
-                "24",
-                "--layout",
-                "NCHW",
-                "--normalize",
-                "unit",
-                "--store",
-                dir.resolve("store").toString());
+        CliRun refused = importFiveLabels(dir.resolve("wrong.onnx").toString());
 
         assertEquals(2, refused.exitCode());
         assertTrue(refused.err().contains("check --layout and --input-size"), refused.err());
@@ -191,5 +148,23 @@ class ModelsImportExportTest {
                 CliRun.of("models", "export", "old@1", "--store", store.root().toString());
         assertEquals(2, again.exitCode());
         assertTrue(again.err().contains("already holds model.onnx"), again.err());
+    }
+
+    /** {@code models import animals} of a 24x24 NCHW model with five labels, into this test's store. */
+    private CliRun importFiveLabels(String onnxFile) {
+        return CliRun.of(
+                "models",
+                "import",
+                "animals",
+                "--onnx",
+                onnxFile,
+                "--labels",
+                "a,b,c,d,e",
+                "--input-size",
+                "24",
+                "--normalize",
+                "unit",
+                "--store",
+                dir.resolve("store").toString());
     }
 }
