@@ -25,7 +25,10 @@ record BrokerWork(Map<String, Long> counts) {
         try {
             for (ObjectName name :
                     server.queryNames(meter("kafka.network:type=RequestMetrics,name=RequestsPerSec"), null)) {
-                add(server, counts, name, "requests: " + name.getKeyProperty("request"));
+                String request = name.getKeyProperty("request");
+                if (!request.startsWith("Fetch") || request.equals("Fetch")) { // Fetch counts FetchConsumer's too
+                    add(server, counts, name, "requests: " + request);
+                }
             }
             for (String meter : List.of("MessagesInPerSec", "BytesInPerSec")) {
                 for (ObjectName name :

@@ -8,10 +8,15 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.testing.KafkaTestBroker;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +37,17 @@ class BrokerWorkIT {
                 producer.send(new ProducerRecord<>(predictions, new byte[2048])).get();
             }
         }
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                kafka.consumer(Map.of()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(predictions, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            int read = 0;
+            for (long deadline = System.nanoTime() + 30_000_000_000L; read < 20 && System.nanoTime() < deadline; ) {
+                read += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            assertEquals(20, read);
+        }
         Map<String, Double> perThousand = BrokerWork.now().perThousandSince(before, 10);
 
         // 20 records for 10 images: 2,000 per 1,000 images, each over 2 KB with its batch's header
@@ -39,6 +55,9 @@ class BrokerWorkIT {
         assertTrue(perThousand.get("KB in: predictions") > 4000.0, perThousand.toString());
         assertTrue(perThousand.get("requests: Produce") >= 2000.0, perThousand.toString());
         assertFalse(perThousand.containsKey("records in: " + BrokerWork.CHANGELOG), perThousand.toString());
+        // the broker meters a consumer's fetch under Fetch and again under FetchConsumer: counted once
+        assertTrue(perThousand.get("requests: Fetch") >= 100.0, perThousand.toString());
+        assertFalse(perThousand.containsKey("requests: FetchConsumer"), perThousand.toString());
     }
 
     @Test
