@@ -2,6 +2,7 @@ package io.fovea.core.bundle;
 
 import io.fovea.core.preprocess.ImagePreprocessor;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,7 @@ public record VerifiedBundle(BundleManifest manifest, Map<String, byte[]> files,
     static VerifiedBundle read(Path dir, BundleManifest manifest, Collection<String> read, long maxHeap) {
         checkServable(dir, manifest);
         long toRead = 0;
+        Map<String, Long> sizes = new LinkedHashMap<>();
         for (String name : read) {
             if (!manifest.modelFiles().contains(name)) {
                 throw new BundleIntegrityException(dir + ": " + name + " is not among the manifest's model files");
@@ -62,6 +64,7 @@ public record VerifiedBundle(BundleManifest manifest, Map<String, byte[]> files,
                 throw new BundleIntegrityException(dir + ": " + name + " holds " + size + " bytes, more than a"
                         + " Java array holds (" + MAX_ARRAY + "): it was replaced");
             }
+            sizes.put(name, size);
             toRead += size;
         }
         Optional<String> tooLarge = tooLargeForHeap(toRead, maxHeap);
@@ -81,7 +84,7 @@ public record VerifiedBundle(BundleManifest manifest, Map<String, byte[]> files,
         for (String name : manifest.modelFiles()) {
             Path file = dir.resolve(name);
             if (read.contains(name)) {
-                byte[] bytes = readAll(file);
+                byte[] bytes = readExactly(file, sizes.get(name));
                 digest.update(bytes);
                 kept.put(name, bytes);
             } else {
@@ -166,9 +169,20 @@ public record VerifiedBundle(BundleManifest manifest, Map<String, byte[]> files,
         }
     }
 
-    private static byte[] readAll(Path file) {
-        try {
-            return Files.readAllBytes(file);
+    /**
+     * The bytes of {@code file}, which held {@code size} when it was measured against the heap: one
+     * that has grown or shrunk since is refused, and never read past that size, so a file replaced
+     * by a larger one between the check and the read cannot fill the heap.
+     */
+    public static byte[] readExactly(Path file, long size) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(Math.toIntExact(size));
+            boolean shrank = bytes.length < size;
+            if (shrank || in.read() != -1) {
+                throw new BundleIntegrityException(file + " changed while it was read: it held " + size
+                        + " bytes when measured, and " + (shrank ? "fewer" : "more") + " when read");
+            }
+            return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

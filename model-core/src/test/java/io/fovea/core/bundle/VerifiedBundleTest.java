@@ -65,6 +65,21 @@ class VerifiedBundleTest {
         assertTrue(overArray.getMessage().contains("more than a Java array holds"), overArray.getMessage());
     }
 
+    @Test
+    void aFileThatGrewOrShrankSinceItWasMeasuredIsRefusedAndNeverReadPastItsSize() throws IOException {
+        Path file = dir.resolve("measured.bin");
+        Files.write(file, new byte[10]);
+
+        assertEquals(10, VerifiedBundle.readExactly(file, 10).length);
+        BundleIntegrityException grew =
+                assertThrows(BundleIntegrityException.class, () -> VerifiedBundle.readExactly(file, 9));
+        assertTrue(grew.getMessage().contains("held 9 bytes when measured, and more when read"), grew.getMessage());
+        BundleIntegrityException shrank =
+                assertThrows(BundleIntegrityException.class, () -> VerifiedBundle.readExactly(file, 11));
+        assertTrue(
+                shrank.getMessage().contains("held 11 bytes when measured, and fewer when read"), shrank.getMessage());
+    }
+
     /** Makes b.bin {@code bytes} long without using the disk. */
     private void sparse(long bytes) throws IOException {
         try (RandomAccessFile file = new RandomAccessFile(dir.resolve("b.bin").toFile(), "rw")) {

@@ -72,8 +72,9 @@ public final class OnnxImport {
 
     /**
      * Copies the file into the staged version once its size fits the heap and it keeps every tensor
-     * inside. The bytes checked are the bytes copied, so a file changed meanwhile cannot slip in; they
-     * are dropped on return, so the version is then read and loaded with only its staged copy held.
+     * inside. The bytes checked are the bytes copied, so a file changed meanwhile cannot slip in (nor
+     * grow past the size checked); they are dropped on return, so the version is then read and
+     * loaded with only its staged copy held.
      */
     private static void copyChecked(Path onnxFile, Path staged) throws IOException {
         long size = Files.size(onnxFile);
@@ -82,7 +83,7 @@ public final class OnnxImport {
             throw new IllegalArgumentException(onnxFile + " would " + tooLarge.get()
                     + ", for bin/fovea in FOVEA_JAVA_OPTS. Nothing was read and no version was made");
         }
-        byte[] model = Files.readAllBytes(onnxFile);
+        byte[] model = VerifiedBundle.readExactly(onnxFile, size);
         List<String> external = OnnxExternalData.tensors(model);
         if (!external.isEmpty()) {
             throw new IllegalArgumentException(onnxFile + " keeps tensor data outside the file, which a bundle"
