@@ -1,0 +1,81 @@
+package io.fovea.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fovea.core.runtime.NativeBackend;
+import io.fovea.stream.config.StreamConfig;
+import io.fovea.stream.config.StreamOptions;
+import io.fovea.stream.limits.ProducerBatch;
+import io.micrometer.core.instrument.Gauge;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Serve's producer batches grow past Kafka's 16 KiB only as far as its topics take: on a cluster
+ * whose changelog takes 20,000 bytes a record, the held copies a commit flushes go in batches that
+ * fit, and every image is classified once.
+ */
+class SmallTopicLimitsIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final int TOPIC_LIMIT = 20_000;
+
+    @TempDir
+    Path stateRoot;
+
+    @BeforeAll
+    static void backend() {
+        NativeBackend.configure();
+    }
+
+    @Test
+    void heldCopiesFlushedAtACommitGoInBatchesTheChangelogTakes() throws Exception {
+        StreamTestKit kit = new StreamTestKit(1);
+        // the changelog Kafka Streams creates takes records of at most this many bytes
+        kit.extra.put("kafka.topic.max.message.bytes", Integer.toString(TOPIC_LIMIT));
+        // images wait for their batch's deadline across many commits, so their copies reach the changelog
+        kit.extra.put(StreamOptions.MAX_BATCH_WAIT_MS.key(), "1500");
+        kit.extra.put(StreamOptions.BATCH_CLOSE_WHEN_QUEUE_EMPTY.key(), "false");
+        kit.extra.put(StreamOptions.COMMIT_INTERVAL_MS.key(), "100");
+        List<String> ids = StreamTestKit.ids("held", 45);
+        try (KafkaProducer<byte[], byte[]> producer = StreamTestKit.producer();
+                StreamApp app =
+                        new StreamApp(StreamConfig.of(kit.settings(stateRoot.toString())), new FakeModel(1)).start()) {
+            StreamTestKit.await(() -> app.state() == KafkaStreams.State.RUNNING, TIMEOUT, "RUNNING");
+            for (int wave = 0; wave < 3; wave++) {
+                // 15 images of 3,500 bytes, under a batch of 16: 52 KB of held copies at each commit
+                for (String id : ids.subList(15 * wave, 15 * wave + 15)) {
+                    kit.send(producer, id, PoisonPillIT.paddedImage(id, 32, 3_500));
+                }
+                producer.flush();
+                Thread.sleep(1_000);
+            }
+
+            Map<String, Integer> counts = StreamTestKit.counts(kit.predictedIds(ids.size(), TIMEOUT));
+            assertEquals(ids.size(), counts.size(), "every image classified");
+            assertTrue(counts.values().stream().allMatch(n -> n == 1), "each exactly once: " + counts);
+            assertEquals(KafkaStreams.State.RUNNING, app.state());
+            double largestBatch = producerMetric(app, "kafka.producer.batch.size.max");
+            assertTrue(
+                    largestBatch > ProducerBatch.KAFKA_DEFAULT && largestBatch <= TOPIC_LIMIT,
+                    "batches grew past Kafka's 16 KiB, up to the changelog's limit: " + largestBatch);
+        }
+        assertTrue(kit.deadLetters(0, Duration.ofSeconds(2)).isEmpty(), "no dead letters");
+    }
+
+    /** The largest value of one of Kafka Streams' producer's metrics, as serve's /metrics has it. */
+    private static double producerMetric(StreamApp app, String name) {
+        return app.metrics().registry().find(name).gauges().stream()
+                .mapToDouble(Gauge::value)
+                .filter(v -> !Double.isNaN(v))
+                .max()
+                .orElseThrow(() -> new AssertionError("no producer metric " + name));
+    }
+}
