@@ -1,8 +1,6 @@
 package io.fovea.bench;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -25,11 +23,9 @@ final class BrokerWorkTable {
         for (String key : keys) {
             StringBuilder row = new StringBuilder("| " + key + " |");
             for (Contender c : pipelines) {
-                List<Double> values = new ArrayList<>();
-                rounds.forEach(
-                        r -> values.add(r.runs().get(c).brokerPerThousand().getOrDefault(key, 0.0)));
-                Collections.sort(values);
-                row.append(String.format(" %.1f |", Percentiles.median(values)));
+                double median = ComparisonReport.median(
+                        rounds, r -> r.runs().get(c).brokerPerThousand().getOrDefault(key, 0.0));
+                row.append(String.format(" %.1f |", median));
             }
             out.println(row);
         }

@@ -2,7 +2,6 @@ package io.fovea.bench;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -267,9 +266,11 @@ final class ComparisonReport {
     }
 
     private double median(ToDoubleFunction<PipelineComparison.Round> f) {
-        List<Double> values = new ArrayList<>();
-        rounds.forEach(r -> values.add(f.applyAsDouble(r)));
-        Collections.sort(values);
-        return Percentiles.median(values);
+        return median(rounds, f);
+    }
+
+    /** The median over {@code rounds} of a figure of each. */
+    static double median(List<PipelineComparison.Round> rounds, ToDoubleFunction<PipelineComparison.Round> f) {
+        return Percentiles.median(rounds.stream().map(f::applyAsDouble).toList());
     }
 }
