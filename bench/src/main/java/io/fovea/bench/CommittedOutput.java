@@ -27,6 +27,10 @@ final class CommittedOutput implements AutoCloseable {
     private record Arrived(long event, long predicted, long arrived, long queueMillis, double inferenceMillis) {}
 
     private final List<Arrived> predictions = new ArrayList<>();
+    /** Predictions whose image came with its label, and of those, how many named it. */
+    private long labelled;
+
+    private long right;
 
     private volatile boolean running = true;
 
@@ -50,6 +54,10 @@ final class CommittedOutput implements AutoCloseable {
                     long millis = System.currentTimeMillis();
                     Prediction p = FoveaRecords.PREDICTION.decode(record.value());
                     synchronized (this) {
+                        if (p.getTrueLabel() != null) {
+                            labelled++;
+                            right += p.getLabelIndex() == p.getTrueLabel() ? 1 : 0;
+                        }
                         predictions.add(new Arrived(
                                 p.getEventTime().toEpochMilli(),
                                 p.getPredictionTime().toEpochMilli(),
@@ -65,6 +73,11 @@ final class CommittedOutput implements AutoCloseable {
 
     int count() {
         return count.get();
+    }
+
+    /** Share of the predictions of labelled images that named the image's label; NaN when none came labelled. */
+    synchronized double top1() {
+        return labelled == 0 ? Double.NaN : (double) right / labelled;
     }
 
     /** Waits until {@code n} predictions have arrived. */

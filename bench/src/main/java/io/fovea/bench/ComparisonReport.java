@@ -237,6 +237,11 @@ final class ComparisonReport {
     }
 
     /** What the broker did per 1,000 images of each pipeline, when it runs in this JVM. */
+    /** Accuracy beside speed, on labelled images: see {@link AccuracyTable}. */
+    void accuracy(io.fovea.core.bundle.BundleManifest manifest, BenchImages images) {
+        AccuracyTable.print(out, contenders, rounds, manifest, images);
+    }
+
     void brokerWork() {
         BrokerWorkTable.print(out, contenders, rounds);
     }

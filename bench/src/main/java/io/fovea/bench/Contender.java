@@ -145,7 +145,8 @@ final class Contender {
             List<String> jvmOptions,
             int batch,
             Map<String, String> settings,
-            Path work) {
+            Path work,
+            BenchImages images) {
         /** The served version's model file at {@code precision}, for the plain loop. */
         Path onnxFile(String precision) {
             return versionDir.resolve(

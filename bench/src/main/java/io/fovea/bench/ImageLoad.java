@@ -29,9 +29,21 @@ final class ImageLoad {
     private static final int FILL_ATTEMPTS = 3;
 
     private final KafkaConnection kafka;
+    /** What every write takes its images from; null: random images, a set of their own for each kind of write. */
+    private final BenchImages source;
 
     ImageLoad(KafkaConnection kafka) {
+        this(kafka, null);
+    }
+
+    /** Images of {@code source} (each with its label, if it has them) for every kind of write; null for random ones. */
+    ImageLoad(KafkaConnection kafka, BenchImages source) {
         this.kafka = kafka;
+        this.source = source;
+    }
+
+    private BenchImages images(long seed) {
+        return source != null ? source : BenchImages.random(64, seed);
     }
 
     /**
@@ -42,7 +54,7 @@ final class ImageLoad {
      * and no run waits for images that were never there.
      */
     void fill(String topic, int n, String prefix) {
-        List<RgbImage> images = BenchModel.images(64, 32, 7);
+        BenchImages images = images(7);
         List<Integer> left = IntStream.range(0, n).boxed().toList();
         for (int attempt = 1; !left.isEmpty(); attempt++) {
             if (attempt > FILL_ATTEMPTS) {
@@ -52,7 +64,7 @@ final class ImageLoad {
             Deliveries deliveries = new Deliveries();
             try (KafkaProducer<byte[], byte[]> producer = producer()) {
                 for (int i : left) {
-                    send(producer, topic, prefix + i, images.get(i % images.size()), Instant.now(), deliveries.of(i));
+                    send(producer, topic, prefix + i, images, i, Instant.now(), deliveries.of(i));
                 }
             } // close() waits for every outcome
             left = deliveries.failed();
@@ -79,7 +91,7 @@ final class ImageLoad {
 
     /** Writes image {@code i} at the rate's pace while {@code more} says so, one send at a time (as a camera would). */
     private Deliveries paced(String topic, double rate, String prefix, int seed, IntPredicate more) {
-        List<RgbImage> images = BenchModel.images(64, 32, seed);
+        BenchImages images = images(seed);
         long interval = (long) (1e9 / rate);
         long next = System.nanoTime();
         Deliveries deliveries = new Deliveries();
@@ -90,7 +102,7 @@ final class ImageLoad {
                     LockSupport.parkNanos(wait);
                 }
                 next += interval;
-                send(producer, topic, prefix + i, images.get(i % images.size()), Instant.now(), deliveries.of(i));
+                send(producer, topic, prefix + i, images, i, Instant.now(), deliveries.of(i));
             }
         } // close() waits for every outcome
         return deliveries;
@@ -130,9 +142,11 @@ final class ImageLoad {
             KafkaProducer<byte[], byte[]> producer,
             String topic,
             String id,
-            RgbImage image,
+            BenchImages images,
+            int i,
             Instant eventTime,
             Callback outcome) {
+        RgbImage image = images.image(i);
         ImageEvent event = ImageEvent.newBuilder()
                 .setId(id)
                 .setEventTime(eventTime)
@@ -141,7 +155,7 @@ final class ImageLoad {
                 .setChannels(3)
                 .setPixelFormat(PixelFormat.RGB8_CHW)
                 .setPixels(ByteBuffer.wrap(image.chw()))
-                .setLabel(null)
+                .setLabel(images.label(i))
                 .setAttributes(Map.of())
                 .build();
         producer.send(

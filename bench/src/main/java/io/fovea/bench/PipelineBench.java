@@ -53,6 +53,11 @@ final class PipelineBench {
 
     /** A new topic holding {@code n} 32x32 raw images. */
     String preload(int n) {
+        return preload(kafka, images, n);
+    }
+
+    /** A new topic holding {@code n} 32x32 raw images of {@code images}. */
+    static String preload(KafkaConnection kafka, ImageLoad images, int n) {
         String topic = "bench-images-" + UUID.randomUUID().toString().substring(0, 6);
         TopicCreator.ensure(kafka, topic, PARTITIONS, false);
         images.fill(topic, n, "b");

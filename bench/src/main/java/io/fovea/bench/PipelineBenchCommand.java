@@ -1,8 +1,6 @@
 package io.fovea.bench;
 
 import io.fovea.core.bundle.ModelFormat;
-import io.fovea.core.cli.SecretSettings;
-import io.fovea.core.onnx.quant.AccuracyGate;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.config.StreamConfig;
@@ -80,80 +78,37 @@ final class PipelineBenchCommand extends BenchRun {
             defaultValue = "fp32",
             description = {
                 "The model file every row runs (default: ${DEFAULT-VALUE}): int8 publishes the bench's version with a"
-                        + " model.int8.onnx (calibrated on random images; the accuracy gate measured, not applied) and"
-                        + " serves it with model.precision=int8; fp32,int8 runs both in the same rounds, int8 rows"
+                        + " model.int8.onnx (calibrated on random images; the accuracy gate measured, not applied), or"
+                        + " takes --model's, and serves it with model.precision=int8; fp32,int8 runs both in the same rounds, int8 rows"
                         + " also against the plain loop on fp32."
             })
     List<String> precisions;
 
-    @Option(
-            names = "--set",
-            paramLabel = "KEY=VALUE",
-            description = "A serve setting for every serve run, e.g. --set commit.interval.ms=500 (repeatable).")
-    Map<String, String> settings = new LinkedHashMap<>();
-
-    @Option(
-            names = "--variant",
-            paramLabel = "KEY=VALUE[,KEY=VALUE]",
-            description = {
-                "One more serve row, exactly once unless processing.guarantee says otherwise, with these settings over"
-                        + " --set's, in the same rounds (repeatable): compares settings in one run, e.g. --variant"
-                        + " commit.interval.ms=1000."
-            })
-    List<String> variants = new ArrayList<>();
-
-    @Option(
-            names = "--variant-jvm",
-            paramLabel = "OPTIONS",
-            description = {
-                "One more serve row, exactly once, whose JVM runs with these options in place of --serve-jvm's, in the"
-                        + " same rounds (repeatable): e.g. --variant-jvm \"-Xms1g -Xmx1g -XX:+AlwaysPreTouch\" for the"
-                        + " JDK's own compilers."
-            })
-    List<String> jvmVariants = new ArrayList<>();
-
-    /** Each --variant's settings, then each --variant-jvm's options. */
-    private List<Contender.Variant> variantSettings() {
-        List<Contender.Variant> all = new ArrayList<>();
-        for (String variant : variants) {
-            Map<String, String> settings = new LinkedHashMap<>();
-            for (String pair : variant.split(",")) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
-                    throw new ParameterException(
-                            spec.commandLine(), "--variant takes KEY=VALUE[,KEY=VALUE], got '" + variant + "'");
-                }
-                settings.put(
-                        pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-            }
-            SecretSettings.refuseOnCommandLine(settings);
-            all.add(Contender.Variant.ofSettings(settings));
-        }
-        for (String options : jvmVariants) {
-            List<String> jvm = ServeJvmOption.split(options);
-            if (jvm.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "--variant-jvm takes JVM options, got none");
-            }
-            all.add(Contender.Variant.ofJvm(jvm));
-        }
-        return all;
-    }
+    @Mixin
+    ServeRows serveRows;
 
     @Mixin
     ServeJvmOption serveJvm;
 
+    @Mixin
+    PipelineModel model;
+
     @Override
     void measure(PrintWriter out, KafkaConnection servers, Path work) {
-        SecretSettings.refuseOnCommandLine(settings);
+        Map<String, String> settings = serveRows.settings();
         checkPrecisions();
         if (latencySeconds < 0) {
             throw new ParameterException(
                     spec.commandLine(), "--latency-seconds must be 0 or more, got " + latencySeconds);
         }
-        List<Contender> contenders = Contender.all(precisions, variantSettings());
+        List<Contender> contenders = Contender.all(precisions, serveRows.variants());
         DirectoryModelStore store = new DirectoryModelStore(work.resolve("store"));
-        AccuracyGate gate = BenchVersions.publish(store, precisions.contains(PrecisionModels.INT8));
-        store.promote("bench", 1);
+        PipelineModel.Served served;
+        try {
+            served = model.prepare(store, precisions.contains(PrecisionModels.INT8));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         Map<String, StreamConfig> configs = new LinkedHashMap<>();
         for (String precision : precisions) {
             Map<String, String> all = new HashMap<>(settings);
@@ -164,17 +119,26 @@ final class PipelineBenchCommand extends BenchRun {
             configs.put(precision, StreamConfig.of(all));
         }
         Contender.Setup setup = new Contender.Setup(
-                servers, store, "bench", store.versionDir("bench", 1), serveJvm.list(), batch, settings, work);
+                servers,
+                store,
+                served.name(),
+                store.versionDir(served.name(), served.version()),
+                serveJvm.list(),
+                batch,
+                settings,
+                work,
+                served.images());
         out.printf(
-                "# Pipeline against the model alone and a plain consumer loop, %s%n%nVGG16 (plain) + classic head, random"
-                        + " weights, 32x32, ONNX Runtime, batch %d; serve and the plain loop each in a JVM of their own"
-                        + " (%s), the broker and the model alone in this one; %d cores. Rounds start one measurement"
-                        + " later each.%n%n",
+                "# Pipeline against the model alone and a plain consumer loop, %s%n%n%s, ONNX Runtime, batch %d; serve"
+                        + " and the plain loop each in a JVM of their own (%s), the broker and the model alone in this"
+                        + " one; %d cores. Rounds start one measurement later each. Images: %s.%n%n",
                 String.join(" and ", precisions),
+                served.describe(),
                 batch,
                 String.join(" ", serveJvm.list()),
-                Runtime.getRuntime().availableProcessors());
-        if (gate != null) {
+                Runtime.getRuntime().availableProcessors(),
+                served.images().description());
+        if (served.gate() != null) {
             out.printf(
                     "int8: %s, calibrated on %d random images (MINMAX). The accuracy gate is NOT applied, for this"
                             + " benchmark only: random weights have no test set and nearly uniform scores, so it says"
@@ -182,7 +146,7 @@ final class PipelineBenchCommand extends BenchRun {
                     ModelFormat.ONNX_INT8_FILE,
                     BenchVersions.CALIBRATION_IMAGES,
                     BenchVersions.GATE_IMAGES,
-                    gate.verdict());
+                    served.gate().verdict());
         }
         Map<String, ModelRunner> models = new LinkedHashMap<>();
         Map<String, PlainSession> plains = new LinkedHashMap<>();
@@ -190,7 +154,7 @@ final class PipelineBenchCommand extends BenchRun {
         Map<String, Double> speeds = new LinkedHashMap<>();
         try {
             for (String precision : precisions) {
-                ModelRunner model = configs.get(precision).backends().open(store, "bench", 1);
+                ModelRunner model = configs.get(precision).backends().open(store, served.name(), served.version());
                 models.put(precision, model);
                 PlainSession plain = new PlainSession(setup.onnxFile(precision));
                 plains.put(precision, plain);
@@ -243,6 +207,9 @@ final class PipelineBenchCommand extends BenchRun {
                 });
                 LoadCpu.table(out, measuredLoads, cpu, saturated);
             }
+            if (served.images().isLabelled()) {
+                report.accuracy(served.manifest(), served.images());
+            }
             report.cpuByThread();
             report.brokerWork();
         } finally {
@@ -266,7 +233,7 @@ final class PipelineBenchCommand extends BenchRun {
         return line + ".";
     }
 
-    /** fp32 and/or int8, each once; the precision is this option's, not a --set's. */
+    /** fp32 and/or int8, each once; the precision is this option's, not a --set's or a --variant's. */
     private void checkPrecisions() {
         if (precisions.isEmpty()
                 || precisions.stream().distinct().count() != precisions.size()
@@ -276,17 +243,6 @@ final class PipelineBenchCommand extends BenchRun {
                     spec.commandLine(),
                     "--precision takes fp32, int8 or fp32,int8, got '" + String.join(",", precisions) + "'");
         }
-        if (settings.containsKey(StreamOptions.MODEL_PRECISION.key())) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "the precision is --precision's, not --set " + StreamOptions.MODEL_PRECISION.key() + "'s");
-        }
-        for (String variant : variants) {
-            if (variant.contains(StreamOptions.MODEL_PRECISION.key())) {
-                throw new ParameterException(
-                        spec.commandLine(),
-                        "--variant rows run each --precision already; drop " + StreamOptions.MODEL_PRECISION.key());
-            }
-        }
+        serveRows.refusePrecision();
     }
 }

@@ -83,8 +83,9 @@ final class PipelineComparison {
     }
 
     /**
-     * One contender's run: its images per second, CPU seconds per image by thread group, and the
-     * broker's work per 1,000 images ({@link BrokerWork}; empty for the model alone).
+     * One contender's run: its images per second, CPU seconds per image by thread group, the
+     * broker's work per 1,000 images ({@link BrokerWork}; empty for the model alone), and the share
+     * of its predictions that named their image's label (NaN for the model alone and unlabelled images).
      */
     record Run(
             double imagesPerSecond,
@@ -93,7 +94,8 @@ final class PipelineComparison {
             double commitsPerSecond,
             double askedPerSecond,
             Map<String, Double> cpuPerImage,
-            Map<String, Double> brokerPerThousand) {}
+            Map<String, Double> brokerPerThousand,
+            double top1) {}
 
     /** One round: each contender's run, in the order they ran. */
     record Round(Map<Contender, Run> runs) {
@@ -120,8 +122,8 @@ final class PipelineComparison {
     /** Throughput of {@code rounds} rounds, each precision from a topic of its images, printing each round as it ends. */
     List<Round> throughput(int rounds, java.io.PrintWriter out) {
         Map<String, String> inputs = new LinkedHashMap<>();
-        PipelineBench images = new PipelineBench(setup.kafka(), setup.work());
-        events.forEach((precision, n) -> inputs.put(precision, images.preload(n)));
+        ImageLoad images = new ImageLoad(setup.kafka(), setup.images());
+        events.forEach((precision, n) -> inputs.put(precision, PipelineBench.preload(setup.kafka(), images, n)));
         BrokerWarmUp.run(setup.kafka(), out);
         warmUpPipelines(inputs, out);
         List<Round> done = new ArrayList<>();
@@ -191,7 +193,7 @@ final class PipelineComparison {
         double own = ThreadCpu.total(perImage);
         perImage.put(OTHER_PROCESSES, Math.max(0, (machineAfter[0] - machineBefore[0]) / images - own));
         perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
-        return new Run(rate, Double.NaN, Double.NaN, Double.NaN, Double.NaN, perImage, Map.of());
+        return new Run(rate, Double.NaN, Double.NaN, Double.NaN, Double.NaN, perImage, Map.of(), Double.NaN);
     }
 
     private static String describe(Round r) {
@@ -256,7 +258,8 @@ final class PipelineComparison {
                     counters.commits() / spanSeconds,
                     counters.asked() / spanSeconds,
                     perImage,
-                    brokerAfter.perThousandSince(brokerBefore, images));
+                    brokerAfter.perThousandSince(brokerBefore, images),
+                    reader.top1());
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
@@ -276,7 +279,7 @@ final class PipelineComparison {
         String output = "cmp-out-" + run;
         TopicCreator.ensure(setup.kafka(), input, PipelineBench.PARTITIONS, false);
         TopicCreator.ensure(setup.kafka(), output, PipelineBench.PARTITIONS, false);
-        ImageLoad load = new ImageLoad(setup.kafka());
+        ImageLoad load = new ImageLoad(setup.kafka(), setup.images());
         List<AtLoad> byLoad = new ArrayList<>();
         try (CommittedOutput reader = new CommittedOutput(setup.kafka(), output);
                 Contender.Started started = contender.start(setup, input, output, run)) {

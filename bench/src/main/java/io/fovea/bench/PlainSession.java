@@ -4,10 +4,13 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.bundle.Json;
 import io.fovea.core.image.RgbImage;
 import io.fovea.core.preprocess.ImagePreprocessor;
 import io.fovea.core.preprocess.Preprocessing;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +38,8 @@ final class PlainSession implements AutoCloseable {
 
     private int threadCount;
 
-    private final ImagePreprocessor preprocessor = new ImagePreprocessor(Preprocessing.vggImagenetMean(SIDE));
+    /** The normalisation the model was trained with, as a user's loop hard-codes its own model's. */
+    private final ImagePreprocessor preprocessor;
 
     PlainSession(Path onnxFile) {
         this(onnxFile, 0);
@@ -43,6 +47,7 @@ final class PlainSession implements AutoCloseable {
 
     /** The same with {@code threads} intra-op threads of its own (0: ONNX Runtime's default, one per core). */
     PlainSession(Path onnxFile, int threads) {
+        preprocessor = new ImagePreprocessor(preprocessing(onnxFile));
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             if (threads > 0) {
                 options.setIntraOpNumThreads(threads);
@@ -52,6 +57,23 @@ final class PlainSession implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot load " + onnxFile + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The preprocessing the manifest beside the model file records (the version's folder), or the
+     * VGG ImageNet mean the bench's own VGG16 uses without one.
+     */
+    static Preprocessing preprocessing(Path onnxFile) {
+        Path manifest = onnxFile.toAbsolutePath().resolveSibling(BundleManifest.FILE_NAME);
+        if (!Files.exists(manifest)) {
+            return Preprocessing.vggImagenetMean(SIDE);
+        }
+        Preprocessing recorded = Json.read(manifest, BundleManifest.class).preprocessing();
+        if (recorded.inputSize() != SIDE) {
+            throw new IllegalArgumentException(onnxFile + " takes " + recorded.inputSize() + "x" + recorded.inputSize()
+                    + " images; the plain loop" + " feeds " + SIDE + "x" + SIDE);
+        }
+        return recorded;
     }
 
     /** Writes one image, preprocessed, as image {@code i} of {@code batch}. */

@@ -67,7 +67,8 @@ final class PrecisionBench {
         out.flush();
     }
 
-    private static Double accuracy(BundleManifest manifest, String precision) {
+    /** The top-1 the manifest records for the model alone at {@code precision}; null when it records none. */
+    static Double accuracy(BundleManifest manifest, String precision) {
         if (precision.equals(PrecisionModels.INT8)) {
             return metric(manifest, "int8_test_accuracy");
         }

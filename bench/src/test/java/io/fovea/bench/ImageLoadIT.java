@@ -1,11 +1,16 @@
 package io.fovea.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fovea.avro.ImageEvent;
 import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.testing.KafkaTestBroker;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,8 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /** The benchmarks' input never comes up short without saying so: a run must not wait for images never written. */
@@ -29,6 +37,37 @@ class ImageLoadIT {
         new ImageLoad(kafka).fill(topic, 250, "f");
 
         assertEquals(250, endOffset(topic));
+    }
+
+    @Test
+    void aLabelledFillCarriesEachImagesLabelAndPixels() throws Exception {
+        String topic = topic(Map.of());
+        BenchImages labelled = new BenchImages(BenchModel.images(3, 32, 5), List.of(4, 0, 9), "three labelled images");
+
+        new ImageLoad(kafka, labelled).fill(topic, 5, "f");
+
+        Map<String, ImageEvent> byId = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                kafka.consumer(Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.assign(List.of(new TopicPartition(topic, 0)));
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (byId.size() < 5 && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    ImageEvent event = FoveaRecords.IMAGE_EVENT.decode(r.value());
+                    byId.put(event.getId(), event);
+                });
+            }
+        }
+        assertEquals(5, byId.size());
+        for (int i = 0; i < 5; i++) {
+            ImageEvent event = byId.get("f" + i);
+            assertEquals(labelled.label(i), event.getLabel(), "image " + i);
+            byte[] pixels = new byte[event.getPixels().remaining()];
+            event.getPixels().get(pixels);
+            assertArrayEquals(labelled.image(i).chw(), pixels, "image " + i);
+        }
     }
 
     @Test
