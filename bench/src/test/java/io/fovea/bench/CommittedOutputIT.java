@@ -3,16 +3,13 @@ package io.fovea.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fovea.avro.ClassScore;
 import io.fovea.avro.Prediction;
-import io.fovea.avro.SourcePosition;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.testing.KafkaTestBroker;
+import io.fovea.testing.TestPredictions;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -71,24 +68,7 @@ class CommittedOutputIT {
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, int predicted, Integer label) {
-        Instant now = Instant.now();
-        Prediction p = Prediction.newBuilder()
-                .setId("i" + UUID.randomUUID())
-                .setLabel("class" + predicted)
-                .setLabelIndex(predicted)
-                .setConfidence(0.9f)
-                .setTopK(List.of(new ClassScore(predicted, "class" + predicted, 0.9f)))
-                .setModelName("m")
-                .setModelVersion(1)
-                .setEventTime(now)
-                .setPredictionTime(now)
-                .setBatchSize(1)
-                .setQueueMillis(0)
-                .setInferenceMillis(1.0)
-                .setSource(new SourcePosition("in", 0, 0L))
-                .setTrueLabel(label)
-                .setAttributes(Map.of())
-                .build();
+        Prediction p = TestPredictions.scored("i" + UUID.randomUUID(), predicted, label);
         producer.send(new ProducerRecord<>(topic, FoveaRecords.PREDICTION.encode(p)));
     }
 }

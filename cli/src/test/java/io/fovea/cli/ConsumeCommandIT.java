@@ -3,14 +3,12 @@ package io.fovea.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fovea.avro.ClassScore;
 import io.fovea.avro.DeadLetter;
 import io.fovea.avro.DeadLetterReason;
-import io.fovea.avro.Prediction;
-import io.fovea.avro.SourcePosition;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
+import io.fovea.testing.TestPredictions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -24,26 +22,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@code bin/fovea consume} against the real test broker. */
 class ConsumeCommandIT {
-
-    private static Prediction prediction(String id, int predicted, Integer truth) {
-        return Prediction.newBuilder()
-                .setId(id)
-                .setLabel("class" + predicted)
-                .setLabelIndex(predicted)
-                .setConfidence(0.9f)
-                .setTopK(List.of(new ClassScore(predicted, "class" + predicted, 0.9f)))
-                .setModelName("m")
-                .setModelVersion(1)
-                .setEventTime(Instant.EPOCH)
-                .setPredictionTime(Instant.EPOCH)
-                .setBatchSize(8)
-                .setQueueMillis(1)
-                .setInferenceMillis(2.0)
-                .setSource(new SourcePosition("in", 0, 0L))
-                .setTrueLabel(truth)
-                .setAttributes(Map.of())
-                .build();
-    }
 
     private static void send(String topic, List<byte[]> values) {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
@@ -79,11 +57,11 @@ class ConsumeCommandIT {
         send(
                 topic,
                 List.of(
-                        FoveaRecords.PREDICTION.encode(prediction("a", 3, 3)),
+                        FoveaRecords.PREDICTION.encode(TestPredictions.scored("a", 3, 3)),
                         "not avro".getBytes(StandardCharsets.UTF_8),
-                        FoveaRecords.PREDICTION.encode(prediction("b", 1, 2)),
+                        FoveaRecords.PREDICTION.encode(TestPredictions.scored("b", 1, 2)),
                         FoveaRecords.DEAD_LETTER.encode(dead),
-                        FoveaRecords.PREDICTION.encode(prediction("c", 4, null)),
+                        FoveaRecords.PREDICTION.encode(TestPredictions.scored("c", 4, null)),
                         FoveaRecords.DEAD_LETTER.encode(cut)));
 
         CliRun run = CliRun.of("consume", "--bootstrap", KafkaTestBroker.bootstrapServers(), "--topic", topic);
@@ -113,8 +91,8 @@ class ConsumeCommandIT {
         send(
                 topic,
                 List.of(
-                        FoveaRecords.PREDICTION.encode(prediction("a", 1, null)),
-                        FoveaRecords.PREDICTION.encode(prediction("b", 1, null))));
+                        FoveaRecords.PREDICTION.encode(TestPredictions.scored("a", 1, null)),
+                        FoveaRecords.PREDICTION.encode(TestPredictions.scored("b", 1, null))));
 
         CliRun run = CliRun.of(
                 "consume",
