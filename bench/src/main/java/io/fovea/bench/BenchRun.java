@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -38,6 +39,9 @@ abstract class BenchRun implements Callable<Integer> {
             measure(out, servers, work);
             deleteTree(work); // wanted only after a failure
             return 0;
+        } catch (ParameterException e) {
+            deleteTree(work); // refused before anything ran: no files worth keeping
+            throw e;
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println("bench failed; its files (serve.log among them) are in " + work);
             throw e;
