@@ -17,7 +17,7 @@ final class AccuracyTable {
     static void print(
             PrintWriter out,
             List<Contender> contenders,
-            List<PipelineComparison.Round> rounds,
+            List<ComparisonRound> rounds,
             BundleManifest manifest,
             BenchImages images) {
         out.println("| accuracy beside speed | img/s | top-1 of its predictions | the version's test top-1 (manifest)"

@@ -8,7 +8,7 @@ import java.util.TreeSet;
 final class BrokerWorkTable {
     private BrokerWorkTable() {}
 
-    static void print(PrintWriter out, List<Contender> contenders, List<PipelineComparison.Round> rounds) {
+    static void print(PrintWriter out, List<Contender> contenders, List<ComparisonRound> rounds) {
         List<Contender> pipelines = contenders.stream()
                 .filter(c -> rounds.stream()
                         .anyMatch(r -> !r.runs().get(c).brokerPerThousand().isEmpty()))

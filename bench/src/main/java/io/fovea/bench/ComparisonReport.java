@@ -17,9 +17,9 @@ final class ComparisonReport {
 
     private final PrintWriter out;
     private final List<Contender> contenders;
-    private final List<PipelineComparison.Round> rounds;
+    private final List<ComparisonRound> rounds;
 
-    ComparisonReport(PrintWriter out, List<Contender> contenders, List<PipelineComparison.Round> rounds) {
+    ComparisonReport(PrintWriter out, List<Contender> contenders, List<ComparisonRound> rounds) {
         this.out = out;
         this.contenders = contenders;
         this.rounds = rounds;
@@ -270,12 +270,12 @@ final class ComparisonReport {
         return 1000 * median(r -> r.runs().get(c).cpuPerImage().getOrDefault(group, 0.0));
     }
 
-    private double median(ToDoubleFunction<PipelineComparison.Round> f) {
+    private double median(ToDoubleFunction<ComparisonRound> f) {
         return median(rounds, f);
     }
 
     /** The median over {@code rounds} of a figure of each. */
-    static double median(List<PipelineComparison.Round> rounds, ToDoubleFunction<PipelineComparison.Round> f) {
+    static double median(List<ComparisonRound> rounds, ToDoubleFunction<ComparisonRound> f) {
         return Percentiles.median(rounds.stream().map(f::applyAsDouble).toList());
     }
 }

@@ -82,53 +82,16 @@ final class PipelineComparison {
         return byPrecision;
     }
 
-    /**
-     * One contender's run: its images per second, CPU seconds per image by thread group, the
-     * broker's work per 1,000 images ({@link BrokerWork}; empty for the model alone), and the share
-     * of its predictions that named their image's label (NaN for the model alone and unlabelled images).
-     */
-    record Run(
-            double imagesPerSecond,
-            double modelBusy,
-            double imagesPerPass,
-            double commitsPerSecond,
-            double askedPerSecond,
-            Map<String, Double> cpuPerImage,
-            Map<String, Double> brokerPerThousand,
-            double top1) {}
-
-    /** One round: each contender's run, in the order they ran. */
-    record Round(Map<Contender, Run> runs) {
-        /** The model alone at {@code precision}, with serve's settings. */
-        double modelAlone(String precision) {
-            return of(Contender.Kind.MODEL_ALONE, precision).imagesPerSecond();
-        }
-
-        /** The fastest way this round ran the model alone at {@code precision}. */
-        double bestAlone(String precision) {
-            return runs.entrySet().stream()
-                    .filter(e ->
-                            !e.getKey().isPipeline() && e.getKey().precision.equals(precision))
-                    .mapToDouble(e -> e.getValue().imagesPerSecond())
-                    .max()
-                    .orElseThrow();
-        }
-
-        Run of(Contender.Kind kind, String precision) {
-            return runs.get(Contender.find(List.copyOf(runs.keySet()), kind, precision));
-        }
-    }
-
     /** Throughput of {@code rounds} rounds, each precision from a topic of its images, printing each round as it ends. */
-    List<Round> throughput(int rounds, java.io.PrintWriter out) {
+    List<ComparisonRound> throughput(int rounds, java.io.PrintWriter out) {
         Map<String, String> inputs = new LinkedHashMap<>();
         ImageLoad images = new ImageLoad(setup.kafka(), setup.images());
         events.forEach((precision, n) -> inputs.put(precision, PipelineBench.preload(setup.kafka(), images, n)));
         BrokerWarmUp.run(setup.kafka(), out);
         warmUpPipelines(inputs, out);
-        List<Round> done = new ArrayList<>();
+        List<ComparisonRound> done = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            Map<Contender, Run> runs = new LinkedHashMap<>();
+            Map<Contender, ComparisonRound.Run> runs = new LinkedHashMap<>();
             for (int i = 0; i < contenders.size(); i++) {
                 Contender contender = contenders.get((round + i) % contenders.size());
                 Blocking.pause(SETTLE);
@@ -136,9 +99,9 @@ final class PipelineComparison {
                         contender,
                         contender.isPipeline() ? run(contender, inputs.get(contender.precision)) : alone(contender));
             }
-            Round r = new Round(runs);
+            ComparisonRound r = new ComparisonRound(runs);
             done.add(r);
-            out.printf("- Round %d, in order: %s.%n", round + 1, describe(r));
+            out.printf("- Round %d, in order: %s.%n", round + 1, r.describe());
             out.flush();
         }
         out.println();
@@ -175,7 +138,7 @@ final class PipelineComparison {
     }
 
     /** The model alone in this JVM, its CPU per image by thread of this JVM. */
-    private Run alone(Contender contender) {
+    private ComparisonRound.Run alone(Contender contender) {
         long self = ProcessHandle.current().pid();
         Map<String, Double> before = ThreadCpu.of(self);
         double[] machineBefore = ThreadCpu.machine();
@@ -193,30 +156,11 @@ final class PipelineComparison {
         double own = ThreadCpu.total(perImage);
         perImage.put(OTHER_PROCESSES, Math.max(0, (machineAfter[0] - machineBefore[0]) / images - own));
         perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
-        return new Run(rate, Double.NaN, Double.NaN, Double.NaN, Double.NaN, perImage, Map.of(), Double.NaN);
+        return new ComparisonRound.Run(
+                rate, Double.NaN, Double.NaN, Double.NaN, Double.NaN, perImage, Map.of(), Double.NaN);
     }
 
-    private static String describe(Round r) {
-        List<String> parts = new ArrayList<>();
-        r.runs()
-                .forEach((c, run) -> parts.add(String.format(
-                        "%s %.1f (%.2f of the model alone%s)",
-                        c.label,
-                        run.imagesPerSecond(),
-                        run.imagesPerSecond() / r.modelAlone(c.precision),
-                        Double.isNaN(run.modelBusy())
-                                ? ""
-                                : String.format(
-                                        "; forward passes in progress %.2f on average, of %.1f images on average; %.1f commits a"
-                                                + " second, %.1f of them asked for ahead of Kafka Streams' interval",
-                                        run.modelBusy(),
-                                        run.imagesPerPass(),
-                                        run.commitsPerSecond(),
-                                        run.askedPerSecond()))));
-        return String.join("; ", parts);
-    }
-
-    private Run run(Contender contender, String input) {
+    private ComparisonRound.Run run(Contender contender, String input) {
         String run = id();
         String output = "cmp-out-" + run;
         TopicCreator.ensure(setup.kafka(), output, PipelineBench.PARTITIONS, false);
@@ -251,7 +195,7 @@ final class PipelineComparison {
             benchThreads.forEach((group, cpu) -> perImage.put(IN_BENCH_JVM + group, cpu / images));
             perImage.put(OTHER_PROCESSES, Math.max(0, busy - own - bench));
             perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
-            return new Run(
+            return new ComparisonRound.Run(
                     reader.madeRate(spanStartMillis),
                     counters.modelSeconds() / spanSeconds,
                     counters.passImages() / counters.passes(),
