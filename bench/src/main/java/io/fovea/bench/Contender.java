@@ -3,6 +3,7 @@ package io.fovea.bench;
 import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.stream.config.ModelOptions;
 import io.fovea.stream.config.StreamOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -194,7 +195,7 @@ final class Contender {
         settings.put(StreamOptions.PROCESSING_GUARANTEE.key(), guarantee);
         settings.put(StreamOptions.MAX_BATCH_SIZE.key(), Integer.toString(setup.batch()));
         settings.putAll(setup.settings());
-        settings.put(StreamOptions.MODEL_PRECISION.key(), precision);
+        settings.put(ModelOptions.MODEL_PRECISION.key(), precision);
         settings.putAll(own);
         List<String> args = List.of(
                 "--bootstrap",

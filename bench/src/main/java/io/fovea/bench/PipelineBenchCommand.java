@@ -3,6 +3,7 @@ package io.fovea.bench;
 import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.stream.config.ModelOptions;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.ModelRunner;
@@ -113,9 +114,9 @@ final class PipelineBenchCommand extends BenchRun {
         for (String precision : precisions) {
             Map<String, String> all = new HashMap<>(settings);
             all.put(StreamOptions.BOOTSTRAP_SERVERS.key(), servers.bootstrapServers());
-            all.put(StreamOptions.MODEL_PRECISION.key(), precision);
+            all.put(ModelOptions.MODEL_PRECISION.key(), precision);
             // the model alone as bench model runs it, one pass at a time: its threads are all the cores
-            all.put(StreamOptions.INFERENCE_PASSES.key(), "1");
+            all.put(ModelOptions.INFERENCE_PASSES.key(), "1");
             configs.put(precision, StreamConfig.of(all));
         }
         Contender.Setup setup = new Contender.Setup(

@@ -1,7 +1,7 @@
 package io.fovea.bench;
 
 import io.fovea.core.cli.SecretSettings;
-import io.fovea.stream.config.StreamOptions;
+import io.fovea.stream.config.ModelOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,16 +77,16 @@ final class ServeRows {
 
     /** The precision is --precision's: neither --set nor a --variant may say it. */
     void refusePrecision() {
-        if (settings.containsKey(StreamOptions.MODEL_PRECISION.key())) {
+        if (settings.containsKey(ModelOptions.MODEL_PRECISION.key())) {
             throw new ParameterException(
                     spec.commandLine(),
-                    "the precision is --precision's, not --set " + StreamOptions.MODEL_PRECISION.key() + "'s");
+                    "the precision is --precision's, not --set " + ModelOptions.MODEL_PRECISION.key() + "'s");
         }
         for (String variant : variants) {
-            if (variant.contains(StreamOptions.MODEL_PRECISION.key())) {
+            if (variant.contains(ModelOptions.MODEL_PRECISION.key())) {
                 throw new ParameterException(
                         spec.commandLine(),
-                        "--variant rows run each --precision already; drop " + StreamOptions.MODEL_PRECISION.key());
+                        "--variant rows run each --precision already; drop " + ModelOptions.MODEL_PRECISION.key());
             }
         }
     }

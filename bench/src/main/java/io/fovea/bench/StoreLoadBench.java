@@ -6,6 +6,7 @@ import io.fovea.core.store.ModelStore;
 import io.fovea.core.store.location.ModelStores;
 import io.fovea.core.store.object.ObjectStoreSettings;
 import io.fovea.schemas.kafka.KafkaConnection;
+import io.fovea.stream.config.ModelOptions;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.ModelRunner;
@@ -50,7 +51,7 @@ final class StoreLoadBench {
         Backends backends = StreamConfig.of(Map.of(
                         StreamOptions.BOOTSTRAP_SERVERS.key(),
                         kafka.bootstrapServers(),
-                        StreamOptions.MODEL_BACKEND.key(),
+                        ModelOptions.MODEL_BACKEND.key(),
                         backend))
                 .backends();
         try (LocalS3Server s3 = new LocalS3Server(Files.createDirectories(work.resolve("s3")), ACCESS_KEY, SECRET_KEY);

@@ -9,6 +9,7 @@ import io.fovea.core.release.ReleasePublisher;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.schemas.kafka.TopicCreator;
+import io.fovea.stream.config.ModelOptions;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.ModelRunner;
 import java.io.IOException;
@@ -117,7 +118,7 @@ final class SwapBench {
                 ServeProcess.topics("swap-" + run, input, output, releases, work.resolve("state"));
         settings.put(StreamOptions.MAX_BATCH_SIZE.key(), Integer.toString(MAX_BATCH));
         settings.put(StreamOptions.MAX_BATCH_WAIT_MS.key(), Long.toString(MAX_WAIT_MS));
-        settings.put(StreamOptions.MODEL_BACKEND.key(), backend);
+        settings.put(ModelOptions.MODEL_BACKEND.key(), backend);
         settings.putAll(own);
         List<String> jvm = new ArrayList<>(jvmOptions);
         jvm.add(SERVE_LOG_LEVEL);

@@ -10,6 +10,7 @@ import io.fovea.core.store.ModelStore;
 import io.fovea.core.store.location.ModelStores;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.config.KafkaSettings;
+import io.fovea.stream.config.ModelOptions;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.backend.Backends;
@@ -97,7 +98,7 @@ public final class ServeCommand implements Callable<Integer> {
                 backends.backendFor(models.manifest(ref.name(), version)).name();
         // before the first version loads: its blocks are then mapped on their own
         String heap = MallocSetting.apply(MallocSetting.chosen(
-                streamConfig.get(StreamOptions.MALLOC_MMAP_THRESHOLD),
+                streamConfig.get(ModelOptions.MALLOC_MMAP_THRESHOLD),
                 runsOn.equals(OnnxRuntimeBackend.NAME),
                 System.getenv()));
         CountDownLatch stopped = new CountDownLatch(1);
@@ -149,7 +150,7 @@ public final class ServeCommand implements Callable<Integer> {
             overrides.put(StreamOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapOrNull());
         }
         if (backend != null) {
-            overrides.put(StreamOptions.MODEL_BACKEND.key(), backend);
+            overrides.put(ModelOptions.MODEL_BACKEND.key(), backend);
         }
         if (httpPort != null) {
             overrides.put(StreamOptions.HTTP_PORT.key(), Integer.toString(httpPort));

@@ -3,6 +3,7 @@ package io.fovea.stream;
 import io.fovea.core.store.ModelStore;
 import io.fovea.stream.batch.ClassifySettings;
 import io.fovea.stream.config.DecodeLimits;
+import io.fovea.stream.config.ModelOptions;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.errors.ErrorRouting;
@@ -76,12 +77,12 @@ public final class StreamApp implements AutoCloseable {
         this.worker = new InferenceWorker(
                 model,
                 config.get(StreamOptions.MAX_BATCH_SIZE),
-                config.get(StreamOptions.INFERENCE_PASSES),
-                config.get(StreamOptions.INFERENCE_SPLIT_MIN_IMAGES),
+                config.get(ModelOptions.INFERENCE_PASSES),
+                config.get(ModelOptions.INFERENCE_SPLIT_MIN_IMAGES),
                 metrics);
         LOG.info(
                 "Inference: {} forward passes at once, batches of up to {}",
-                config.get(StreamOptions.INFERENCE_PASSES),
+                config.get(ModelOptions.INFERENCE_PASSES),
                 config.get(StreamOptions.MAX_BATCH_SIZE));
         this.guard = new CanaryGuard(model::lineup);
         DecodeLimits decode = config.decodeLimits();

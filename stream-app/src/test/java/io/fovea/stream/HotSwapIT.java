@@ -11,6 +11,7 @@ import io.fovea.core.runtime.Blocking;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.stream.config.ModelOptions;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.backend.Dl4jModelRunner;
@@ -66,7 +67,7 @@ class HotSwapIT {
         // at once, so swaps there wait for both. Both must converge on every release.
         Map<String, String> onePass =
                 new HashMap<>(kit.settings(dir.resolve("state").toString()));
-        onePass.put(StreamOptions.INFERENCE_PASSES.key(), "1");
+        onePass.put(ModelOptions.INFERENCE_PASSES.key(), "1");
         StreamApp app = new StreamApp(
                         StreamConfig.of(onePass), Dl4jModelRunner.of(store.verified("swap", 1, ModelFiles.NAMES)))
                 .start();

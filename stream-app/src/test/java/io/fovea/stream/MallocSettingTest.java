@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fovea.stream.config.ModelOptions;
 import io.fovea.stream.config.StreamConfig;
-import io.fovea.stream.config.StreamOptions;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class MallocSettingTest {
         assertEquals(
                 OptionalLong.of(32L << 20),
                 StreamConfig.of(Map.of("bootstrap.servers", "x", "malloc.mmap.threshold", "33554432"))
-                        .get(StreamOptions.MALLOC_MMAP_THRESHOLD));
+                        .get(ModelOptions.MALLOC_MMAP_THRESHOLD));
         assertTrue(assertThrows(
                         IllegalArgumentException.class,
                         () -> StreamConfig.of(Map.of("bootstrap.servers", "x", "malloc.mmap.threshold", "33554433")))

@@ -1,5 +1,6 @@
 package io.fovea.stream.config;
 
+import static io.fovea.stream.config.ModelOptions.MODEL_BACKEND;
 import static io.fovea.stream.config.StreamOptions.APPLICATION_ID;
 import static io.fovea.stream.config.StreamOptions.BATCH_CLOSE_WHEN_QUEUE_EMPTY;
 import static io.fovea.stream.config.StreamOptions.BOOTSTRAP_SERVERS;
@@ -9,7 +10,6 @@ import static io.fovea.stream.config.StreamOptions.INSTANCE_ID;
 import static io.fovea.stream.config.StreamOptions.MAX_BATCH_WAIT_MS;
 import static io.fovea.stream.config.StreamOptions.MAX_DECODED_BYTES;
 import static io.fovea.stream.config.StreamOptions.MAX_IMAGE_PIXELS;
-import static io.fovea.stream.config.StreamOptions.MODEL_BACKEND;
 import static io.fovea.stream.config.StreamOptions.NUM_STREAM_THREADS;
 import static io.fovea.stream.config.StreamOptions.PROCESSING_GUARANTEE;
 import static io.fovea.stream.config.StreamOptions.STATE_DIR;

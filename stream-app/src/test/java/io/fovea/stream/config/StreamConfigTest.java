@@ -247,11 +247,11 @@ class StreamConfigTest {
 
     @Test
     void twoPassesAtOnceUnlessSetAndNeverFewerThanOne() {
-        assertEquals(2, StreamConfig.of(Map.of("bootstrap.servers", "x")).get(StreamOptions.INFERENCE_PASSES));
+        assertEquals(2, StreamConfig.of(Map.of("bootstrap.servers", "x")).get(ModelOptions.INFERENCE_PASSES));
         assertEquals(
                 1,
                 StreamConfig.of(Map.of("bootstrap.servers", "x", "inference.passes", "1"))
-                        .get(StreamOptions.INFERENCE_PASSES));
+                        .get(ModelOptions.INFERENCE_PASSES));
         assertTrue(assertThrows(
                         IllegalArgumentException.class,
                         () -> StreamConfig.of(Map.of("bootstrap.servers", "x", "inference.passes", "0")))

@@ -14,6 +14,7 @@ import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.core.store.StagedBundle;
+import io.fovea.stream.config.ModelOptions;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.model.ModelRunner;
@@ -59,7 +60,7 @@ class BackendsTest {
         }
         // a setting naming it is valid wherever the registry is asked
         StreamConfig.of(Map.of(
-                StreamOptions.BOOTSTRAP_SERVERS.key(), "localhost:9092", StreamOptions.MODEL_BACKEND.key(), "uniform"));
+                StreamOptions.BOOTSTRAP_SERVERS.key(), "localhost:9092", ModelOptions.MODEL_BACKEND.key(), "uniform"));
     }
 
     @Test
@@ -83,7 +84,7 @@ class BackendsTest {
                 () -> StreamConfig.of(Map.of(
                         StreamOptions.BOOTSTRAP_SERVERS.key(),
                         "localhost:9092",
-                        StreamOptions.MODEL_BACKEND.key(),
+                        ModelOptions.MODEL_BACKEND.key(),
                         "tf")));
         assertEquals("onnxruntime", Backends.named(" ONNXRuntime ").name());
     }
