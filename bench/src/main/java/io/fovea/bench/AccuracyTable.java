@@ -33,8 +33,8 @@ final class AccuracyTable {
                     "| %s | %.1f | %s | %s | %s |%n",
                     c.label,
                     rate,
-                    Double.isNaN(top1) ? "-" : String.format("%.2f%%", 100 * top1),
-                    recorded == null ? "-" : String.format("%.2f%%", 100 * recorded),
+                    PrecisionBench.percent(Double.isNaN(top1) ? null : top1),
+                    PrecisionBench.percent(recorded),
                     Double.isNaN(top1) || recorded == null ? "" : String.format("%+.2f", 100 * (top1 - recorded)));
         }
         out.printf(

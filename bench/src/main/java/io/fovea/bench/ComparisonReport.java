@@ -1,5 +1,6 @@
 package io.fovea.bench;
 
+import io.fovea.core.bundle.BundleManifest;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -236,12 +237,12 @@ final class ComparisonReport {
         out.flush();
     }
 
-    /** What the broker did per 1,000 images of each pipeline, when it runs in this JVM. */
     /** Accuracy beside speed, on labelled images: see {@link AccuracyTable}. */
-    void accuracy(io.fovea.core.bundle.BundleManifest manifest, BenchImages images) {
+    void accuracy(BundleManifest manifest, BenchImages images) {
         AccuracyTable.print(out, contenders, rounds, manifest, images);
     }
 
+    /** What the broker did per 1,000 images of each pipeline, when it runs in this JVM. */
     void brokerWork() {
         BrokerWorkTable.print(out, contenders, rounds);
     }

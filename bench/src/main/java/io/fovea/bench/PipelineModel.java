@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -88,14 +89,9 @@ final class PipelineModel {
 
     /** Every row feeds 32x32 NCHW images to model.onnx (and model.int8.onnx): refused before anything runs. */
     private void refuseUnfit(BundleManifest manifest, boolean int8) {
-        if (manifest.preprocessing().inputSize() != PlainSession.SIDE) {
-            throw new IllegalArgumentException(
-                    model + " takes " + manifest.preprocessing().inputSize() + "x"
-                            + manifest.preprocessing().inputSize() + " images; bench pipeline writes 32x32 ones");
-        }
+        PlainSession.fitting(manifest.preprocessing(), model);
         boolean exported = manifest.model(ModelFormat.ONNX)
-                .filter(f -> f.files().equals(java.util.List.of(ModelFormat.ONNX_FILE))
-                        && ModelFormat.NCHW.equals(f.input()))
+                .filter(f -> f.files().equals(List.of(ModelFormat.ONNX_FILE)) && ModelFormat.NCHW.equals(f.input()))
                 .isPresent();
         if (!exported) {
             throw new IllegalArgumentException(model + " has no " + ModelFormat.ONNX_FILE + " taking NCHW images, as"

@@ -68,10 +68,14 @@ final class PlainSession implements AutoCloseable {
         if (!Files.exists(manifest)) {
             return Preprocessing.vggImagenetMean(SIDE);
         }
-        Preprocessing recorded = Json.read(manifest, BundleManifest.class).preprocessing();
+        return fitting(Json.read(manifest, BundleManifest.class).preprocessing(), onnxFile.toString());
+    }
+
+    /** {@code recorded}, the preprocessing of {@code model}, if it takes the images this session feeds. */
+    static Preprocessing fitting(Preprocessing recorded, String model) {
         if (recorded.inputSize() != SIDE) {
-            throw new IllegalArgumentException(onnxFile + " takes " + recorded.inputSize() + "x" + recorded.inputSize()
-                    + " images; the plain loop" + " feeds " + SIDE + "x" + SIDE);
+            throw new IllegalArgumentException(model + " takes " + recorded.inputSize() + "x" + recorded.inputSize()
+                    + " images; the plain loop and bench pipeline feed " + SIDE + "x" + SIDE);
         }
         return recorded;
     }

@@ -83,7 +83,8 @@ final class PrecisionBench {
                 : manifest.metrics().get(key);
     }
 
-    private static String percent(Double value) {
+    /** A share as a percentage to two places, or "-" for none. */
+    static String percent(Double value) {
         return value == null ? "-" : String.format("%.2f%%", 100 * value);
     }
 
