@@ -9,6 +9,7 @@ import io.fovea.core.onnx.quant.AccuracyGate;
 import io.fovea.core.onnx.quant.CalibrationMethod;
 import io.fovea.core.onnx.quant.Int8Quantizer;
 import io.fovea.core.onnx.quant.ModelInput;
+import io.fovea.core.onnx.quant.WeightBits;
 import io.fovea.core.preprocess.Preprocessing;
 import io.fovea.core.store.ModelStore;
 import io.fovea.core.store.StagedBundle;
@@ -99,7 +100,11 @@ final class BenchVersions {
             byte[] fp32 = Files.readAllBytes(dir.resolve(ModelFormat.ONNX_FILE));
             ModelInput feed = ModelInput.of(manifest);
             byte[] int8 = Int8Quantizer.quantize(
-                            fp32, feed, BenchModel.images(CALIBRATION_IMAGES, 32, 5), CalibrationMethod.MINMAX)
+                            fp32,
+                            feed,
+                            BenchModel.images(CALIBRATION_IMAGES, 32, 5),
+                            CalibrationMethod.MINMAX,
+                            WeightBits.DEFAULT)
                     .model();
             Files.write(dir.resolve(ModelFormat.ONNX_INT8_FILE), int8);
             return AccuracyGate.measure(

@@ -2,11 +2,9 @@ package io.fovea.bench;
 
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.runtime.Blocking;
+import io.fovea.core.runtime.CpuFeatures;
 import io.fovea.stream.model.ModelRunner;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +28,10 @@ final class PrecisionBench {
             double seconds,
             PrintWriter out) {
         out.printf("# fp32 and int8 (ONNX Runtime, model alone, batch %d)%n%n", batch);
-        out.printf("CPU: %s; %d cores.%n%n", cpuFeatures(), Runtime.getRuntime().availableProcessors());
+        out.printf(
+                "CPU: %s; %d cores.%n%n",
+                CpuFeatures.ofThisMachine().int8Description(),
+                Runtime.getRuntime().availableProcessors());
         models.values().forEach(m -> BenchModel.bareImagesPerSecond(m, batch, 2)); // arenas, first passes
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
@@ -86,23 +87,5 @@ final class PrecisionBench {
     /** A share as a percentage to two places, or "-" for none. */
     static String percent(Double value) {
         return value == null ? "-" : String.format("%.2f%%", 100 * value);
-    }
-
-    /** Whether the cores have AVX-512 VNNI (int8 dot products in one instruction) or AVX2 only. */
-    static String cpuFeatures() {
-        try {
-            String info = Files.readString(Path.of("/proc/cpuinfo"));
-            String flags =
-                    info.lines().filter(l -> l.startsWith("flags")).findFirst().orElse("");
-            List<String> have = new ArrayList<>();
-            for (String flag : List.of("avx512_vnni", "avx_vnni", "avx512f", "avx2")) {
-                if ((" " + flags + " ").contains(" " + flag + " ")) {
-                    have.add(flag);
-                }
-            }
-            return have.isEmpty() ? "none of avx512_vnni, avx_vnni, avx512f, avx2" : String.join(", ", have);
-        } catch (IOException e) {
-            return "unknown (no /proc/cpuinfo)";
-        }
     }
 }

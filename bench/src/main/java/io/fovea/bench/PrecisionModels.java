@@ -7,6 +7,7 @@ import io.fovea.core.onnx.OnnxExport;
 import io.fovea.core.onnx.quant.CalibrationMethod;
 import io.fovea.core.onnx.quant.Int8Quantizer;
 import io.fovea.core.onnx.quant.ModelInput;
+import io.fovea.core.onnx.quant.WeightBits;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.stream.model.ModelRunner;
 import io.fovea.stream.model.backend.BackendSettings;
@@ -47,7 +48,8 @@ final class PrecisionModels {
                                     fp32,
                                     ModelInput.of(manifest),
                                     BenchModel.images(256, side, 5),
-                                    CalibrationMethod.MINMAX)
+                                    CalibrationMethod.MINMAX,
+                                    WeightBits.DEFAULT)
                             .model();
                     models.put(INT8, runner(manifest, ModelFormat.int8Of(ModelFormat.exportedOnnx()), int8));
                 } else {

@@ -6,6 +6,7 @@ import io.fovea.core.image.RgbImage;
 import io.fovea.core.onnx.Int8Bundles;
 import io.fovea.core.onnx.quant.CalibrationMethod;
 import io.fovea.core.onnx.quant.QuantizationData;
+import io.fovea.core.onnx.quant.WeightBits;
 import io.fovea.trainer.data.TrainingData;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -40,7 +41,7 @@ final class Int8Step {
         try {
             byte[] fp32 = Files.readAllBytes(dir.resolve(ModelFormat.ONNX_FILE));
             Int8Bundles.Quantized quantized =
-                    Int8Bundles.writeInto(dir, manifest, fp32, images, CalibrationMethod.MINMAX);
+                    Int8Bundles.writeInto(dir, manifest, fp32, images, CalibrationMethod.MINMAX, WeightBits.DEFAULT);
             out.printf(
                     "int8: %s written; %s%n",
                     ModelFormat.ONNX_INT8_FILE, quantized.gate().verdict());

@@ -6,6 +6,7 @@ import io.fovea.core.onnx.Int8Bundles;
 import io.fovea.core.onnx.quant.AccuracyGate;
 import io.fovea.core.onnx.quant.CalibrationMethod;
 import io.fovea.core.onnx.quant.QuantizationData;
+import io.fovea.core.onnx.quant.WeightBits;
 import io.fovea.core.store.ModelRef;
 import io.fovea.core.store.ModelStore;
 import java.io.PrintWriter;
@@ -67,6 +68,17 @@ public final class QuantizeCommand implements Callable<Integer> {
             description = "How a range is taken from the values seen (default: ${DEFAULT-VALUE}).")
     String calibration;
 
+    @Option(
+            names = "--weight-bits",
+            defaultValue = "7",
+            paramLabel = "7|8",
+            description = {
+                "Weight width: 7 gives the same model on every x86-64 CPU (without VNNI, ONNX Runtime adds pairs of"
+                        + " int8 products in 16 bits, which 8-bit weights can overflow); 8 is finer where every CPU"
+                        + " serving it has VNNI, or is ARM (default: ${DEFAULT-VALUE}; docs/quantization.md)."
+            })
+    String weightBits;
+
     @Option(names = "--test-limit", paramLabel = "N", description = "Gate on the first N test images (default: all).")
     int testLimit = Integer.MAX_VALUE;
 
@@ -77,14 +89,16 @@ public final class QuantizeCommand implements Callable<Integer> {
         ModelStore store = models.store();
         int version = ref.version().getAsInt();
         BundleManifest manifest = store.manifest(ref.name(), version);
+        WeightBits bits = WeightBits.parse(weightBits);
         Path train = data != null ? data : defaultData();
         Dataset test = QuantizationData.testImages(testData != null ? testData : train);
         QuantizationData images = QuantizationData.load(
                 QuantizationData.trainingImages(train), test, manifest.labels(), calibrationImages, testLimit);
         out.printf(
-                "Quantizing %s@%d: calibrating on %d training images (%s), gating on %d test images%s%n",
+                "Quantizing %s@%d (%d-bit weights): calibrating on %d training images (%s), gating on %d test images%s%n",
                 ref.name(),
                 version,
+                bits.bits(),
                 images.calibration().size(),
                 calibration,
                 images.test().size(),
@@ -92,7 +106,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         out.flush();
         Int8Bundles.Quantized done;
         try {
-            done = Int8Bundles.addTo(store, ref.name(), version, images, CalibrationMethod.parse(calibration));
+            done = Int8Bundles.addTo(store, ref.name(), version, images, CalibrationMethod.parse(calibration), bits);
         } catch (Int8Bundles.Refused refused) {
             models.spec.commandLine().getErr().println(refused.getMessage());
             return 1;

@@ -8,6 +8,8 @@ import io.fovea.core.onnx.quant.CalibrationMethod;
 import io.fovea.core.onnx.quant.Int8Quantizer;
 import io.fovea.core.onnx.quant.ModelInput;
 import io.fovea.core.onnx.quant.QuantizationData;
+import io.fovea.core.onnx.quant.WeightBits;
+import io.fovea.core.runtime.CpuFeatures;
 import io.fovea.core.store.ModelStore;
 import io.fovea.core.store.StagedBundle;
 import java.io.IOException;
@@ -16,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@value ModelFormat#ONNX_INT8_FILE} in Fovea's bundles: the bundle's ONNX model quantized,
@@ -25,6 +29,15 @@ import java.util.List;
  * #writeInto}) or added to a version that exists ({@link #addTo}).
  */
 public final class Int8Bundles {
+    /** The manifest's record of the int8 model's weight width ({@link WeightBits}): 7 or 8. */
+    public static final String WEIGHT_BITS = "int8_weight_bits";
+
+    /**
+     * 1 when the gate ran where ONNX Runtime's integer kernels add product pairs in 16 bits (x86
+     * without VNNI), so its verdict already holds for such CPUs; 0 when it ran where they add in 32.
+     */
+    public static final String GATE_PAIRS_SATURATE = "int8_gate_pairs_saturate";
+
     private Int8Bundles() {}
 
     /** What quantizing gave: the manifest naming the int8 model, and what it measured. */
@@ -52,7 +65,12 @@ public final class Int8Bundles {
      * @throws Refused when the gate is missed; nothing is written then
      */
     public static Quantized writeInto(
-            Path dir, BundleManifest manifest, byte[] fp32, QuantizationData data, CalibrationMethod method) {
+            Path dir,
+            BundleManifest manifest,
+            byte[] fp32,
+            QuantizationData data,
+            CalibrationMethod method,
+            WeightBits bits) {
         String who = manifest.name() + "@" + manifest.version();
         ModelFormat onnx = manifest.model(ModelFormat.ONNX)
                 .orElseThrow(() -> new IllegalArgumentException(who + " holds no ONNX model to quantize"));
@@ -60,7 +78,7 @@ public final class Int8Bundles {
             throw new IllegalArgumentException(who + " already holds " + ModelFormat.ONNX_INT8_FILE);
         }
         ModelInput feed = ModelInput.of(manifest);
-        Int8Quantizer.Result result = Int8Quantizer.quantize(fp32, feed, data.calibration(), method);
+        Int8Quantizer.Result result = Int8Quantizer.quantize(fp32, feed, data.calibration(), method, bits);
         AccuracyGate gate = AccuracyGate.measure(
                 fp32,
                 result.model(),
@@ -82,8 +100,29 @@ public final class Int8Bundles {
         files.add(ModelFormat.ONNX_INT8_FILE);
         BundleManifest updated = manifest.withModel(
                         ModelFormat.int8Of(onnx), List.copyOf(files), ModelFiles.sha256(dir, files))
-                .withMetrics(gate.metrics());
+                .withMetrics(metrics(gate, bits, CpuFeatures.ofThisMachine()));
         return new Quantized(updated, result, gate);
+    }
+
+    static Map<String, Double> metrics(AccuracyGate gate, WeightBits bits, CpuFeatures gatedOn) {
+        Map<String, Double> metrics = new LinkedHashMap<>(gate.metrics());
+        metrics.put(WEIGHT_BITS, (double) bits.bits());
+        if (gatedOn.known()) {
+            metrics.put(GATE_PAIRS_SATURATE, gatedOn.int8PairsSaturate() ? 1.0 : 0.0);
+        }
+        return metrics;
+    }
+
+    /**
+     * Whether serving this int8 model on {@code cpu} may give other results than its gate measured:
+     * eight-bit weights, gated where pairs of products did not saturate, run where they do.
+     */
+    public static boolean mayDriftFromGate(BundleManifest manifest, CpuFeatures cpu) {
+        Map<String, Double> metrics = manifest.metrics() == null ? Map.of() : manifest.metrics();
+        Double gatedSaturating = metrics.get(GATE_PAIRS_SATURATE);
+        return cpu.int8PairsSaturate()
+                && WeightBits.ofMetric(metrics.get(WEIGHT_BITS)) == WeightBits.EIGHT
+                && (gatedSaturating == null || gatedSaturating == 0.0);
     }
 
     /**
@@ -91,7 +130,12 @@ public final class Int8Bundles {
      * readers see the old bundle or the new one, whole.
      */
     public static Quantized addTo(
-            ModelStore store, String model, int version, QuantizationData data, CalibrationMethod method) {
+            ModelStore store,
+            String model,
+            int version,
+            QuantizationData data,
+            CalibrationMethod method,
+            WeightBits bits) {
         BundleManifest manifest = store.manifest(model, version);
         ModelFormat onnx = manifest.model(ModelFormat.ONNX)
                 .orElseThrow(() -> new IllegalArgumentException(model + "@" + version
@@ -100,7 +144,7 @@ public final class Int8Bundles {
         // quantized from the bytes the checksum was checked over
         byte[] fp32 = store.verified(model, version, onnx.files()).file(onnx.file());
         try (StagedBundle amended = store.amend(model, version)) {
-            Quantized quantized = writeInto(amended.dir(), manifest, fp32, data, method);
+            Quantized quantized = writeInto(amended.dir(), manifest, fp32, data, method, bits);
             amended.commit(quantized.manifest());
             return quantized;
         }

@@ -1,12 +1,7 @@
 package io.fovea.core.runtime;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +37,8 @@ public final class NativeBackend {
     /** Sets the properties unless the user set them already (e.g. {@code -D...} to force a build). */
     public static void configure() {
         if (System.getProperty(PLATFORM_EXTENSION) == null) {
-            System.setProperty(PLATFORM_EXTENSION, extensionFor(cpuFlags()));
+            System.setProperty(
+                    PLATFORM_EXTENSION, extensionFor(CpuFeatures.ofThisMachine().flags()));
         }
         if (System.getProperty(HELPERS_DISABLE) == null) {
             System.setProperty(HELPERS_DISABLE, "false");
@@ -89,20 +85,5 @@ public final class NativeBackend {
             return "-onednn-avx2";
         }
         return "-onednn";
-    }
-
-    static Set<String> cpuFlags() {
-        Path cpuinfo = Path.of("/proc/cpuinfo");
-        try {
-            return Files.readAllLines(cpuinfo).stream()
-                    .filter(line -> line.startsWith("flags"))
-                    .findFirst()
-                    .map(line -> Arrays.stream(
-                                    line.substring(line.indexOf(':') + 1).trim().split("\\s+"))
-                            .collect(Collectors.toSet()))
-                    .orElse(Set.of());
-        } catch (IOException e) {
-            return Set.of(); // not Linux: the plain build is the safe choice
-        }
     }
 }

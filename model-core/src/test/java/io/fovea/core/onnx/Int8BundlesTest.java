@@ -15,7 +15,9 @@ import io.fovea.core.image.RgbImage;
 import io.fovea.core.onnx.quant.CalibrationMethod;
 import io.fovea.core.onnx.quant.QuantizationData;
 import io.fovea.core.onnx.quant.SmallModels;
+import io.fovea.core.onnx.quant.WeightBits;
 import io.fovea.core.preprocess.Preprocessing;
+import io.fovea.core.runtime.CpuFeatures;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.core.store.StagedBundle;
 import java.nio.file.Files;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +44,8 @@ class Int8BundlesTest {
         QuantizationData data = new QuantizationData(
                 RandomImages.of(64, SmallModels.SIDE, 1), RandomImages.of(200, SmallModels.SIDE, 2), null);
 
-        Int8Bundles.Quantized quantized = Int8Bundles.addTo(store, "m", 1, data, CalibrationMethod.MINMAX);
+        Int8Bundles.Quantized quantized =
+                Int8Bundles.addTo(store, "m", 1, data, CalibrationMethod.MINMAX, WeightBits.DEFAULT);
 
         BundleManifest manifest = store.manifest("m", 1);
         assertEquals(quantized.manifest(), manifest);
@@ -53,6 +57,10 @@ class Int8BundlesTest {
                 manifest.metrics().get("int8_agreement") >= 0.98,
                 manifest.metrics().toString());
         assertEquals(200.0, manifest.metrics().get("int8_gate_images"));
+        assertEquals(7.0, manifest.metrics().get(Int8Bundles.WEIGHT_BITS));
+        assertEquals(
+                CpuFeatures.ofThisMachine().int8PairsSaturate() ? 1.0 : 0.0,
+                manifest.metrics().get(Int8Bundles.GATE_PAIRS_SATURATE));
         assertFalse(manifest.metrics().containsKey("int8_test_accuracy"), "no labels, no top-1");
         assertFalse(Arrays.equals(
                 manifestBefore, Files.readAllBytes(store.versionDir("m", 1).resolve("manifest.json"))));
@@ -85,12 +93,37 @@ class Int8BundlesTest {
         QuantizationData data = new QuantizationData(grey, test, labels);
 
         Int8Bundles.Refused refused = assertThrows(
-                Int8Bundles.Refused.class, () -> Int8Bundles.addTo(store, "m", 1, data, CalibrationMethod.MINMAX));
+                Int8Bundles.Refused.class,
+                () -> Int8Bundles.addTo(store, "m", 1, data, CalibrationMethod.MINMAX, WeightBits.DEFAULT));
 
         assertTrue(refused.getMessage().contains("agreement missed by"), refused.getMessage());
         assertFalse(refused.gate().passes());
         assertFalse(Files.exists(dir.resolve(ModelFormat.ONNX_INT8_FILE)));
         assertArrayEquals(manifestBefore, Files.readAllBytes(dir.resolve(BundleManifest.FILE_NAME)));
+    }
+
+    @Test
+    void onlyEightBitWeightsGatedWithVnniMayDriftOnAnX86WithoutIt() throws Exception {
+        BundleManifest before = storeWithOneVersion().manifest("m", 1); // quantized before the width was recorded
+        CpuFeatures vnni = new CpuFeatures(Set.of("avx2", "avx512f", "avx512_vnni"), true);
+        CpuFeatures avx2 = new CpuFeatures(Set.of("avx2", "fma"), true);
+        CpuFeatures arm = new CpuFeatures(Set.of("asimd", "asimddp"), false);
+        BundleManifest eightGatedOnVnni =
+                before.withMetrics(Map.of(Int8Bundles.WEIGHT_BITS, 8.0, Int8Bundles.GATE_PAIRS_SATURATE, 0.0));
+        BundleManifest eightGatedOnAvx2 =
+                before.withMetrics(Map.of(Int8Bundles.WEIGHT_BITS, 8.0, Int8Bundles.GATE_PAIRS_SATURATE, 1.0));
+        BundleManifest seven =
+                before.withMetrics(Map.of(Int8Bundles.WEIGHT_BITS, 7.0, Int8Bundles.GATE_PAIRS_SATURATE, 0.0));
+
+        assertTrue(Int8Bundles.mayDriftFromGate(eightGatedOnVnni, avx2));
+        assertTrue(Int8Bundles.mayDriftFromGate(before, avx2), "no record: eight bits, gate CPU unknown");
+        assertFalse(Int8Bundles.mayDriftFromGate(eightGatedOnVnni, vnni));
+        assertFalse(Int8Bundles.mayDriftFromGate(eightGatedOnVnni, arm));
+        assertFalse(Int8Bundles.mayDriftFromGate(eightGatedOnAvx2, avx2), "the gate saw the saturation");
+        assertFalse(Int8Bundles.mayDriftFromGate(seven, avx2));
+        assertFalse(
+                Int8Bundles.mayDriftFromGate(eightGatedOnVnni, new CpuFeatures(Set.of(), true)),
+                "flags unknown: no claim");
     }
 
     private DirectoryModelStore storeWithOneVersion() throws Exception {

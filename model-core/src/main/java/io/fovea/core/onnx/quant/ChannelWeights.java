@@ -2,14 +2,13 @@ package io.fovea.core.onnx.quant;
 
 /**
  * A weight tensor quantized symmetrically to int8, one scale per channel along {@code axis}
- * (a single scale when {@code axis} is -1): {@code w ≈ scale[c] * q}, zero points all 0, as
- * ONNX Runtime's integer kernels want signed weights.
+ * (a single scale when {@code axis} is -1): {@code w ≈ scale[c] * q} with {@code |q| <=}
+ * {@link WeightBits}' limit, zero points all 0, as ONNX Runtime's integer kernels want signed
+ * weights.
  */
 record ChannelWeights(byte[] values, float[] scales, int axis) {
-    /** The largest magnitude an int8 weight takes; -128 is left out so the range is symmetric. */
-    static final int LIMIT = 127;
-
-    static ChannelWeights of(float[] weights, long[] dims, int axis) {
+    static ChannelWeights of(float[] weights, long[] dims, int axis, WeightBits bits) {
+        int limit = bits.limit();
         int channels = axis < 0 ? 1 : Math.toIntExact(dims[axis]);
         long inner = 1;
         for (int d = axis + 1; d < dims.length && axis >= 0; d++) {
@@ -23,12 +22,12 @@ record ChannelWeights(byte[] values, float[] scales, int axis) {
         float[] scales = new float[channels];
         for (int c = 0; c < channels; c++) {
             // an all-zero channel quantizes to zeros whatever its scale: 1 keeps the scale valid
-            scales[c] = maxAbs[c] > 0 ? maxAbs[c] / LIMIT : 1f;
+            scales[c] = maxAbs[c] > 0 ? maxAbs[c] / limit : 1f;
         }
         byte[] values = new byte[weights.length];
         for (int i = 0; i < weights.length; i++) {
             int c = channelOf(i, inner, channels, axis);
-            values[i] = (byte) Math.max(-LIMIT, Math.min(LIMIT, Math.round(weights[i] / scales[c])));
+            values[i] = (byte) Math.max(-limit, Math.min(limit, Math.round(weights[i] / scales[c])));
         }
         return new ChannelWeights(values, scales, axis);
     }

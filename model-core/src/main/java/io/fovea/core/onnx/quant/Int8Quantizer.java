@@ -10,7 +10,7 @@ import java.util.Map;
  * Static int8 quantization of an ONNX model, in QDQ form: ONNX Runtime's basic optimizations
  * first (BatchNormalization folded into its Conv, so the folded weight is what gets quantized),
  * then activation ranges calibrated on the given images, then weights per channel (symmetric
- * int8) and activations (uint8) behind QuantizeLinear/DequantizeLinear pairs placed where ONNX
+ * int8, seven or eight bits of it: {@link WeightBits}) and activations (uint8) behind QuantizeLinear/DequantizeLinear pairs placed where ONNX
  * Runtime's CPU optimizer fuses them into integer kernels. Ops it does not know stay float.
  */
 public final class Int8Quantizer {
@@ -37,7 +37,8 @@ public final class Int8Quantizer {
         }
     }
 
-    public static Result quantize(byte[] fp32, ModelInput feed, List<RgbImage> calibration, CalibrationMethod method) {
+    public static Result quantize(
+            byte[] fp32, ModelInput feed, List<RgbImage> calibration, CalibrationMethod method, WeightBits bits) {
         if (calibration.isEmpty()) {
             throw new IllegalArgumentException("quantizing needs calibration images; none were given");
         }
@@ -54,10 +55,11 @@ public final class Int8Quantizer {
         }
         Map<String, ActivationRange> ranges =
                 Calibrator.ranges(prepared, QdqPlan.toCalibrate(prepared.getGraph()), calibration, feed, method);
-        byte[] model = QdqRewriter.rewrite(prepared, plan, ranges).toBuilder()
+        byte[] model = QdqRewriter.rewrite(prepared, plan, ranges, bits).toBuilder()
                 .addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder()
                         .setKey("fovea.quantization")
-                        .setValue("static int8 QDQ: weights per channel symmetric int8, activations uint8, "
+                        .setValue("static int8 QDQ: weights per channel symmetric int8 (" + bits.bits() + " bits),"
+                                + " activations uint8, "
                                 + method.name().toLowerCase(java.util.Locale.ROOT) + " calibration on "
                                 + calibration.size() + " training images"))
                 .build()

@@ -16,17 +16,20 @@ import java.util.Set;
 final class QdqRewriter {
     private final QdqPlan plan;
     private final Map<String, ActivationRange> ranges;
+    private final WeightBits bits;
     private final List<OnnxMl.NodeProto> nodes = new ArrayList<>();
     private final List<OnnxMl.TensorProto> initializers = new ArrayList<>();
     private final Set<String> weightsDone = new HashSet<>();
 
-    private QdqRewriter(QdqPlan plan, Map<String, ActivationRange> ranges) {
+    private QdqRewriter(QdqPlan plan, Map<String, ActivationRange> ranges, WeightBits bits) {
         this.plan = plan;
         this.ranges = ranges;
+        this.bits = bits;
     }
 
-    static OnnxMl.ModelProto rewrite(OnnxMl.ModelProto model, QdqPlan plan, Map<String, ActivationRange> ranges) {
-        return new QdqRewriter(plan, ranges).rewrite(model);
+    static OnnxMl.ModelProto rewrite(
+            OnnxMl.ModelProto model, QdqPlan plan, Map<String, ActivationRange> ranges, WeightBits bits) {
+        return new QdqRewriter(plan, ranges, bits).rewrite(model);
     }
 
     private OnnxMl.ModelProto rewrite(OnnxMl.ModelProto model) {
@@ -93,7 +96,7 @@ final class QdqRewriter {
     private void weights(WeightedOp op, OnnxMl.NodeProto.Builder b) {
         OnnxMl.TensorProto w = op.weight();
         long[] dims = Tensors.dims(w);
-        ChannelWeights q = ChannelWeights.of(Tensors.floats(w), dims, op.axis());
+        ChannelWeights q = ChannelWeights.of(Tensors.floats(w), dims, op.axis(), bits);
         String name = w.getName() + (op.axis() >= 0 ? "_axis" + op.axis() : "");
         if (weightsDone.add(name)) {
             int channels = q.scales().length;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.image.RandomImages;
 import io.fovea.core.image.RgbImage;
@@ -11,6 +12,8 @@ import io.fovea.core.onnx.Int8Bundles;
 import io.fovea.core.onnx.OnnxBundles;
 import io.fovea.core.onnx.quant.CalibrationMethod;
 import io.fovea.core.onnx.quant.QuantizationData;
+import io.fovea.core.onnx.quant.WeightBits;
+import io.fovea.core.runtime.CpuFeatures;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.stream.config.StreamConfig;
@@ -20,6 +23,7 @@ import io.fovea.testing.TinyBundles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +49,8 @@ class Int8PrecisionTest {
                 "t",
                 quantized,
                 new QuantizationData(images.subList(0, 128), images.subList(128, 256), null),
-                CalibrationMethod.MINMAX);
+                CalibrationMethod.MINMAX,
+                WeightBits.DEFAULT);
         int fp32Only = TinyBundles.publish(store, "t", 2);
         OnnxBundles.addTo(store, "t", fp32Only);
 
@@ -81,5 +86,25 @@ class Int8PrecisionTest {
                 IllegalArgumentException.class,
                 () -> StreamConfig.of(Map.of("bootstrap.servers", "127.0.0.1:9", "model.precision", "int4")));
         assertTrue(wrong.getMessage().contains("fp32 or int8"), wrong.getMessage());
+    }
+
+    @Test
+    void anEightBitModelGatedWithVnniIsNamedWhenOpenedWhereProductPairsSaturate() {
+        DirectoryModelStore store = new DirectoryModelStore(dir);
+        int version = TinyBundles.publish(store, "t", 1);
+        BundleManifest gatedOnVnni = store.manifest("t", version)
+                .withMetrics(Map.of(Int8Bundles.WEIGHT_BITS, 8.0, Int8Bundles.GATE_PAIRS_SATURATE, 0.0));
+        CpuFeatures avx2 = new CpuFeatures(Set.of("avx2", "fma"), true);
+
+        String warning = OnnxRuntimeBackend.driftWarning(gatedOnVnni, avx2).orElseThrow();
+        assertTrue(
+                warning.startsWith("t@" + version + "'s int8 model has 8-bit weights")
+                        && warning.contains("(avx2)")
+                        && warning.contains("--weight-bits 7"),
+                warning);
+        assertTrue(OnnxRuntimeBackend.driftWarning(gatedOnVnni, new CpuFeatures(Set.of("avx2", "avx512_vnni"), true))
+                .isEmpty());
+        assertTrue(OnnxRuntimeBackend.driftWarning(gatedOnVnni.withMetrics(Map.of(Int8Bundles.WEIGHT_BITS, 7.0)), avx2)
+                .isEmpty());
     }
 }
