@@ -6,7 +6,6 @@ import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.limits.ClusterAccess;
 import io.fovea.stream.limits.ClusterLimits;
-import io.fovea.stream.limits.ProducerBatch;
 import io.fovea.stream.limits.RecordLimit;
 import io.fovea.stream.limits.SizeBudget;
 import java.util.List;
@@ -19,13 +18,12 @@ import org.apache.kafka.common.acl.AclOperation;
 /**
  * What the app asks of the cluster before it starts, with one Admin client: its topics exist (made
  * when missing, the outputs with the input's partitions), its principal may use them, and their
- * limits give the {@link SizeBudget} and the producer's batch size ({@link ProducerBatch}).
- * Settings that cannot work together stop it here.
+ * limits give the {@link SizeBudget}. Settings that cannot work together stop it here.
  */
 final class ClusterSetup {
     private ClusterSetup() {}
 
-    /** Makes and checks the topics, sets the producer's batch size, and returns the size budget their limits allow. */
+    /** Makes and checks the topics, and returns the size budget their limits allow. */
     static SizeBudget prepare(StreamConfig config, Properties properties) {
         // One Admin client for the start-up questions: partition counts and size limits.
         try (Admin admin = config.connection().newAdmin()) {
@@ -36,9 +34,7 @@ final class ClusterSetup {
                     .need(config.get(StreamOptions.SHADOW_TOPIC), AclOperation.WRITE)
                     .need(config.get(StreamOptions.DLQ_TOPIC), AclOperation.WRITE)
                     .check(admin);
-            SizeBudget budget = sizeBudget(config, properties, admin);
-            ProducerBatch.apply(properties, budget);
-            return budget;
+            return sizeBudget(config, properties, admin);
         }
     }
 
