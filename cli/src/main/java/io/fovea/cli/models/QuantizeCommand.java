@@ -70,7 +70,7 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     @Option(
             names = "--weight-bits",
-            defaultValue = "7",
+            defaultValue = WeightBits.DEFAULT_BITS,
             paramLabel = "7|8",
             description = {
                 "Weight width: 7 gives the same model on every x86-64 CPU (without VNNI, ONNX Runtime adds pairs of"

@@ -13,8 +13,11 @@ public enum WeightBits {
     /** ±127: twice the resolution, exact where the integer kernels add in 32 bits (VNNI, ARM). */
     EIGHT(8, 127);
 
+    /** The default's width, as a command line's default value must be a constant. */
+    public static final String DEFAULT_BITS = "7";
+
     /** What a model is quantized with unless told otherwise: the same model on every CPU serve may run on. */
-    public static final WeightBits DEFAULT = SEVEN;
+    public static final WeightBits DEFAULT = parse(DEFAULT_BITS);
 
     private final int bits;
     private final int limit;
