@@ -79,9 +79,7 @@ final class PrecisionBench {
     }
 
     private static Double metric(BundleManifest manifest, String key) {
-        return manifest == null || manifest.metrics() == null
-                ? null
-                : manifest.metrics().get(key);
+        return manifest == null ? null : manifest.metric(key);
     }
 
     /** A share as a percentage to two places, or "-" for none. */

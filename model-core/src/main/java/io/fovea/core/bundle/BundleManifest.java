@@ -171,6 +171,11 @@ public record BundleManifest(
                 more);
     }
 
+    /** The metric of that name, or null when the manifest records none (or no metrics at all). */
+    public Double metric(String key) {
+        return metrics == null ? null : metrics.get(key);
+    }
+
     /** A copy whose metrics also hold {@code more} (replacing those of the same name). */
     public BundleManifest withMetrics(Map<String, Double> more) {
         Map<String, Double> all = new java.util.LinkedHashMap<>(metrics == null ? Map.of() : metrics);

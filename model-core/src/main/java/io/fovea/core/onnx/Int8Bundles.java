@@ -118,10 +118,9 @@ public final class Int8Bundles {
      * eight-bit weights, gated where pairs of products did not saturate, run where they do.
      */
     public static boolean mayDriftFromGate(BundleManifest manifest, CpuFeatures cpu) {
-        Map<String, Double> metrics = manifest.metrics() == null ? Map.of() : manifest.metrics();
-        Double gatedSaturating = metrics.get(GATE_PAIRS_SATURATE);
+        Double gatedSaturating = manifest.metric(GATE_PAIRS_SATURATE);
         return cpu.int8PairsSaturate()
-                && WeightBits.ofMetric(metrics.get(WEIGHT_BITS)) == WeightBits.EIGHT
+                && WeightBits.ofMetric(manifest.metric(WEIGHT_BITS)) == WeightBits.EIGHT
                 && (gatedSaturating == null || gatedSaturating == 0.0);
     }
 
