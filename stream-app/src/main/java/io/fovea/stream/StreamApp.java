@@ -79,11 +79,13 @@ public final class StreamApp implements AutoCloseable {
                 config.get(StreamOptions.MAX_BATCH_SIZE),
                 config.get(ModelOptions.INFERENCE_PASSES),
                 config.get(ModelOptions.INFERENCE_SPLIT_MIN_IMAGES),
+                config.queueBatches(),
                 metrics);
         LOG.info(
-                "Inference: {} forward passes at once, batches of up to {}",
+                "Inference: {} forward passes at once, batches of up to {}, up to {} of them waiting for a pass",
                 config.get(ModelOptions.INFERENCE_PASSES),
-                config.get(StreamOptions.MAX_BATCH_SIZE));
+                config.get(StreamOptions.MAX_BATCH_SIZE),
+                config.queueBatches());
         this.guard = new CanaryGuard(model::lineup);
         DecodeLimits decode = config.decodeLimits();
         LOG.info("Decode limits: {}", decode);

@@ -11,6 +11,7 @@ import io.fovea.stream.predict.SubmittedBatch;
 import io.fovea.stream.validate.AcceptedImage;
 import io.fovea.stream.validate.RejectedRecordException;
 import io.fovea.stream.validate.SourceRecord;
+import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -30,7 +31,10 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * committing and filling the next batch. Finished batches are emitted in order (by
  * {@link Emission}), from {@code process} and from the punctuator; at most {@value
  * InFlightBatches#MAX_IN_FLIGHT} full batches' worth of images are in flight per task, after which
- * closing another waits for the oldest (back-pressure). The decoded images all tasks
+ * closing another waits for the oldest (back-pressure), and while a full batch for each inference
+ * thread already waits for a pass, closing waits for one to start (up to {@link #ROOM_WAIT}):
+ * images read early would only wait in the process, where commits catch them as held copies,
+ * rather than in Kafka. The decoded images all tasks
  * hold are capped in bytes ({@link DecodedMemory}): an image that would go over closes the batch
  * and waits for this task's batches in flight, which gives their bytes back. The punctuator also
  * asks for a commit when the {@link CommitPace} says so.
@@ -40,6 +44,13 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     public static final String DEAD_LETTERS_SINK = "dead-letters";
     /** Predictions of a version under shadow, never served. */
     public static final String SHADOW_SINK = "shadow-predictions";
+
+    /**
+     * Longest wait for the model's queue to have room for a batch: a bound, not a pace. A model
+     * whose passes take longer than this is held back by the per-task cap alone, as before, so
+     * the wait never holds a transaction open for more than a pass or two.
+     */
+    private static final Duration ROOM_WAIT = Duration.ofSeconds(1);
 
     private final ClassifySettings settings;
     private final InFlightBatches inFlight;
@@ -198,6 +209,9 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
 
     private void close(String cause) {
         inFlight.makeRoomFor(Math.min(pending.size(), settings.maxBatchSize()));
+        if (settings.worker().awaitRoom(ROOM_WAIT)) {
+            settings.commitPace().waitedForModel();
+        }
         List<PendingImages.Pending> batch = pending.take(settings.maxBatchSize());
         settings.metrics().batchClosed(cause);
         // routed by the versions in service now: a key under a canary meets the canary every time

@@ -66,6 +66,16 @@ public final class ModelOptions {
                             + " both end together (evenly with an idle thread); `0`: never split"
                             + " ([operations](operations.md#how-serve-behaves))")
             .check(n -> n >= 0, "0 or more");
+    public static final ConfigOption<Integer> INFERENCE_QUEUE_BATCHES = ConfigOption.of(
+                    "inference.queue.batches",
+                    INT,
+                    "0",
+                    "batches of `max.batch.size` images that may wait for a forward pass; with that many waiting,"
+                            + " a stream thread holds its next batch back (for a second at most) until a pass takes"
+                            + " one, so images wait in Kafka rather than in serve, where commits write them to the"
+                            + " changelog as held copies; `0`: one for each of `inference.passes`"
+                            + " ([operations](operations.md#how-serve-behaves))")
+            .check(n -> n >= 0, "0 or more");
 
     public static final ConfigOption<OptionalLong> MALLOC_MMAP_THRESHOLD = ConfigOption.of(
                     "malloc.mmap.threshold",
@@ -90,5 +100,6 @@ public final class ModelOptions {
             ONNX_THREADS,
             INFERENCE_PASSES,
             INFERENCE_SPLIT_MIN_IMAGES,
+            INFERENCE_QUEUE_BATCHES,
             MALLOC_MMAP_THRESHOLD);
 }

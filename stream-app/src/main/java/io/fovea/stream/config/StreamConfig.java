@@ -90,6 +90,12 @@ public final class StreamConfig {
                 Runtime.getRuntime().maxMemory());
     }
 
+    /** Full batches that may wait for a pass ({@code inference.queue.batches}), {@code 0} resolved. */
+    public int queueBatches() {
+        int batches = get(ModelOptions.INFERENCE_QUEUE_BATCHES);
+        return batches > 0 ? batches : get(ModelOptions.INFERENCE_PASSES);
+    }
+
     /**
      * Kafka's {@code group.instance.id} for this instance, or null for dynamic membership. The
      * default names the host and the state folder: stable across restarts of one instance, and

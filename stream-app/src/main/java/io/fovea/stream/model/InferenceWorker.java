@@ -27,11 +27,16 @@ import java.util.concurrent.TimeUnit;
  * swap waits one pass at most). Reports queue wait, batch size and inference time.
  */
 public final class InferenceWorker implements AutoCloseable {
+    /** How often a submitter waiting for room looks whether the worker has stopped. */
+    private static final long STOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final ModelSlot model;
     private final PendingSwap pendingSwap;
     private final PassQueue passes;
     private final StreamMetrics metrics;
     private final List<Thread> workers = new ArrayList<>();
+    /** Images waiting for a pass at which a submitter waits: by default a full batch for each thread. */
+    private final int roomFor;
 
     private volatile boolean stopping;
 
@@ -48,13 +53,24 @@ public final class InferenceWorker implements AutoCloseable {
      *     together; below 2, never
      */
     public InferenceWorker(ModelSlot model, int maxBatchSize, int passes, int splitMin, StreamMetrics metrics) {
-        if (passes < 1) {
-            throw new IllegalArgumentException("at least one pass at a time, got " + passes);
+        this(model, maxBatchSize, passes, splitMin, passes, metrics);
+    }
+
+    /**
+     * @param queueBatches full batches that may wait for a pass before {@link #awaitRoom} waits;
+     *     see {@link #InferenceWorker(ModelSlot, int, int, int, StreamMetrics)} for the others
+     */
+    public InferenceWorker(
+            ModelSlot model, int maxBatchSize, int passes, int splitMin, int queueBatches, StreamMetrics metrics) {
+        if (passes < 1 || queueBatches < 1) {
+            throw new IllegalArgumentException(
+                    "at least one pass at a time and one batch queued, got " + passes + " and " + queueBatches);
         }
         this.model = model;
         this.pendingSwap = new PendingSwap(model, metrics);
         this.passes = new PassQueue(model, pendingSwap, maxBatchSize, passes, splitMin);
         this.metrics = metrics;
+        this.roomFor = queueBatches * maxBatchSize;
         for (int i = 0; i < passes; i++) {
             // one name for all: the kernel keeps 15 characters, and the CPU tables group by it
             Thread worker = new Thread(this::loop, passes == 1 ? "fovea-inference" : "fovea-inference-" + (i + 1));
@@ -96,6 +112,33 @@ public final class InferenceWorker implements AutoCloseable {
      */
     public boolean nothingWaiting() {
         return passes.nothingWaiting();
+    }
+
+    /**
+     * Waits while the queue's full batches (one for each inference thread by default) already wait
+     * for a pass: a batch queued
+     * behind them would run no sooner, and the longer its images wait in the process, the more of
+     * them a commit finds unfinished and writes to the changelog as held copies. Images are held
+     * back in Kafka instead, read when the model can take them. Returns at once when the worker
+     * stops, and after {@code timeout} at most.
+     *
+     * @return true when it had to wait: the input is ahead of the model
+     */
+    public boolean awaitRoom(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean waited = false;
+        try {
+            // in slices: a worker that stops while this waits leaves its count behind
+            for (long left = timeout.toNanos(); !stopping && left > 0; left = deadline - System.nanoTime()) {
+                if (!passes.awaitFewerWaitingThan(roomFor, Math.min(left, STOP_CHECK_NANOS))) {
+                    return waited;
+                }
+                waited = true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return waited;
     }
 
     /**

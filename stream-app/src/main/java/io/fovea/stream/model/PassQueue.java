@@ -43,6 +43,10 @@ final class PassQueue {
     private volatile Submission carried;
     /** Since when the queue has held a submission without a break ({@link System#nanoTime}). */
     private volatile long waitingSinceNanos;
+    /** Images queued or carried, not yet placed in a pass. Changed and waited for under {@link #room}. */
+    private int waitingImages;
+
+    private final Object room = new Object();
 
     private record Running(Pass pass, long formedNanos) {}
 
@@ -65,7 +69,35 @@ final class PassQueue {
         if (queue.isEmpty()) {
             waitingSinceNanos = System.nanoTime();
         }
+        waiting(submission.unplaced());
         queue.add(submission);
+    }
+
+    /**
+     * Waits, at most {@code timeoutNanos}, while {@code images} or more images wait for a pass.
+     *
+     * @return true when it had to wait at all
+     */
+    boolean awaitFewerWaitingThan(int images, long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (room) {
+            boolean waited = false;
+            for (long left = timeoutNanos; waitingImages >= images && left > 0; left = deadline - System.nanoTime()) {
+                waited = true;
+                TimeUnit.NANOSECONDS.timedWait(room, left);
+            }
+            return waited;
+        }
+    }
+
+    /** Counts images that start or stop waiting for a pass, and wakes whoever waits for room. */
+    private void waiting(int change) {
+        synchronized (room) {
+            waitingImages += change;
+            if (change < 0) {
+                room.notifyAll();
+            }
+        }
     }
 
     /** True when no images wait for a pass: none queued, none carried over from the last one. */
@@ -120,10 +152,11 @@ final class PassQueue {
                     carried = next;
                 }
             }
+            waiting(-size);
             if (runner == null) {
                 InferenceWorker.NoShadowException ended = new InferenceWorker.NoShadowException();
                 slices.forEach(slice -> slice.submission().result.completeExceptionally(ended));
-                carried = null;
+                dropCarried();
                 return null;
             }
             Pass pass = new Pass(slices, size, runner, first.role);
@@ -218,10 +251,18 @@ final class PassQueue {
         forming.lock();
         try {
             if (carried != null && pass.slices().stream().anyMatch(s -> s.submission() == carried)) {
-                carried = null;
+                dropCarried();
             }
         } finally {
             forming.unlock();
+        }
+    }
+
+    /** The carried submission has failed whole: its unplaced images no longer wait. Under {@link #forming}. */
+    private void dropCarried() {
+        if (carried != null) {
+            waiting(-carried.unplaced());
+            carried = null;
         }
     }
 
@@ -231,9 +272,10 @@ final class PassQueue {
         try {
             if (carried != null) {
                 carried.result.completeExceptionally(cause);
-                carried = null;
+                dropCarried();
             }
             for (Submission left; (left = queue.poll()) != null; ) {
+                waiting(-left.unplaced());
                 left.result.completeExceptionally(cause);
             }
         } finally {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.stream.FakeModel;
+import io.fovea.stream.limits.DecodedMemory;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Test;
 /** The processor asks Kafka Streams for a commit once its predictions are out, unless the model is backlogged. */
 class CommitAskTest {
     private static final Duration INTERVAL = Duration.ofMillis(100);
+    /** More batches than a task may have in flight: the model's queue never holds a close back. */
+    private static final int LONG_QUEUE = 2 * InFlightBatches.MAX_IN_FLIGHT;
 
     private ProcessorUnderTest p;
     private MockProcessorContext<byte[], byte[]> context;
@@ -29,10 +32,11 @@ class CommitAskTest {
 
     @BeforeEach
     void start() {
-        start(1, 100);
+        start(1, 100, LONG_QUEUE);
     }
 
-    private void start(int maxBatchSize, long passMillis) {
+    /** @param queueBatches full batches the model's queue may hold before closing another waits */
+    private void start(int maxBatchSize, long passMillis, int queueBatches) {
         if (p != null) {
             p.close();
         }
@@ -42,6 +46,8 @@ class CommitAskTest {
         p = new ProcessorUnderTest(
                 maxBatchSize,
                 false,
+                new DecodedMemory(1 << 20),
+                queueBatches,
                 model,
                 metrics,
                 worker -> new CommitPace(INTERVAL, worker::backloggedFor, metrics));
@@ -82,8 +88,26 @@ class CommitAskTest {
     }
 
     @Test
+    void leavesTheCommitToKafkaStreamsAfterTheThreadWaitedForRoomInTheModelsQueue() throws Exception {
+        start(1, 100, 1);
+        lookForCommit(1_000);
+        // one-image batches, one pass at a time: the first in its pass, the second waiting for the next
+        process(0, 1_050);
+        process(1, 1_050);
+        long before = System.nanoTime();
+        process(2, 1_050);
+        assertTrue(System.nanoTime() - before >= 50_000_000L, "closing the third waited for a pass to take the second");
+        lookForCommit(1_100);
+        assertFalse(context.committed(), "the input is ahead of the model");
+
+        awaitForwarded(3, 1_150);
+        lookForCommit(1_200);
+        assertTrue(context.committed(), "an interval without a wait: the backlog's predictions are asked for");
+    }
+
+    @Test
     void smallBatchesClosedAtTheirDeadlineNeitherHoldTheThreadUpNorCountAsABacklog() throws Exception {
-        start(2, 300);
+        start(2, 300, LONG_QUEUE);
         lookForCommit(1_000);
         // more one-image batches than a task may have full batches in flight, closed by the deadline
         for (int offset = 0; offset <= InFlightBatches.MAX_IN_FLIGHT; offset++) {

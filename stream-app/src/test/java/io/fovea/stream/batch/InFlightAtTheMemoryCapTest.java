@@ -28,6 +28,8 @@ class InFlightAtTheMemoryCapTest {
     private static final int IMAGE_BYTES = 12;
 
     private static final int IN_FLIGHT = InFlightBatches.MAX_IN_FLIGHT * BATCH;
+    /** Batches the model's queue may hold: more than the task's, so the task's own limit is met first. */
+    private static final int LONG_QUEUE = 2 * InFlightBatches.MAX_IN_FLIGHT;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final FakeModel model = new FakeModel(1);
@@ -49,7 +51,13 @@ class InFlightAtTheMemoryCapTest {
     void anImageOneOverTheCapAtTheInFlightLimitWaitsForTheOldestBatchOnlyAndNothingIsLost() throws Exception {
         model.passMillis = 500; // one pass at a time: the batches stay in flight while the test looks
         p = new ProcessorUnderTest(
-                BATCH, false, memory, model, new StreamMetrics(registry, 10), worker -> CommitPace.STREAMS_OWN);
+                BATCH,
+                false,
+                memory,
+                LONG_QUEUE,
+                model,
+                new StreamMetrics(registry, 10),
+                worker -> CommitPace.STREAMS_OWN);
         for (long offset = 0; offset < IN_FLIGHT; offset++) {
             p.process(offset, 1_000);
         }

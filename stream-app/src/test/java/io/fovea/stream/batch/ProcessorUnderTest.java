@@ -43,8 +43,23 @@ final class ProcessorUnderTest implements AutoCloseable {
             ModelRunner model,
             StreamMetrics metrics,
             Function<InferenceWorker, CommitPace> pace) {
+        this(maxBatchSize, closeWhenQueueEmpty, memory, 1, model, metrics, pace);
+    }
+
+    /**
+     * The same, with {@code queueBatches} full batches allowed to wait for the pass (one by
+     * default, as serve's {@code inference.queue.batches} for one pass at a time).
+     */
+    ProcessorUnderTest(
+            int maxBatchSize,
+            boolean closeWhenQueueEmpty,
+            DecodedMemory memory,
+            int queueBatches,
+            ModelRunner model,
+            StreamMetrics metrics,
+            Function<InferenceWorker, CommitPace> pace) {
         ProcessorFixtures.added(context);
-        worker = new InferenceWorker(new ModelSlot(model), maxBatchSize, metrics);
+        worker = new InferenceWorker(new ModelSlot(model), maxBatchSize, 1, 0, queueBatches, metrics);
         processor = ProcessorFixtures.processor(
                 maxBatchSize,
                 closeWhenQueueEmpty,

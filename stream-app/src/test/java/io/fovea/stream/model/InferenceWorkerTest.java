@@ -297,6 +297,52 @@ class InferenceWorkerTest {
     }
 
     @Test
+    void aSubmitterWaitsWhileAFullBatchForEachThreadWaitsForAPassAndGoesOnWhenAPassTakesOne() throws Exception {
+        Gated gated = new Gated(new FakeModel(1), true);
+        try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, 0, metrics())) {
+            List<CompletableFuture<BatchResult>> results = new ArrayList<>();
+            results.add(worker.submit(images(4, 0)));
+            results.add(worker.submit(images(4, 0)));
+            assertTrue(gated.started.tryAcquire(2, 10, TimeUnit.SECONDS), "both threads in a pass");
+            results.add(worker.submit(images(4, 0)));
+            results.add(worker.submit(images(3, 0)));
+            assertFalse(worker.awaitRoom(Duration.ofSeconds(10)), "7 images wait, one short of a batch a thread");
+            results.add(worker.submit(images(1, 0)));
+
+            long start = System.nanoTime();
+            assertTrue(worker.awaitRoom(Duration.ofMillis(300)), "8 wait: no room");
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300), "waited its whole timeout");
+
+            CompletableFuture<Boolean> waiter =
+                    CompletableFuture.supplyAsync(() -> worker.awaitRoom(Duration.ofSeconds(10)));
+            Thread.sleep(100);
+            assertFalse(waiter.isDone(), "still no room while both passes run");
+            gated.permits.release(1); // a pass ends, its thread takes the next batch
+            assertTrue(waiter.get(5, TimeUnit.SECONDS), "room once a pass took a batch, and it had waited");
+            assertFalse(worker.awaitRoom(Duration.ofSeconds(10)));
+
+            gated.permits.release(10);
+            CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aSubmitterWaitingForRoomGoesOnWhenTheWorkerStops() throws Exception {
+        Gated gated = new Gated(new FakeModel(1), true);
+        InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 2, 1, 0, metrics());
+        worker.submit(images(2, 0));
+        assertTrue(gated.started.tryAcquire(10, TimeUnit.SECONDS));
+        worker.submit(images(2, 0));
+        CompletableFuture<Boolean> waiter =
+                CompletableFuture.supplyAsync(() -> worker.awaitRoom(Duration.ofMinutes(5)));
+        Thread.sleep(100);
+        assertFalse(waiter.isDone());
+        CompletableFuture.runAsync(worker::close);
+        gated.permits.release(10);
+        assertTrue(waiter.get(5, TimeUnit.SECONDS), "back within a look at the worker, not after five minutes");
+    }
+
+    @Test
     void nothingWaitsOnlyWhileNoSubmissionIsQueuedNorHalfPlacedWhateverThePassesRunning() throws Exception {
         Gated gated = new Gated(new FakeModel(1), true);
         try (InferenceWorker worker = new InferenceWorker(new ModelSlot(gated), 4, 2, 0, metrics())) {
