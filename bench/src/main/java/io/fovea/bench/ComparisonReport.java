@@ -54,9 +54,9 @@ final class ComparisonReport {
             double[] shares,
             Map<Contender, List<PipelineComparison.AtLoad>> latencies,
             long batchWaitMillis) {
-        StringBuilder head = new StringBuilder(
-                "| pipeline, batch " + batch + " | img/s | / model alone | / best alone | / plain loop |");
-        StringBuilder rule = new StringBuilder("| --- | ---: | ---: | ---: | ---: |");
+        StringBuilder head = new StringBuilder("| pipeline, batch " + batch
+                + " | img/s | / model alone | / model alone beside it | / best alone | / plain loop |");
+        StringBuilder rule = new StringBuilder("| --- | ---: | ---: | ---: | ---: | ---: |");
         if (againstFp32()) {
             head.append(" / plain loop fp32 |");
             rule.append(" ---: |");
@@ -66,10 +66,16 @@ final class ComparisonReport {
         out.println(rule);
         for (Contender c : contenders) {
             StringBuilder row = new StringBuilder(String.format(
-                    "| %s | %.1f | %.2f | %.2f | %.2f |",
+                    "| %s | %.1f | %.2f | %s | %.2f | %.2f |",
                     c.label,
                     imagesPerSecond(c),
                     median(r -> r.runs().get(c).imagesPerSecond() / r.modelAlone(c.precision)),
+                    c.isPipeline()
+                            ? String.format(
+                                    "%.2f",
+                                    median(r -> r.runs().get(c).imagesPerSecond()
+                                            / r.runs().get(c).besideAlone()))
+                            : "",
                     median(r -> r.runs().get(c).imagesPerSecond() / r.bestAlone(c.precision)),
                     median(r -> r.runs().get(c).imagesPerSecond()
                             / r.of(Contender.Kind.PLAIN_LOOP, c.precision).imagesPerSecond())));
@@ -102,11 +108,14 @@ final class ComparisonReport {
         out.printf(
                 "%n(img/s: medians of %d rounds, of pipelines the predictions read downstream by when each was made,"
                         + " from the first quarter's last arrival to the last made; each ratio is the median of the rounds' ratios, each round's measurements"
-                        + " next to each other; / model alone (one pass at a time on all the cores, as bench model runs it), / best"
+                        + " next to each other; / model alone (one pass at a time on all the cores, as bench model runs it), / model"
+                        + " alone beside it (the same, the mean of %.0f s just before the pipeline's run and %.0f s just after), / best"
                         + " alone (the fastest"
                         + " of the model-alone rows in the round) and / plain loop against those of the row's own"
                         + " precision.%s)%n%n",
                 rounds.size(),
+                PipelineComparison.BESIDE_SECONDS,
+                PipelineComparison.BESIDE_SECONDS,
                 shares.length == 0
                         ? ""
                         : " Latency: event time to the prediction read downstream (read_committed), at shares of each"

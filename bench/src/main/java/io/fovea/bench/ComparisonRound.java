@@ -9,7 +9,9 @@ record ComparisonRound(Map<Contender, ComparisonRound.Run> runs) {
     /**
      * One contender's run: its images per second, CPU seconds per image by thread group, the
      * broker's work per 1,000 images ({@link BrokerWork}; empty for the model alone), and the share
-     * of its predictions that named their image's label (NaN for the model alone and unlabelled images).
+     * of its predictions that named their image's label (NaN for the model alone and unlabelled images),
+     * and, for a pipeline, the model alone with serve's settings measured beside it: the mean of a
+     * short measurement just before the run and one just after (NaN for the model alone's rows).
      */
     record Run(
             double imagesPerSecond,
@@ -19,7 +21,22 @@ record ComparisonRound(Map<Contender, ComparisonRound.Run> runs) {
             double askedPerSecond,
             Map<String, Double> cpuPerImage,
             Map<String, Double> brokerPerThousand,
-            double top1) {}
+            double top1,
+            double besideAlone) {
+        /** The same run, with the model alone measured just before and just after it (their mean). */
+        Run beside(double modelAlone) {
+            return new Run(
+                    imagesPerSecond,
+                    modelBusy,
+                    imagesPerPass,
+                    commitsPerSecond,
+                    askedPerSecond,
+                    cpuPerImage,
+                    brokerPerThousand,
+                    top1,
+                    modelAlone);
+        }
+    }
 
     /** The model alone at {@code precision}, with serve's settings. */
     double modelAlone(String precision) {
@@ -43,10 +60,15 @@ record ComparisonRound(Map<Contender, ComparisonRound.Run> runs) {
     String describe() {
         List<String> parts = new ArrayList<>();
         runs.forEach((c, run) -> parts.add(String.format(
-                "%s %.1f (%.2f of the model alone%s)",
+                "%s %.1f (%.2f of the model alone%s%s)",
                 c.label,
                 run.imagesPerSecond(),
                 run.imagesPerSecond() / modelAlone(c.precision),
+                Double.isNaN(run.besideAlone())
+                        ? ""
+                        : String.format(
+                                ", %.2f of the model alone beside it, %.1f",
+                                run.imagesPerSecond() / run.besideAlone(), run.besideAlone()),
                 Double.isNaN(run.modelBusy())
                         ? ""
                         : String.format(

@@ -22,6 +22,8 @@ import java.util.UUID;
 final class PipelineComparison {
     private static final Duration SETTLE = Duration.ofMillis(500);
     private static final Duration PATIENCE = Duration.ofMinutes(10);
+    /** Each measurement of the model alone beside a pipeline's run. */
+    static final double BESIDE_SECONDS = 4;
 
     /** Rows of the CPU table that are not the contender's threads. */
     static final String BENCH_JVM = "(benchmark's JVM: broker, reader)";
@@ -97,7 +99,7 @@ final class PipelineComparison {
                 Blocking.pause(SETTLE);
                 runs.put(
                         contender,
-                        contender.isPipeline() ? run(contender, inputs.get(contender.precision)) : alone(contender));
+                        contender.isPipeline() ? beside(contender, inputs.get(contender.precision)) : alone(contender));
             }
             ComparisonRound r = new ComparisonRound(runs);
             done.add(r);
@@ -137,6 +139,21 @@ final class PipelineComparison {
         out.println();
     }
 
+    /**
+     * A pipeline's run between two short measurements of the model alone with serve's settings:
+     * the host's speed drifts by a tenth or more within minutes, and the round's own model-alone
+     * row may have run minutes away from this run.
+     */
+    private ComparisonRound.Run beside(Contender contender, String input) {
+        ModelRunner model = models.get(contender.precision);
+        double before = BenchModel.bareImagesPerSecond(model, setup.batch(), BESIDE_SECONDS);
+        Blocking.pause(SETTLE);
+        ComparisonRound.Run run = run(contender, input);
+        Blocking.pause(SETTLE);
+        double after = BenchModel.bareImagesPerSecond(model, setup.batch(), BESIDE_SECONDS);
+        return run.beside((before + after) / 2);
+    }
+
     /** The model alone in this JVM, its CPU per image by thread of this JVM. */
     private ComparisonRound.Run alone(Contender contender) {
         long self = ProcessHandle.current().pid();
@@ -157,7 +174,7 @@ final class PipelineComparison {
         perImage.put(OTHER_PROCESSES, Math.max(0, (machineAfter[0] - machineBefore[0]) / images - own));
         perImage.put(IDLE, (machineAfter[1] - machineBefore[1]) / images);
         return new ComparisonRound.Run(
-                rate, Double.NaN, Double.NaN, Double.NaN, Double.NaN, perImage, Map.of(), Double.NaN);
+                rate, Double.NaN, Double.NaN, Double.NaN, Double.NaN, perImage, Map.of(), Double.NaN, Double.NaN);
     }
 
     private ComparisonRound.Run run(Contender contender, String input) {
@@ -203,7 +220,8 @@ final class PipelineComparison {
                     counters.asked() / spanSeconds,
                     perImage,
                     brokerAfter.perThousandSince(brokerBefore, images),
-                    reader.top1());
+                    reader.top1(),
+                    Double.NaN);
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
