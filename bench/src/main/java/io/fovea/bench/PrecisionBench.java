@@ -1,6 +1,7 @@
 package io.fovea.bench;
 
 import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.onnx.quant.AccuracyGate;
 import io.fovea.core.runtime.Blocking;
 import io.fovea.core.runtime.CpuFeatures;
 import io.fovea.stream.model.ModelRunner;
@@ -53,7 +54,7 @@ final class PrecisionBench {
                     median,
                     fp32 == null ? "-" : String.format("%.2f", median / fp32),
                     percent(accuracy(manifest, precision)),
-                    precision.equals(PrecisionModels.INT8) ? percent(metric(manifest, "int8_agreement")) : "-");
+                    precision.equals(PrecisionModels.INT8) ? percent(metric(manifest, AccuracyGate.AGREEMENT)) : "-");
         });
         out.printf(
                 "(img/s: medians of %d rounds of %.0f s, the precisions alternated within each round; accuracy from"
@@ -71,10 +72,10 @@ final class PrecisionBench {
     /** The top-1 the manifest records for the model alone at {@code precision}; null when it records none. */
     static Double accuracy(BundleManifest manifest, String precision) {
         if (precision.equals(PrecisionModels.INT8)) {
-            return metric(manifest, "int8_test_accuracy");
+            return metric(manifest, AccuracyGate.INT8_TOP1);
         }
         // the gate's fp32 figure is ONNX Runtime's on the same images; the trainer's is DL4J's
-        Double gate = metric(manifest, "int8_fp32_test_accuracy");
+        Double gate = metric(manifest, AccuracyGate.FP32_TOP1);
         return gate != null ? gate : metric(manifest, "test_accuracy");
     }
 

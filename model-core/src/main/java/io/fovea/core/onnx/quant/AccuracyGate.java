@@ -17,6 +17,15 @@ import java.util.Set;
  * @param int8Top1 null without labels
  */
 public record AccuracyGate(int images, Double fp32Top1, Double int8Top1, double agreement) {
+    /** The manifest's metric: int8's top-1 on the test set, when it is labelled. */
+    public static final String INT8_TOP1 = "int8_test_accuracy";
+    /** The manifest's metric: fp32's top-1 on the same images, by ONNX Runtime. */
+    public static final String FP32_TOP1 = "int8_fp32_test_accuracy";
+    /** The manifest's metric: the share of images int8 and fp32 give the same class. */
+    public static final String AGREEMENT = "int8_agreement";
+    /** The manifest's metric: how many test images the gate ran. */
+    public static final String IMAGES = "int8_gate_images";
+
     public static final double MAX_TOP1_DROP = 0.01;
     public static final double MIN_AGREEMENT = 0.98;
 
@@ -76,11 +85,11 @@ public record AccuracyGate(int images, Double fp32Top1, Double int8Top1, double 
     public Map<String, Double> metrics() {
         Map<String, Double> m = new LinkedHashMap<>();
         if (labelled()) {
-            m.put("int8_test_accuracy", int8Top1);
-            m.put("int8_fp32_test_accuracy", fp32Top1);
+            m.put(INT8_TOP1, int8Top1);
+            m.put(FP32_TOP1, fp32Top1);
         }
-        m.put("int8_agreement", agreement);
-        m.put("int8_gate_images", (double) images);
+        m.put(AGREEMENT, agreement);
+        m.put(IMAGES, (double) images);
         return m;
     }
 
