@@ -116,11 +116,10 @@ public final class InferenceWorker implements AutoCloseable {
 
     /**
      * Waits while the queue's full batches (one for each inference thread by default) already wait
-     * for a pass: a batch queued
-     * behind them would run no sooner, and the longer its images wait in the process, the more of
-     * them a commit finds unfinished and writes to the changelog as held copies. Images are held
-     * back in Kafka instead, read when the model can take them. Returns at once when the worker
-     * stops, and after {@code timeout} at most.
+     * for a pass: a batch queued behind them would run no sooner, and the longer its images wait in
+     * the process, the more of them a commit finds unfinished and writes to the changelog as held
+     * copies. Images are held back in Kafka instead, read when the model can take them. Returns at
+     * once when the worker stops, and after {@code timeout} at most.
      *
      * @return true when it had to wait: the input is ahead of the model
      */
