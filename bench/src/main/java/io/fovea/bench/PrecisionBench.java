@@ -30,8 +30,12 @@ final class PrecisionBench {
             PrintWriter out) {
         out.printf("# fp32 and int8 (ONNX Runtime, model alone, batch %d)%n%n", batch);
         out.printf(
-                "CPU: %s; %d cores.%n%n",
+                "CPU: %s%s; %d cores.%n%n",
                 CpuFeatures.ofThisMachine().int8Description(),
+                CpuFeatures.cappedHere()
+                        ? " (" + CpuFeatures.CAP_ENV + "=avx2: every instruction set above AVX2 hidden from this"
+                                + " process's CPUID, so ONNX Runtime runs an AVX2-only CPU's kernels)"
+                        : "",
                 Runtime.getRuntime().availableProcessors());
         models.values().forEach(m -> BenchModel.bareImagesPerSecond(m, batch, 2)); // arenas, first passes
         Map<String, List<Double>> rates = new LinkedHashMap<>();
@@ -64,8 +68,11 @@ final class PrecisionBench {
                 manifest == null
                         ? "none for the bench's random-weight VGG16"
                         : manifest.name() + "@" + manifest.version());
-        out.println("AVX2-capped figures: not measurable here: ONNX Runtime picks its integer kernels from the CPU's"
-                + " features at start and has no setting to restrict them.");
+        if (!CpuFeatures.cappedHere()) {
+            out.println("AVX2-capped figures: the same command with " + CpuFeatures.CAP_ENV + "=avx2 before bin/fovea"
+                    + " (ONNX Runtime picks its kernels from the CPU's features: docs/benchmarks.md, \"fp32 and"
+                    + " int8\").");
+        }
         out.flush();
     }
 

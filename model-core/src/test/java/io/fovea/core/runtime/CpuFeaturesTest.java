@@ -45,4 +45,39 @@ class CpuFeaturesTest {
                 new CpuFeatures(Set.of("sse2"), true).int8Description());
         assertEquals("unknown (no /proc/cpuinfo)", new CpuFeatures(Set.of(), true).int8Description());
     }
+
+    @Test
+    void theAvx2CapLeavesOutEveryInstructionSetAboveAvx2() {
+        CpuFeatures sapphireRapids = new CpuFeatures(
+                Set.of(
+                        "sse2",
+                        "avx2",
+                        "fma",
+                        "f16c",
+                        "avx512f",
+                        "avx512bw",
+                        "avx512_vnni",
+                        "avx_vnni",
+                        "avx512_bf16",
+                        "avx512_fp16",
+                        "amx_int8",
+                        "amx_tile",
+                        "gfni",
+                        "vaes"),
+                true);
+        CpuFeatures capped = sapphireRapids.cappedAtAvx2();
+        assertEquals(Set.of("sse2", "avx2", "fma", "f16c", "gfni", "vaes"), capped.flags());
+        assertTrue(capped.int8PairsSaturate());
+        assertEquals("avx2", capped.int8Description());
+    }
+
+    @Test
+    void theCapIsOnlyTakenAsAppliedWhenItsLibraryIsPreloaded() {
+        assertTrue(CpuFeatures.avx2Capped("avx2", "/opt/fovea/bench/target/fovea-cpu-cap.so"));
+        assertTrue(CpuFeatures.avx2Capped("avx2", "libjemalloc.so:/x/fovea-cpu-cap.so"));
+        assertFalse(CpuFeatures.avx2Capped("avx2", null));
+        assertFalse(CpuFeatures.avx2Capped("avx2", "libjemalloc.so"));
+        assertFalse(CpuFeatures.avx2Capped(null, "/x/fovea-cpu-cap.so"));
+        assertFalse(CpuFeatures.avx2Capped("sse4", "/x/fovea-cpu-cap.so"));
+    }
 }
