@@ -1,6 +1,8 @@
 package io.fovea.bench;
 
+import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.cli.StoreOption;
+import io.fovea.core.onnx.quant.QuantizationData;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.core.store.ModelRef;
 import io.fovea.schemas.kafka.KafkaConnection;
@@ -56,6 +58,16 @@ final class BackendBenchCommand extends BenchRun {
             })
     String model;
 
+    @Option(
+            names = "--test-data",
+            paramLabel = "PATH",
+            description = {
+                "With --model: also measure both precisions' top-1 and their agreement here, on this CPU, through"
+                        + " serve's sessions, on this test set (a CIFAR-10 folder's test_batch.bin, or a dataset),"
+                        + " beside what the version's gate recorded where it was quantized."
+            })
+    Path testData;
+
     @Mixin
     StoreOption store;
 
@@ -70,8 +82,11 @@ final class BackendBenchCommand extends BenchRun {
                 for (String precision : precisions) {
                     runners.put(precision, PrecisionModels.stored(models, ref.name(), version, precision));
                 }
-                PrecisionBench.run(
-                        runners, models.manifest(ref.name(), version), 32, options.rounds, options.seconds / 2, out);
+                BundleManifest manifest = models.manifest(ref.name(), version);
+                QuantizationData test = testData == null
+                        ? null
+                        : QuantizationData.testOnly(testData, manifest.labels(), Integer.MAX_VALUE);
+                PrecisionBench.run(runners, manifest, test, 32, options.rounds, options.seconds / 2, out);
             } finally {
                 runners.values().forEach(ModelRunner::close);
             }

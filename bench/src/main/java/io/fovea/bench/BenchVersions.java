@@ -4,6 +4,7 @@ import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelFiles;
 import io.fovea.core.bundle.ModelFormat;
 import io.fovea.core.dataset.ClassLabels;
+import io.fovea.core.onnx.Int8Bundles;
 import io.fovea.core.onnx.OnnxBundles;
 import io.fovea.core.onnx.quant.AccuracyGate;
 import io.fovea.core.onnx.quant.CalibrationMethod;
@@ -82,10 +83,12 @@ final class BenchVersions {
                 gate = writeInt8(staged.dir(), manifest);
                 List<String> all = new ArrayList<>(files);
                 all.add(ModelFormat.ONNX_INT8_FILE);
+                // its weight width, as models quantize records it: serve warns of 8-bit weights where pairs saturate
                 manifest = manifest.withModel(
-                        ModelFormat.int8Of(ModelFormat.exportedOnnx()),
-                        List.copyOf(all),
-                        ModelFiles.sha256(staged.dir(), all));
+                                ModelFormat.int8Of(ModelFormat.exportedOnnx()),
+                                List.copyOf(all),
+                                ModelFiles.sha256(staged.dir(), all))
+                        .withMetrics(Map.of(Int8Bundles.WEIGHT_BITS, (double) WeightBits.DEFAULT.bits()));
             }
             staged.commit(manifest);
             return gate;

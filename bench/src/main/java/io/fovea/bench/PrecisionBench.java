@@ -1,10 +1,15 @@
 package io.fovea.bench;
 
 import io.fovea.core.bundle.BundleManifest;
+import io.fovea.core.image.RgbImage;
+import io.fovea.core.onnx.Int8Bundles;
 import io.fovea.core.onnx.quant.AccuracyGate;
+import io.fovea.core.onnx.quant.QuantizationData;
+import io.fovea.core.onnx.quant.WeightBits;
 import io.fovea.core.runtime.Blocking;
 import io.fovea.core.runtime.CpuFeatures;
 import io.fovea.stream.model.ModelRunner;
+import io.fovea.stream.model.Probabilities;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +29,18 @@ final class PrecisionBench {
     static void run(
             Map<String, ModelRunner> models,
             BundleManifest manifest,
+            int batch,
+            int rounds,
+            double seconds,
+            PrintWriter out) {
+        run(models, manifest, null, batch, rounds, seconds, out);
+    }
+
+    /** As above, and with {@code test} (null for none) top-1 and agreement measured here as well. */
+    static void run(
+            Map<String, ModelRunner> models,
+            BundleManifest manifest,
+            QuantizationData test,
             int batch,
             int rounds,
             double seconds,
@@ -68,12 +85,72 @@ final class PrecisionBench {
                 manifest == null
                         ? "none for the bench's random-weight VGG16"
                         : manifest.name() + "@" + manifest.version());
+        if (test != null && models.containsKey(PrecisionModels.FP32) && models.containsKey(PrecisionModels.INT8)) {
+            accuracyHere(models, manifest, test, batch, out);
+        }
         if (!CpuFeatures.cappedHere()) {
             out.println("AVX2-capped figures: the same command with " + CpuFeatures.CAP_ENV + "=avx2 before bin/fovea"
                     + " (ONNX Runtime picks its kernels from the CPU's features: docs/benchmarks.md, \"fp32 and"
                     + " int8\").");
         }
         out.flush();
+    }
+
+    /**
+     * The gate's figures measured again on this CPU, through serve's own sessions: an int8 model
+     * gated on one CPU may classify otherwise on another (docs/quantization.md, "Weight width").
+     */
+    private static void accuracyHere(
+            Map<String, ModelRunner> models,
+            BundleManifest manifest,
+            QuantizationData test,
+            int batch,
+            PrintWriter out) {
+        AccuracyGate here = AccuracyGate.of(
+                predicted(models.get(PrecisionModels.FP32), test, batch),
+                predicted(models.get(PrecisionModels.INT8), test, batch),
+                test.testLabels());
+        out.println();
+        out.println("| accuracy on the test set | fp32 top-1 | int8 top-1 | int8 - fp32 | agreement | images |");
+        out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
+        Double fp32 = metric(manifest, AccuracyGate.FP32_TOP1);
+        Double int8 = metric(manifest, AccuracyGate.INT8_TOP1);
+        Double images = metric(manifest, AccuracyGate.IMAGES);
+        Double saturate = metric(manifest, Int8Bundles.GATE_PAIRS_SATURATE);
+        out.printf(
+                "| the gate, as the manifest records it (%d-bit weights, %s) | %s | %s | %s | %s | %s |%n",
+                WeightBits.ofMetric(metric(manifest, Int8Bundles.WEIGHT_BITS)).bits(),
+                saturate == null ? "its CPU not recorded" : saturate > 0 ? "gated without VNNI" : "gated with VNNI",
+                percent(fp32),
+                percent(int8),
+                points(fp32, int8),
+                percent(metric(manifest, AccuracyGate.AGREEMENT)),
+                images == null ? "-" : String.format("%.0f", images));
+        out.printf(
+                "| measured here, serve's sessions (%s) | %s | %s | %s | %s | %d |%n",
+                CpuFeatures.ofThisMachine().int8Description(),
+                percent(here.fp32Top1()),
+                percent(here.int8Top1()),
+                points(here.fp32Top1(), here.int8Top1()),
+                percent(here.agreement()),
+                here.images());
+    }
+
+    /** Each test image's class by {@code model}, in batches of {@code batch}. */
+    private static int[] predicted(ModelRunner model, QuantizationData test, int batch) {
+        List<RgbImage> images = test.test();
+        int[] classes = new int[images.size()];
+        for (int from = 0; from < images.size(); from += batch) {
+            Probabilities scores = model.predict(images.subList(from, Math.min(images.size(), from + batch)));
+            for (int row = 0; row < scores.rows(); row++) {
+                classes[from + row] = scores.argMax(row);
+            }
+        }
+        return classes;
+    }
+
+    private static String points(Double fp32, Double int8) {
+        return fp32 == null || int8 == null ? "-" : String.format("%+.2f points", 100 * (int8 - fp32));
     }
 
     /** The top-1 the manifest records for the model alone at {@code precision}; null when it records none. */

@@ -1,6 +1,7 @@
 package io.fovea.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,12 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fovea.core.bundle.BundleIntegrityException;
 import io.fovea.core.bundle.BundleManifest;
 import io.fovea.core.bundle.ModelFormat;
+import io.fovea.core.onnx.Int8Bundles;
 import io.fovea.core.onnx.quant.AccuracyGate;
+import io.fovea.core.runtime.CpuFeatures;
 import io.fovea.core.store.DirectoryModelStore;
 import io.fovea.stream.model.ModelRunner;
 import io.fovea.stream.model.Probabilities;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +35,10 @@ class BenchVersionsTest {
         assertTrue(manifest.model(ModelFormat.ONNX_INT8).isPresent(), "the manifest names the int8 model");
         assertTrue(manifest.modelFiles().contains(ModelFormat.ONNX_INT8_FILE));
         assertEquals(BenchVersions.GATE_IMAGES, gate.images(), "the gate was measured, to be printed");
+        assertEquals(7.0, manifest.metric(Int8Bundles.WEIGHT_BITS), "its weight width, recorded");
+        assertFalse(
+                Int8Bundles.mayDriftFromGate(manifest, new CpuFeatures(Set.of("avx2", "fma"), true)),
+                "7-bit weights: no warning on a CPU without VNNI");
         try (ModelRunner int8 = PrecisionModels.stored(store, "bench", 1, PrecisionModels.INT8)) {
             Probabilities scores = int8.predict(BenchModel.images(4, 32, 3));
             assertEquals(4, scores.rows());

@@ -32,21 +32,27 @@ public record AccuracyGate(int images, Double fp32Top1, Double int8Top1, double 
     /** Runs both models over {@code images}; {@code labels} null when there are none for this model. */
     public static AccuracyGate measure(
             byte[] fp32, byte[] int8, ModelInput feed, List<RgbImage> images, int[] labels, int classes) {
-        int[] a = predictions(fp32, feed, images, classes);
-        int[] b = predictions(int8, feed, images, classes);
+        return of(predictions(fp32, feed, images, classes), predictions(int8, feed, images, classes), labels);
+    }
+
+    /** The gate's figures from each model's predicted class per image; {@code labels} null when there are none. */
+    public static AccuracyGate of(int[] fp32, int[] int8, int[] labels) {
+        if (fp32.length != int8.length || (labels != null && labels.length != fp32.length)) {
+            throw new IllegalArgumentException("predictions and labels must be of the same images");
+        }
         int same = 0;
         int rightA = 0;
         int rightB = 0;
-        for (int i = 0; i < images.size(); i++) {
-            same += a[i] == b[i] ? 1 : 0;
+        for (int i = 0; i < fp32.length; i++) {
+            same += fp32[i] == int8[i] ? 1 : 0;
             if (labels != null) {
-                rightA += a[i] == labels[i] ? 1 : 0;
-                rightB += b[i] == labels[i] ? 1 : 0;
+                rightA += fp32[i] == labels[i] ? 1 : 0;
+                rightB += int8[i] == labels[i] ? 1 : 0;
             }
         }
-        double n = images.size();
+        double n = fp32.length;
         return new AccuracyGate(
-                images.size(), labels == null ? null : rightA / n, labels == null ? null : rightB / n, same / n);
+                fp32.length, labels == null ? null : rightA / n, labels == null ? null : rightB / n, same / n);
     }
 
     public boolean labelled() {

@@ -52,6 +52,16 @@ public record QuantizationData(List<RgbImage> calibration, List<RgbImage> test, 
             Dataset training, Dataset test, List<String> modelLabels, int calibrationCount, int testLimit) {
         List<RgbImage> calibration = new ArrayList<>();
         read(training, calibrationCount, calibration, null);
+        return withTest(calibration, test, modelLabels, testLimit);
+    }
+
+    /** A test set alone, to measure a quantized model again where it runs: no calibration images. */
+    public static QuantizationData testOnly(Path test, List<String> modelLabels, int testLimit) {
+        return withTest(List.of(), testImages(test), modelLabels, testLimit);
+    }
+
+    private static QuantizationData withTest(
+            List<RgbImage> calibration, Dataset test, List<String> modelLabels, int testLimit) {
         List<RgbImage> testImages = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         read(test, testLimit, testImages, labels);
