@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 
 /**
  * fp32 against int8, the model alone at one batch size, the precisions alternated within each
@@ -106,19 +107,19 @@ final class PrecisionBench {
             QuantizationData test,
             int batch,
             PrintWriter out) {
+        int[] int8Classes = predicted(models.get(PrecisionModels.INT8), test, batch);
         AccuracyGate here = AccuracyGate.of(
-                predicted(models.get(PrecisionModels.FP32), test, batch),
-                predicted(models.get(PrecisionModels.INT8), test, batch),
-                test.testLabels());
+                predicted(models.get(PrecisionModels.FP32), test, batch), int8Classes, test.testLabels());
         out.println();
-        out.println("| accuracy on the test set | fp32 top-1 | int8 top-1 | int8 - fp32 | agreement | images |");
-        out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
+        out.println("| accuracy on the test set | fp32 top-1 | int8 top-1 | int8 - fp32 | agreement | images"
+                + " | int8's classes, CRC-32 |");
+        out.println("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
         Double fp32 = metric(manifest, AccuracyGate.FP32_TOP1);
         Double int8 = metric(manifest, AccuracyGate.INT8_TOP1);
         Double images = metric(manifest, AccuracyGate.IMAGES);
         Double saturate = metric(manifest, Int8Bundles.GATE_PAIRS_SATURATE);
         out.printf(
-                "| the gate, as the manifest records it (%d-bit weights, %s) | %s | %s | %s | %s | %s |%n",
+                "| the gate, as the manifest records it (%d-bit weights, %s) | %s | %s | %s | %s | %s | |%n",
                 WeightBits.ofMetric(metric(manifest, Int8Bundles.WEIGHT_BITS)).bits(),
                 saturate == null ? "its CPU not recorded" : saturate > 0 ? "gated without VNNI" : "gated with VNNI",
                 percent(fp32),
@@ -127,13 +128,24 @@ final class PrecisionBench {
                 percent(metric(manifest, AccuracyGate.AGREEMENT)),
                 images == null ? "-" : String.format("%.0f", images));
         out.printf(
-                "| measured here, serve's sessions (%s) | %s | %s | %s | %s | %d |%n",
+                "| measured here, serve's sessions (%s) | %s | %s | %s | %s | %d | %08x |%n",
                 CpuFeatures.ofThisMachine().int8Description(),
                 percent(here.fp32Top1()),
                 percent(here.int8Top1()),
                 points(here.fp32Top1(), here.int8Top1()),
                 percent(here.agreement()),
-                here.images());
+                here.images(),
+                crc32(int8Classes));
+        out.println("(The CRC-32 of int8's class for each test image, in order: the same on two CPUs, the same"
+                + " predictions image by image.)");
+    }
+
+    private static long crc32(int[] classes) {
+        CRC32 crc = new CRC32();
+        for (int c : classes) {
+            crc.update(new byte[] {(byte) (c >>> 24), (byte) (c >>> 16), (byte) (c >>> 8), (byte) c});
+        }
+        return crc.getValue();
     }
 
     /** Each test image's class by {@code model}, in batches of {@code batch}. */
