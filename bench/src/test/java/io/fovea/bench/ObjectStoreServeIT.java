@@ -15,6 +15,7 @@ import io.fovea.core.store.location.ModelStores;
 import io.fovea.core.store.object.ObjectStoreSettings;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.testing.CifarFiles;
 import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
 import io.fovea.testing.S3TestServer;
@@ -30,7 +31,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -180,8 +180,8 @@ class ObjectStoreServeIT {
 
     private int train(KafkaConnection kafka, String location, Map<String, String> settings) throws IOException {
         Path cifar = Files.createDirectories(dir.resolve("cifar"));
-        writeCifarBatch(cifar.resolve("data_batch_1.bin"), 100, 1);
-        writeCifarBatch(cifar.resolve("test_batch.bin"), 20, 2);
+        CifarFiles.write(cifar.resolve("data_batch_1.bin"), 100);
+        CifarFiles.write(cifar.resolve("test_batch.bin"), 20);
         Path client = dir.resolve("client.properties");
         Files.write(
                 client,
@@ -209,16 +209,6 @@ class ObjectStoreServeIT {
     }
 
     /** CIFAR-10's binary layout: a label byte, then 1024 red, 1024 green and 1024 blue bytes. */
-    private static void writeCifarBatch(Path file, int records, long seed) throws IOException {
-        Random random = new Random(seed);
-        byte[] bytes = new byte[records * 3073];
-        random.nextBytes(bytes);
-        for (int i = 0; i < records; i++) {
-            bytes[i * 3073] = (byte) (i % 10);
-        }
-        Files.write(file, bytes);
-    }
-
     private ServeProcess serve(
             KafkaConnection kafka,
             String location,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fovea.avro.DeadLetter;
 import io.fovea.avro.DeadLetterReason;
 import io.fovea.schemas.serde.FoveaRecords;
+import io.fovea.testing.CifarFiles;
 import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
 import io.fovea.testing.TestPredictions;

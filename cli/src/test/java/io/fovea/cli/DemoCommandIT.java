@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.testing.CifarFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.regex.Matcher;

@@ -11,6 +11,7 @@ import io.fovea.core.dataset.ClassLabels;
 import io.fovea.core.onnx.Int8Bundles;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.core.store.DirectoryModelStore;
+import io.fovea.testing.CifarFiles;
 import io.fovea.testing.ForeignOnnxModels;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;

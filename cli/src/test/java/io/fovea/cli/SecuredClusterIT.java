@@ -15,6 +15,7 @@ import io.fovea.schemas.Topics;
 import io.fovea.schemas.kafka.FoveaAcls;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.ServeCommand;
+import io.fovea.testing.CifarFiles;
 import io.fovea.testing.S3TestServer;
 import io.fovea.testing.TinyBundles;
 import java.io.IOException;

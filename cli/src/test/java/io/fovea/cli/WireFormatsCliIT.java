@@ -14,6 +14,7 @@ import io.fovea.schemas.serde.RegistryFramedCodec;
 import io.fovea.schemas.serde.RegistryFraming;
 import io.fovea.stream.predict.OutputEncoding;
 import io.fovea.stream.predict.RegistryOutput;
+import io.fovea.testing.CifarFiles;
 import io.fovea.testing.KafkaTestBroker;
 import io.fovea.testing.KafkaTestClients;
 import io.fovea.testing.SchemaRegistryTestServer;

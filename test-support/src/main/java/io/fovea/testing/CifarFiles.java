@@ -1,14 +1,14 @@
-package io.fovea.cli;
+package io.fovea.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Small CIFAR-10 binary batches written by tests: record i has label i % 10 and pixel bytes (i + j) % 256. */
-final class CifarFiles {
-    static final int RECORD = 3073;
+public final class CifarFiles {
+    public static final int RECORD = 3073;
 
-    static Path write(Path file, int records) throws IOException {
+    public static Path write(Path file, int records) throws IOException {
         byte[] bytes = new byte[records * RECORD];
         for (int i = 0; i < records; i++) {
             bytes[i * RECORD] = (byte) (i % 10);
