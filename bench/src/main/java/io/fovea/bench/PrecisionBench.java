@@ -88,6 +88,8 @@ final class PrecisionBench {
                         : manifest.name() + "@" + manifest.version());
         if (test != null && models.containsKey(PrecisionModels.FP32) && models.containsKey(PrecisionModels.INT8)) {
             accuracyHere(models, manifest, test, batch, out);
+        } else if (test != null) {
+            out.println("(Accuracy is measured here only with both precisions: --precision fp32,int8.)");
         }
         if (!CpuFeatures.cappedHere()) {
             out.println("AVX2-capped figures: the same command with " + CpuFeatures.CAP_ENV + "=avx2 before bin/fovea"
