@@ -47,7 +47,11 @@ static void on_fault(int sig, siginfo_t *info, void *context) {
     greg_t *g = uc->uc_mcontext.gregs;
     const unsigned char *pc = (const unsigned char *)g[REG_RIP];
     if (sig != SIGSEGV || info->si_code != SI_KERNEL || pc[0] != 0x0F || pc[1] != 0xA2) {
-        signal(sig, SIG_DFL); /* not a CPUID: fail as the process would have without us */
+        /* not a CPUID: fail as the process would have without us (sigaction is async-signal-safe) */
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        sigaction(sig, &dfl, NULL);
         return;
     }
     uint32_t leaf = (uint32_t)g[REG_RAX], sub = (uint32_t)g[REG_RCX], r[4];

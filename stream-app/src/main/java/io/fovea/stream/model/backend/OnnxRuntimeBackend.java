@@ -57,7 +57,10 @@ public final class OnnxRuntimeBackend implements Backend {
                 + "'s int8 model has 8-bit weights, gated on a CPU"
                 + " whose integer kernels add in 32 bits; this one (" + cpu.int8Description() + ") has no VNNI and"
                 + " adds pairs of products in 16 bits, which can saturate, so its predictions here may differ from"
-                + " what the gate measured. Quantized with 7-bit weights (models quantize --weight-bits 7, the"
-                + " default) a version classifies alike on every x86-64 CPU: docs/quantization.md");
+                + " what the gate measured, enough to fail it."
+                + " What it predicts here: bin/fovea bench model --model " + manifest.name() + "@"
+                + manifest.version() + " --test-data DIR. Quantized with 7-bit weights (models quantize"
+                + " --weight-bits 7, the default) a version classifies alike on every x86-64 CPU:"
+                + " docs/quantization.md");
     }
 }

@@ -100,6 +100,7 @@ class Int8PrecisionTest {
         assertTrue(
                 warning.startsWith("t@" + version + "'s int8 model has 8-bit weights")
                         && warning.contains("(avx2)")
+                        && warning.contains("bench model --model t@" + version + " --test-data")
                         && warning.contains("--weight-bits 7"),
                 warning);
         assertTrue(OnnxRuntimeBackend.driftWarning(gatedOnVnni, new CpuFeatures(Set.of("avx2", "avx512_vnni"), true))
