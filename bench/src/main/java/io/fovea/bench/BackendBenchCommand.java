@@ -77,15 +77,15 @@ final class BackendBenchCommand extends BenchRun {
             ModelRef ref = ModelRef.parsePinned(model);
             DirectoryModelStore models = new DirectoryModelStore(store.path());
             int version = ref.version().getAsInt();
+            BundleManifest manifest = models.manifest(ref.name(), version);
+            // read first: a wrong path is refused before the sessions are opened
+            QuantizationData test =
+                    testData == null ? null : QuantizationData.testOnly(testData, manifest.labels(), Integer.MAX_VALUE);
             Map<String, ModelRunner> runners = new LinkedHashMap<>();
             try {
                 for (String precision : precisions) {
                     runners.put(precision, PrecisionModels.stored(models, ref.name(), version, precision));
                 }
-                BundleManifest manifest = models.manifest(ref.name(), version);
-                QuantizationData test = testData == null
-                        ? null
-                        : QuantizationData.testOnly(testData, manifest.labels(), Integer.MAX_VALUE);
                 PrecisionBench.run(runners, manifest, test, 32, options.rounds, options.seconds / 2, out);
             } finally {
                 runners.values().forEach(ModelRunner::close);
