@@ -99,7 +99,7 @@ final class BackendBenchCommand extends BenchRun {
             Map<String, ModelRunner> runners = PrecisionModels.benchVgg16(options.input.side(), precisions);
             try {
                 out.println();
-                PrecisionBench.run(runners, null, 32, options.rounds, options.seconds / 2, out);
+                PrecisionBench.run(runners, null, null, 32, options.rounds, options.seconds / 2, out);
             } finally {
                 runners.values().forEach(ModelRunner::close);
             }

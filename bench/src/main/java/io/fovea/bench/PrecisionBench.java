@@ -27,17 +27,7 @@ final class PrecisionBench {
 
     private PrecisionBench() {}
 
-    static void run(
-            Map<String, ModelRunner> models,
-            BundleManifest manifest,
-            int batch,
-            int rounds,
-            double seconds,
-            PrintWriter out) {
-        run(models, manifest, null, batch, rounds, seconds, out);
-    }
-
-    /** As above, and with {@code test} (null for none) top-1 and agreement measured here as well. */
+    /** With {@code test} (null for none), top-1 and agreement are measured here as well. */
     static void run(
             Map<String, ModelRunner> models,
             BundleManifest manifest,
