@@ -4,6 +4,7 @@ import io.fovea.core.release.ReleaseCheck;
 import io.fovea.core.store.ModelStore;
 import io.fovea.core.store.PatientStore;
 import io.fovea.schemas.kafka.TopicCreator;
+import io.fovea.stream.config.ModelOptions;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.limits.ClusterAccess;
@@ -49,7 +50,8 @@ final class ReleasesSetup {
                 },
                 worker,
                 model,
-                metrics);
+                metrics,
+                config.get(ModelOptions.MODEL_LOAD_NICE));
         String topic = config.get(StreamOptions.RELEASES_TOPIC);
         try (Admin admin = config.connection().newAdmin()) {
             TopicCreator.ensure(admin, topic, 1, true);

@@ -133,7 +133,8 @@ public final class StreamApp implements AutoCloseable {
                 guard,
                 metrics,
                 output,
-                config.commitPace(worker::backloggedFor, metrics));
+                config.commitPace(worker::backloggedFor, metrics),
+                config.waitAllowance());
     }
 
     /** Warms up (see {@link WarmUp}), then starts Kafka Streams: the instance joins the group warm. */

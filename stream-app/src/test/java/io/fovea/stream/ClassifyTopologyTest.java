@@ -13,6 +13,7 @@ import io.fovea.schemas.Topics;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.batch.ClassifySettings;
 import io.fovea.stream.batch.CommitPace;
+import io.fovea.stream.batch.WaitAllowance;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.limits.DecodedMemory;
@@ -101,7 +102,8 @@ class ClassifyTopologyTest {
                 new CanaryGuard(worker::lineup),
                 metrics,
                 OutputEncoding.SINGLE_OBJECT,
-                CommitPace.STREAMS_OWN);
+                CommitPace.STREAMS_OWN,
+                WaitAllowance.UNLIMITED);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

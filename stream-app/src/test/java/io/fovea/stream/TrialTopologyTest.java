@@ -10,6 +10,7 @@ import io.fovea.schemas.Topics;
 import io.fovea.schemas.serde.FoveaRecords;
 import io.fovea.stream.batch.ClassifySettings;
 import io.fovea.stream.batch.CommitPace;
+import io.fovea.stream.batch.WaitAllowance;
 import io.fovea.stream.config.StreamConfig;
 import io.fovea.stream.config.StreamOptions;
 import io.fovea.stream.limits.DecodedMemory;
@@ -162,7 +163,8 @@ class TrialTopologyTest {
                 new CanaryGuard(worker::lineup),
                 metrics,
                 OutputEncoding.SINGLE_OBJECT,
-                CommitPace.STREAMS_OWN);
+                CommitPace.STREAMS_OWN,
+                WaitAllowance.UNLIMITED);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trial-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

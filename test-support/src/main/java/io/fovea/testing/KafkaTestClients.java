@@ -61,11 +61,24 @@ public final class KafkaTestClients {
 
     /** Reads, with read_committed isolation, until {@code expected} records arrived or the timeout passed. */
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int expected, Duration timeout) {
+        return read(topic, "read_committed", expected, timeout);
+    }
+
+    /**
+     * Reads, with read_uncommitted isolation, until {@code expected} records arrived or the timeout
+     * passed: an aborted transaction's records are among them.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readUncommitted(String topic, int expected, Duration timeout) {
+        return read(topic, "read_uncommitted", expected, timeout);
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(
+            String topic, String isolation, int expected, Duration timeout) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

@@ -7,10 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lowers the calling thread to the lowest CPU priority (nice 19), so that background work (a
- * model version loading while another serves) runs on CPU time the serving threads leave idle
- * instead of slowing their forward passes. Linux schedules threads one by one, so this touches
- * no other thread; threads this one starts later inherit it.
+ * Lowers the calling thread's CPU priority (its nice value), so that background work (a model
+ * version loading while another serves) takes less of the CPU from the serving threads' forward
+ * passes. Linux schedules threads one by one, so this touches no other thread; threads this one
+ * starts later inherit it. A thread cannot raise its priority again without privileges.
  *
  * <p>Java has no call for it (thread priorities are ignored on Linux), hence {@code renice} on
  * the thread's id. Where that is not possible (not Linux, no {@code renice}) the thread keeps its
@@ -18,16 +18,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackgroundPriority {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundPriority.class);
-    private static final int NICEST = 19;
+    /** The lowest priority: only CPU time every other thread leaves idle. */
+    public static final int NICEST = 19;
 
     private BackgroundPriority() {}
 
-    /** @return whether the priority was lowered */
-    public static boolean lowerCurrentThread() {
+    /**
+     * @param nice 0 (as every thread starts) to {@link #NICEST}
+     * @return whether the priority was lowered
+     */
+    public static boolean lowerCurrentThread(int nice) {
+        if (nice < 0 || nice > NICEST) {
+            throw new IllegalArgumentException("nice must be 0 to " + NICEST + ", got " + nice);
+        }
         Path self = Path.of("/proc/thread-self");
         try {
             String tid = Files.readSymbolicLink(self).getFileName().toString();
-            Process renice = new ProcessBuilder("renice", "-n", Integer.toString(NICEST), "-p", tid)
+            Process renice = new ProcessBuilder("renice", "-n", Integer.toString(nice), "-p", tid)
                     .redirectErrorStream(true)
                     .start();
             String said = new String(renice.getInputStream().readAllBytes()).trim();

@@ -20,7 +20,7 @@ class BackgroundPriorityTest {
     }
 
     @Test
-    void theCallingThreadAloneDropsToNice19AndThreadsItStartsInheritIt() throws Exception {
+    void theCallingThreadAloneDropsToTheNiceItAsksForAndThreadsItStartsInheritIt() throws Exception {
         assumeTrue(reniceAvailable(), "needs Linux and renice");
         CountDownLatch lowered = new CountDownLatch(1);
         CountDownLatch checked = new CountDownLatch(1);
@@ -37,7 +37,7 @@ class BackgroundPriorityTest {
         CompletableFuture<int[]> background = new CompletableFuture<>();
         Thread loader = new Thread(() -> {
             int before = BackgroundPriority.niceOfCurrentThread();
-            boolean done = BackgroundPriority.lowerCurrentThread();
+            boolean done = BackgroundPriority.lowerCurrentThread(12);
             lowered.countDown();
             CompletableFuture<Integer> child = new CompletableFuture<>();
             new Thread(() -> child.complete(BackgroundPriority.niceOfCurrentThread())).start();
@@ -48,8 +48,8 @@ class BackgroundPriorityTest {
         int[] seen = background.get(10, TimeUnit.SECONDS);
         assertTrue(checked.await(10, TimeUnit.SECONDS));
         assertEquals(1, seen[1], "lowerCurrentThread reports success");
-        assertEquals(19, seen[2], "the loader runs at nice 19 (was " + seen[0] + ")");
-        assertEquals(19, seen[3], "a thread it starts inherits nice 19");
+        assertEquals(12, seen[2], "the loader runs at nice 12 (was " + seen[0] + ")");
+        assertEquals(12, seen[3], "a thread it starts inherits nice 12");
         assertEquals(seen[0], bystander.get(), "another thread keeps its priority");
     }
 }

@@ -34,7 +34,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * closing another waits for the oldest (back-pressure), and while a full batch for each inference
  * thread already waits for a pass, closing waits for one to start (up to {@link #ROOM_WAIT}):
  * images read early would only wait in the process, where commits catch them as held copies,
- * rather than in Kafka. The decoded images all tasks
+ * rather than in Kafka. No wait outlasts the thread's {@link WaitAllowance}: under exactly-once
+ * its transaction must end within the producer's timeout. The decoded images all tasks
  * hold are capped in bytes ({@link DecodedMemory}): an image that would go over closes the batch
  * and waits for this task's batches in flight, which gives their bytes back. The punctuator also
  * asks for a commit when the {@link CommitPace} says so.
@@ -93,6 +94,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        settings.waits().turn(context);
         deadLetterRefusedOnRestore();
         inFlight.emitFinished();
         retryAwaiting();
@@ -178,9 +180,13 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
      */
     private void makeRoom(int bytes) {
         while (!settings.memory().tryReserve(bytes)) {
-            if (!pending.isEmpty()) {
-                close("memory");
-            } else if (!inFlight.emitOldest()) {
+            long deadline = settings.waits().deadlineNanos();
+            boolean gaveBack = pending.isEmpty() ? inFlight.emitOldest(deadline) : close("memory");
+            if (!gaveBack) {
+                // nothing in flight, or the wait allowance ran out: then a commit comes first
+                if (WaitAllowance.passed(deadline)) {
+                    context.commit();
+                }
                 settings.memory().reserveAnyway(bytes);
                 return;
             }
@@ -188,6 +194,7 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
     }
 
     private void punctuate(long nowMillis) {
+        settings.waits().turn(context);
         deadLetterRefusedOnRestore();
         inFlight.emitFinished();
         retryAwaiting();
@@ -207,16 +214,34 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
         }
     }
 
-    private void close(String cause) {
-        inFlight.makeRoomFor(Math.min(pending.size(), settings.maxBatchSize()));
-        if (settings.worker().awaitRoom(ROOM_WAIT)) {
+    /**
+     * Closes a batch and submits it, once the task's batches in flight and the model's queue have
+     * room for it. If the thread's {@link WaitAllowance} runs out first, the images stay pending
+     * and a commit is asked for: the batch closes at a turn after it, with a new allowance, so no
+     * transaction outlasts the producer's timeout and no task holds more in flight than its limit.
+     *
+     * @return whether the batch was closed
+     */
+    private boolean close(String cause) {
+        long deadline = settings.waits().deadlineNanos();
+        if (!inFlight.makeRoomFor(Math.min(pending.size(), settings.maxBatchSize()), deadline)) {
+            settings.metrics().waitCut();
+            context.commit();
+            return false;
+        }
+        long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, deadline - System.nanoTime());
+        if (settings.worker().awaitRoom(Duration.ofNanos(Math.min(ROOM_WAIT.toNanos(), left)))) {
             settings.commitPace().waitedForModel();
+        }
+        if (WaitAllowance.passed(deadline)) {
+            context.commit(); // the queue's room is a bound, not a limit: the batch goes on
         }
         List<PendingImages.Pending> batch = pending.take(settings.maxBatchSize());
         settings.metrics().batchClosed(cause);
         // routed by the versions in service now: a key under a canary meets the canary every time
         inFlight.add(LineupRouting.submit(
                 batch, topic(), partition(), settings.worker().lineup(), settings.worker()));
+        return true;
     }
 
     /** init() may not forward, so images refused on restore wait for the first process or punctuation. */

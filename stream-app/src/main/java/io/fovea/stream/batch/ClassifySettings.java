@@ -24,7 +24,8 @@ public record ClassifySettings(
         CanaryGuard guard,
         StreamMetrics metrics,
         OutputEncoding output,
-        CommitPace commitPace) {
+        CommitPace commitPace,
+        WaitAllowance waits) {
     /** How often each task looks at its batch: see {@link #lookEvery(boolean, Duration)}. */
     public Duration lookEvery() {
         return lookEvery(closeWhenQueueEmpty, maxBatchWait);

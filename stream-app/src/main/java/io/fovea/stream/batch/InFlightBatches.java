@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 /**
  * A task's batches in the model, oldest first, emitted in that order. At most {@value
  * #MAX_IN_FLIGHT} full batches' worth of images are in flight; closing another past that waits
- * for the oldest (back-pressure). Counted in images, not batches: small batches closed at their
+ * for the oldest (back-pressure), as long as the thread's {@link WaitAllowance} lasts. Counted in images, not batches: small batches closed at their
  * deadline while the model is busy would fill a count of batches and hold the stream thread up
  * at any load, which closes every other task's batches late.
  */
@@ -43,23 +43,35 @@ final class InFlightBatches {
         }
     }
 
-    /** Emits the oldest batches, waiting for their passes, until {@code closing} more images fit. */
-    void makeRoomFor(int closing) {
+    /**
+     * Emits the oldest batches, waiting for their passes until {@code deadlineNanos} at most, until
+     * {@code closing} more images fit; false when the deadline came first.
+     */
+    boolean makeRoomFor(int closing, long deadlineNanos) {
         while (!batches.isEmpty() && images() + closing > maxImages) {
-            emitOldest();
+            if (!emitOldest(deadlineNanos)) {
+                return false;
+            }
         }
+        return true;
     }
 
-    /** Emits the oldest batch, waiting for its pass if need be; false when none is in flight. */
-    boolean emitOldest() {
-        SubmittedBatch oldest = batches.pollFirst();
+    /**
+     * Emits the oldest batch, waiting for its pass until {@code deadlineNanos} at most; false when
+     * none is in flight, or when it is still in the model then (it stays in flight).
+     */
+    boolean emitOldest(long deadlineNanos) {
+        SubmittedBatch oldest = batches.peekFirst();
         if (oldest == null) {
             return false;
         }
         if (!oldest.isDone()) {
             waitedForModel.run();
+            if (!oldest.awaitDone(deadlineNanos)) {
+                return false;
+            }
         }
-        emit.accept(oldest);
+        emit.accept(batches.pollFirst());
         return true;
     }
 

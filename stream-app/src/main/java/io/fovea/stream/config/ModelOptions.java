@@ -91,6 +91,18 @@ public final class ModelOptions {
                     value -> value.isEmpty() || (value.getAsLong() >= 0 && value.getAsLong() <= 32L << 20),
                     "0 to 33554432 or auto");
 
+    public static final ConfigOption<Integer> MODEL_LOAD_NICE = ConfigOption.of(
+                    "model.load.nice",
+                    INT,
+                    "10",
+                    "the CPU priority (Linux nice, 0 to 19) a new version loads and is checked at, on a thread of"
+                            + " its own while the current one serves: while forward passes fill every core, `10`"
+                            + " gives the load about a tenth of a core (a 32x32 version loads in a second or two, a"
+                            + " 224x224 VGG16 in under a minute), `19` only the time the passes leave idle (minutes"
+                            + " for a large version under a backlog), `0` as much as a pass"
+                            + " ([operations](operations.md#promote-pin-roll-back))")
+            .check(nice -> nice >= 0 && nice <= 19, "0 to 19");
+
     /** These options, in the docs table's order. */
     static final List<ConfigOption<?>> ALL = List.of(
             MODEL_BACKEND,
@@ -101,5 +113,6 @@ public final class ModelOptions {
             INFERENCE_PASSES,
             INFERENCE_SPLIT_MIN_IMAGES,
             INFERENCE_QUEUE_BATCHES,
+            MODEL_LOAD_NICE,
             MALLOC_MMAP_THRESHOLD);
 }

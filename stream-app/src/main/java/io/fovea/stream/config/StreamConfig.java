@@ -17,6 +17,7 @@ import static io.fovea.stream.config.StreamOptions.STATE_DIR;
 import io.fovea.schemas.kafka.KafkaConnection;
 import io.fovea.stream.batch.ClassifySettings;
 import io.fovea.stream.batch.CommitPace;
+import io.fovea.stream.batch.WaitAllowance;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.fovea.stream.model.backend.BackendSettings;
 import io.fovea.stream.model.backend.Backends;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -130,6 +132,21 @@ public final class StreamConfig {
         return get(COMMIT_INTERVAL_BACKLOG_MS).compareTo(interval) > 0
                 ? new CommitPace(interval, modelBackloggedFor, metrics)
                 : CommitPace.STREAMS_OWN;
+    }
+
+    /**
+     * How long a stream thread may wait for the model: under exactly-once, until half the
+     * producer's transaction timeout after its last commit (Kafka Streams' own 10 s unless a
+     * {@code kafka.*} setting changes it); at least once, without a limit.
+     */
+    public WaitAllowance waitAllowance() {
+        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(get(PROCESSING_GUARANTEE))) {
+            return WaitAllowance.UNLIMITED;
+        }
+        Object timeout = new StreamsConfig(streamsProperties())
+                .getProducerConfigs("fovea")
+                .get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        return WaitAllowance.within(Duration.ofMillis(Long.parseLong(String.valueOf(timeout))));
     }
 
     /** The backends as configured: which runs a version, and the settings they open it with (onnx.*). */

@@ -137,6 +137,14 @@ public final class StreamMetrics {
                 .increment();
     }
 
+    /**
+     * A stream thread held a batch back for a commit rather than wait on for the model: its
+     * transaction would otherwise outlast the producer's timeout (see WaitAllowance).
+     */
+    public void waitCut() {
+        Counter.builder("fovea.model.waits.cut").register(registry).increment();
+    }
+
     /** A forward pass; a shadow's passes are timed apart, so that the served figures stay the served ones. */
     public void batch(int size, long inferenceNanos, boolean shadow) {
         if (shadow) {

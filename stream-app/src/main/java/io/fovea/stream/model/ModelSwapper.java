@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * load. A version that fails any check is refused: its role keeps what filled it (the primary
  * keeps serving, a trial does not start), and the refusal is logged and counted.
  *
- * <p>The loader thread runs at the lowest CPU priority ({@link BackgroundPriority}): the forward
- * passes use every core, and a load at normal priority takes its CPU from them and pauses the
- * output; at the lowest a swap takes longer, but only uses time the passes leave idle.
+ * <p>The loader thread runs at a lower CPU priority ({@link BackgroundPriority}, {@code
+ * model.load.nice}): the forward passes use every core, and a load at their priority takes a
+ * pass's share of the CPU from them; at the lowest it only uses time the passes leave idle, which
+ * under a backlog makes a large version's load take minutes.
  */
 public final class ModelSwapper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSwapper.class);
@@ -46,18 +47,20 @@ public final class ModelSwapper implements AutoCloseable {
     /** The newest state asked for; a request overtaken by a newer one does nothing. */
     private final AtomicReference<Rollout> desired = new AtomicReference<>();
 
-    private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(
-                () -> {
-                    BackgroundPriority.lowerCurrentThread(); // load on CPU time the forward passes leave idle
-                    r.run();
-                },
-                "fovea-model-loader");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService loader;
 
-    public ModelSwapper(Loader versions, InferenceWorker worker, ModelSlot slot, StreamMetrics metrics) {
+    /** @param loadNice the loader thread's nice value, 0 to 19 */
+    public ModelSwapper(Loader versions, InferenceWorker worker, ModelSlot slot, StreamMetrics metrics, int loadNice) {
+        this.loader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(
+                    () -> {
+                        BackgroundPriority.lowerCurrentThread(loadNice); // less of the CPU than the passes
+                        r.run();
+                    },
+                    "fovea-model-loader");
+            t.setDaemon(true);
+            return t;
+        });
         this.loaderOfVersions = versions;
         this.worker = worker;
         this.slot = slot;

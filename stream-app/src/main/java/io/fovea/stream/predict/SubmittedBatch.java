@@ -6,7 +6,11 @@ import io.fovea.stream.model.Lineup;
 import io.fovea.stream.validate.SourceRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A closed batch in (or queued for) the model, as {@link Emission} reads it: its images in input
@@ -66,6 +70,31 @@ public final class SubmittedBatch {
     /** True when every part's forward passes have finished. */
     public boolean isDone() {
         return parts.stream().allMatch(part -> part.result().isDone());
+    }
+
+    /**
+     * Waits until every part's forward passes have finished, or until {@code deadlineNanos}
+     * ({@link System#nanoTime()}; {@link Long#MAX_VALUE}: no limit); true when they have. A failed
+     * pass counts as finished: its rows are dead-lettered when the batch is emitted.
+     */
+    public boolean awaitDone(long deadlineNanos) {
+        for (Part part : parts) {
+            try {
+                if (deadlineNanos == Long.MAX_VALUE) {
+                    part.result().get();
+                } else {
+                    part.result().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+                }
+            } catch (TimeoutException e) {
+                return false;
+            } catch (ExecutionException | CancellationException e) {
+                // finished, and failed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return isDone();
+            }
+        }
+        return true;
     }
 
     /** The part that classified row {@code row} for serving. */

@@ -85,6 +85,7 @@ final class ProcessorFixtures {
                 new CanaryGuard(worker::lineup),
                 metrics,
                 OutputEncoding.SINGLE_OBJECT,
-                pace));
+                pace,
+                WaitAllowance.UNLIMITED));
     }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -74,6 +75,29 @@ class StreamConfigTest {
         assertEquals("1", streams.get("num.standby.replicas"));
         assertEquals("3", streams.get("replication.factor"));
         assertEquals("exactly_once_v2", streams.get("processing.guarantee"));
+    }
+
+    @Test
+    void waitsForTheModelEndByHalfTheProducersTransactionTimeoutUnderExactlyOnceOnly() {
+        Map<String, String> base = Map.of(StreamOptions.BOOTSTRAP_SERVERS.key(), "h:9092");
+        assertEquals(
+                Optional.of(Duration.ofSeconds(5)),
+                StreamConfig.of(base).waitAllowance().limit(),
+                "Kafka Streams' own 10 s");
+        Map<String, String> shorter = new HashMap<>(base);
+        shorter.put("kafka.transaction.timeout.ms", "4000");
+        assertEquals(
+                Optional.of(Duration.ofSeconds(2)),
+                StreamConfig.of(shorter).waitAllowance().limit());
+        Map<String, String> producerOnly = new HashMap<>(base);
+        producerOnly.put("kafka.producer.transaction.timeout.ms", "30000");
+        assertEquals(
+                Optional.of(Duration.ofSeconds(15)),
+                StreamConfig.of(producerOnly).waitAllowance().limit());
+        Map<String, String> atLeastOnce = new HashMap<>(base);
+        atLeastOnce.put(StreamOptions.PROCESSING_GUARANTEE.key(), StreamsConfig.AT_LEAST_ONCE);
+        assertEquals(
+                Optional.empty(), StreamConfig.of(atLeastOnce).waitAllowance().limit());
     }
 
     @Test
@@ -203,7 +227,7 @@ class StreamConfigTest {
 
     /** The main consumer's settings as Kafka Streams resolves them from serve's configuration, as text. */
     private static Map<String, String> mainConsumer(Map<String, String> settings) {
-        Map<String, String> text = new java.util.HashMap<>();
+        Map<String, String> text = new HashMap<>();
         new StreamsConfig(StreamConfig.of(settings).streamsProperties())
                 .getMainConsumerConfigs("group", "client", 0)
                 .forEach((key, value) -> text.put(key, String.valueOf(value)));

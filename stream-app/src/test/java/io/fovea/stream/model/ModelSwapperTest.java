@@ -3,15 +3,20 @@ package io.fovea.stream.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fovea.core.image.RgbImage;
 import io.fovea.core.release.Rollout;
+import io.fovea.core.runtime.BackgroundPriority;
 import io.fovea.core.runtime.NativeBackend;
 import io.fovea.stream.FakeModel;
 import io.fovea.stream.metrics.StreamMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +43,7 @@ class ModelSwapperTest {
         ModelSlot slot = new ModelSlot(new FakeModel(1));
         try (InferenceWorker worker = new InferenceWorker(slot, 4, metrics);
                 ModelSwapper swapper = new ModelSwapper(
-                        failingWith(new OutOfMemoryError("Cannot allocate 4 GB")), worker, slot, metrics)) {
+                        failingWith(new OutOfMemoryError("Cannot allocate 4 GB")), worker, slot, metrics, 19)) {
             ModelSwapper.Outcome outcome =
                     swapper.request("fake", new Rollout(2, null, null)).get(30, TimeUnit.SECONDS);
 
@@ -66,7 +71,7 @@ class ModelSwapperTest {
             return nan;
         };
         try (InferenceWorker worker = new InferenceWorker(slot, 4, metrics);
-                ModelSwapper swapper = new ModelSwapper(probed, worker, slot, metrics)) {
+                ModelSwapper swapper = new ModelSwapper(probed, worker, slot, metrics, 19)) {
             ModelSwapper.Outcome outcome =
                     swapper.request("fake", new Rollout(2, null, null)).get(30, TimeUnit.SECONDS);
 
@@ -76,6 +81,31 @@ class ModelSwapperTest {
                     outcome.reason());
             assertEquals(
                     1,
+                    InferenceWorker.await(worker.submit(List.of(new RgbImage(2, 2, new byte[12]))))
+                            .modelVersion());
+        }
+    }
+
+    @Test
+    void aVersionLoadsAtTheConfiguredNiceAndThenServes() throws Exception {
+        assumeTrue(Files.exists(Path.of("/proc/thread-self")), "needs Linux");
+        StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), 10);
+        ModelSlot slot = new ModelSlot(new FakeModel(1));
+        AtomicInteger niceOfLoad = new AtomicInteger(-1);
+        ModelSwapper.Loader noting = (model, version) -> {
+            niceOfLoad.set(BackgroundPriority.niceOfCurrentThread());
+            return new FakeModel(version);
+        };
+        try (InferenceWorker worker = new InferenceWorker(slot, 4, metrics);
+                ModelSwapper swapper = new ModelSwapper(noting, worker, slot, metrics, 7)) {
+            ModelSwapper.Outcome outcome =
+                    swapper.request("fake", new Rollout(2, null, null)).get(30, TimeUnit.SECONDS);
+
+            assertTrue(outcome.swapped(), outcome.reason());
+            assertEquals(7, niceOfLoad.get(), "model.load.nice, not the lowest priority");
+            assertEquals(0, BackgroundPriority.niceOfCurrentThread(), "the caller keeps its priority");
+            assertEquals(
+                    2,
                     InferenceWorker.await(worker.submit(List.of(new RgbImage(2, 2, new byte[12]))))
                             .modelVersion());
         }
