@@ -97,10 +97,10 @@ public final class ModelOptions {
                     "10",
                     "the CPU priority (Linux nice, 0 to 19) a new version loads and is checked at, on a thread of"
                             + " its own while the current one serves: while forward passes fill every core, `10`"
-                            + " gives the load about a tenth of a core (a 32x32 version loads in a second or two, a"
-                            + " 224x224 VGG16 in under a minute), `19` only the time the passes leave idle (minutes"
-                            + " for a large version under a backlog), `0` as much as a pass"
-                            + " ([operations](operations.md#promote-pin-roll-back))")
+                            + " gives the load about a tenth of a core (a 224x224 VGG16 served 44 s after its release"
+                            + " under a backlog), `19` only the time the passes leave idle (the same version not"
+                            + " within two minutes), `0` as much as a pass"
+                            + " ([operations](operations.md#slow-models-and-the-transaction-timeout))")
             .check(nice -> nice >= 0 && nice <= 19, "0 to 19");
 
     /** These options, in the docs table's order. */
