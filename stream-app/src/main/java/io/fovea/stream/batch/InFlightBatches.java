@@ -8,9 +8,10 @@ import java.util.function.Consumer;
 /**
  * A task's batches in the model, oldest first, emitted in that order. At most {@value
  * #MAX_IN_FLIGHT} full batches' worth of images are in flight; closing another past that waits
- * for the oldest (back-pressure), as long as the thread's {@link WaitAllowance} lasts. Counted in images, not batches: small batches closed at their
- * deadline while the model is busy would fill a count of batches and hold the stream thread up
- * at any load, which closes every other task's batches late.
+ * for the oldest (back-pressure), as long as the thread's {@link WaitAllowance} lasts. Counted in
+ * images, not batches: small batches closed at their deadline while the model is busy would fill
+ * a count of batches and hold the stream thread up at any load, which closes every other task's
+ * batches late.
  */
 final class InFlightBatches {
     /** Full batches' worth of images a task may have in flight. */

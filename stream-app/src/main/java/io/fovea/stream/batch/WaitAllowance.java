@@ -6,6 +6,8 @@ import java.util.Optional;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How long a stream thread may still wait for the model. Under exactly-once its waits fall inside
@@ -20,6 +22,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * per stream thread, as its transaction is.
  */
 public final class WaitAllowance {
+    private static final Logger LOG = LoggerFactory.getLogger(WaitAllowance.class);
     /** No limit: at least once, where no transaction is open. */
     public static final WaitAllowance UNLIMITED = new WaitAllowance(null);
 
@@ -92,6 +95,13 @@ public final class WaitAllowance {
                 looked = true;
                 metric =
                         find(context.metrics().metrics(), Thread.currentThread().getName());
+                if (metric == null) {
+                    LOG.warn(
+                            "Kafka Streams has no {} metric for {}: its waits for the model are not bounded by the"
+                                    + " transaction timeout",
+                            COMMITS,
+                            Thread.currentThread().getName());
+                }
             }
             return metric == null ? -1 : ((Number) metric.metricValue()).longValue();
         }

@@ -6,6 +6,7 @@ import static io.fovea.stream.config.ConfigOption.TEXT;
 import static io.fovea.stream.config.ConfigOption.positiveInt;
 import static io.fovea.stream.config.StreamOptions.AUTO;
 
+import io.fovea.core.runtime.BackgroundPriority;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -101,7 +102,7 @@ public final class ModelOptions {
                             + " under a backlog), `19` only the time the passes leave idle (the same version not"
                             + " within two minutes), `0` as much as a pass"
                             + " ([operations](operations.md#slow-models-and-the-transaction-timeout))")
-            .check(nice -> nice >= 0 && nice <= 19, "0 to 19");
+            .check(nice -> nice >= 0 && nice <= BackgroundPriority.NICEST, "0 to " + BackgroundPriority.NICEST);
 
     /** These options, in the docs table's order. */
     static final List<ConfigOption<?>> ALL = List.of(
