@@ -1,5 +1,7 @@
 package io.fovea.stream;
 
+import static org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG;
+
 import io.fovea.schemas.kafka.TopicCreator;
 import io.fovea.schemas.kafka.TopicDescriptions;
 import io.fovea.stream.config.StreamConfig;
@@ -53,8 +55,11 @@ final class ClusterSetup {
         String shadow = config.get(StreamOptions.SHADOW_TOPIC);
         String dlq = config.get(StreamOptions.DLQ_TOPIC);
         OptionalLong payload = config.get(StreamOptions.MAX_PAYLOAD_BYTES); // empty: auto
-        Map<String, RecordLimit> limits =
-                new ClusterLimits(admin, properties).of(List.of(changelog, output, shadow, dlq));
+        Map<String, RecordLimit> limits = new ClusterLimits(
+                        admin,
+                        properties,
+                        StreamConfig.streamsProducer(properties).getInt(MAX_REQUEST_SIZE_CONFIG))
+                .of(List.of(changelog, output, shadow, dlq));
         return SizeBudget.of(
                 limits.get(changelog),
                 limits.get(output),

@@ -33,6 +33,7 @@ import java.util.Properties;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -143,10 +144,19 @@ public final class StreamConfig {
         if (!StreamsConfig.EXACTLY_ONCE_V2.equals(get(PROCESSING_GUARANTEE))) {
             return WaitAllowance.UNLIMITED;
         }
-        Object timeout = new StreamsConfig(streamsProperties())
-                .getProducerConfigs("fovea")
-                .get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
-        return WaitAllowance.within(Duration.ofMillis(Long.parseLong(String.valueOf(timeout))));
+        int timeout = streamsProducer(streamsProperties()).getInt(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        return WaitAllowance.within(Duration.ofMillis(timeout));
+    }
+
+    /**
+     * Exactly what Kafka Streams gives its producer from {@code streamsProperties}, the producer's
+     * own defaults filled in: the limits and timeouts serve must respect are the ones it gets.
+     */
+    public static ProducerConfig streamsProducer(Properties streamsProperties) {
+        Map<String, Object> producer = new HashMap<>(new StreamsConfig(streamsProperties).getProducerConfigs("fovea"));
+        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return new ProducerConfig(producer);
     }
 
     /** The backends as configured: which runs a version, and the settings they open it with (onnx.*). */

@@ -10,19 +10,16 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Reads the size limits the cluster really enforces, with the Admin client: each topic's
  * {@code max.message.bytes}, and for a changelog Kafka Streams has not created yet, what it will
  * be created with ({@code topic.max.message.bytes} in the app's settings, else the broker's
- * {@code message.max.bytes}). The producer's {@code max.request.size} comes from the same
- * settings Kafka Streams gives its producer.
+ * {@code message.max.bytes}), each held to the producer's {@code max.request.size}.
  */
 public final class ClusterLimits {
     private static final String BROKER_MESSAGE_MAX_BYTES = "message.max.bytes";
@@ -31,14 +28,11 @@ public final class ClusterLimits {
     private final int maxRequestSize;
     private final Properties streamsProperties;
 
-    public ClusterLimits(Admin admin, Properties streamsProperties) {
+    /** @param maxRequestSize the producer's {@code max.request.size} as Kafka Streams will set it */
+    public ClusterLimits(Admin admin, Properties streamsProperties, int maxRequestSize) {
         this.admin = admin;
         this.streamsProperties = streamsProperties;
-        // Exactly what Kafka Streams gives its producer, defaults filled in by the producer's own config.
-        Map<String, Object> producer = new HashMap<>(new StreamsConfig(streamsProperties).getProducerConfigs("fovea"));
-        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        this.maxRequestSize = new ProducerConfig(producer).getInt(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        this.maxRequestSize = maxRequestSize;
     }
 
     public int maxRequestSize() {
