@@ -208,7 +208,6 @@ class ObjectStoreServeIT {
                         client.toString());
     }
 
-    /** CIFAR-10's binary layout: a label byte, then 1024 red, 1024 green and 1024 blue bytes. */
     private ServeProcess serve(
             KafkaConnection kafka,
             String location,

@@ -229,8 +229,8 @@ public final class ClassifyProcessor implements Processor<byte[], byte[], byte[]
             context.commit();
             return false;
         }
-        long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, deadline - System.nanoTime());
-        if (settings.worker().awaitRoom(Duration.ofNanos(Math.min(ROOM_WAIT.toNanos(), left)))) {
+        long wait = Math.min(ROOM_WAIT.toNanos(), WaitAllowance.nanosLeft(deadline));
+        if (settings.worker().awaitRoom(Duration.ofNanos(wait))) {
             settings.commitPace().waitedForModel();
         }
         if (WaitAllowance.passed(deadline)) {

@@ -76,9 +76,14 @@ public final class WaitAllowance {
         return turns.sinceNanos + limit.toNanos();
     }
 
+    /** Nanoseconds until {@code deadlineNanos}: 0 once it has come, {@link Long#MAX_VALUE} without a limit. */
+    static long nanosLeft(long deadlineNanos) {
+        return deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, deadlineNanos - System.nanoTime());
+    }
+
     /** Whether {@code deadlineNanos} has come: the thread went on without waiting, or stopped a wait. */
     static boolean passed(long deadlineNanos) {
-        return deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0;
+        return nanosLeft(deadlineNanos) == 0;
     }
 
     /** One stream thread's last turn: its commit count then, and since when it has held it. */
